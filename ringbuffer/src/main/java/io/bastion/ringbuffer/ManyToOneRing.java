@@ -1,0 +1,634 @@
+package io.bastion.ringbuffer;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.EpochClock;
+
+import static io.bastion.ringbuffer.ManyToOneRecordDescriptor.HEADER_LENGTH;
+import static io.bastion.ringbuffer.ManyToOneRecordDescriptor.LENGTH_MASK;
+import static io.bastion.ringbuffer.ManyToOneRecordDescriptor.PADDING_FLAG;
+import static io.bastion.ringbuffer.ManyToOneRecordDescriptor.TYPE_OFFSET;
+import static io.bastion.ringbuffer.ManyToOneRingDescriptor.CONSUMER_HEARTBEAT_OFFSET;
+import static io.bastion.ringbuffer.ManyToOneRingDescriptor.HEAD_CACHE_POSITION_OFFSET;
+import static io.bastion.ringbuffer.ManyToOneRingDescriptor.HEAD_POSITION_OFFSET;
+import static io.bastion.ringbuffer.ManyToOneRingDescriptor.PRODUCER_HEARTBEAT_OFFSET;
+import static io.bastion.ringbuffer.ManyToOneRingDescriptor.TAIL_POSITION_OFFSET;
+import static io.bastion.ringbuffer.ManyToOneRingDescriptor.TRAILER_LENGTH;
+import static io.bastion.ringbuffer.ManyToOneRingDescriptor.UNBLOCK_COUNT_OFFSET;
+import static io.bastion.ringbuffer.RecordDescriptor.ALIGNMENT;
+import static io.bastion.ringbuffer.RecordDescriptor.MIN_TYPE_ID;
+
+/**
+ * A many-to-one ring (see {@link ManyToOneRingDescriptor} and {@link ManyToOneRecordDescriptor}):
+ * producers that trust each other claim space with a compare-and-set on the tail; one consumer
+ * reads. Producers may be threads of this process or other processes mapping the same region.
+ * <p>
+ * Thread safety: {@link #write}, {@link #tryClaim}, {@link #producerHeartbeat()} and
+ * {@link #isConsumerAlive(long)} may be called from any number of threads. {@link #read},
+ * {@link #controlledRead}, {@link #unblock()}, {@link #unblockIfStuck()},
+ * {@link #consumerHeartbeat()} and {@link #isProducerAlive(long)} belong to one consumer thread.
+ * <p>
+ * A producer that dies between claim and commit would hold the consumer up forever: the consumer
+ * calls {@link #unblockIfStuck()} in its duty cycle, which turns the stuck region into padding
+ * once the head has not moved for the unblock timeout on the injected clock. Because every record
+ * is stamped with its position, a producer that commits after its claim was unblocked leaves a
+ * word that never matches the consumer's expected stamp: its record is lost, never half-read,
+ * never read twice and never read a lap later.
+ * <p>
+ * The consumer treats the region as untrusted: record lengths are read once and bounded by the end
+ * of the buffer, types are checked, and a value no producer writes faults the ring
+ * ({@link RingStatus#CORRUPT}, with {@link #fault()}). Producers check the head they read.
+ * Reading, writing and claiming allocate nothing and take no lock.
+ * <p>
+ * Unblocking is for dead producers. A producer that merely stalls past the timeout and then resumes
+ * loses its record (a claim's commit returns false) and its late payload bytes may land in space
+ * already handed to later records; the channel's per-frame MAC rejects such a frame. Choose a
+ * timeout far above any scheduling stall.
+ */
+public final class ManyToOneRing implements RingClaim.Owner
+{
+    private final AtomicBuffer buffer;
+    private final EpochClock clock;
+    private final long unblockTimeoutMs;
+    private final int capacity;
+    private final int mask;
+    private final int maxPayloadLength;
+    private final int tailOffset;
+    private final int headCacheOffset;
+    private final int headOffset;
+    private final int unblockCountOffset;
+    private final int producerHeartbeatOffset;
+    private final int consumerHeartbeatOffset;
+
+    private long head;
+    private long stuckHead = -1;
+    private long stuckSinceMs;
+    private volatile RingFault fault = RingFault.NONE;
+
+    /**
+     * Wrap a region as a many-to-one ring. A zeroed region is an empty ring at position 0.
+     *
+     * @param region           records then trailer; its length minus
+     *                         {@link ManyToOneRingDescriptor#TRAILER_LENGTH} must be a power of two.
+     * @param clock            source of epoch milliseconds, for heartbeats and the unblock timeout.
+     * @param unblockTimeoutMs how long the head may stay behind the tail without moving before
+     *                         {@link #unblockIfStuck()} unblocks it.
+     * @throws IllegalArgumentException if the region's size or alignment is wrong, or it holds an
+     *                                  invalid head.
+     */
+    public ManyToOneRing(final AtomicBuffer region, final EpochClock clock, final long unblockTimeoutMs)
+    {
+        this.capacity = RingCapacity.capacityOf(region, TRAILER_LENGTH);
+        if (unblockTimeoutMs <= 0)
+        {
+            throw new IllegalArgumentException("unblock timeout must be positive: " + unblockTimeoutMs);
+        }
+        this.buffer = region;
+        this.clock = clock;
+        this.unblockTimeoutMs = unblockTimeoutMs;
+        this.mask = capacity - 1;
+        this.maxPayloadLength = RingCapacity.maxRecordLength(capacity) - HEADER_LENGTH;
+        this.tailOffset = capacity + TAIL_POSITION_OFFSET;
+        this.headCacheOffset = capacity + HEAD_CACHE_POSITION_OFFSET;
+        this.headOffset = capacity + HEAD_POSITION_OFFSET;
+        this.unblockCountOffset = capacity + UNBLOCK_COUNT_OFFSET;
+        this.producerHeartbeatOffset = capacity + PRODUCER_HEARTBEAT_OFFSET;
+        this.consumerHeartbeatOffset = capacity + CONSUMER_HEARTBEAT_OFFSET;
+
+        final long head = region.getLongVolatile(headOffset);
+        if (head < 0 || (head & (ALIGNMENT - 1)) != 0)
+        {
+            throw new IllegalArgumentException("region holds an invalid head: " + head);
+        }
+        this.head = head;
+    }
+
+    /**
+     * Copy a record into the ring and publish it. Safe from any thread.
+     *
+     * @param typeId a type id of at least {@link RecordDescriptor#MIN_TYPE_ID}.
+     * @param src    the payload's buffer.
+     * @param offset of the payload in {@code src}.
+     * @param length of the payload, at most {@link #maxPayloadLength()}.
+     * @return the position after the record (positive) on success, else
+     *         {@link RingStatus#BACK_PRESSURED} or {@link RingStatus#CORRUPT}.
+     * @throws IllegalArgumentException if the type id or length is out of range.
+     */
+    public long write(final int typeId, final DirectBuffer src, final int offset, final int length)
+    {
+        RecordDescriptor.checkTypeId(typeId);
+        RingCapacity.checkPayloadLength(length, maxPayloadLength);
+
+        final int recordLength = length + HEADER_LENGTH;
+        final long position = claimCapacity(RecordDescriptor.align(recordLength));
+        if (position < 0)
+        {
+            return position;
+        }
+
+        final AtomicBuffer buffer = this.buffer;
+        final int index = (int)position & mask;
+        buffer.putLongRelease(index, ManyToOneRecordDescriptor.claimed(recordLength, position));
+        buffer.putInt(index + TYPE_OFFSET, typeId);
+        buffer.putBytes(index + HEADER_LENGTH, src, offset, length);
+        buffer.putLongRelease(index, ManyToOneRecordDescriptor.committed(recordLength, position));
+
+        return position + RecordDescriptor.align(recordLength);
+    }
+
+    /**
+     * Claim space for a record to be written in place and then committed or aborted through the
+     * claim. Safe from any thread, each with its own claim object.
+     *
+     * @param typeId a type id of at least {@link RecordDescriptor#MIN_TYPE_ID}.
+     * @param length of the payload, at most {@link #maxPayloadLength()}.
+     * @param claim  a reusable claim to fill in.
+     * @return the position after the record (positive) on success, else
+     *         {@link RingStatus#BACK_PRESSURED} or {@link RingStatus#CORRUPT}.
+     * @throws IllegalArgumentException if the type id or length is out of range.
+     * @throws IllegalStateException    if {@code claim} is already open.
+     */
+    public long tryClaim(final int typeId, final int length, final RingClaim claim)
+    {
+        RecordDescriptor.checkTypeId(typeId);
+        RingCapacity.checkPayloadLength(length, maxPayloadLength);
+        if (claim.isActive())
+        {
+            throw new IllegalStateException("claim object is already open");
+        }
+
+        final int recordLength = length + HEADER_LENGTH;
+        final long position = claimCapacity(RecordDescriptor.align(recordLength));
+        if (position < 0)
+        {
+            return position;
+        }
+
+        final int index = (int)position & mask;
+        buffer.putLongRelease(index, ManyToOneRecordDescriptor.claimed(recordLength, position));
+        buffer.putInt(index + TYPE_OFFSET, typeId);
+        claim.open(this, buffer, index, index + HEADER_LENGTH, length, typeId, position);
+        return position + RecordDescriptor.align(recordLength);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean commit(final RingClaim claim)
+    {
+        checkOwnClaim(claim);
+        final int index = claim.recordIndex();
+        final long position = claim.position();
+        final int recordLength = claim.length() + HEADER_LENGTH;
+        claim.close();
+        // A CAS, not a store: if the consumer unblocked this claim, the region may already be reused.
+        return buffer.compareAndSetLong(
+            index, ManyToOneRecordDescriptor.claimed(recordLength, position),
+            ManyToOneRecordDescriptor.committed(recordLength, position));
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void abort(final RingClaim claim)
+    {
+        checkOwnClaim(claim);
+        final int index = claim.recordIndex();
+        final long position = claim.position();
+        final int recordLength = claim.length() + HEADER_LENGTH;
+        claim.close();
+        buffer.compareAndSetLong(
+            index, ManyToOneRecordDescriptor.claimed(recordLength, position),
+            ManyToOneRecordDescriptor.padding(RecordDescriptor.align(recordLength), position));
+    }
+
+    /**
+     * Read up to {@code limit} records, handing each to {@code handler}, then publish the head.
+     * Consumer thread only.
+     *
+     * @param handler receives each record.
+     * @param limit   the most records to read.
+     * @return the number of records read, or {@link RingStatus#CORRUPT} when the ring is faulted and
+     *         nothing was read.
+     */
+    public int read(final RecordHandler handler, final int limit)
+    {
+        if (RingFault.NONE != fault)
+        {
+            return (int)RingStatus.CORRUPT;
+        }
+
+        final AtomicBuffer buffer = this.buffer;
+        final long head = this.head;
+        final int headIndex = (int)head & mask;
+        final int contiguous = capacity - headIndex;
+        int bytesRead = 0;
+        int count = 0;
+        try
+        {
+            while (bytesRead < contiguous && count < limit)
+            {
+                final int index = headIndex + bytesRead;
+                final long state = buffer.getLongVolatile(index);
+                final int length = checkRecord(state, head + bytesRead, contiguous - bytesRead);
+                if (length <= 0)
+                {
+                    break;
+                }
+                bytesRead += RecordDescriptor.align(length & LENGTH_MASK);
+                if ((length & PADDING_FLAG) == 0)
+                {
+                    final int typeId = buffer.getInt(index + TYPE_OFFSET);
+                    if (typeId < MIN_TYPE_ID)
+                    {
+                        fault = RingFault.RECORD_TYPE_INVALID;
+                        break;
+                    }
+                    count++;
+                    handler.onRecord(typeId, buffer, index + HEADER_LENGTH, length - HEADER_LENGTH);
+                }
+            }
+        }
+        finally
+        {
+            if (bytesRead > 0)
+            {
+                publishHead(head + bytesRead);
+            }
+        }
+
+        return count > 0 || RingFault.NONE == fault ? count : (int)RingStatus.CORRUPT;
+    }
+
+    /**
+     * Read up to {@code limit} records, letting the handler decide after each one whether to go on.
+     * Consumer thread only.
+     *
+     * @param handler receives each record and returns an action.
+     * @param limit   the most records to read.
+     * @return the number of records consumed, or {@link RingStatus#CORRUPT} as for {@link #read}.
+     */
+    public int controlledRead(final ControlledRecordHandler handler, final int limit)
+    {
+        if (RingFault.NONE != fault)
+        {
+            return (int)RingStatus.CORRUPT;
+        }
+
+        final AtomicBuffer buffer = this.buffer;
+        final long head = this.head;
+        final int headIndex = (int)head & mask;
+        final int contiguous = capacity - headIndex;
+        int bytesRead = 0;
+        int count = 0;
+        try
+        {
+            while (bytesRead < contiguous && count < limit)
+            {
+                final int index = headIndex + bytesRead;
+                final long state = buffer.getLongVolatile(index);
+                final int length = checkRecord(state, head + bytesRead, contiguous - bytesRead);
+                if (length <= 0)
+                {
+                    break;
+                }
+                final int alignedLength = RecordDescriptor.align(length & LENGTH_MASK);
+                if ((length & PADDING_FLAG) != 0)
+                {
+                    bytesRead += alignedLength;
+                    continue;
+                }
+                final int typeId = buffer.getInt(index + TYPE_OFFSET);
+                if (typeId < MIN_TYPE_ID)
+                {
+                    fault = RingFault.RECORD_TYPE_INVALID;
+                    break;
+                }
+                final ControlledRecordHandler.Action action =
+                    handler.onRecord(typeId, buffer, index + HEADER_LENGTH, length - HEADER_LENGTH);
+                if (ControlledRecordHandler.Action.ABORT == action)
+                {
+                    break;
+                }
+                bytesRead += alignedLength;
+                count++;
+                if (ControlledRecordHandler.Action.BREAK == action)
+                {
+                    break;
+                }
+                if (ControlledRecordHandler.Action.COMMIT == action)
+                {
+                    publishHead(head + bytesRead);
+                }
+            }
+        }
+        finally
+        {
+            if (head + bytesRead != this.head)
+            {
+                publishHead(head + bytesRead);
+            }
+        }
+
+        return count > 0 || RingFault.NONE == fault ? count : (int)RingStatus.CORRUPT;
+    }
+
+    /**
+     * Unblock the consumer if the head has stayed behind the tail, without moving, for the unblock
+     * timeout. Call it from the consumer's duty cycle, not per record: it reads the clock.
+     *
+     * @return true if a stuck region was turned into padding.
+     */
+    public boolean unblockIfStuck()
+    {
+        final long nowMs = clock.time();
+        final long head = this.head;
+        if (head != stuckHead)
+        {
+            stuckHead = head;
+            stuckSinceMs = nowMs;
+            return false;
+        }
+        if (buffer.getLongVolatile(tailOffset) == head)
+        {
+            stuckSinceMs = nowMs;
+            return false;
+        }
+        if (nowMs - stuckSinceMs < unblockTimeoutMs)
+        {
+            return false;
+        }
+        stuckSinceMs = nowMs;
+        return unblock();
+    }
+
+    /**
+     * Turn the region at the head into padding now if it is claimed but not committed, or claimed
+     * but not even stamped yet. Consumer thread only. Prefer {@link #unblockIfStuck()}: unblocking
+     * a live producer's claim loses its message (its commit returns false).
+     *
+     * @return true if a region was turned into padding.
+     */
+    public boolean unblock()
+    {
+        if (RingFault.NONE != fault)
+        {
+            return false;
+        }
+        final long head = this.head;
+        final long tail = buffer.getLongVolatile(tailOffset);
+        final long distance = tail - head;
+        if (distance <= 0 || distance > capacity || (tail & (ALIGNMENT - 1)) != 0)
+        {
+            if (distance != 0)
+            {
+                fault = RingFault.TAIL_OUT_OF_RANGE;
+            }
+            return false;
+        }
+
+        final int headIndex = (int)head & mask;
+        final int limit = (int)Math.min(distance, capacity - headIndex);
+        final long state = buffer.getLongVolatile(headIndex);
+        final int expectedStamp = ManyToOneRecordDescriptor.stamp(head);
+        final int lengthField = ManyToOneRecordDescriptor.lengthField(state);
+        final int padLength;
+        if (ManyToOneRecordDescriptor.stampOf(state) == expectedStamp && lengthField != 0)
+        {
+            if (lengthField > 0)
+            {
+                return false;
+            }
+            padLength = RecordDescriptor.align(-lengthField);
+            if (lengthField == Integer.MIN_VALUE || padLength > limit)
+            {
+                fault = RingFault.RECORD_LENGTH_OUT_OF_RANGE;
+                return false;
+            }
+        }
+        else
+        {
+            padLength = scanToNextRecord(headIndex, head, limit);
+        }
+
+        buffer.getAndAddLong(unblockCountOffset, 1);
+        return buffer.compareAndSetLong(headIndex, state, ManyToOneRecordDescriptor.padding(padLength, head));
+    }
+
+    /**
+     * Publish a producer heartbeat: the clock's time, with release semantics. Any producer thread.
+     */
+    public void producerHeartbeat()
+    {
+        buffer.putLongRelease(producerHeartbeatOffset, clock.time());
+    }
+
+    /**
+     * Publish a consumer heartbeat: the clock's time, with release semantics. Consumer thread.
+     */
+    public void consumerHeartbeat()
+    {
+        buffer.putLongRelease(consumerHeartbeatOffset, clock.time());
+    }
+
+    /**
+     * Whether any producer published a heartbeat within {@code timeoutMs} of now.
+     *
+     * @param timeoutMs how old a heartbeat may be.
+     * @return true if a producer counts as alive.
+     */
+    public boolean isProducerAlive(final long timeoutMs)
+    {
+        return Heartbeats.isAlive(buffer.getLongVolatile(producerHeartbeatOffset), clock.time(), timeoutMs);
+    }
+
+    /**
+     * Whether the consumer published a heartbeat within {@code timeoutMs} of now.
+     *
+     * @param timeoutMs how old a heartbeat may be.
+     * @return true if the consumer counts as alive.
+     */
+    public boolean isConsumerAlive(final long timeoutMs)
+    {
+        return Heartbeats.isAlive(buffer.getLongVolatile(consumerHeartbeatOffset), clock.time(), timeoutMs);
+    }
+
+    /**
+     * How many regions the consumer has unblocked over the ring's life.
+     *
+     * @return the count.
+     */
+    public long unblockCount()
+    {
+        return buffer.getLongVolatile(unblockCountOffset);
+    }
+
+    /**
+     * Why this ring stopped trusting its region, or {@link RingFault#NONE}.
+     *
+     * @return the fault.
+     */
+    public RingFault fault()
+    {
+        return fault;
+    }
+
+    /**
+     * The capacity of the records.
+     *
+     * @return capacity in bytes.
+     */
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /**
+     * The largest payload a record may carry.
+     *
+     * @return bytes.
+     */
+    public int maxPayloadLength()
+    {
+        return maxPayloadLength;
+    }
+
+    /**
+     * The consumer's head position. Consumer thread.
+     *
+     * @return the position.
+     */
+    public long consumerPosition()
+    {
+        return head;
+    }
+
+    /**
+     * The tail position: bytes claimed since the ring was created.
+     *
+     * @return the position.
+     */
+    public long producerPosition()
+    {
+        return buffer.getLongVolatile(tailOffset);
+    }
+
+    /**
+     * Claim {@code alignedLength} bytes, with padding first if they would run past the end.
+     *
+     * @return the record's position, or a negative {@link RingStatus} code.
+     */
+    private long claimCapacity(final int alignedLength)
+    {
+        final AtomicBuffer buffer = this.buffer;
+        final int capacity = this.capacity;
+        long head = buffer.getLongVolatile(headCacheOffset);
+        long tail;
+        int padding;
+        do
+        {
+            if (RingFault.NONE != fault)
+            {
+                return RingStatus.CORRUPT;
+            }
+            tail = buffer.getLongVolatile(tailOffset);
+            final int tailIndex = (int)tail & mask;
+            final int toEnd = capacity - tailIndex;
+            padding = alignedLength > toEnd ? toEnd : 0;
+            final long required = (long)alignedLength + padding;
+            if (required > capacity - (tail - head))
+            {
+                head = buffer.getLongVolatile(headOffset);
+                final RingFault headFault = checkHead(head, tail);
+                if (RingFault.NONE != headFault)
+                {
+                    fault = headFault;
+                    return RingStatus.CORRUPT;
+                }
+                if (required > capacity - (tail - head))
+                {
+                    return RingStatus.BACK_PRESSURED;
+                }
+                buffer.putLongRelease(headCacheOffset, head);
+            }
+        }
+        while (!buffer.compareAndSetLong(tailOffset, tail, tail + alignedLength + padding));
+
+        if (padding != 0)
+        {
+            buffer.putLongRelease((int)tail & mask, ManyToOneRecordDescriptor.padding(padding, tail));
+        }
+        return tail + padding;
+    }
+
+    /**
+     * A producer claimed the region at the head but died before stamping it: pad up to the next
+     * word stamped for its own position (the next claim), or to the limit.
+     */
+    private int scanToNextRecord(final int headIndex, final long head, final int limit)
+    {
+        final AtomicBuffer buffer = this.buffer;
+        for (int offset = ALIGNMENT; offset < limit; offset += ALIGNMENT)
+        {
+            final long state = buffer.getLongVolatile(headIndex + offset);
+            if (ManyToOneRecordDescriptor.stampOf(state) == ManyToOneRecordDescriptor.stamp(head + offset) &&
+                ManyToOneRecordDescriptor.lengthField(state) != 0)
+            {
+                return offset;
+            }
+        }
+        return limit;
+    }
+
+    /**
+     * Check a record's state word; returns its length field (flags kept) if it is a committed
+     * record or padding that fits, 0 if nothing is published there yet, or -1 after a fault.
+     */
+    private int checkRecord(final long state, final long position, final int remaining)
+    {
+        final int lengthField = ManyToOneRecordDescriptor.lengthField(state);
+        if (ManyToOneRecordDescriptor.stampOf(state) != ManyToOneRecordDescriptor.stamp(position) || lengthField <= 0)
+        {
+            return 0;
+        }
+        final int length = lengthField & LENGTH_MASK;
+        final int minLength = (lengthField & PADDING_FLAG) != 0 ? ALIGNMENT : HEADER_LENGTH;
+        if (length < minLength || length > remaining)
+        {
+            fault = RingFault.RECORD_LENGTH_OUT_OF_RANGE;
+            return -1;
+        }
+        return lengthField;
+    }
+
+    private RingFault checkHead(final long head, final long tail)
+    {
+        if ((head & (ALIGNMENT - 1)) != 0)
+        {
+            return RingFault.HEAD_MISALIGNED;
+        }
+        if (head > tail)
+        {
+            return RingFault.HEAD_BEYOND_TAIL;
+        }
+        if (tail - head > capacity)
+        {
+            return RingFault.HEAD_BACKWARDS;
+        }
+        return RingFault.NONE;
+    }
+
+    private void publishHead(final long newHead)
+    {
+        head = newHead;
+        buffer.putLongRelease(headOffset, newHead);
+    }
+
+    private void checkOwnClaim(final RingClaim claim)
+    {
+        if (claim.owner() != this)
+        {
+            throw new IllegalStateException("claim is not open on this ring");
+        }
+    }
+}

@@ -1,0 +1,327 @@
+package io.bastion.ringbuffer;
+
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.EpochClock;
+
+import static io.bastion.ringbuffer.OneToOneRingDescriptor.CONSUMER_HEARTBEAT_OFFSET;
+import static io.bastion.ringbuffer.OneToOneRingDescriptor.HEAD_POSITION_OFFSET;
+import static io.bastion.ringbuffer.OneToOneRingDescriptor.PRODUCER_HEARTBEAT_OFFSET;
+import static io.bastion.ringbuffer.OneToOneRingDescriptor.PRODUCER_TRAILER_LENGTH;
+import static io.bastion.ringbuffer.OneToOneRingDescriptor.TAIL_POSITION_OFFSET;
+import static io.bastion.ringbuffer.RecordDescriptor.HEADER_LENGTH;
+import static io.bastion.ringbuffer.RecordDescriptor.MIN_TYPE_ID;
+import static io.bastion.ringbuffer.RecordDescriptor.PADDING_TYPE_ID;
+
+/**
+ * The consuming side of a one-to-one ring (see {@link OneToOneRingDescriptor}). It only reads the
+ * producer region, which may be a read-only mapping, and writes the head and its heartbeat into
+ * the consumer region.
+ * <p>
+ * The producer region is untrusted. Each read takes the tail once and checks it (aligned, not
+ * behind the head, not more than the capacity ahead, never backwards); each record's header is
+ * read once and its length checked against the published bytes and the end of the buffer. A value
+ * a correct producer never writes faults the ring: {@code read} returns
+ * {@link RingStatus#CORRUPT} from then on and {@link #fault()} says why. Whatever the region
+ * holds, a read does work bounded by its limit and the capacity, never reads outside the buffer and
+ * never hands the handler an offset or length outside a record. The consumer keeps its own head and
+ * never reads it back from shared memory.
+ * <p>
+ * Not thread safe: one consuming thread. Reading allocates nothing and takes no lock. An exception
+ * thrown by a handler propagates after the head has moved past that record.
+ */
+public final class OneToOneRingConsumer
+{
+    private final AtomicBuffer buffer;
+    private final AtomicBuffer consumerRegion;
+    private final EpochClock clock;
+    private final int capacity;
+    private final int mask;
+    private final int tailOffset;
+    private long head;
+    private long lastTail;
+    private RingFault fault = RingFault.NONE;
+
+    /**
+     * Attach a consumer to a ring. The head is read once from the consumer region, so a consumer
+     * can resume; a fresh, zeroed region starts at position 0.
+     *
+     * @param producerRegion the records and producer trailer; only read, may be a read-only mapping.
+     * @param consumerRegion the consumer's region, writable.
+     * @param clock          source of the epoch-millisecond heartbeat.
+     * @throws IllegalArgumentException if a region has the wrong size or alignment, or the head is invalid.
+     */
+    public OneToOneRingConsumer(
+        final AtomicBuffer producerRegion, final AtomicBuffer consumerRegion, final EpochClock clock)
+    {
+        this.capacity = RingCapacity.capacityOf(producerRegion, PRODUCER_TRAILER_LENGTH);
+        if (consumerRegion.capacity() < OneToOneRingDescriptor.CONSUMER_REGION_LENGTH)
+        {
+            throw new IllegalArgumentException("consumer region too short: " + consumerRegion.capacity());
+        }
+        consumerRegion.verifyAlignment();
+        this.buffer = producerRegion;
+        this.consumerRegion = consumerRegion;
+        this.clock = clock;
+        this.mask = capacity - 1;
+        this.tailOffset = capacity + TAIL_POSITION_OFFSET;
+
+        final long head = consumerRegion.getLongVolatile(HEAD_POSITION_OFFSET);
+        if (head < 0 || (head & (RecordDescriptor.ALIGNMENT - 1)) != 0)
+        {
+            throw new IllegalArgumentException("consumer region holds an invalid head: " + head);
+        }
+        this.head = head;
+        this.lastTail = head;
+    }
+
+    /**
+     * Read up to {@code limit} records, handing each to {@code handler}, then publish the head.
+     *
+     * @param handler receives each record.
+     * @param limit   the most records to read.
+     * @return the number of records read (0 when none are published), or {@link RingStatus#CORRUPT}
+     *         when the ring is faulted and nothing was read (records read before a fault in the same
+     *         call are counted; the next call returns the fault).
+     */
+    public int read(final RecordHandler handler, final int limit)
+    {
+        final long available = available();
+        if (available <= 0)
+        {
+            return (int)available;
+        }
+
+        final AtomicBuffer buffer = this.buffer;
+        final long head = this.head;
+        int count = 0;
+        long consumed = 0;
+        try
+        {
+            while (consumed < available && count < limit)
+            {
+                final int index = (int)(head + consumed) & mask;
+                final long header = buffer.getLong(index);
+                final int recordLength = checkRecord(header, index, available - consumed);
+                if (recordLength < 0)
+                {
+                    break;
+                }
+                final int typeId = RecordDescriptor.typeOf(header);
+                consumed += RecordDescriptor.align(recordLength);
+                if (PADDING_TYPE_ID != typeId)
+                {
+                    count++;
+                    handler.onRecord(typeId, buffer, index + HEADER_LENGTH, recordLength - HEADER_LENGTH);
+                }
+            }
+        }
+        finally
+        {
+            if (consumed > 0)
+            {
+                publishHead(head + consumed);
+            }
+        }
+
+        return count > 0 || RingFault.NONE == fault ? count : (int)RingStatus.CORRUPT;
+    }
+
+    /**
+     * Read up to {@code limit} records, letting the handler decide after each one whether to go on.
+     *
+     * @param handler receives each record and returns an action.
+     * @param limit   the most records to read.
+     * @return the number of records consumed, or {@link RingStatus#CORRUPT} as for {@link #read}.
+     */
+    public int controlledRead(final ControlledRecordHandler handler, final int limit)
+    {
+        final long available = available();
+        if (available <= 0)
+        {
+            return (int)available;
+        }
+
+        final AtomicBuffer buffer = this.buffer;
+        final long head = this.head;
+        int count = 0;
+        long consumed = 0;
+        try
+        {
+            while (consumed < available && count < limit)
+            {
+                final int index = (int)(head + consumed) & mask;
+                final long header = buffer.getLong(index);
+                final int recordLength = checkRecord(header, index, available - consumed);
+                if (recordLength < 0)
+                {
+                    break;
+                }
+                final int typeId = RecordDescriptor.typeOf(header);
+                final int alignedLength = RecordDescriptor.align(recordLength);
+                if (PADDING_TYPE_ID == typeId)
+                {
+                    consumed += alignedLength;
+                    continue;
+                }
+
+                final ControlledRecordHandler.Action action =
+                    handler.onRecord(typeId, buffer, index + HEADER_LENGTH, recordLength - HEADER_LENGTH);
+                if (ControlledRecordHandler.Action.ABORT == action)
+                {
+                    break;
+                }
+                consumed += alignedLength;
+                count++;
+                if (ControlledRecordHandler.Action.BREAK == action)
+                {
+                    break;
+                }
+                if (ControlledRecordHandler.Action.COMMIT == action)
+                {
+                    publishHead(head + consumed);
+                }
+            }
+        }
+        finally
+        {
+            if (head + consumed != this.head)
+            {
+                publishHead(head + consumed);
+            }
+        }
+
+        return count > 0 || RingFault.NONE == fault ? count : (int)RingStatus.CORRUPT;
+    }
+
+    /**
+     * Publish a heartbeat: the clock's time, with release semantics.
+     */
+    public void heartbeat()
+    {
+        consumerRegion.putLongRelease(CONSUMER_HEARTBEAT_OFFSET, clock.time());
+    }
+
+    /**
+     * Whether the producer published a heartbeat within {@code timeoutMs} of now.
+     *
+     * @param timeoutMs how old a heartbeat may be.
+     * @return true if the producer counts as alive.
+     */
+    public boolean isProducerAlive(final long timeoutMs)
+    {
+        final long heartbeat = buffer.getLongVolatile(capacity + PRODUCER_HEARTBEAT_OFFSET);
+        return Heartbeats.isAlive(heartbeat, clock.time(), timeoutMs);
+    }
+
+    /**
+     * Why this consumer stopped trusting the producer region, or {@link RingFault#NONE}.
+     *
+     * @return the fault.
+     */
+    public RingFault fault()
+    {
+        return fault;
+    }
+
+    /**
+     * The consumer's head position: bytes consumed since the ring was created.
+     *
+     * @return the position.
+     */
+    public long position()
+    {
+        return head;
+    }
+
+    /**
+     * The capacity of the records.
+     *
+     * @return capacity in bytes.
+     */
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /**
+     * Bytes published and not yet consumed, after checking the tail; or a negative status.
+     */
+    private long available()
+    {
+        if (RingFault.NONE != fault)
+        {
+            return RingStatus.CORRUPT;
+        }
+
+        final long tail = buffer.getLongAcquire(tailOffset);
+        if (tail == head)
+        {
+            return 0;
+        }
+
+        final RingFault tailFault = checkTail(tail);
+        if (RingFault.NONE != tailFault)
+        {
+            fault = tailFault;
+            return RingStatus.CORRUPT;
+        }
+        lastTail = tail;
+        return tail - head;
+    }
+
+    private RingFault checkTail(final long tail)
+    {
+        if ((tail & (RecordDescriptor.ALIGNMENT - 1)) != 0)
+        {
+            return RingFault.TAIL_MISALIGNED;
+        }
+        if (tail < lastTail)
+        {
+            return RingFault.TAIL_BACKWARDS;
+        }
+        final long distance = tail - head;
+        if (distance < 0 || distance > capacity)
+        {
+            return RingFault.TAIL_OUT_OF_RANGE;
+        }
+        return RingFault.NONE;
+    }
+
+    /**
+     * Check one record's header against the bytes the tail published and the end of the buffer.
+     *
+     * @return the record length, or -1 after recording a fault.
+     */
+    private int checkRecord(final long header, final int index, final long remaining)
+    {
+        final int recordLength = RecordDescriptor.lengthOf(header);
+        final int typeId = RecordDescriptor.typeOf(header);
+        final int toEnd = capacity - index;
+        // remaining <= capacity and toEnd <= capacity, so every comparison below is between ints in range.
+        if (recordLength < HEADER_LENGTH || recordLength > toEnd || RecordDescriptor.align(recordLength) > remaining)
+        {
+            fault = RingFault.RECORD_LENGTH_OUT_OF_RANGE;
+            return -1;
+        }
+        if (PADDING_TYPE_ID == typeId)
+        {
+            if (recordLength != toEnd)
+            {
+                fault = RingFault.PADDING_INVALID;
+                return -1;
+            }
+        }
+        else if (typeId < MIN_TYPE_ID)
+        {
+            fault = RingFault.RECORD_TYPE_INVALID;
+            return -1;
+        }
+        return recordLength;
+    }
+
+    private void publishHead(final long newHead)
+    {
+        head = newHead;
+        consumerRegion.putLongRelease(HEAD_POSITION_OFFSET, newHead);
+    }
+}

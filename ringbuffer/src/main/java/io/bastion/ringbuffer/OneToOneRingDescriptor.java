@@ -1,0 +1,67 @@
+package io.bastion.ringbuffer;
+
+/**
+ * Layout of a one-to-one ring, split into two regions so that each side writes only its own words
+ * and each region can be its own mapping (the consumer maps the producer region read-only, the
+ * producer maps the consumer region read-only).
+ * <pre>
+ * Producer region (written by the producer only):
+ *  +----------------------------------------------+  0
+ *  |  records: capacity bytes (a power of two)   ...
+ *  +----------------------------------------------+  capacity
+ *  |  tail position (8 bytes), then padding       |  + TAIL_POSITION_OFFSET
+ *  +----------------------------------------------+  + 128
+ *  |  producer heartbeat, epoch ms (8 bytes)      |  + PRODUCER_HEARTBEAT_OFFSET
+ *  +----------------------------------------------+  + PRODUCER_TRAILER_LENGTH
+ *
+ * Consumer region (written by the consumer only):
+ *  +----------------------------------------------+  0
+ *  |  head position (8 bytes), then padding       |  HEAD_POSITION_OFFSET
+ *  +----------------------------------------------+  128
+ *  |  consumer heartbeat, epoch ms (8 bytes)      |  CONSUMER_HEARTBEAT_OFFSET
+ *  +----------------------------------------------+  CONSUMER_REGION_LENGTH
+ * </pre>
+ * Records are published by the tail: a record exists for the consumer only once the tail, written
+ * with release semantics after the record's bytes, has moved past it. Bytes beyond the tail, left
+ * from an earlier lap or written early, are never read as records, so the consumer needs no write
+ * access to the records. Hot words sit {@link #PAD} bytes apart, so neither false sharing nor the
+ * adjacent-line prefetcher couples them.
+ */
+public final class OneToOneRingDescriptor
+{
+    /** Distance between hot words: two cache lines. */
+    public static final int PAD = 128;
+
+    /** Offset of the tail position from the end of the records. */
+    public static final int TAIL_POSITION_OFFSET = 0;
+
+    /** Offset of the producer heartbeat from the end of the records. */
+    public static final int PRODUCER_HEARTBEAT_OFFSET = PAD;
+
+    /** Bytes after the records in the producer region. */
+    public static final int PRODUCER_TRAILER_LENGTH = 2 * PAD;
+
+    /** Offset of the head position in the consumer region. */
+    public static final int HEAD_POSITION_OFFSET = 0;
+
+    /** Offset of the consumer heartbeat in the consumer region. */
+    public static final int CONSUMER_HEARTBEAT_OFFSET = PAD;
+
+    /** Length of the consumer region. */
+    public static final int CONSUMER_REGION_LENGTH = 2 * PAD;
+
+    private OneToOneRingDescriptor()
+    {
+    }
+
+    /**
+     * Length of a producer region holding {@code capacity} bytes of records.
+     *
+     * @param capacity of the records, a power of two.
+     * @return the region's length in bytes.
+     */
+    public static int producerRegionLength(final int capacity)
+    {
+        return capacity + PRODUCER_TRAILER_LENGTH;
+    }
+}

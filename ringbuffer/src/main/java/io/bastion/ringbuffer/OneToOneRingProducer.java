@@ -1,0 +1,314 @@
+package io.bastion.ringbuffer;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.EpochClock;
+
+import static io.bastion.ringbuffer.OneToOneRingDescriptor.CONSUMER_HEARTBEAT_OFFSET;
+import static io.bastion.ringbuffer.OneToOneRingDescriptor.HEAD_POSITION_OFFSET;
+import static io.bastion.ringbuffer.OneToOneRingDescriptor.PRODUCER_HEARTBEAT_OFFSET;
+import static io.bastion.ringbuffer.OneToOneRingDescriptor.PRODUCER_TRAILER_LENGTH;
+import static io.bastion.ringbuffer.OneToOneRingDescriptor.TAIL_POSITION_OFFSET;
+import static io.bastion.ringbuffer.RecordDescriptor.HEADER_LENGTH;
+import static io.bastion.ringbuffer.RecordDescriptor.PADDING_TYPE_ID;
+
+/**
+ * The producing side of a one-to-one ring (see {@link OneToOneRingDescriptor}). It writes records
+ * and the tail into the producer region and only reads the consumer region, which may be a
+ * read-only mapping.
+ * <p>
+ * The producer keeps its own tail and never reads it back from shared memory. It reads the
+ * consumer's head only when its cached view says the ring is full, checks every head it reads
+ * (aligned, not beyond the tail, never backwards) and faults with {@link RingStatus#CORRUPT} on
+ * a value a correct consumer never writes.
+ * <p>
+ * Not thread safe: one producing thread. {@code write}, {@code tryClaim} and commit allocate
+ * nothing, take no lock and throw only on caller misuse (a bad length or type id, a second open
+ * claim).
+ */
+public final class OneToOneRingProducer implements RingClaim.Owner
+{
+    private static final long NO_CLAIM = -1;
+
+    private final AtomicBuffer buffer;
+    private final AtomicBuffer consumerRegion;
+    private final EpochClock clock;
+    private final int capacity;
+    private final int mask;
+    private final int maxPayloadLength;
+    private final int tailOffset;
+    private final int heartbeatOffset;
+    private long tail;
+    private long headCache;
+    private long claimTail = NO_CLAIM;
+    private RingFault fault = RingFault.NONE;
+
+    /**
+     * Attach a producer to a ring. The tail is read once from the producer region, so a producer
+     * can resume a ring it created earlier; a fresh, zeroed region starts at position 0.
+     *
+     * @param producerRegion the records and producer trailer, writable; its length minus
+     *                       {@link OneToOneRingDescriptor#PRODUCER_TRAILER_LENGTH} must be a power of two.
+     * @param consumerRegion the consumer's region, read only by this producer.
+     * @param clock          source of the epoch-millisecond heartbeat.
+     * @throws IllegalArgumentException if a region has the wrong size, alignment or a bad tail.
+     */
+    public OneToOneRingProducer(
+        final AtomicBuffer producerRegion, final AtomicBuffer consumerRegion, final EpochClock clock)
+    {
+        this.capacity = RingCapacity.capacityOf(producerRegion, PRODUCER_TRAILER_LENGTH);
+        if (consumerRegion.capacity() < OneToOneRingDescriptor.CONSUMER_REGION_LENGTH)
+        {
+            throw new IllegalArgumentException("consumer region too short: " + consumerRegion.capacity());
+        }
+        consumerRegion.verifyAlignment();
+        this.buffer = producerRegion;
+        this.consumerRegion = consumerRegion;
+        this.clock = clock;
+        this.mask = capacity - 1;
+        this.maxPayloadLength = RingCapacity.maxPayloadLength(capacity);
+        this.tailOffset = capacity + TAIL_POSITION_OFFSET;
+        this.heartbeatOffset = capacity + PRODUCER_HEARTBEAT_OFFSET;
+
+        final long tail = producerRegion.getLongVolatile(tailOffset);
+        final long head = consumerRegion.getLongVolatile(HEAD_POSITION_OFFSET);
+        if (tail < 0 || (tail & (RecordDescriptor.ALIGNMENT - 1)) != 0)
+        {
+            throw new IllegalArgumentException("producer region holds an invalid tail: " + tail);
+        }
+        this.tail = tail;
+        this.headCache = (head >= 0 && head <= tail && tail - head <= capacity) ? head : Math.max(0, tail - capacity);
+    }
+
+    /**
+     * Copy a record into the ring and publish it.
+     *
+     * @param typeId a type id of at least {@link RecordDescriptor#MIN_TYPE_ID}.
+     * @param src    the payload's buffer.
+     * @param offset of the payload in {@code src}.
+     * @param length of the payload, at most {@link #maxPayloadLength()}.
+     * @return the new tail position (positive) on success, else {@link RingStatus#BACK_PRESSURED} or
+     *         {@link RingStatus#CORRUPT}.
+     * @throws IllegalArgumentException if the type id or length is out of range.
+     * @throws IllegalStateException    if a claim is open.
+     */
+    public long write(final int typeId, final DirectBuffer src, final int offset, final int length)
+    {
+        RecordDescriptor.checkTypeId(typeId);
+        RingCapacity.checkPayloadLength(length, maxPayloadLength);
+        checkNoOpenClaim();
+
+        final int recordLength = length + HEADER_LENGTH;
+        final int recordIndex = reserve(recordLength);
+        if (recordIndex < 0)
+        {
+            return recordIndex;
+        }
+
+        final AtomicBuffer buffer = this.buffer;
+        buffer.putBytes(recordIndex + HEADER_LENGTH, src, offset, length);
+        buffer.putLong(recordIndex, RecordDescriptor.header(recordLength, typeId));
+
+        final long newTail = claimTail;
+        claimTail = NO_CLAIM;
+        tail = newTail;
+        buffer.putLongRelease(tailOffset, newTail);
+        return newTail;
+    }
+
+    /**
+     * Claim space for a record to be written in place, then committed or aborted through the claim.
+     * Only one claim may be open at a time.
+     *
+     * @param typeId a type id of at least {@link RecordDescriptor#MIN_TYPE_ID}.
+     * @param length of the payload, at most {@link #maxPayloadLength()}.
+     * @param claim  a reusable claim to fill in.
+     * @return the tail position the record reaches once committed (positive), else
+     *         {@link RingStatus#BACK_PRESSURED} or {@link RingStatus#CORRUPT}.
+     * @throws IllegalArgumentException if the type id or length is out of range.
+     * @throws IllegalStateException    if a claim is already open, or {@code claim} is in use.
+     */
+    public long tryClaim(final int typeId, final int length, final RingClaim claim)
+    {
+        RecordDescriptor.checkTypeId(typeId);
+        RingCapacity.checkPayloadLength(length, maxPayloadLength);
+        checkNoOpenClaim();
+        if (claim.isActive())
+        {
+            throw new IllegalStateException("claim object is already open");
+        }
+
+        final int recordLength = length + HEADER_LENGTH;
+        final int recordIndex = reserve(recordLength);
+        if (recordIndex < 0)
+        {
+            return recordIndex;
+        }
+        buffer.putLong(recordIndex, RecordDescriptor.header(recordLength, typeId));
+        claim.open(this, buffer, recordIndex, recordIndex + HEADER_LENGTH, length, typeId, claimTail);
+        return claimTail;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean commit(final RingClaim claim)
+    {
+        checkOwnClaim(claim);
+        final long newTail = claimTail;
+        claimTail = NO_CLAIM;
+        claim.close();
+        tail = newTail;
+        buffer.putLongRelease(tailOffset, newTail);
+        return true;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void abort(final RingClaim claim)
+    {
+        checkOwnClaim(claim);
+        // Nothing was published: the tail stays where it was and the space is reused.
+        claimTail = NO_CLAIM;
+        claim.close();
+    }
+
+    /**
+     * Publish a heartbeat: the clock's time, with release semantics.
+     */
+    public void heartbeat()
+    {
+        buffer.putLongRelease(heartbeatOffset, clock.time());
+    }
+
+    /**
+     * Whether the consumer published a heartbeat within {@code timeoutMs} of now.
+     *
+     * @param timeoutMs how old a heartbeat may be.
+     * @return true if the consumer counts as alive.
+     */
+    public boolean isConsumerAlive(final long timeoutMs)
+    {
+        return Heartbeats.isAlive(consumerRegion.getLongVolatile(CONSUMER_HEARTBEAT_OFFSET), clock.time(), timeoutMs);
+    }
+
+    /**
+     * Why this producer stopped trusting the consumer region, or {@link RingFault#NONE}.
+     *
+     * @return the fault.
+     */
+    public RingFault fault()
+    {
+        return fault;
+    }
+
+    /**
+     * The capacity of the records.
+     *
+     * @return capacity in bytes.
+     */
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /**
+     * The largest payload a record may carry.
+     *
+     * @return bytes.
+     */
+    public int maxPayloadLength()
+    {
+        return maxPayloadLength;
+    }
+
+    /**
+     * The producer's tail position: bytes published since the ring was created.
+     *
+     * @return the position.
+     */
+    public long position()
+    {
+        return tail;
+    }
+
+    /**
+     * Find room for a record of {@code recordLength} bytes, writing padding at the wrap if needed.
+     * Sets {@link #claimTail} to the tail once the record is published.
+     *
+     * @return the record's index, or a negative {@link RingStatus} code.
+     */
+    private int reserve(final int recordLength)
+    {
+        if (RingFault.NONE != fault)
+        {
+            return (int)RingStatus.CORRUPT;
+        }
+
+        final int capacity = this.capacity;
+        final long tail = this.tail;
+        final int alignedLength = RecordDescriptor.align(recordLength);
+        final int tailIndex = (int)tail & mask;
+        final int toEnd = capacity - tailIndex;
+        final int required = alignedLength > toEnd ? alignedLength + toEnd : alignedLength;
+
+        if (required > capacity - (int)(tail - headCache))
+        {
+            final long head = consumerRegion.getLongVolatile(HEAD_POSITION_OFFSET);
+            final RingFault headFault = checkHead(head, tail);
+            if (RingFault.NONE != headFault)
+            {
+                fault = headFault;
+                return (int)RingStatus.CORRUPT;
+            }
+            headCache = head;
+            if (required > capacity - (int)(tail - head))
+            {
+                return (int)RingStatus.BACK_PRESSURED;
+            }
+        }
+
+        int recordIndex = tailIndex;
+        if (alignedLength > toEnd)
+        {
+            buffer.putLong(tailIndex, RecordDescriptor.header(toEnd, PADDING_TYPE_ID));
+            recordIndex = 0;
+        }
+        claimTail = tail + required;
+        return recordIndex;
+    }
+
+    private RingFault checkHead(final long head, final long tail)
+    {
+        if ((head & (RecordDescriptor.ALIGNMENT - 1)) != 0)
+        {
+            return RingFault.HEAD_MISALIGNED;
+        }
+        if (head < headCache)
+        {
+            return RingFault.HEAD_BACKWARDS;
+        }
+        if (head > tail)
+        {
+            return RingFault.HEAD_BEYOND_TAIL;
+        }
+        return RingFault.NONE;
+    }
+
+    private void checkNoOpenClaim()
+    {
+        if (NO_CLAIM != claimTail)
+        {
+            throw new IllegalStateException("a claim is open: commit or abort it first");
+        }
+    }
+
+    private void checkOwnClaim(final RingClaim claim)
+    {
+        if (claim.owner() != this || NO_CLAIM == claimTail)
+        {
+            throw new IllegalStateException("claim is not open on this producer");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.bastion.ringbuffer;
+
+import org.agrona.BitUtil;
+import org.agrona.concurrent.AtomicBuffer;
+
+/**
+ * Capacity rules shared by both rings.
+ */
+public final class RingCapacity
+{
+    /** Smallest capacity of a ring's records, in bytes. */
+    public static final int MIN_CAPACITY = 64;
+
+    /** Largest capacity of a ring's records, in bytes: keeps every index and length sum in an int, and
+     * leaves the many-to-one header a spare bit for its padding flag. */
+    public static final int MAX_CAPACITY = 1 << 29;
+
+    private RingCapacity()
+    {
+    }
+
+    /**
+     * The largest record (header included) a ring of this capacity accepts: an eighth of it, so a
+     * ring always holds several records and padding at the wrap stays small beside the capacity.
+     *
+     * @param capacity of the records.
+     * @return the maximum record length in bytes.
+     */
+    public static int maxRecordLength(final int capacity)
+    {
+        return capacity >> 3;
+    }
+
+    /**
+     * The largest payload a ring of this capacity accepts.
+     *
+     * @param capacity of the records.
+     * @return the maximum payload length in bytes.
+     */
+    public static int maxPayloadLength(final int capacity)
+    {
+        return maxRecordLength(capacity) - RecordDescriptor.HEADER_LENGTH;
+    }
+
+    /**
+     * Derive and check the capacity of records in a region that ends with a trailer.
+     *
+     * @param buffer        the region.
+     * @param trailerLength bytes after the records.
+     * @return the capacity of the records.
+     * @throws IllegalArgumentException if the capacity is not a power of two in range, or the region
+     *                                  is not aligned for atomic 8-byte access.
+     */
+    static int capacityOf(final AtomicBuffer buffer, final int trailerLength)
+    {
+        final int capacity = buffer.capacity() - trailerLength;
+        if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY || !BitUtil.isPowerOfTwo(capacity))
+        {
+            throw new IllegalArgumentException("records capacity must be a power of two in [" + MIN_CAPACITY +
+                ", " + MAX_CAPACITY + "], was " + capacity + " (region " + buffer.capacity() + " bytes, trailer " +
+                trailerLength + ")");
+        }
+        buffer.verifyAlignment();
+        return capacity;
+    }
+
+    /**
+     * Check a payload length for a write or claim.
+     *
+     * @param length           of the payload.
+     * @param maxPayloadLength of the ring.
+     * @throws IllegalArgumentException if it is negative or too long.
+     */
+    static void checkPayloadLength(final int length, final int maxPayloadLength)
+    {
+        if (length < 0 || length > maxPayloadLength)
+        {
+            throw new IllegalArgumentException("payload length must be in [0, " + maxPayloadLength + "]: " + length);
+        }
+    }
+}
