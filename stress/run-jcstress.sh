@@ -3,12 +3,12 @@
 # jcstress exits 0 when it skips every test (a 2-core machine skips three-actor tests).
 # Usage: run-jcstress.sh JAVA JAR MODE TEST_REGEX [extra jcstress options...]
 set -euo pipefail
-java=$1 jar=$2 mode=$3 tests=$4
+java=$1 jar=$2 mode=$3 regex=$4
 shift 4
 log=jcstress-output.txt
 set +e
 "$java" --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -jar "$jar" \
-    -m "$mode" -t "$tests" -r jcstress-results \
+    -m "$mode" -t "$regex" -r jcstress-results \
     -jvmArgsPrepend "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED" "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
@@ -16,14 +16,19 @@ if [ "$rc" -ne 0 ]; then
     echo "jcstress failed with exit code $rc" >&2
     exit "$rc"
 fi
-passed=$(sed -n 's/.*Passed: \([0-9]\+\).*/\1/p' "$log" | tail -n 1)
-failed=$(sed -n 's/.*Failed: \([0-9]\+\).*/\1/p' "$log" | tail -n 1)
-if [ -z "$passed" ] || [ "$passed" -eq 0 ]; then
-    echo "jcstress ran no test (regex '$tests'): failing the build" >&2
+summary=$(grep -E 'Results: [0-9]+ planned' "$log" | tail -n 1)
+passed=$(sed -n 's/.* \([0-9]\+\) passed.*/\1/p' <<<"$summary")
+failed=$(sed -n 's/.* \([0-9]\+\) failed.*/\1/p' <<<"$summary")
+hard=$(sed -n 's/.* \([0-9]\+\) hard errs.*/\1/p' <<<"$summary")
+tests=$(sed -n 's/.*All remaining tests: \([0-9]\+\) matching test results.*/\1/p' "$log" | tail -n 1)
+if [ -z "$passed" ] || [ "$passed" -eq 0 ] || [ -z "$tests" ] || [ "$tests" -eq 0 ]; then
+    echo "jcstress ran no test (regex '$regex'): failing the build" >&2
     exit 1
 fi
-if [ -n "$failed" ] && [ "$failed" -ne 0 ]; then
-    echo "jcstress: $failed test(s) failed" >&2
+if [ "${failed:-1}" -ne 0 ] || [ "${hard:-1}" -ne 0 ] || ! grep -q 'Failed tests: No matches.' "$log" \
+    || ! grep -q 'Error tests: No matches.' "$log"; then
+    echo "jcstress: failures or errors (failed=${failed:-?}, hard errors=${hard:-?}); see $log" >&2
     exit 1
 fi
-echo "jcstress: $passed passed, 0 failed"
+echo "jcstress ran $tests tests in $passed configurations"
+echo "jcstress: $tests passed, 0 failed"
