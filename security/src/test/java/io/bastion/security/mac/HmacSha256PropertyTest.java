@@ -109,6 +109,76 @@ class HmacSha256PropertyTest
         return offHeap ? new UnsafeBuffer(ByteBuffer.allocateDirect(capacity)) : new UnsafeBuffer(new byte[capacity]);
     }
 
+    /**
+     * Every way an Agrona buffer can hold bytes: an array, part of an array, a direct buffer, a slice of a heap
+     * buffer (array offset), a slice of a direct buffer, a raw address.
+     */
+    static MutableDirectBuffer buffer(final int kind, final int capacity)
+    {
+        switch (kind)
+        {
+            case 0:
+                return new UnsafeBuffer(new byte[capacity]);
+            case 1:
+                return new UnsafeBuffer(new byte[capacity + 13], 5, capacity);
+            case 2:
+                return new UnsafeBuffer(ByteBuffer.allocateDirect(capacity));
+            case 3:
+                return new UnsafeBuffer(ByteBuffer.wrap(new byte[capacity + 11], 7, capacity).slice());
+            case 4:
+                return new UnsafeBuffer(ByteBuffer.allocateDirect(capacity + 9).position(9).slice());
+            default:
+                final UnsafeBuffer direct = new UnsafeBuffer(ByteBuffer.allocateDirect(capacity + 3));
+                return new UnsafeBuffer(direct.addressOffset() + 3, capacity);
+        }
+    }
+
+    @Property(tries = 1000)
+    void everyBufferKindGivesTheJdkTag(
+        @ForAll @Size(min = 1, max = 80) final byte[] key,
+        @ForAll @Size(max = 3000) final byte[] data,
+        @ForAll @IntRange(max = 5) final int kind,
+        @ForAll @IntRange(max = 5) final int outKind) throws GeneralSecurityException
+    {
+        final MutableDirectBuffer in = buffer(kind, data.length + 2);
+        in.putBytes(2, data);
+        final MutableDirectBuffer out = buffer(outKind, HmacSha256.TAG_LENGTH);
+        assertEquals(MacResult.OK, mac.sign(new MacKey(key), in, 2, data.length, out, 0));
+        final byte[] actual = new byte[HmacSha256.TAG_LENGTH];
+        out.getBytes(0, actual);
+        assertArrayEquals(jdkMac(key, data, 0, data.length), actual);
+    }
+
+    @Property(tries = 3000)
+    void hostileOffsetsAndLengthsAreRefusedNeverThrown(
+        @ForAll("anyInt") final int offset,
+        @ForAll("anyInt") final int length,
+        @ForAll("anyInt") final int tagOffset,
+        @ForAll @IntRange(max = 5) final int kind)
+    {
+        final MutableDirectBuffer buffer = buffer(kind, 100);
+        final MacKey macKey = new MacKey(new byte[]{1});
+        final boolean valid = offset >= 0 && length >= HmacSha256.TAG_LENGTH && length <= 100 - offset &&
+            tagOffset >= offset && tagOffset - offset <= length - HmacSha256.TAG_LENGTH;
+        final MacResult signed = mac.signSkippingTag(macKey, buffer, offset, length, tagOffset);
+        assertEquals(valid ? MacResult.OK : MacResult.OUT_OF_BOUNDS, signed);
+        assertEquals(valid ? MacResult.OK : MacResult.OUT_OF_BOUNDS,
+            mac.verifySkippingTag(macKey, buffer, offset, length, tagOffset));
+        final boolean rangeValid = offset >= 0 && length >= 0 && length <= 100 - offset;
+        final boolean tagValid = tagOffset >= 0 && tagOffset <= 100 - HmacSha256.TAG_LENGTH;
+        assertEquals(rangeValid && tagValid ? MacResult.OK : MacResult.OUT_OF_BOUNDS,
+            mac.sign(macKey, buffer, offset, length, buffer, tagOffset));
+    }
+
+    @Provide
+    Arbitrary<Integer> anyInt()
+    {
+        return Arbitraries.oneOf(
+            Arbitraries.integers().between(-40, 140),
+            Arbitraries.integers(),
+            Arbitraries.of(Integer.MIN_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE - 31, -32, 68, 69));
+    }
+
     static byte[] jdkMac(final byte[] key, final byte[] data, final int offset, final int length)
             throws GeneralSecurityException
     {
