@@ -1,0 +1,327 @@
+package io.bastion.security.mac;
+
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * HMAC-SHA256 (RFC 2104) over one or more byte ranges of Agrona buffers, writing or checking the 32-byte tag without
+ * allocating.
+ * <p>
+ * Construction, and why: {@code javax.crypto.Mac.doFinal} allocates its result on every call and cloning a pre-keyed
+ * digest allocates the clone, so this engine keeps one JDK {@link MessageDigest} for SHA-256 (which uses the CPU's
+ * SHA instructions where present) and, per tag, feeds it the key's inner pad block and the data, finishes into a
+ * preallocated scratch array with {@link MessageDigest#digest(byte[], int, int)}, then feeds the outer pad block and
+ * the inner hash and finishes again. That is the same work {@code Mac} does, minus the allocation. Bytes of an
+ * off-heap buffer are copied through a preallocated chunk, because {@code MessageDigest} only reads arrays; bytes of
+ * a heap buffer are read from its array directly.
+ * <p>
+ * Usage, in one call: {@link #sign(MacKey, DirectBuffer, int, int, MutableDirectBuffer, int)},
+ * {@link #signSkippingTag(MacKey, MutableDirectBuffer, int, int, int)} and
+ * {@link #verifySkippingTag(MacKey, DirectBuffer, int, int, int)} cover a record whose tag sits inside the record.
+ * For any other layout use {@link #begin(MacKey)}, {@link #update(DirectBuffer, int, int)} once per range, then
+ * {@link #finish(MutableDirectBuffer, int)} or {@link #finishAndVerify(DirectBuffer, int)}.
+ * <p>
+ * Return codes: nothing here throws on bad input; every range is checked before it is read and a range outside its
+ * buffer yields {@link MacResult#OUT_OF_BOUNDS} without writing anything. Comparison of tags is constant time.
+ * <p>
+ * Thread safety: none. One engine per thread; keys ({@link MacKey}) may be shared between engines.
+ */
+public final class HmacSha256
+{
+    /** Length of an HMAC-SHA256 tag in bytes. */
+    public static final int TAG_LENGTH = 32;
+
+    /** Default length of the chunk through which off-heap bytes are copied. */
+    public static final int DEFAULT_CHUNK_LENGTH = 1024;
+
+    private final MessageDigest digest = MacKey.newSha256();
+    private final byte[] chunk;
+    private final byte[] innerHash = new byte[TAG_LENGTH];
+    private final byte[] tag = new byte[TAG_LENGTH];
+    private MacKey key;
+    private boolean failed;
+
+    /**
+     * An engine with the default chunk length.
+     */
+    public HmacSha256()
+    {
+        this(DEFAULT_CHUNK_LENGTH);
+    }
+
+    /**
+     * An engine with a given chunk length for copying off-heap bytes.
+     *
+     * @param chunkLength bytes copied per step from an off-heap buffer; at least 64.
+     */
+    public HmacSha256(final int chunkLength)
+    {
+        if (chunkLength < MacKey.BLOCK_LENGTH)
+        {
+            throw new IllegalArgumentException("chunkLength < 64: " + chunkLength);
+        }
+        chunk = new byte[chunkLength];
+    }
+
+    /**
+     * Start a tag with a key. An unfinished tag is abandoned.
+     *
+     * @param key to compute the tag with.
+     * @return {@link MacResult#OK}, or {@link MacResult#KEY_DESTROYED} (then {@code finish} fails too).
+     */
+    public MacResult begin(final MacKey key)
+    {
+        if (this.key != null)
+        {
+            digest.reset();
+        }
+        if (key.isDestroyed())
+        {
+            this.key = null;
+            return MacResult.KEY_DESTROYED;
+        }
+        this.key = key;
+        failed = false;
+        digest.update(key.innerPad, 0, MacKey.BLOCK_LENGTH);
+        return MacResult.OK;
+    }
+
+    /**
+     * Add a range of a buffer to the tag being computed.
+     *
+     * @param buffer holding the bytes.
+     * @param offset of the first byte.
+     * @param length number of bytes; may be 0.
+     * @return true if the range was added; false if it lies outside the buffer or no tag was begun, in which case the
+     * tag fails with {@link MacResult#OUT_OF_BOUNDS} or {@link MacResult#NOT_STARTED} at {@code finish}.
+     */
+    public boolean update(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (key == null)
+        {
+            return false;
+        }
+        if (!inBounds(buffer, offset, length))
+        {
+            failed = true;
+            return false;
+        }
+
+        final byte[] array = buffer.byteArray();
+        if (array != null)
+        {
+            digest.update(array, buffer.wrapAdjustment() + offset, length);
+        }
+        else
+        {
+            final byte[] chunk = this.chunk;
+            int position = offset;
+            int remaining = length;
+            while (remaining > 0)
+            {
+                final int n = Math.min(remaining, chunk.length);
+                buffer.getBytes(position, chunk, 0, n);
+                digest.update(chunk, 0, n);
+                position += n;
+                remaining -= n;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Finish the tag and write it into a buffer.
+     *
+     * @param dst       buffer to write the 32-byte tag into.
+     * @param dstOffset of the tag in {@code dst}.
+     * @return {@link MacResult#OK} if written; otherwise nothing was written.
+     */
+    public MacResult finish(final MutableDirectBuffer dst, final int dstOffset)
+    {
+        final MacResult result = finishIntoScratch();
+        if (MacResult.OK != result)
+        {
+            return result;
+        }
+        if (!inBounds(dst, dstOffset, TAG_LENGTH))
+        {
+            return MacResult.OUT_OF_BOUNDS;
+        }
+        dst.putBytes(dstOffset, tag, 0, TAG_LENGTH);
+        return MacResult.OK;
+    }
+
+    /**
+     * Finish the tag and compare it, in constant time, with the 32-byte tag found in a buffer.
+     *
+     * @param tagBuffer holding the received tag.
+     * @param tagOffset of the received tag.
+     * @return {@link MacResult#OK} if equal, {@link MacResult#TAG_MISMATCH} if not, or another refusal.
+     */
+    public MacResult finishAndVerify(final DirectBuffer tagBuffer, final int tagOffset)
+    {
+        final MacResult result = finishIntoScratch();
+        if (MacResult.OK != result)
+        {
+            return result;
+        }
+        if (!inBounds(tagBuffer, tagOffset, TAG_LENGTH))
+        {
+            return MacResult.OUT_OF_BOUNDS;
+        }
+        return ConstantTime.equals(tag, 0, tagBuffer, tagOffset, TAG_LENGTH) ? MacResult.OK : MacResult.TAG_MISMATCH;
+    }
+
+    /**
+     * Compute the tag of one range and write it.
+     *
+     * @param key       to sign with.
+     * @param buffer    holding the data.
+     * @param offset    of the data.
+     * @param length    of the data.
+     * @param dst       to write the tag into.
+     * @param dstOffset of the tag in {@code dst}.
+     * @return {@link MacResult#OK} if written.
+     */
+    public MacResult sign(
+        final MacKey key,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final MutableDirectBuffer dst,
+        final int dstOffset)
+    {
+        final MacResult result = begin(key);
+        if (MacResult.OK != result)
+        {
+            return result;
+        }
+        update(buffer, offset, length);
+        return finish(dst, dstOffset);
+    }
+
+    /**
+     * Compute the tag of a record over every byte except its own tag, and write the tag into its slot.
+     *
+     * @param key       to sign with.
+     * @param buffer    holding the record.
+     * @param offset    of the record.
+     * @param length    of the record, tag included.
+     * @param tagOffset of the 32-byte tag slot, inside the record.
+     * @return {@link MacResult#OK} if written; {@link MacResult#OUT_OF_BOUNDS} if the record or slot is misplaced.
+     */
+    public MacResult signSkippingTag(
+        final MacKey key,
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final int length,
+        final int tagOffset)
+    {
+        final MacResult result = digestSkippingTag(key, buffer, offset, length, tagOffset);
+        if (MacResult.OK != result)
+        {
+            return result;
+        }
+        return finish(buffer, tagOffset);
+    }
+
+    /**
+     * Verify a record whose tag sits inside it: compute over every byte except the tag, compare in constant time.
+     *
+     * @param key       to verify with.
+     * @param buffer    holding the record.
+     * @param offset    of the record.
+     * @param length    of the record, tag included.
+     * @param tagOffset of the 32-byte tag, inside the record.
+     * @return {@link MacResult#OK} if authentic, {@link MacResult#TAG_MISMATCH}, or another refusal.
+     */
+    public MacResult verifySkippingTag(
+        final MacKey key,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final int tagOffset)
+    {
+        final MacResult result = digestSkippingTag(key, buffer, offset, length, tagOffset);
+        if (MacResult.OK != result)
+        {
+            return result;
+        }
+        return finishAndVerify(buffer, tagOffset);
+    }
+
+    /**
+     * Is {@code [offset, offset + length)} inside the buffer? Overflow-safe.
+     *
+     * @param buffer to check against.
+     * @param offset of the range.
+     * @param length of the range.
+     * @return true if the whole range lies inside the buffer's capacity.
+     */
+    public static boolean inBounds(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return offset >= 0 && length >= 0 && length <= buffer.capacity() - offset;
+    }
+
+    private MacResult digestSkippingTag(
+        final MacKey key,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final int tagOffset)
+    {
+        if (!inBounds(buffer, offset, length) || length < TAG_LENGTH)
+        {
+            return MacResult.OUT_OF_BOUNDS;
+        }
+        final int before = tagOffset - offset;
+        if (tagOffset < 0 || before < 0 || before > length - TAG_LENGTH)
+        {
+            return MacResult.OUT_OF_BOUNDS;
+        }
+
+        final MacResult result = begin(key);
+        if (MacResult.OK != result)
+        {
+            return result;
+        }
+        update(buffer, offset, before);
+        update(buffer, tagOffset + TAG_LENGTH, length - before - TAG_LENGTH);
+        return MacResult.OK;
+    }
+
+    private MacResult finishIntoScratch()
+    {
+        final MacKey key = this.key;
+        if (key == null)
+        {
+            return MacResult.NOT_STARTED;
+        }
+        this.key = null;
+        if (failed)
+        {
+            digest.reset();
+            return MacResult.OUT_OF_BOUNDS;
+        }
+
+        try
+        {
+            digest.digest(innerHash, 0, TAG_LENGTH);
+            digest.update(key.outerPad, 0, MacKey.BLOCK_LENGTH);
+            digest.update(innerHash, 0, TAG_LENGTH);
+            digest.digest(tag, 0, TAG_LENGTH);
+        }
+        catch (final DigestException ex)
+        {
+            // Cannot happen: the output arrays are exactly one SHA-256 long. Fail closed all the same.
+            digest.reset();
+            Arrays.fill(tag, (byte) 0);
+            return MacResult.NOT_STARTED;
+        }
+        return MacResult.OK;
+    }
+}

@@ -1,0 +1,18 @@
+package io.bastion.security.mac;
+
+/**
+ * Outcome of computing or verifying an HMAC-SHA256 tag with {@link HmacSha256}.
+ */
+public enum MacResult
+{
+    /** The tag was written, or the tag in the buffer matches the computed one. */
+    OK,
+    /** The tag in the buffer differs from the computed one: refuse the frame. */
+    TAG_MISMATCH,
+    /** A range (data, skipped tag or destination) lies outside its buffer: nothing was trusted or written. */
+    OUT_OF_BOUNDS,
+    /** The key has been destroyed (dropped or revoked): refuse the frame. */
+    KEY_DESTROYED,
+    /** {@code finish} was called without {@code begin}, or {@code begin} twice: a programming error. */
+    NOT_STARTED
+}
