@@ -191,7 +191,7 @@ public final class AuditRecord
             }
             else if (c < 0x20 || c > 0x7E)
             {
-                sb.append("\\u").append(String.format("%04x", (int)c));
+                sb.append("\\u").append(String.format("%04x", (int) c));
             }
             else
             {

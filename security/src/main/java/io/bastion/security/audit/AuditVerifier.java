@@ -12,10 +12,10 @@ import java.util.List;
  * <p>
  * For each record in order: the line must parse, its hash must match its contents, its sequence must be the previous
  * record's plus one and its previous-hash the previous record's hash. When the link breaks, the sequence numbers tell
- * the kind: the same sequence with a wrong link means the previous record was rewritten ({@link AuditFinding#EDITED});
- * a gap filled later means {@link AuditFinding#REORDERED}; a gap at the start of a file means the previous file lost its
- * tail ({@link AuditFinding#TRUNCATED}); another gap {@link AuditFinding#DELETED}; a repeated or earlier sequence
- * {@link AuditFinding#INSERTED}. When the first file is number 1, the chain must start at sequence 0 from
+ * the kind: the same sequence with a wrong link means the previous record was rewritten
+ * ({@link AuditFinding#EDITED}); a gap filled later means {@link AuditFinding#REORDERED}; a gap at the start of a file
+ * means the previous file lost its tail ({@link AuditFinding#TRUNCATED}); another gap {@link AuditFinding#DELETED};
+ * a repeated or earlier sequence {@link AuditFinding#INSERTED}. When the first file is number 1, the chain must start at sequence 0 from
  * {@link AuditRecord#GENESIS}; otherwise (older files deleted by retention) the first record is the trust anchor.
  * <p>
  * Limits: the chain is not keyed, so someone who can write the files can rewrite every record from some point on,

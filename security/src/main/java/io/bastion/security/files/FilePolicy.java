@@ -102,7 +102,7 @@ public final class FilePolicy
      */
     public static int currentUid() throws IOException
     {
-        return (Integer)Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     }
 
     /**

@@ -287,7 +287,7 @@ public final class OwnerOnlyFiles
      * @throws SecureFileException with the first failed check.
      */
     public FileChannel openForMapping(final Path file, final long expectedSize, final boolean writable)
-        throws SecureFileException
+            throws SecureFileException
     {
         requireOk(checkFile(file, expectedSize), file);
         final Object fileKey = fileKey(file);
@@ -316,7 +316,7 @@ public final class OwnerOnlyFiles
             closeQuietly(channel);
             if (ex instanceof SecureFileException)
             {
-                throw (SecureFileException)ex;
+                throw (SecureFileException) ex;
             }
             throw new SecureFileException(FileCheckReason.IO_ERROR, file, ex);
         }
@@ -325,19 +325,19 @@ public final class OwnerOnlyFiles
     private FileCheckReason checkAttributes(
         final Map<String, Object> attributes, final boolean directory, final long expectedSize)
     {
-        if ((Boolean)attributes.get("isSymbolicLink"))
+        if ((Boolean) attributes.get("isSymbolicLink"))
         {
             return FileCheckReason.IS_SYMLINK;
         }
-        if (directory && !(Boolean)attributes.get("isDirectory"))
+        if (directory && !(Boolean) attributes.get("isDirectory"))
         {
             return FileCheckReason.NOT_DIRECTORY;
         }
-        if (!directory && !(Boolean)attributes.get("isRegularFile"))
+        if (!directory && !(Boolean) attributes.get("isRegularFile"))
         {
             return FileCheckReason.NOT_REGULAR_FILE;
         }
-        if ((Integer)attributes.get("uid") != policy.ownerUid())
+        if ((Integer) attributes.get("uid") != policy.ownerUid())
         {
             return FileCheckReason.WRONG_OWNER;
         }
@@ -347,15 +347,15 @@ public final class OwnerOnlyFiles
             return FileCheckReason.WRONG_GROUP;
         }
         final int allowed = directory ? policy.dirMode() : policy.fileMode();
-        if (((Integer)attributes.get("mode") & PERMISSION_BITS & ~allowed) != 0)
+        if (((Integer) attributes.get("mode") & PERMISSION_BITS & ~allowed) != 0)
         {
             return FileCheckReason.MODE_TOO_WIDE;
         }
-        if (!directory && (Integer)attributes.get("nlink") != 1)
+        if (!directory && (Integer) attributes.get("nlink") != 1)
         {
             return FileCheckReason.TOO_MANY_LINKS;
         }
-        if (!directory && expectedSize >= 0 && (Long)attributes.get("size") != expectedSize)
+        if (!directory && expectedSize >= 0 && (Long) attributes.get("size") != expectedSize)
         {
             return FileCheckReason.WRONG_SIZE;
         }

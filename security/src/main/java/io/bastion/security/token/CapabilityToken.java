@@ -187,7 +187,7 @@ public final class CapabilityToken
         {
             return false;
         }
-        final CapabilityToken that = (CapabilityToken)o;
+        final CapabilityToken that = (CapabilityToken) o;
         return rights == that.rights && notBeforeMs == that.notBeforeMs && notAfterMs == that.notAfterMs &&
             tokenId == that.tokenId && subject.equals(that.subject) && channelPattern.equals(that.channelPattern);
     }

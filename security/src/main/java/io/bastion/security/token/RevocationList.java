@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Token ids that are refused regardless of signature and validity window.
  * <p>
- * Thread safe: revocations from one thread are seen by verifiers on others once {@link #revoke(long)} returns.
- * Entries are never removed automatically; a caller may {@link #forget(long)} an id once every token carrying it has
+ * Thread safe: revocations from one thread are seen by verifiers on others once {@link #revoke(long) } returns.
+ * Entries are never removed automatically; a caller may {@link #forget(long) } an id once every token carrying it has
  * expired.
  */
 public final class RevocationList

@@ -35,7 +35,7 @@ import java.nio.charset.StandardCharsets;
 public final class TokenCodec
 {
     /** Magic/version byte of format version 1. */
-    public static final byte MAGIC_V1 = (byte)0xB1;
+    public static final byte MAGIC_V1 = (byte) 0xB1;
     /** Length of the fixed header. */
     public static final int HEADER_LENGTH = 28;
     /** Length of an Ed25519 signature. */
@@ -67,9 +67,9 @@ public final class TokenCodec
         final byte[] pattern = token.channelPattern().getBytes(StandardCharsets.US_ASCII);
         final ByteBuffer buffer = ByteBuffer.allocate(HEADER_LENGTH + subject.length + pattern.length);
         buffer.put(MAGIC_V1)
-            .put((byte)token.rights())
-            .put((byte)subject.length)
-            .put((byte)pattern.length)
+            .put((byte) token.rights())
+            .put((byte) subject.length)
+            .put((byte) pattern.length)
             .putLong(token.tokenId())
             .putLong(token.notBeforeMs())
             .putLong(token.notAfterMs())
@@ -82,7 +82,7 @@ public final class TokenCodec
      * The full encoded token: body then signature.
      *
      * @param token     the claims.
-     * @param signature the {@link #SIGNATURE_LENGTH}-byte signature over {@link #encodeBody(CapabilityToken)}.
+     * @param signature the {@link #SIGNATURE_LENGTH}-byte signature over {@link #encodeBody(CapabilityToken) }.
      * @return a new array.
      * @throws IllegalArgumentException if the signature has the wrong length.
      */

@@ -157,7 +157,7 @@ class AuditVerifierTest
     {
         final byte[] bytes = Files.readAllBytes(file);
         final int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("user2");
-        bytes[at] = (byte)0xE9;
+        bytes[at] = (byte) 0xE9;
         Files.write(file, bytes);
         assertFinding(AuditFinding.MALFORMED, file, 2);
     }

@@ -58,7 +58,9 @@ public final class AsNobody
         final List<String> command = new ArrayList<>(Arrays.asList(
             SETPRIV, "--reuid=" + NOBODY_ID, "--regid=" + NOBODY_ID, "--clear-groups", PYTHON, "-c", script));
         command.addAll(Arrays.asList(args));
-        final ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        final ProcessBuilder builder = new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true);
         builder.environment().put("HOME", "/");
         return builder.start();
     }
@@ -73,7 +75,7 @@ public final class AsNobody
      * @throws InterruptedException if interrupted.
      */
     public static List<String> run(final String script, final String... args)
-        throws IOException, InterruptedException
+            throws IOException, InterruptedException
     {
         final Process process = start(Path.of("/"), script, args);
         final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

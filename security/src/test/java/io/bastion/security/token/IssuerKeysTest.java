@@ -58,7 +58,7 @@ class IssuerKeysTest
         final byte[] out = new byte[s.length() / 2];
         for (int i = 0; i < out.length; i++)
         {
-            out[i] = (byte)Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
+            out[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
         }
         return out;
     }

@@ -18,7 +18,7 @@ class TokenCodecTest
 
     private static byte[] valid()
     {
-        Arrays.fill(SIGNATURE, (byte)0x5A);
+        Arrays.fill(SIGNATURE, (byte) 0x5A);
         return TokenCodec.encode(TOKEN, SIGNATURE);
     }
 
@@ -52,10 +52,10 @@ class TokenCodecTest
         zeroSubject[TokenCodec.SUBJECT_LENGTH_OFFSET] = 0;
         assertEquals(TokenParseReason.BAD_SUBJECT_LENGTH, reason(zeroSubject));
         final byte[] hugeSubject = encoded.clone();
-        hugeSubject[TokenCodec.SUBJECT_LENGTH_OFFSET] = (byte)0xFF;
+        hugeSubject[TokenCodec.SUBJECT_LENGTH_OFFSET] = (byte) 0xFF;
         assertEquals(TokenParseReason.BAD_SUBJECT_LENGTH, reason(hugeSubject));
         final byte[] hugePattern = encoded.clone();
-        hugePattern[TokenCodec.PATTERN_LENGTH_OFFSET] = (byte)129;
+        hugePattern[TokenCodec.PATTERN_LENGTH_OFFSET] = (byte) 129;
         assertEquals(TokenParseReason.BAD_PATTERN_LENGTH, reason(hugePattern));
         final byte[] longerPattern = encoded.clone();
         longerPattern[TokenCodec.PATTERN_LENGTH_OFFSET]++;
@@ -67,7 +67,7 @@ class TokenCodecTest
     {
         final byte[] encoded = valid();
         final byte[] version = encoded.clone();
-        version[0] = (byte)0xB2;
+        version[0] = (byte) 0xB2;
         assertEquals(TokenParseReason.UNKNOWN_VERSION, reason(version));
         final byte[] rights = encoded.clone();
         rights[TokenCodec.RIGHTS_OFFSET] = 0x09;
@@ -81,14 +81,14 @@ class TokenCodecTest
     {
         final byte[] encoded = valid();
         final byte[] validity = encoded.clone();
-        validity[TokenCodec.NOT_BEFORE_OFFSET] = (byte)0x80;
+        validity[TokenCodec.NOT_BEFORE_OFFSET] = (byte) 0x80;
         assertEquals(TokenParseReason.BAD_VALIDITY, reason(validity));
         final byte[] reversed = encoded.clone();
         reversed[TokenCodec.NOT_BEFORE_OFFSET + 7] = 30;
         assertEquals(TokenParseReason.BAD_VALIDITY, reason(reversed));
         final byte[] overlong = encoded.clone();
         // "zoë" is 7A 6F C3 AB; C1 AB is an invalid (overlong-style) lead byte.
-        overlong[TokenCodec.HEADER_LENGTH + 2] = (byte)0xC1;
+        overlong[TokenCodec.HEADER_LENGTH + 2] = (byte) 0xC1;
         assertEquals(TokenParseReason.MALFORMED_SUBJECT, reason(overlong));
         final byte[] control = encoded.clone();
         control[TokenCodec.HEADER_LENGTH] = '\n';
@@ -97,7 +97,7 @@ class TokenCodecTest
         star[TokenCodec.HEADER_LENGTH + 4] = '*';
         assertEquals(TokenParseReason.MALFORMED_PATTERN, reason(star));
         final byte[] high = encoded.clone();
-        high[TokenCodec.HEADER_LENGTH + 5] = (byte)0xE9;
+        high[TokenCodec.HEADER_LENGTH + 5] = (byte) 0xE9;
         assertEquals(TokenParseReason.MALFORMED_PATTERN, reason(high));
     }
 

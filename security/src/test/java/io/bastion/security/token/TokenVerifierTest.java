@@ -56,7 +56,7 @@ class TokenVerifierTest
             for (int bit = 0; bit < 8; bit++)
             {
                 final byte[] forged = token.clone();
-                forged[i] ^= (byte)(1 << bit);
+                forged[i] ^= (byte) (1 << bit);
                 final TokenDecision decision = decide(forged);
                 assertNotEquals(TokenDecision.ACCEPTED, decision, "byte " + i + " bit " + bit);
                 if (i >= token.length - TokenCodec.SIGNATURE_LENGTH)
@@ -72,7 +72,7 @@ class TokenVerifierTest
     {
         // Widen the rights to ADMIN while keeping the encoding valid: only the signature catches it.
         final byte[] forged = token.clone();
-        forged[TokenCodec.RIGHTS_OFFSET] = (byte)Right.mask(Right.PUBLISH, Right.SUBSCRIBE, Right.ADMIN);
+        forged[TokenCodec.RIGHTS_OFFSET] = (byte) Right.mask(Right.PUBLISH, Right.SUBSCRIBE, Right.ADMIN);
         assertEquals(TokenDecision.BAD_SIGNATURE, decide(forged));
         final byte[] extended = token.clone();
         extended[TokenCodec.NOT_AFTER_OFFSET + 1] = 0x7F;
