@@ -10,13 +10,18 @@ import java.util.List;
 /**
  * Checks a chain of audit files and names the first edited, deleted, reordered, inserted or truncated record.
  * <p>
- * For each record in order: the line must parse, its hash must match its contents, its sequence must be the previous
- * record's plus one and its previous-hash the previous record's hash. When the link breaks, the sequence numbers tell
- * the kind: the same sequence with a wrong link means the previous record was rewritten
- * ({@link AuditFinding#EDITED}); a gap filled later means {@link AuditFinding#REORDERED}; a gap at the start of a file
- * means the previous file lost its tail ({@link AuditFinding#TRUNCATED}); another gap {@link AuditFinding#DELETED};
- * a repeated or earlier sequence {@link AuditFinding#INSERTED}. When the first file is number 1, the chain must start at sequence 0 from
- * {@link AuditRecord#GENESIS}; otherwise (older files deleted by retention) the first record is the trust anchor.
+ * For each record in order: the line must parse, its hash must match its contents, its sequence must be the
+ * previous record's plus one and its previous-hash the previous record's hash. When the link breaks, the sequence
+ * numbers tell the kind:
+ * <ul>
+ *     <li>the same sequence with a wrong link: the previous record was rewritten, {@link AuditFinding#EDITED};</li>
+ *     <li>a gap that a later record fills: {@link AuditFinding#REORDERED};</li>
+ *     <li>a gap at the start of a file: the previous file lost its tail, {@link AuditFinding#TRUNCATED};</li>
+ *     <li>any other gap: {@link AuditFinding#DELETED};</li>
+ *     <li>a repeated or earlier sequence: {@link AuditFinding#INSERTED}.</li>
+ * </ul>
+ * When the first file is number 1, the chain must start at sequence 0 from {@link AuditRecord#GENESIS}; otherwise
+ * (older files deleted by retention) the first record is the trust anchor.
  * <p>
  * Limits: the chain is not keyed, so someone who can write the files can rewrite every record from some point on,
  * or cut or extend the end of the last file, consistently. To catch that, compare {@link AuditVerification#lastSeq()}
