@@ -140,6 +140,34 @@ class AuditLogTest
     }
 
     @Test
+    void restartAfterATornRecordContinuesButTheTearStaysVisible() throws IOException
+    {
+        final Path dir = tmp.resolve("audit");
+        try (AuditLog log = AuditLog.open(config(dir)))
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                log.log(AuditEventType.HANDSHAKE, AuditOutcome.SUCCESS, "a", "b", "c");
+            }
+        }
+        final Path first = AuditFiles.list(dir, "audit").get(0);
+        final byte[] bytes = Files.readAllBytes(first);
+        Files.write(first, java.util.Arrays.copyOf(bytes, bytes.length - 5));
+        try (AuditLog log = AuditLog.open(config(dir)))
+        {
+            log.log(AuditEventType.HANDSHAKE, AuditOutcome.SUCCESS, "a", "b", "after crash");
+        }
+        final List<Path> files = AuditFiles.list(dir, "audit");
+        assertEquals(2, files.size());
+        final AuditRecord resumed = AuditRecord.parse(Files.readAllLines(files.get(1)).get(0));
+        assertEquals(4, resumed.seq(), "continues after the last complete record");
+        final AuditVerification result = AuditVerifier.verifyDirectory(dir, "audit");
+        assertEquals(AuditFinding.TRUNCATED, result.finding());
+        assertEquals(first, result.file());
+        assertEquals(4, result.recordIndex());
+    }
+
+    @Test
     void retentionBoundsFilesAndTheRestStillVerifies() throws IOException
     {
         final Path dir = tmp.resolve("audit");
