@@ -1,0 +1,5 @@
+/**
+ * Peer identity of Unix-domain-socket clients from the kernel ({@code SO_PEERCRED}), checked against an allow policy
+ * ({@link io.bastion.security.peer.PeerIdentity}, {@link io.bastion.security.peer.PeerPolicy}). PIDs are never used.
+ */
+package io.bastion.security.peer;

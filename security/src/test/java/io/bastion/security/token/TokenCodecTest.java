@@ -1,0 +1,128 @@
+package io.bastion.security.token;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TokenCodecTest
+{
+    private static final byte[] SIGNATURE = new byte[TokenCodec.SIGNATURE_LENGTH];
+    private static final CapabilityToken TOKEN =
+        new CapabilityToken("zoë", "orders.*", Right.mask(Right.PUBLISH), 10L, 20L, -5L);
+
+    private static byte[] valid()
+    {
+        Arrays.fill(SIGNATURE, (byte) 0x5A);
+        return TokenCodec.encode(TOKEN, SIGNATURE);
+    }
+
+    private static TokenParseReason reason(final byte[] data)
+    {
+        return TokenCodec.parse(data).reason();
+    }
+
+    @Test
+    void roundTrips()
+    {
+        final byte[] encoded = valid();
+        assertEquals(TokenCodec.HEADER_LENGTH + 4 + 8 + 64, encoded.length);
+        final TokenParseResult result = TokenCodec.parse(encoded);
+        assertTrue(result.isOk());
+        assertEquals(TOKEN, result.token());
+        assertArrayEquals(SIGNATURE, result.signature());
+        assertArrayEquals(encoded, TokenCodec.encode(result.token(), result.signature()));
+    }
+
+    @Test
+    void refusesBadLengths()
+    {
+        final byte[] encoded = valid();
+        assertEquals(TokenParseReason.NULL_INPUT, reason(null));
+        assertEquals(TokenParseReason.TRUNCATED, reason(new byte[0]));
+        assertEquals(TokenParseReason.TRUNCATED, reason(Arrays.copyOf(encoded, encoded.length - 1)));
+        assertEquals(TokenParseReason.TRAILING_BYTES, reason(Arrays.copyOf(encoded, encoded.length + 1)));
+        assertEquals(TokenParseReason.TOO_LONG, reason(new byte[TokenCodec.MAX_LENGTH + 1]));
+        final byte[] zeroSubject = encoded.clone();
+        zeroSubject[TokenCodec.SUBJECT_LENGTH_OFFSET] = 0;
+        assertEquals(TokenParseReason.BAD_SUBJECT_LENGTH, reason(zeroSubject));
+        final byte[] hugeSubject = encoded.clone();
+        hugeSubject[TokenCodec.SUBJECT_LENGTH_OFFSET] = (byte) 0xFF;
+        assertEquals(TokenParseReason.BAD_SUBJECT_LENGTH, reason(hugeSubject));
+        final byte[] hugePattern = encoded.clone();
+        hugePattern[TokenCodec.PATTERN_LENGTH_OFFSET] = (byte) 129;
+        assertEquals(TokenParseReason.BAD_PATTERN_LENGTH, reason(hugePattern));
+        final byte[] longerPattern = encoded.clone();
+        longerPattern[TokenCodec.PATTERN_LENGTH_OFFSET]++;
+        assertEquals(TokenParseReason.TRUNCATED, reason(longerPattern));
+    }
+
+    @Test
+    void refusesUnknownVersionAndRights()
+    {
+        final byte[] encoded = valid();
+        final byte[] version = encoded.clone();
+        version[0] = (byte) 0xB2;
+        assertEquals(TokenParseReason.UNKNOWN_VERSION, reason(version));
+        final byte[] rights = encoded.clone();
+        rights[TokenCodec.RIGHTS_OFFSET] = 0x09;
+        assertEquals(TokenParseReason.UNKNOWN_RIGHTS, reason(rights));
+        rights[TokenCodec.RIGHTS_OFFSET] = 0;
+        assertEquals(TokenParseReason.NO_RIGHTS, reason(rights));
+    }
+
+    @Test
+    void refusesBadValidityAndText()
+    {
+        final byte[] encoded = valid();
+        final byte[] validity = encoded.clone();
+        validity[TokenCodec.NOT_BEFORE_OFFSET] = (byte) 0x80;
+        assertEquals(TokenParseReason.BAD_VALIDITY, reason(validity));
+        final byte[] reversed = encoded.clone();
+        reversed[TokenCodec.NOT_BEFORE_OFFSET + 7] = 30;
+        assertEquals(TokenParseReason.BAD_VALIDITY, reason(reversed));
+        final byte[] overlong = encoded.clone();
+        // "zoë" is 7A 6F C3 AB; C1 AB is an invalid (overlong-style) lead byte.
+        overlong[TokenCodec.HEADER_LENGTH + 2] = (byte) 0xC1;
+        assertEquals(TokenParseReason.MALFORMED_SUBJECT, reason(overlong));
+        final byte[] control = encoded.clone();
+        control[TokenCodec.HEADER_LENGTH] = '\n';
+        assertEquals(TokenParseReason.MALFORMED_SUBJECT, reason(control));
+        final byte[] star = encoded.clone();
+        star[TokenCodec.HEADER_LENGTH + 4] = '*';
+        assertEquals(TokenParseReason.MALFORMED_PATTERN, reason(star));
+        final byte[] high = encoded.clone();
+        high[TokenCodec.HEADER_LENGTH + 5] = (byte) 0xE9;
+        assertEquals(TokenParseReason.MALFORMED_PATTERN, reason(high));
+    }
+
+    @Test
+    void constructorRefusesWhatCannotBeEncoded()
+    {
+        assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("", "a", 1, 0, 1, 1));
+        assertThrows(IllegalArgumentException.class,
+            () -> new CapabilityToken("a".repeat(65), "a", 1, 0, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("\uD800", "a", 1, 0, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("a", "a*b", 1, 0, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("a", "a", 8, 0, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("a", "a", 1, 2, 1, 1));
+        assertEquals(64, "é".repeat(32).getBytes(StandardCharsets.UTF_8).length);
+        new CapabilityToken("é".repeat(32), "*", 1, 0, 1, 1);
+    }
+
+    @Test
+    void patternsMatch()
+    {
+        assertTrue(ChannelPattern.matches("*", "anything"));
+        assertTrue(ChannelPattern.matches("a.b*", "a.b"));
+        assertTrue(ChannelPattern.matches("a.b*", "a.bc"));
+        assertEquals(false, ChannelPattern.matches("a.b*", "a.c"));
+        assertEquals(false, ChannelPattern.matches("a.b", "a.b.c"));
+        assertEquals(false, ChannelPattern.matches("*", "bad channel"));
+    }
+}
