@@ -45,7 +45,7 @@ import static io.bastion.ringbuffer.RecordDescriptor.MIN_TYPE_ID;
  * already handed to later records; the channel's per-frame MAC rejects such a frame. Choose a
  * timeout far above any scheduling stall.
  */
-public final class ManyToOneRing implements RingClaim.Owner
+public final class ManyToOneRing implements RecordProducer, RecordConsumer, RingClaim.Owner
 {
     private final AtomicBuffer buffer;
     private final EpochClock clock;

@@ -29,7 +29,7 @@ import static io.bastion.ringbuffer.RecordDescriptor.PADDING_TYPE_ID;
  * Not thread safe: one consuming thread. Reading allocates nothing and takes no lock. An exception
  * thrown by a handler propagates after the head has moved past that record.
  */
-public final class OneToOneRingConsumer
+public final class OneToOneRingConsumer implements RecordConsumer
 {
     private final AtomicBuffer buffer;
     private final AtomicBuffer consumerRegion;

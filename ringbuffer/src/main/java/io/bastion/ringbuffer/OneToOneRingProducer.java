@@ -26,7 +26,7 @@ import static io.bastion.ringbuffer.RecordDescriptor.PADDING_TYPE_ID;
  * nothing, take no lock and throw only on caller misuse (a bad length or type id, a second open
  * claim).
  */
-public final class OneToOneRingProducer implements RingClaim.Owner
+public final class OneToOneRingProducer implements RecordProducer, RingClaim.Owner
 {
     private static final long NO_CLAIM = -1;
 
