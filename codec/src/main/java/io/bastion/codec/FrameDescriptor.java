@@ -86,7 +86,7 @@ public final class FrameDescriptor
     public static final int PAYLOAD_LENGTH_FIELD_LENGTH = FrameDecoder.payloadHeaderLength();
 
     /** Largest payload the schema declares ({@code maxValue} of the payload length). */
-    public static final int MAX_PAYLOAD_LENGTH = (int)PayloadDataDecoder.lengthMaxValue();
+    public static final int MAX_PAYLOAD_LENGTH = (int) PayloadDataDecoder.lengthMaxValue();
 
     /** Smallest valid frame: a version-1 frame with an empty payload. */
     public static final int MIN_FRAME_LENGTH = HEADER_LENGTH + BLOCK_LENGTH + PAYLOAD_LENGTH_FIELD_LENGTH;

@@ -72,14 +72,14 @@ public final class FrameReader
         if (result < 0)
         {
             reset();
-            return (int)-result;
+            return (int) -result;
         }
 
         this.buffer = buffer;
         this.offset = offset;
         this.frameLength = length;
-        this.blockLength = (int)(result & 0xFFFF);
-        this.version = (int)(result >>> 16);
+        this.blockLength = (int) (result & 0xFFFF);
+        this.version = (int) (result >>> 16);
         this.payloadLength = length - FrameDescriptor.payloadOffset(blockLength);
         decoder.wrap(buffer, offset + FrameDescriptor.HEADER_LENGTH, blockLength, version);
         return FrameValidator.ACCEPT;
@@ -226,7 +226,7 @@ public final class FrameReader
      */
     public int flags()
     {
-        return (int)decoder.flags();
+        return (int) decoder.flags();
     }
 
     /**

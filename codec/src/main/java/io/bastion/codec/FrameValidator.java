@@ -176,7 +176,7 @@ public final class FrameValidator
     public int validate(final DirectBuffer buffer, final int offset, final int length)
     {
         final long result = check(buffer, offset, length);
-        return result < 0 ? (int)-result : ACCEPT;
+        return result < 0 ? (int) -result : ACCEPT;
     }
 
     /**
@@ -278,6 +278,6 @@ public final class FrameValidator
             return -RejectReason.FRAME_LENGTH_MISMATCH.code();
         }
 
-        return ((long)version << 16) | blockLength;
+        return ((long) version << 16) | blockLength;
     }
 }

@@ -94,7 +94,7 @@ public final class FrameWriter
 
     private void unwrap()
     {
-        scratch.setMemory(0, MIN_FRAME_LENGTH, (byte)0);
+        scratch.setMemory(0, MIN_FRAME_LENGTH, (byte) 0);
         start(scratch, 0, MIN_FRAME_LENGTH, 0);
     }
 
@@ -106,7 +106,7 @@ public final class FrameWriter
         this.payloadLength = payloadLength;
 
         // A claimed region may hold old bytes: nothing stale may survive in the block or the tag.
-        buffer.setMemory(offset + HEADER_LENGTH, BLOCK_LENGTH, (byte)0);
+        buffer.setMemory(offset + HEADER_LENGTH, BLOCK_LENGTH, (byte) 0);
         frameEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder);
         frameEncoder.frameLength(length);
         buffer.putInt(offset + FrameDescriptor.payloadLengthFieldOffset(BLOCK_LENGTH), payloadLength, BYTE_ORDER);
