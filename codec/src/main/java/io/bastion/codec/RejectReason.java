@@ -7,7 +7,8 @@ package io.bastion.codec;
  * the SBE schema carries the same names and values, and a test keeps the two equal), of counters and of the audit
  * log. Codes are never renumbered or reused; new reasons take new codes.
  * <ul>
- *     <li>1 to 31: structural refusals by {@link FrameValidator}, before any decoder touches the bytes.</li>
+ *     <li>1 to 31: structural refusals by {@link FrameValidator} and {@link ControlMessageValidator}, before any
+ *     decoder touches the bytes.</li>
  *     <li>32 and up: refusals by the channel, the broker and the security layer.</li>
  * </ul>
  * Code {@code 0} is not a reason: it is {@link FrameValidator#ACCEPT}.
@@ -42,6 +43,8 @@ public enum RejectReason
     FRAME_LENGTH_MISMATCH(12),
     /** The (offset, length) region given to the validator does not lie inside the buffer. */
     REGION_OUT_OF_BOUNDS(13),
+    /** A control message carries an enum value this build does not know. */
+    UNKNOWN_ENUM_VALUE(14),
 
     /** The frame's key id names no key the consumer holds. */
     UNKNOWN_KEY(32),

@@ -22,7 +22,7 @@ class RejectReasonTest
         final String[] names = {
             "TOO_SHORT", "WRONG_SCHEMA_ID", "VERSION_TOO_OLD", "VERSION_TOO_NEW", "UNKNOWN_TEMPLATE",
             "BLOCK_LENGTH_TOO_SHORT", "BLOCK_LENGTH_TOO_LONG", "TRUNCATED", "PAYLOAD_TOO_LONG", "PAYLOAD_BEYOND_RECORD",
-            "TRAILING_BYTES", "FRAME_LENGTH_MISMATCH", "REGION_OUT_OF_BOUNDS"};
+            "TRAILING_BYTES", "FRAME_LENGTH_MISMATCH", "REGION_OUT_OF_BOUNDS", "UNKNOWN_ENUM_VALUE"};
         for (int i = 0; i < names.length; i++)
         {
             expected.put(names[i], i + 1);
