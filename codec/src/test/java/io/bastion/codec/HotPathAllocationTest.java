@@ -34,10 +34,9 @@ class HotPathAllocationTest
         final ControlMessageValidator control = ControlMessageValidator.strict();
 
         long sum = run(writer, reader, control, buffer, payload, out, view);
-        final long threadId = Thread.currentThread().getId();
-        final long before = threads.getThreadAllocatedBytes(threadId);
+        final long before = threads.getCurrentThreadAllocatedBytes();
         sum += run(writer, reader, control, buffer, payload, out, view);
-        final long allocated = threads.getThreadAllocatedBytes(threadId) - before;
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
         assertTrue(allocated < FRAMES / 4, "allocated " + allocated + " bytes over " + FRAMES + " frames");
         assertEquals(0, sum);
