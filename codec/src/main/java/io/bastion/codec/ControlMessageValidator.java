@@ -47,8 +47,8 @@ import static io.bastion.codec.FrameDescriptor.VERSION_FIELD_OFFSET;
 public final class ControlMessageValidator
 {
     /** Largest var-data field a control message may carry ({@code maxValue} of the schema's shortData length). */
-    public static final int MAX_VAR_DATA_LENGTH = (int) Math.min(
-        ShortDataDecoder.lengthMaxValue(), Utf8DataDecoder.lengthMaxValue());
+    public static final int MAX_VAR_DATA_LENGTH =
+        Math.min(ShortDataDecoder.lengthMaxValue(), Utf8DataDecoder.lengthMaxValue());
 
     private static final int VAR_DATA_PREFIX = ShortDataDecoder.lengthEncodingLength();
     private static final ControlMessageValidator STRICT = new ControlMessageValidator(FrameValidator.CURRENT_VERSION);
