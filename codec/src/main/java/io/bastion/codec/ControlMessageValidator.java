@@ -1,0 +1,257 @@
+package io.bastion.codec;
+
+import io.bastion.codec.sbe.ChallengeDecoder;
+import io.bastion.codec.sbe.GoodbyeDecoder;
+import io.bastion.codec.sbe.GoodbyeReason;
+import io.bastion.codec.sbe.HelloDecoder;
+import io.bastion.codec.sbe.KeyUpdateDecoder;
+import io.bastion.codec.sbe.RefusalDecoder;
+import io.bastion.codec.sbe.ShortDataDecoder;
+import io.bastion.codec.sbe.Utf8DataDecoder;
+import io.bastion.codec.sbe.WelcomeDecoder;
+import org.agrona.DirectBuffer;
+
+import static io.bastion.codec.FrameDescriptor.BLOCK_LENGTH_FIELD_OFFSET;
+import static io.bastion.codec.FrameDescriptor.BYTE_ORDER;
+import static io.bastion.codec.FrameDescriptor.HEADER_LENGTH;
+import static io.bastion.codec.FrameDescriptor.SCHEMA_ID_FIELD_OFFSET;
+import static io.bastion.codec.FrameDescriptor.TEMPLATE_ID_FIELD_OFFSET;
+import static io.bastion.codec.FrameDescriptor.VERSION_FIELD_OFFSET;
+
+/**
+ * The structural check for the channel's control messages (Hello, Challenge, Welcome, Refusal, KeyUpdate, Goodbye),
+ * run on an untrusted message before any generated decoder touches it.
+ * <p>
+ * A control message is the same SBE header as a frame, a fixed block, then zero or more var-data fields, each a
+ * uint16 length (at most {@link #MAX_VAR_DATA_LENGTH}) and its bytes. Unlike a frame it has no total-length field:
+ * the transport (a Unix domain socket) frames it, and the validator requires the message to fill
+ * {@code [offset, offset + length)} exactly.
+ * <p>
+ * {@link #validate} returns {@link FrameValidator#ACCEPT} or the code of the first failing check:
+ * {@link RejectReason#REGION_OUT_OF_BOUNDS}, {@link RejectReason#TOO_SHORT} (no complete header),
+ * {@link RejectReason#WRONG_SCHEMA_ID}, {@link RejectReason#VERSION_TOO_OLD}, {@link RejectReason#VERSION_TOO_NEW},
+ * {@link RejectReason#UNKNOWN_TEMPLATE} (including the data-path Frame), {@link RejectReason#BLOCK_LENGTH_TOO_SHORT},
+ * {@link RejectReason#BLOCK_LENGTH_TOO_LONG}, {@link RejectReason#TRUNCATED} (the block or a var-data length prefix
+ * runs past the end), {@link RejectReason#UNKNOWN_ENUM_VALUE} (a Refusal or Goodbye reason this build does not know,
+ * so a generated decoder's enum accessor cannot throw), {@link RejectReason#PAYLOAD_TOO_LONG} (a var-data length
+ * above the maximum), {@link RejectReason#PAYLOAD_BEYOND_RECORD} and {@link RejectReason#TRAILING_BYTES}.
+ * <p>
+ * Version rules are those of {@link FrameValidator}: versions from {@link FrameValidator#MIN_SUPPORTED_VERSION} to
+ * {@link #maxVersion()}; a known version has exactly its block length, a newer one (if the policy allows it) at least
+ * the current block length and at most {@link FrameValidator#DEFAULT_MAX_BLOCK_LENGTH}, its extra block bytes
+ * skipped. Newer versions may not add var-data fields (SBE appends them after the existing ones, where this build
+ * would see trailing bytes); a schema change that needs one must raise the minimum supported version.
+ * <p>
+ * No allocation, no exception, overflow-safe. Thread safety: immutable.
+ */
+public final class ControlMessageValidator
+{
+    /** Largest var-data field a control message may carry ({@code maxValue} of the schema's shortData length). */
+    public static final int MAX_VAR_DATA_LENGTH =
+        Math.min(ShortDataDecoder.lengthMaxValue(), Utf8DataDecoder.lengthMaxValue());
+
+    private static final int VAR_DATA_PREFIX = ShortDataDecoder.lengthEncodingLength();
+    private static final ControlMessageValidator STRICT = new ControlMessageValidator(FrameValidator.CURRENT_VERSION);
+    private static final boolean[] KNOWN_GOODBYE_REASONS = new boolean[256];
+
+    static
+    {
+        for (final GoodbyeReason reason : GoodbyeReason.values())
+        {
+            if (GoodbyeReason.NULL_VAL != reason)
+            {
+                KNOWN_GOODBYE_REASONS[reason.value()] = true;
+            }
+        }
+    }
+
+    private final int maxVersion;
+
+    /**
+     * A validator accepting versions up to {@code maxVersion}.
+     *
+     * @param maxVersion highest accepted version, from {@link FrameValidator#CURRENT_VERSION} to 65535.
+     * @throws IllegalArgumentException when {@code maxVersion} is out of range.
+     */
+    public ControlMessageValidator(final int maxVersion)
+    {
+        if (maxVersion < FrameValidator.CURRENT_VERSION || maxVersion > 0xFFFF)
+        {
+            throw new IllegalArgumentException("maxVersion out of range: " + maxVersion);
+        }
+        this.maxVersion = maxVersion;
+    }
+
+    /**
+     * The strict policy: only versions this build knows.
+     *
+     * @return a shared immutable instance.
+     */
+    public static ControlMessageValidator strict()
+    {
+        return STRICT;
+    }
+
+    /**
+     * Highest version this validator accepts.
+     *
+     * @return a version at least {@link FrameValidator#CURRENT_VERSION}.
+     */
+    public int maxVersion()
+    {
+        return maxVersion;
+    }
+
+    /**
+     * Checks that {@code [offset, offset + length)} of {@code buffer} holds exactly one well-formed control message.
+     *
+     * @param buffer the bytes, untrusted.
+     * @param offset where the message starts.
+     * @param length the message's length.
+     * @return {@link FrameValidator#ACCEPT}, or the {@link RejectReason#code()} of the first failing check.
+     */
+    public int validate(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (null == buffer || offset < 0 || length < 0)
+        {
+            return RejectReason.REGION_OUT_OF_BOUNDS.code();
+        }
+        final int capacity = buffer.capacity();
+        if (offset > capacity || length > capacity - offset)
+        {
+            return RejectReason.REGION_OUT_OF_BOUNDS.code();
+        }
+        if (length < HEADER_LENGTH)
+        {
+            return RejectReason.TOO_SHORT.code();
+        }
+
+        final int blockLength = buffer.getShort(offset + BLOCK_LENGTH_FIELD_OFFSET, BYTE_ORDER) & 0xFFFF;
+        final int templateId = buffer.getShort(offset + TEMPLATE_ID_FIELD_OFFSET, BYTE_ORDER) & 0xFFFF;
+        final int schemaId = buffer.getShort(offset + SCHEMA_ID_FIELD_OFFSET, BYTE_ORDER) & 0xFFFF;
+        final int version = buffer.getShort(offset + VERSION_FIELD_OFFSET, BYTE_ORDER) & 0xFFFF;
+
+        if (schemaId != FrameValidator.SCHEMA_ID)
+        {
+            return RejectReason.WRONG_SCHEMA_ID.code();
+        }
+        if (version < FrameValidator.MIN_SUPPORTED_VERSION)
+        {
+            return RejectReason.VERSION_TOO_OLD.code();
+        }
+        if (version > maxVersion)
+        {
+            return RejectReason.VERSION_TOO_NEW.code();
+        }
+        final int knownBlockLength = blockLength(templateId);
+        if (knownBlockLength < 0)
+        {
+            return RejectReason.UNKNOWN_TEMPLATE.code();
+        }
+        if (blockLength < knownBlockLength)
+        {
+            return RejectReason.BLOCK_LENGTH_TOO_SHORT.code();
+        }
+        final boolean known = version <= FrameValidator.CURRENT_VERSION;
+        if (blockLength > (known ? knownBlockLength : FrameValidator.DEFAULT_MAX_BLOCK_LENGTH))
+        {
+            return RejectReason.BLOCK_LENGTH_TOO_LONG.code();
+        }
+        final int afterHeader = length - HEADER_LENGTH;
+        if (blockLength > afterHeader)
+        {
+            return RejectReason.TRUNCATED.code();
+        }
+
+        final int blockOffset = offset + HEADER_LENGTH;
+        if (!enumsKnown(buffer, blockOffset, templateId))
+        {
+            return RejectReason.UNKNOWN_ENUM_VALUE.code();
+        }
+
+        return checkVarData(buffer, blockOffset + blockLength, afterHeader - blockLength, varDataCount(templateId));
+    }
+
+    private static int checkVarData(final DirectBuffer buffer, final int start, final int available, final int count)
+    {
+        int position = start;
+        int remaining = available;
+        for (int i = 0; i < count; i++)
+        {
+            if (remaining < VAR_DATA_PREFIX)
+            {
+                return RejectReason.TRUNCATED.code();
+            }
+            final int dataLength = buffer.getShort(position, BYTE_ORDER) & 0xFFFF;
+            remaining -= VAR_DATA_PREFIX;
+            position += VAR_DATA_PREFIX;
+            if (dataLength > MAX_VAR_DATA_LENGTH)
+            {
+                return RejectReason.PAYLOAD_TOO_LONG.code();
+            }
+            if (dataLength > remaining)
+            {
+                return RejectReason.PAYLOAD_BEYOND_RECORD.code();
+            }
+            remaining -= dataLength;
+            position += dataLength;
+        }
+
+        return 0 == remaining ? FrameValidator.ACCEPT : RejectReason.TRAILING_BYTES.code();
+    }
+
+    private static boolean enumsKnown(final DirectBuffer buffer, final int blockOffset, final int templateId)
+    {
+        if (RefusalDecoder.TEMPLATE_ID == templateId)
+        {
+            final int code = buffer.getShort(blockOffset + RefusalDecoder.reasonEncodingOffset(), BYTE_ORDER) & 0xFFFF;
+            return null != RejectReason.fromCode(code);
+        }
+        if (GoodbyeDecoder.TEMPLATE_ID == templateId)
+        {
+            final int code = buffer.getByte(blockOffset + GoodbyeDecoder.reasonEncodingOffset()) & 0xFF;
+            return KNOWN_GOODBYE_REASONS[code];
+        }
+        return true;
+    }
+
+    /**
+     * Block length of a control message's current version.
+     *
+     * @return the block length, or -1 for a template that is not a control message.
+     */
+    static int blockLength(final int templateId)
+    {
+        switch (templateId)
+        {
+            case HelloDecoder.TEMPLATE_ID:
+                return HelloDecoder.BLOCK_LENGTH;
+            case ChallengeDecoder.TEMPLATE_ID:
+                return ChallengeDecoder.BLOCK_LENGTH;
+            case WelcomeDecoder.TEMPLATE_ID:
+                return WelcomeDecoder.BLOCK_LENGTH;
+            case RefusalDecoder.TEMPLATE_ID:
+                return RefusalDecoder.BLOCK_LENGTH;
+            case KeyUpdateDecoder.TEMPLATE_ID:
+                return KeyUpdateDecoder.BLOCK_LENGTH;
+            case GoodbyeDecoder.TEMPLATE_ID:
+                return GoodbyeDecoder.BLOCK_LENGTH;
+            default:
+                return -1;
+        }
+    }
+
+    private static int varDataCount(final int templateId)
+    {
+        switch (templateId)
+        {
+            case HelloDecoder.TEMPLATE_ID:
+            case ChallengeDecoder.TEMPLATE_ID:
+                return 1;
+            case WelcomeDecoder.TEMPLATE_ID:
+                return 2;
+            default:
+                return 0;
+        }
+    }
+}
