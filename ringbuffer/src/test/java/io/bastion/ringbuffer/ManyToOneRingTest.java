@@ -306,6 +306,27 @@ class ManyToOneRingTest
     }
 
     /**
+     * RingCapacity.MIN_CAPACITY is 64, but a 64-byte many-to-one ring has a maximum record of 8 bytes,
+     * below its 16-byte header: either the constructor refuses it or it holds at least an empty record.
+     */
+    @Test
+    void smallestCapacityIsRefusedOrUsable()
+    {
+        final AtomicBuffer small = RingTestSupport.newBuffer(regionLength(RingCapacity.MIN_CAPACITY));
+        final ManyToOneRing smallRing;
+        try
+        {
+            smallRing = new ManyToOneRing(small, clock, TIMEOUT_MS);
+        }
+        catch (final IllegalArgumentException expected)
+        {
+            return;
+        }
+        assertTrue(smallRing.maxPayloadLength() >= 0, "max payload " + smallRing.maxPayloadLength());
+        assertTrue(smallRing.write(1, wrap(new byte[0]), 0, 0) > 0);
+    }
+
+    /**
      * The constructor documents IllegalArgumentException for a region with the wrong alignment.
      */
     @Test
