@@ -332,7 +332,8 @@ class ManyToOneRingTest
     @Test
     void constructorRefusesAMisalignedRegionWithIllegalArgumentException()
     {
-        final UnsafeBuffer backing = new UnsafeBuffer(BufferUtil.allocateDirectAligned(regionLength(CAPACITY) + 64, 64));
+        final UnsafeBuffer backing = new UnsafeBuffer(
+            BufferUtil.allocateDirectAligned(regionLength(CAPACITY) + 64, 64));
         final AtomicBuffer misaligned = new UnsafeBuffer(backing, 4, regionLength(CAPACITY));
         assertThrows(IllegalArgumentException.class, () -> new ManyToOneRing(misaligned, clock, TIMEOUT_MS));
     }
