@@ -529,6 +529,46 @@ class ManyToOneRingTest
             "record lost but write returned " + result + " (" + RingStatus.describe(result) + ")");
     }
 
+    /**
+     * A producer reads the tail, then (ring full by its cache) the head. Meanwhile another producer
+     * wrote and the consumer read, so the head it reads is beyond the tail it read: that is a race,
+     * not a hostile consumer, and must not fault the ring.
+     */
+    @Test
+    void headPassingAStaleTailIsNoFault()
+    {
+        final boolean[] armed = {false};
+        final ManyToOneRing[] racing = new ManyToOneRing[1];
+        final Recorder seen = new Recorder(CAPACITY, HEADER_LENGTH);
+        final UnsafeBuffer racyRegion = new UnsafeBuffer(BufferUtil.allocateDirectAligned(regionLength(CAPACITY), 64))
+        {
+            @Override
+            public long getLongVolatile(final int index)
+            {
+                if (armed[0] && CAPACITY + HEAD_POSITION_OFFSET == index)
+                {
+                    armed[0] = false;
+                    // Another producer and the consumer run between this producer's two reads.
+                    assertTrue(racing[0].write(2, RingTestSupport.wrap(payload(100, 8)), 0, 8) > 0);
+                    assertEquals(1, racing[0].read(seen, 10));
+                }
+                return super.getLongVolatile(index);
+            }
+        };
+        racing[0] = new ManyToOneRing(racyRegion, clock, TIMEOUT_MS);
+        for (int i = 0; i < 8; i++)
+        {
+            assertTrue(racing[0].write(1, wrap(payload(i, MAX_PAYLOAD)), 0, MAX_PAYLOAD) > 0);
+        }
+        assertEquals(8, racing[0].read(seen, 10));
+        armed[0] = true;
+        final long result = racing[0].write(3, wrap(payload(200, 8)), 0, 8);
+        assertEquals(RingFault.NONE, racing[0].fault());
+        assertTrue(result > 0, RingStatus.describe(result));
+        assertEquals(1, racing[0].read(seen, 10));
+        assertTrue(samePayload(seen.records.get(9), 200, 3, 8));
+    }
+
     @Test
     void twoProducersAndOneConsumerLoseAndDuplicateNothing() throws InterruptedException
     {
