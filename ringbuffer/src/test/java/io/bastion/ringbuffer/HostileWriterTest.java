@@ -27,7 +27,7 @@ class HostileWriterTest
     // A many-to-one ring of 64 bytes cannot hold a record at all (see ManyToOneRingTest).
     private static final int[] MANY_TO_ONE_CAPACITIES = {256, 512, 1024, 2048};
     private static final int CASES_PER_RING = 50_000;
-    private static final int POLLS_PER_CASE = 12;
+    private static final int POLLS_PER_CASE = 24;
     private static final long BASE_SEED = Long.getLong("bastion.hostile.seed", 0x5EED_0000L);
 
     private static final int CAPACITY = 1024;
