@@ -1,0 +1,646 @@
+package io.bastion.ringbuffer;
+
+import io.bastion.ringbuffer.ControlledRecordHandler.Action;
+import io.bastion.ringbuffer.RingTestSupport.FakeClock;
+import io.bastion.ringbuffer.RingTestSupport.Recorder;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.bastion.ringbuffer.ManyToOneRecordDescriptor.HEADER_LENGTH;
+import static io.bastion.ringbuffer.ManyToOneRingDescriptor.CONSUMER_HEARTBEAT_OFFSET;
+import static io.bastion.ringbuffer.ManyToOneRingDescriptor.HEAD_POSITION_OFFSET;
+import static io.bastion.ringbuffer.ManyToOneRingDescriptor.PRODUCER_HEARTBEAT_OFFSET;
+import static io.bastion.ringbuffer.ManyToOneRingDescriptor.TAIL_POSITION_OFFSET;
+import static io.bastion.ringbuffer.ManyToOneRingDescriptor.regionLength;
+import static io.bastion.ringbuffer.RecordDescriptor.align;
+import static io.bastion.ringbuffer.RingTestSupport.payload;
+import static io.bastion.ringbuffer.RingTestSupport.samePayload;
+import static io.bastion.ringbuffer.RingTestSupport.wrap;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ManyToOneRingTest
+{
+    private static final int CAPACITY = 1024;
+    private static final int MAX_PAYLOAD = CAPACITY / 8 - HEADER_LENGTH;
+    private static final long TIMEOUT_MS = 500;
+
+    private final FakeClock clock = new FakeClock(1_000);
+    private final AtomicBuffer region = RingTestSupport.newBuffer(regionLength(CAPACITY));
+    private final ManyToOneRing ring = new ManyToOneRing(region, clock, TIMEOUT_MS);
+    private final Recorder recorder = new Recorder(CAPACITY, HEADER_LENGTH);
+    private final RingClaim claim = new RingClaim();
+
+    private long write(final long seq, final int typeId, final int length)
+    {
+        return ring.write(typeId, wrap(payload(seq, length)), 0, length);
+    }
+
+    private long tailWord()
+    {
+        return region.getLongVolatile(CAPACITY + TAIL_POSITION_OFFSET);
+    }
+
+    private long headWord()
+    {
+        return region.getLongVolatile(CAPACITY + HEAD_POSITION_OFFSET);
+    }
+
+    /**
+     * Read until the head stops moving: a read that only crosses padding at the end returns 0.
+     */
+    static int drain(final ManyToOneRing ring, final RecordHandler handler)
+    {
+        int total = 0;
+        while (true)
+        {
+            final long before = ring.consumerPosition();
+            final int read = ring.read(handler, 1000);
+            if (read < 0)
+            {
+                return read;
+            }
+            total += read;
+            if (0 == read && before == ring.consumerPosition())
+            {
+                return total;
+            }
+        }
+    }
+
+    @Test
+    void roundTripKeepsTypeContentAndOrder()
+    {
+        assertEquals(0, ring.read(recorder, 10));
+        final long first = write(1, 7, 5);
+        assertEquals(align(HEADER_LENGTH + 5), first);
+        assertEquals(first + HEADER_LENGTH, write(2, 8, 0));
+        final long end = write(3, Integer.MAX_VALUE, MAX_PAYLOAD);
+        assertEquals(end, tailWord());
+        assertEquals(end, ring.producerPosition());
+        assertEquals(3, ring.read(recorder, 10));
+        assertTrue(samePayload(recorder.records.get(0), 1, 7, 5));
+        assertTrue(samePayload(recorder.records.get(1), 2, 8, 0));
+        assertTrue(samePayload(recorder.records.get(2), 3, Integer.MAX_VALUE, MAX_PAYLOAD));
+        assertEquals(end, headWord());
+        assertEquals(end, ring.consumerPosition());
+        assertEquals(0, ring.read(recorder, 10));
+    }
+
+    @Test
+    void wrapsWithPaddingWhenARecordWouldStraddleTheEnd()
+    {
+        // Records of 116 bytes take 120: eight fill 960 bytes and leave 64 before the end.
+        for (int i = 0; i < 8; i++)
+        {
+            write(i, 1, 100);
+        }
+        assertEquals(8, ring.read(recorder, 100));
+        assertEquals(960 + 64 + 120, write(8, 2, 100));
+        final long padding = region.getLong(960);
+        assertEquals(ManyToOneRecordDescriptor.padding(64, 960), padding);
+        assertEquals(ManyToOneRecordDescriptor.committed(116, 1024), region.getLong(0));
+
+        final List<Integer> offsets = new ArrayList<>();
+        assertEquals(1, drain(ring, (typeId, buffer, offset, length) -> offsets.add(offset)));
+        assertEquals(List.of(HEADER_LENGTH), offsets);
+        assertEquals(960 + 64 + 120, headWord());
+    }
+
+    @Test
+    void fullRingIsBackPressuredUntilTheConsumerReads()
+    {
+        int written = 0;
+        while (write(written, 1, MAX_PAYLOAD) > 0)
+        {
+            written++;
+        }
+        assertEquals(CAPACITY / 128, written);
+        final long tail = tailWord();
+        assertEquals(RingStatus.BACK_PRESSURED, write(99, 1, 0));
+        assertEquals(RingStatus.BACK_PRESSURED, ring.tryClaim(1, 0, claim));
+        assertFalse(claim.isActive());
+        assertEquals(tail, tailWord());
+        assertEquals(1, ring.read(recorder, 1));
+        assertEquals(tail + 128, write(written, 1, MAX_PAYLOAD));
+        assertEquals(written, drain(ring, recorder));
+        for (int i = 0; i <= written; i++)
+        {
+            assertTrue(samePayload(recorder.records.get(i), i, 1, MAX_PAYLOAD));
+        }
+        assertEquals(RingFault.NONE, ring.fault());
+    }
+
+    @Test
+    void maximumPayloadIsAcceptedAndOneMoreIsRefused()
+    {
+        assertEquals(MAX_PAYLOAD, ring.maxPayloadLength());
+        assertEquals(CAPACITY, ring.capacity());
+        final byte[] big = new byte[MAX_PAYLOAD + 1];
+        assertThrows(IllegalArgumentException.class, () -> ring.write(1, wrap(big), 0, MAX_PAYLOAD + 1));
+        assertThrows(IllegalArgumentException.class, () -> ring.write(1, wrap(big), 0, -1));
+        assertThrows(IllegalArgumentException.class, () -> ring.tryClaim(1, MAX_PAYLOAD + 1, claim));
+        assertThrows(IllegalArgumentException.class, () -> ring.tryClaim(1, Integer.MAX_VALUE, claim));
+        assertEquals(0, tailWord());
+        assertTrue(write(5, 1, MAX_PAYLOAD) > 0);
+        assertEquals(1, ring.read(recorder, 1));
+        assertTrue(samePayload(recorder.records.get(0), 5, 1, MAX_PAYLOAD));
+    }
+
+    @Test
+    void typeIdBelowOneIsRefused()
+    {
+        for (final int typeId : new int[]{0, -1, Integer.MIN_VALUE})
+        {
+            assertThrows(IllegalArgumentException.class, () -> ring.write(typeId, wrap(new byte[1]), 0, 1));
+            assertThrows(IllegalArgumentException.class, () -> ring.tryClaim(typeId, 1, claim));
+        }
+        assertEquals(0, tailWord());
+    }
+
+    @Test
+    void claimIsWrittenInPlaceAndPublishedOnCommit()
+    {
+        assertEquals(align(HEADER_LENGTH + 20), ring.tryClaim(9, 20, claim));
+        claim.buffer().putBytes(claim.offset(), payload(42, 20));
+        assertEquals(0, ring.read(recorder, 10), "a claim is not readable before commit");
+        assertTrue(claim.commit());
+        assertFalse(claim.isActive());
+        assertEquals(1, ring.read(recorder, 10));
+        assertTrue(samePayload(recorder.records.get(0), 42, 9, 20));
+    }
+
+    @Test
+    void claimsCommittedOutOfOrderAreReadInClaimOrder()
+    {
+        final RingClaim second = new RingClaim();
+        ring.tryClaim(1, 8, claim);
+        ring.tryClaim(2, 8, second);
+        claim.buffer().putBytes(0, payload(1, 8));
+        second.buffer().putBytes(0, payload(2, 8));
+        assertTrue(second.commit());
+        assertEquals(0, ring.read(recorder, 10), "the first claim holds the consumer");
+        assertTrue(claim.commit());
+        assertEquals(2, ring.read(recorder, 10));
+        assertTrue(samePayload(recorder.records.get(0), 1, 1, 8));
+        assertTrue(samePayload(recorder.records.get(1), 2, 2, 8));
+    }
+
+    @Test
+    void abortedClaimIsSkippedByTheConsumer()
+    {
+        write(0, 1, 8);
+        ring.tryClaim(5, 30, claim);
+        claim.buffer().putBytes(0, payload(99, 30));
+        write(1, 2, 8);
+        claim.abort();
+        assertFalse(claim.isActive());
+        assertEquals(2, ring.read(recorder, 10));
+        assertTrue(samePayload(recorder.records.get(0), 0, 1, 8));
+        assertTrue(samePayload(recorder.records.get(1), 1, 2, 8));
+        assertEquals(tailWord(), headWord());
+    }
+
+    @Test
+    void completingAClaimTwiceIsMisuse()
+    {
+        assertThrows(IllegalStateException.class, claim::commit);
+        ring.tryClaim(1, 8, claim);
+        assertThrows(IllegalStateException.class, () -> ring.tryClaim(1, 8, claim));
+        assertTrue(claim.commit());
+        assertThrows(IllegalStateException.class, claim::commit);
+        assertThrows(IllegalStateException.class, claim::abort);
+        ring.tryClaim(1, 8, claim);
+        claim.abort();
+        assertThrows(IllegalStateException.class, claim::commit);
+        assertThrows(IllegalStateException.class, claim::abort);
+        assertThrows(IllegalStateException.class, () -> ring.commit(new RingClaim()));
+        assertEquals(1, ring.read(recorder, 10));
+    }
+
+    @Test
+    void controlledReadActions()
+    {
+        for (int i = 0; i < 6; i++)
+        {
+            write(i, i + 1, 8);
+        }
+        final List<Integer> seen = new ArrayList<>();
+        assertEquals(0, ring.controlledRead((typeId, buffer, offset, length) ->
+        {
+            seen.add(typeId);
+            return Action.ABORT;
+        }, 10));
+        assertEquals(0, headWord());
+        assertEquals(1, ring.controlledRead((typeId, buffer, offset, length) ->
+        {
+            seen.add(typeId);
+            return Action.BREAK;
+        }, 10));
+        assertEquals(24, headWord());
+        final List<Long> heads = new ArrayList<>();
+        assertEquals(2, ring.controlledRead((typeId, buffer, offset, length) ->
+        {
+            seen.add(typeId);
+            heads.add(headWord());
+            return Action.COMMIT;
+        }, 2));
+        assertEquals(List.of(24L, 48L), heads);
+        assertEquals(72, headWord());
+        heads.clear();
+        assertEquals(2, ring.controlledRead((typeId, buffer, offset, length) ->
+        {
+            seen.add(typeId);
+            heads.add(headWord());
+            return 6 == typeId ? Action.ABORT : Action.CONTINUE;
+        }, 10));
+        assertEquals(List.of(72L, 72L, 72L), heads);
+        assertEquals(120, headWord());
+        assertEquals(1, ring.read(recorder, 10));
+        assertEquals(List.of(1, 1, 2, 3, 4, 5, 6), seen);
+        assertTrue(samePayload(recorder.records.get(0), 5, 6, 8));
+    }
+
+    @Test
+    void readLimitIsRespected()
+    {
+        for (int i = 0; i < 10; i++)
+        {
+            write(i, i + 1, i);
+        }
+        assertEquals(0, ring.read(recorder, 0));
+        assertEquals(3, ring.read(recorder, 3));
+        assertEquals(7, ring.read(recorder, 100));
+        for (int i = 0; i < 10; i++)
+        {
+            assertTrue(samePayload(recorder.records.get(i), i, i + 1, i));
+        }
+    }
+
+    @Test
+    void constructorChecksCapacityTimeoutAndHead()
+    {
+        final AtomicBuffer notPowerOfTwo = RingTestSupport.newBuffer(regionLength(1000));
+        final AtomicBuffer tooSmall = RingTestSupport.newBuffer(regionLength(32));
+        for (final AtomicBuffer bad : new AtomicBuffer[]{notPowerOfTwo, tooSmall})
+        {
+            assertThrows(IllegalArgumentException.class, () -> new ManyToOneRing(bad, clock, TIMEOUT_MS));
+        }
+        assertThrows(IllegalArgumentException.class, () -> new ManyToOneRing(region, clock, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ManyToOneRing(region, clock, -1));
+        for (final long head : new long[]{-8, 5, Long.MIN_VALUE})
+        {
+            region.putLong(CAPACITY + HEAD_POSITION_OFFSET, head);
+            assertThrows(IllegalArgumentException.class, () -> new ManyToOneRing(region, clock, TIMEOUT_MS));
+        }
+    }
+
+    /**
+     * RingCapacity.MIN_CAPACITY is 64, but a 64-byte many-to-one ring has a maximum record of 8 bytes,
+     * below its 16-byte header: either the constructor refuses it or it holds at least an empty record.
+     */
+    @Test
+    void smallestCapacityIsRefusedOrUsable()
+    {
+        final AtomicBuffer small = RingTestSupport.newBuffer(regionLength(RingCapacity.MIN_CAPACITY));
+        final ManyToOneRing smallRing;
+        try
+        {
+            smallRing = new ManyToOneRing(small, clock, TIMEOUT_MS);
+        }
+        catch (final IllegalArgumentException expected)
+        {
+            return;
+        }
+        assertTrue(smallRing.maxPayloadLength() >= 0, "max payload " + smallRing.maxPayloadLength());
+        assertTrue(smallRing.write(1, wrap(new byte[0]), 0, 0) > 0);
+    }
+
+    /**
+     * The constructor documents IllegalArgumentException for a region with the wrong alignment.
+     */
+    @Test
+    void constructorRefusesAMisalignedRegionWithIllegalArgumentException()
+    {
+        final UnsafeBuffer backing = new UnsafeBuffer(
+            BufferUtil.allocateDirectAligned(regionLength(CAPACITY) + 64, 64));
+        final AtomicBuffer misaligned = new UnsafeBuffer(backing, 4, regionLength(CAPACITY));
+        assertThrows(IllegalArgumentException.class, () -> new ManyToOneRing(misaligned, clock, TIMEOUT_MS));
+    }
+
+    @Test
+    void heartbeatsUseTheInjectedClock()
+    {
+        assertFalse(ring.isProducerAlive(100));
+        assertFalse(ring.isConsumerAlive(100));
+        ring.producerHeartbeat();
+        ring.consumerHeartbeat();
+        assertEquals(1_000, region.getLongVolatile(CAPACITY + PRODUCER_HEARTBEAT_OFFSET));
+        assertEquals(1_000, region.getLongVolatile(CAPACITY + CONSUMER_HEARTBEAT_OFFSET));
+        clock.nowMs = 1_100;
+        assertTrue(ring.isProducerAlive(100));
+        assertTrue(ring.isConsumerAlive(100));
+        clock.nowMs = 1_101;
+        assertFalse(ring.isProducerAlive(100));
+        assertFalse(ring.isConsumerAlive(100));
+        for (final long hostile : new long[]{1_202, Long.MAX_VALUE, 0, Long.MIN_VALUE})
+        {
+            region.putLongVolatile(CAPACITY + PRODUCER_HEARTBEAT_OFFSET, hostile);
+            region.putLongVolatile(CAPACITY + CONSUMER_HEARTBEAT_OFFSET, hostile);
+            assertFalse(ring.isProducerAlive(100), "heartbeat " + hostile);
+            assertFalse(ring.isConsumerAlive(100), "heartbeat " + hostile);
+        }
+    }
+
+    @Test
+    void newRingOverTheSameRegionResumes()
+    {
+        for (int i = 0; i < 15; i++)
+        {
+            assertTrue(write(i, 1, 40) > 0);
+        }
+        assertEquals(12, ring.read(recorder, 12));
+        final ManyToOneRing resumed = new ManyToOneRing(region, clock, TIMEOUT_MS);
+        assertEquals(ring.consumerPosition(), resumed.consumerPosition());
+        for (int i = 15; i < 60; i++)
+        {
+            while (resumed.write(1, wrap(payload(i, 40)), 0, 40) < 0)
+            {
+                assertTrue(resumed.read(recorder, 3) >= 0);
+            }
+        }
+        assertEquals(60 - recorder.records.size(), drain(resumed, recorder));
+        for (int i = 0; i < 60; i++)
+        {
+            assertTrue(samePayload(recorder.records.get(i), i, 1, 40), "record " + i);
+        }
+    }
+
+    @Test
+    void unblockPadsAClaimThatIsNeverCommitted()
+    {
+        write(0, 1, 8);
+        assertTrue(ring.tryClaim(2, 24, claim) > 0);
+        claim.buffer().putBytes(0, payload(666, 24));
+        write(1, 3, 8);
+        assertEquals(1, ring.read(recorder, 10));
+        assertEquals(0, ring.read(recorder, 10), "the open claim holds the consumer up");
+
+        assertFalse(ring.unblockIfStuck(), "arms the timer");
+        clock.nowMs += TIMEOUT_MS - 1;
+        assertFalse(ring.unblockIfStuck());
+        assertEquals(0, ring.unblockCount());
+        clock.nowMs += 1;
+        assertTrue(ring.unblockIfStuck());
+        assertEquals(1, ring.unblockCount());
+        assertEquals(1, ring.read(recorder, 10));
+        assertTrue(samePayload(recorder.records.get(1), 1, 3, 8));
+
+        assertFalse(claim.commit(), "a late commit loses");
+        assertFalse(claim.isActive());
+        assertEquals(0, ring.read(recorder, 10));
+
+        final List<Long> expected = new ArrayList<>();
+        for (int i = 0; i < 200; i++)
+        {
+            final int length = i % (MAX_PAYLOAD + 1);
+            while (write(1000 + i, 4, length) < 0)
+            {
+                drain(ring, recorder);
+            }
+            expected.add((long)length);
+        }
+        drain(ring, recorder);
+        assertEquals(202, recorder.records.size());
+        for (int i = 0; i < 200; i++)
+        {
+            assertTrue(samePayload(recorder.records.get(2 + i), 1000 + i, 4, expected.get(i).intValue()), "rec " + i);
+        }
+        assertEquals(RingFault.NONE, ring.fault());
+        assertFalse(ring.unblockIfStuck());
+        clock.nowMs += 10 * TIMEOUT_MS;
+        assertFalse(ring.unblockIfStuck(), "nothing to unblock on an empty ring");
+        assertEquals(1, ring.unblockCount());
+    }
+
+    @Test
+    void unblockNeverTouchesACommittedRecord()
+    {
+        write(0, 1, 8);
+        assertFalse(ring.unblock());
+        ring.unblockIfStuck();
+        clock.nowMs += 10 * TIMEOUT_MS;
+        assertFalse(ring.unblockIfStuck());
+        assertEquals(1, ring.read(recorder, 10));
+        assertEquals(0, ring.unblockCount());
+    }
+
+    @Test
+    void producerThatDiesBeforeStampingIsPaddedUpToTheNextRecord()
+    {
+        // One lap first, so the dead region holds stale headers of an earlier lap.
+        for (int i = 0; i < 8; i++)
+        {
+            write(i, 1, 100);
+        }
+        drain(ring, recorder);
+        recorder.records.clear();
+
+        final long tail = tailWord();
+        assertTrue(region.compareAndSetLong(CAPACITY + TAIL_POSITION_OFFSET, tail, tail + 48));
+        write(10, 2, 30);
+        write(11, 3, 0);
+        assertEquals(0, drain(ring, recorder));
+
+        assertFalse(ring.unblockIfStuck());
+        clock.nowMs += TIMEOUT_MS;
+        assertTrue(ring.unblockIfStuck());
+        assertEquals(2, drain(ring, recorder));
+        assertTrue(samePayload(recorder.records.get(0), 10, 2, 30));
+        assertTrue(samePayload(recorder.records.get(1), 11, 3, 0));
+        assertEquals(tailWord(), ring.consumerPosition());
+        assertEquals(RingFault.NONE, ring.fault());
+    }
+
+    @Test
+    void producerThatDiesBeforeWritingPaddingAtTheWrapIsUnblocked()
+    {
+        for (int i = 0; i < 8; i++)
+        {
+            write(i, 1, 100);
+        }
+        drain(ring, recorder);
+        recorder.records.clear();
+        // Tail at 960: a claim of 120 bytes needs 64 bytes of padding first, and the producer dies.
+        assertTrue(region.compareAndSetLong(CAPACITY + TAIL_POSITION_OFFSET, 960, 960 + 64 + 120));
+        write(20, 5, 10);
+        assertEquals(0, drain(ring, recorder));
+        for (int i = 0; i < 2; i++)
+        {
+            ring.unblockIfStuck();
+            clock.nowMs += TIMEOUT_MS;
+            assertTrue(ring.unblockIfStuck());
+            drain(ring, recorder);
+        }
+        assertEquals(1, recorder.records.size());
+        assertTrue(samePayload(recorder.records.get(0), 20, 5, 10));
+        assertEquals(2, ring.unblockCount());
+    }
+
+    /**
+     * RingStatus.UNBLOCKED says a claim was unblocked before it was committed; write() must not
+     * report success for a record the consumer will never see.
+     */
+    @Test
+    void writeThatStallsPastTheUnblockDoesNotReportSuccess()
+    {
+        final byte[] bytes = payload(5, 24);
+        final UnsafeBuffer stalling = new UnsafeBuffer(bytes)
+        {
+            @Override
+            public byte[] byteArray()
+            {
+                // The producer stalls here, between stamping its claim and committing it.
+                ring.unblockIfStuck();
+                clock.nowMs += TIMEOUT_MS;
+                ring.unblockIfStuck();
+                drain(ring, recorder);
+                return super.byteArray();
+            }
+        };
+        final long result = ring.write(7, stalling, 0, 24);
+        assertEquals(1, ring.unblockCount());
+        write(6, 8, 4);
+        drain(ring, recorder);
+        final boolean delivered = recorder.records.stream().anyMatch((r) -> 7 == r.typeId);
+        assertEquals(1, recorder.records.size());
+        assertTrue(samePayload(recorder.records.get(0), 6, 8, 4), "the late word is never read");
+        assertTrue(delivered || RingStatus.UNBLOCKED == result,
+            "record lost but write returned " + result + " (" + RingStatus.describe(result) + ")");
+    }
+
+    /**
+     * A producer reads the tail, then (ring full by its cache) the head. Meanwhile another producer
+     * wrote and the consumer read, so the head it reads is beyond the tail it read: that is a race,
+     * not a hostile consumer, and must not fault the ring.
+     */
+    @Test
+    void headPassingAStaleTailIsNoFault()
+    {
+        final boolean[] armed = {false};
+        final ManyToOneRing[] racing = new ManyToOneRing[1];
+        final Recorder seen = new Recorder(CAPACITY, HEADER_LENGTH);
+        final UnsafeBuffer racyRegion = new UnsafeBuffer(BufferUtil.allocateDirectAligned(regionLength(CAPACITY), 64))
+        {
+            @Override
+            public long getLongVolatile(final int index)
+            {
+                if (armed[0] && CAPACITY + HEAD_POSITION_OFFSET == index)
+                {
+                    armed[0] = false;
+                    // Another producer and the consumer run between this producer's two reads.
+                    assertTrue(racing[0].write(2, RingTestSupport.wrap(payload(100, 8)), 0, 8) > 0);
+                    assertEquals(1, racing[0].read(seen, 10));
+                }
+                return super.getLongVolatile(index);
+            }
+        };
+        racing[0] = new ManyToOneRing(racyRegion, clock, TIMEOUT_MS);
+        for (int i = 0; i < 8; i++)
+        {
+            assertTrue(racing[0].write(1, wrap(payload(i, MAX_PAYLOAD)), 0, MAX_PAYLOAD) > 0);
+        }
+        assertEquals(8, racing[0].read(seen, 10));
+        armed[0] = true;
+        final long result = racing[0].write(3, wrap(payload(200, 8)), 0, 8);
+        assertEquals(RingFault.NONE, racing[0].fault());
+        assertTrue(result > 0, RingStatus.describe(result));
+        assertEquals(1, racing[0].read(seen, 10));
+        assertTrue(samePayload(seen.records.get(9), 200, 3, 8));
+    }
+
+    @Test
+    void twoProducersAndOneConsumerLoseAndDuplicateNothing() throws InterruptedException
+    {
+        final int perProducer = 100_000;
+        final AtomicBuffer big = RingTestSupport.newBuffer(regionLength(64 * 1024));
+        final ManyToOneRing shared = new ManyToOneRing(big, clock, TIMEOUT_MS);
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Thread[] producers = new Thread[2];
+        for (int p = 0; p < producers.length; p++)
+        {
+            final int producerId = p + 1;
+            producers[p] = new Thread(() ->
+            {
+                final UnsafeBuffer src = new UnsafeBuffer(new byte[12]);
+                final RingClaim ownClaim = new RingClaim();
+                for (int seq = 0; seq < perProducer; seq++)
+                {
+                    if ((seq & 1) == 0)
+                    {
+                        src.putInt(0, seq);
+                        src.putLong(4, (long)producerId * seq);
+                        while (shared.write(producerId, src, 0, 12) < 0)
+                        {
+                            Thread.onSpinWait();
+                        }
+                    }
+                    else
+                    {
+                        while (shared.tryClaim(producerId, 12, ownClaim) < 0)
+                        {
+                            Thread.onSpinWait();
+                        }
+                        ownClaim.buffer().putInt(0, seq);
+                        ownClaim.buffer().putLong(4, (long)producerId * seq);
+                        if (!ownClaim.commit())
+                        {
+                            failure.compareAndSet(null, new AssertionError("commit lost"));
+                        }
+                    }
+                }
+            }, "producer-" + producerId);
+            producers[p].setUncaughtExceptionHandler((t, e) -> failure.compareAndSet(null, e));
+            producers[p].start();
+        }
+
+        final int[] next = new int[3];
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int received = 0;
+        while (received < 2 * perProducer && System.nanoTime() < deadline && null == failure.get())
+        {
+            final int read = shared.read((typeId, buffer, offset, length) ->
+            {
+                final int seq = buffer.getInt(offset);
+                if (12 != length || typeId < 1 || typeId > 2 || seq != next[typeId] ||
+                    buffer.getLong(offset + 4) != (long)typeId * seq)
+                {
+                    failure.compareAndSet(null, new AssertionError("producer " + typeId + " expected " +
+                        next[typeId] + " got " + seq));
+                }
+                next[typeId]++;
+            }, 256);
+            assertTrue(read >= 0, "fault " + shared.fault());
+            received += read;
+        }
+        for (final Thread producer : producers)
+        {
+            producer.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        assertNull(failure.get());
+        assertEquals(2 * perProducer, received);
+        assertEquals(perProducer, next[1]);
+        assertEquals(perProducer, next[2]);
+        assertEquals(0, drain(shared, (typeId, buffer, offset, length) -> { }));
+    }
+}
