@@ -15,6 +15,7 @@ import static io.bastion.ringbuffer.ManyToOneRingDescriptor.PRODUCER_HEARTBEAT_O
 import static io.bastion.ringbuffer.ManyToOneRingDescriptor.TAIL_POSITION_OFFSET;
 import static io.bastion.ringbuffer.ManyToOneRingDescriptor.TRAILER_LENGTH;
 import static io.bastion.ringbuffer.ManyToOneRingDescriptor.UNBLOCK_COUNT_OFFSET;
+import static io.bastion.ringbuffer.ManyToOneRingDescriptor.UNBLOCK_EPOCH_OFFSET;
 import static io.bastion.ringbuffer.RecordDescriptor.ALIGNMENT;
 import static io.bastion.ringbuffer.RecordDescriptor.MIN_TYPE_ID;
 
@@ -41,9 +42,12 @@ import static io.bastion.ringbuffer.RecordDescriptor.MIN_TYPE_ID;
  * Reading, writing and claiming allocate nothing and take no lock.
  * <p>
  * Unblocking is for dead producers. A producer that merely stalls past the timeout and then resumes
- * loses its record (a claim's commit returns false) and its late payload bytes may land in space
- * already handed to later records; the channel's per-frame MAC rejects such a frame. Choose a
- * timeout far above any scheduling stall.
+ * loses its record (a claim's commit returns false, a write returns {@link RingStatus#UNBLOCKED}) and
+ * its late payload bytes may land in space already handed to later records; the channel's per-frame
+ * MAC rejects such a frame. One window stays open: a producer that stalls between its tail CAS and
+ * stamping its claim while an unblock is scanning, and stamps before the consumer has passed the
+ * padding, can report success for a record the consumer skips. Choose a timeout far above any
+ * scheduling stall.
  */
 public final class ManyToOneRing implements RecordProducer, RecordConsumer, RingClaim.Owner
 {
@@ -57,6 +61,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
     private final int headCacheOffset;
     private final int headOffset;
     private final int unblockCountOffset;
+    private final int unblockEpochOffset;
     private final int producerHeartbeatOffset;
     private final int consumerHeartbeatOffset;
 
@@ -88,10 +93,15 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         this.unblockTimeoutMs = unblockTimeoutMs;
         this.mask = capacity - 1;
         this.maxPayloadLength = RingCapacity.maxRecordLength(capacity) - HEADER_LENGTH;
+        if (maxPayloadLength < 0)
+        {
+            throw new IllegalArgumentException("capacity " + capacity + " holds no many-to-one record");
+        }
         this.tailOffset = capacity + TAIL_POSITION_OFFSET;
         this.headCacheOffset = capacity + HEAD_CACHE_POSITION_OFFSET;
         this.headOffset = capacity + HEAD_POSITION_OFFSET;
         this.unblockCountOffset = capacity + UNBLOCK_COUNT_OFFSET;
+        this.unblockEpochOffset = capacity + UNBLOCK_EPOCH_OFFSET;
         this.producerHeartbeatOffset = capacity + PRODUCER_HEARTBEAT_OFFSET;
         this.consumerHeartbeatOffset = capacity + CONSUMER_HEARTBEAT_OFFSET;
 
@@ -111,7 +121,8 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
      * @param offset of the payload in {@code src}.
      * @param length of the payload, at most {@link #maxPayloadLength()}.
      * @return the position after the record (positive) on success, else
-     *         {@link RingStatus#BACK_PRESSURED} or {@link RingStatus#CORRUPT}.
+     *         {@link RingStatus#BACK_PRESSURED}, {@link RingStatus#CORRUPT} or, when this thread stalled past
+     *         the unblock timeout and the consumer unblocked its claim, {@link RingStatus#UNBLOCKED}.
      * @throws IllegalArgumentException if the type id or length is out of range.
      */
     public long write(final int typeId, final DirectBuffer src, final int offset, final int length)
@@ -120,18 +131,29 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         RingCapacity.checkPayloadLength(length, maxPayloadLength);
 
         final int recordLength = length + HEADER_LENGTH;
+        final AtomicBuffer buffer = this.buffer;
+        final long epoch = buffer.getLongVolatile(unblockEpochOffset);
         final long position = claimCapacity(RecordDescriptor.align(recordLength));
         if (position < 0)
         {
             return position;
         }
 
-        final AtomicBuffer buffer = this.buffer;
         final int index = (int)position & mask;
         buffer.putLongRelease(index, ManyToOneRecordDescriptor.claimed(recordLength, position));
+        if (passedByUnblock(epoch, position))
+        {
+            return RingStatus.UNBLOCKED;
+        }
         buffer.putInt(index + TYPE_OFFSET, typeId);
         buffer.putBytes(index + HEADER_LENGTH, src, offset, length);
-        buffer.putLongRelease(index, ManyToOneRecordDescriptor.committed(recordLength, position));
+        // A CAS, as in commit: if the consumer unblocked this record while we copied, it is lost.
+        if (!buffer.compareAndSetLong(
+            index, ManyToOneRecordDescriptor.claimed(recordLength, position),
+            ManyToOneRecordDescriptor.committed(recordLength, position)))
+        {
+            return RingStatus.UNBLOCKED;
+        }
 
         return position + RecordDescriptor.align(recordLength);
     }
@@ -144,7 +166,8 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
      * @param length of the payload, at most {@link #maxPayloadLength()}.
      * @param claim  a reusable claim to fill in.
      * @return the position after the record (positive) on success, else
-     *         {@link RingStatus#BACK_PRESSURED} or {@link RingStatus#CORRUPT}.
+     *         {@link RingStatus#BACK_PRESSURED}, {@link RingStatus#CORRUPT} or, when this thread stalled past
+     *         the unblock timeout and the consumer unblocked its claim, {@link RingStatus#UNBLOCKED}.
      * @throws IllegalArgumentException if the type id or length is out of range.
      * @throws IllegalStateException    if {@code claim} is already open.
      */
@@ -158,6 +181,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         }
 
         final int recordLength = length + HEADER_LENGTH;
+        final long epoch = buffer.getLongVolatile(unblockEpochOffset);
         final long position = claimCapacity(RecordDescriptor.align(recordLength));
         if (position < 0)
         {
@@ -166,6 +190,10 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
 
         final int index = (int)position & mask;
         buffer.putLongRelease(index, ManyToOneRecordDescriptor.claimed(recordLength, position));
+        if (passedByUnblock(epoch, position))
+        {
+            return RingStatus.UNBLOCKED;
+        }
         buffer.putInt(index + TYPE_OFFSET, typeId);
         claim.open(this, buffer, index, index + HEADER_LENGTH, length, typeId, position);
         return position + RecordDescriptor.align(recordLength);
@@ -220,40 +248,43 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
 
         final AtomicBuffer buffer = this.buffer;
         final long head = this.head;
-        final int headIndex = (int)head & mask;
-        final int contiguous = capacity - headIndex;
-        int bytesRead = 0;
+        long position = head;
         int count = 0;
         try
         {
-            while (bytesRead < contiguous && count < limit)
+            // Positions, not indices: a read carries on past the padding at the wrap. It stops after a lap
+            // at most, so even a region full of 8-byte padding costs a bounded amount of work.
+            while (count < limit && position - head < capacity)
             {
-                final int index = headIndex + bytesRead;
+                final int index = (int)position & mask;
                 final long state = buffer.getLongVolatile(index);
-                final int length = checkRecord(state, head + bytesRead, contiguous - bytesRead);
+                final int length = checkRecord(state, position, capacity - index);
                 if (length <= 0)
                 {
                     break;
                 }
-                bytesRead += RecordDescriptor.align(length & LENGTH_MASK);
-                if ((length & PADDING_FLAG) == 0)
+                final int alignedLength = RecordDescriptor.align(length & LENGTH_MASK);
+                if ((length & PADDING_FLAG) != 0)
                 {
-                    final int typeId = buffer.getInt(index + TYPE_OFFSET);
-                    if (typeId < MIN_TYPE_ID)
-                    {
-                        fault = RingFault.RECORD_TYPE_INVALID;
-                        break;
-                    }
-                    count++;
-                    handler.onRecord(typeId, buffer, index + HEADER_LENGTH, length - HEADER_LENGTH);
+                    position += alignedLength;
+                    continue;
                 }
+                final int typeId = buffer.getInt(index + TYPE_OFFSET);
+                if (typeId < MIN_TYPE_ID)
+                {
+                    fault = RingFault.RECORD_TYPE_INVALID;
+                    break;
+                }
+                position += alignedLength;
+                count++;
+                handler.onRecord(typeId, buffer, index + HEADER_LENGTH, length - HEADER_LENGTH);
             }
         }
         finally
         {
-            if (bytesRead > 0)
+            if (position != head)
             {
-                publishHead(head + bytesRead);
+                publishHead(position);
             }
         }
 
@@ -277,17 +308,15 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
 
         final AtomicBuffer buffer = this.buffer;
         final long head = this.head;
-        final int headIndex = (int)head & mask;
-        final int contiguous = capacity - headIndex;
-        int bytesRead = 0;
+        long position = head;
         int count = 0;
         try
         {
-            while (bytesRead < contiguous && count < limit)
+            while (count < limit && position - head < capacity)
             {
-                final int index = headIndex + bytesRead;
+                final int index = (int)position & mask;
                 final long state = buffer.getLongVolatile(index);
-                final int length = checkRecord(state, head + bytesRead, contiguous - bytesRead);
+                final int length = checkRecord(state, position, capacity - index);
                 if (length <= 0)
                 {
                     break;
@@ -295,7 +324,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
                 final int alignedLength = RecordDescriptor.align(length & LENGTH_MASK);
                 if ((length & PADDING_FLAG) != 0)
                 {
-                    bytesRead += alignedLength;
+                    position += alignedLength;
                     continue;
                 }
                 final int typeId = buffer.getInt(index + TYPE_OFFSET);
@@ -310,7 +339,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
                 {
                     break;
                 }
-                bytesRead += alignedLength;
+                position += alignedLength;
                 count++;
                 if (ControlledRecordHandler.Action.BREAK == action)
                 {
@@ -318,15 +347,15 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
                 }
                 if (ControlledRecordHandler.Action.COMMIT == action)
                 {
-                    publishHead(head + bytesRead);
+                    publishHead(position);
                 }
             }
         }
         finally
         {
-            if (head + bytesRead != this.head)
+            if (position != this.head)
             {
-                publishHead(head + bytesRead);
+                publishHead(position);
             }
         }
 
@@ -399,20 +428,28 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
             {
                 return false;
             }
-            padLength = RecordDescriptor.align(-lengthField);
-            if (lengthField == Integer.MIN_VALUE || padLength > limit)
+            // Compare before aligning: align(-lengthField) overflows for lengths near Integer.MAX_VALUE.
+            if (lengthField == Integer.MIN_VALUE || -lengthField > limit)
             {
                 fault = RingFault.RECORD_LENGTH_OUT_OF_RANGE;
                 return false;
             }
+            padLength = RecordDescriptor.align(-lengthField);
         }
         else
         {
+            // Announce the attempt before scanning: a producer that stamps its claim after the scan passed
+            // over it then sees the new epoch and checks whether the head overtook its record.
+            buffer.getAndAddLong(unblockEpochOffset, 1);
             padLength = scanToNextRecord(headIndex, head, limit);
         }
 
+        if (!buffer.compareAndSetLong(headIndex, state, ManyToOneRecordDescriptor.padding(padLength, head)))
+        {
+            return false;
+        }
         buffer.getAndAddLong(unblockCountOffset, 1);
-        return buffer.compareAndSetLong(headIndex, state, ManyToOneRecordDescriptor.padding(padLength, head));
+        return true;
     }
 
     /**
@@ -523,22 +560,32 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         final AtomicBuffer buffer = this.buffer;
         final int capacity = this.capacity;
         long head = buffer.getLongVolatile(headCacheOffset);
-        long tail;
-        int padding;
-        do
+        while (true)
         {
             if (RingFault.NONE != fault)
             {
                 return RingStatus.CORRUPT;
             }
-            tail = buffer.getLongVolatile(tailOffset);
+            final long tail = buffer.getLongVolatile(tailOffset);
+            if (tail < 0 || (tail & (ALIGNMENT - 1)) != 0)
+            {
+                fault = tail < 0 ? RingFault.TAIL_OUT_OF_RANGE : RingFault.TAIL_MISALIGNED;
+                return RingStatus.CORRUPT;
+            }
             final int tailIndex = (int)tail & mask;
             final int toEnd = capacity - tailIndex;
-            padding = alignedLength > toEnd ? toEnd : 0;
+            final int padding = alignedLength > toEnd ? toEnd : 0;
             final long required = (long)alignedLength + padding;
-            if (required > capacity - (tail - head))
+            // The head cache is a shared word like any other: trust it only inside [tail - capacity, tail].
+            if (head > tail || tail - head > capacity || required > capacity - (tail - head))
             {
                 head = buffer.getLongVolatile(headOffset);
+                // Other producers may have moved the tail, and the consumer the head past our tail, since
+                // we read it: a head beyond a stale tail is no fault, so read the tail again first.
+                if (buffer.getLongVolatile(tailOffset) != tail)
+                {
+                    continue;
+                }
                 final RingFault headFault = checkHead(head, tail);
                 if (RingFault.NONE != headFault)
                 {
@@ -551,14 +598,15 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
                 }
                 buffer.putLongRelease(headCacheOffset, head);
             }
+            if (buffer.compareAndSetLong(tailOffset, tail, tail + required))
+            {
+                if (padding != 0)
+                {
+                    buffer.putLongRelease(tailIndex, ManyToOneRecordDescriptor.padding(padding, tail));
+                }
+                return tail + padding;
+            }
         }
-        while (!buffer.compareAndSetLong(tailOffset, tail, tail + alignedLength + padding));
-
-        if (padding != 0)
-        {
-            buffer.putLongRelease((int)tail & mask, ManyToOneRecordDescriptor.padding(padding, tail));
-        }
-        return tail + padding;
     }
 
     /**
@@ -601,6 +649,15 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         return lengthField;
     }
 
+    /**
+     * Whether an unblock ran since {@code epoch} was read and the consumer's head overtook the claim at
+     * {@code position}, before it was stamped: the claim is then lost and must not be committed.
+     */
+    private boolean passedByUnblock(final long epoch, final long position)
+    {
+        return buffer.getLongVolatile(unblockEpochOffset) != epoch && buffer.getLongVolatile(headOffset) > position;
+    }
+
     private RingFault checkHead(final long head, final long tail)
     {
         if ((head & (ALIGNMENT - 1)) != 0)
@@ -611,7 +668,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         {
             return RingFault.HEAD_BEYOND_TAIL;
         }
-        if (tail - head > capacity)
+        if (tail - head > capacity || tail - head < 0)
         {
             return RingFault.HEAD_BACKWARDS;
         }

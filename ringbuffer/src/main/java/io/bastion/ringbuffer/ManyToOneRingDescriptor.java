@@ -13,7 +13,7 @@ package io.bastion.ringbuffer;
  *  +----------------------------------------------+  + 256
  *  |  head position (written by the consumer)     |  + HEAD_POSITION_OFFSET
  *  +----------------------------------------------+  + 384
- *  |  unblock count (written by the consumer)     |  + UNBLOCK_COUNT_OFFSET
+ *  |  unblock count, unblock epoch (consumer)     |  + UNBLOCK_COUNT_OFFSET, UNBLOCK_EPOCH_OFFSET
  *  +----------------------------------------------+  + 512
  *  |  producer heartbeat, epoch ms                |  + PRODUCER_HEARTBEAT_OFFSET
  *  +----------------------------------------------+  + 640
@@ -41,6 +41,12 @@ public final class ManyToOneRingDescriptor
 
     /** Offset of the count of unblocked claims from the end of the records. */
     public static final int UNBLOCK_COUNT_OFFSET = 3 * PAD;
+
+    /**
+     * Offset of the unblock epoch from the end of the records: bumped before every unblock attempt, so
+     * a producer that stamps its claim late can tell that an unblock may have passed over it.
+     */
+    public static final int UNBLOCK_EPOCH_OFFSET = UNBLOCK_COUNT_OFFSET + 8;
 
     /** Offset of the producer heartbeat from the end of the records. */
     public static final int PRODUCER_HEARTBEAT_OFFSET = 4 * PAD;

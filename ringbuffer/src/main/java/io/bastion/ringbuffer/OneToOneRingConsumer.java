@@ -58,7 +58,7 @@ public final class OneToOneRingConsumer implements RecordConsumer
         {
             throw new IllegalArgumentException("consumer region too short: " + consumerRegion.capacity());
         }
-        consumerRegion.verifyAlignment();
+        RingCapacity.checkAlignment(consumerRegion);
         this.buffer = producerRegion;
         this.consumerRegion = consumerRegion;
         this.clock = clock;

@@ -61,7 +61,7 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
         {
             throw new IllegalArgumentException("consumer region too short: " + consumerRegion.capacity());
         }
-        consumerRegion.verifyAlignment();
+        RingCapacity.checkAlignment(consumerRegion);
         this.buffer = producerRegion;
         this.consumerRegion = consumerRegion;
         this.clock = clock;

@@ -60,8 +60,26 @@ public final class RingCapacity
                 ", " + MAX_CAPACITY + "], was " + capacity + " (region " + buffer.capacity() + " bytes, trailer " +
                 trailerLength + ")");
         }
-        buffer.verifyAlignment();
+        checkAlignment(buffer);
         return capacity;
+    }
+
+    /**
+     * Check that a region is aligned for atomic 8-byte access.
+     *
+     * @param buffer the region.
+     * @throws IllegalArgumentException if it is not.
+     */
+    static void checkAlignment(final AtomicBuffer buffer)
+    {
+        try
+        {
+            buffer.verifyAlignment();
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw new IllegalArgumentException(ex.getMessage(), ex);
+        }
     }
 
     /**

@@ -118,6 +118,22 @@ class ManyToOneRingTest
     }
 
     @Test
+    void oneReadCarriesOnPastThePaddingAtTheWrap()
+    {
+        for (int i = 0; i < 8; i++)
+        {
+            write(i, 1, 100);
+        }
+        assertEquals(8, ring.read(recorder, 100));
+        write(8, 2, 100);
+        write(9, 3, 100);
+        assertEquals(2, ring.read(recorder, 100), "padding at the end must not end the read");
+        assertTrue(samePayload(recorder.records.get(8), 8, 2, 100));
+        assertTrue(samePayload(recorder.records.get(9), 9, 3, 100));
+        assertEquals(960 + 64 + 240, ring.consumerPosition());
+    }
+
+    @Test
     void fullRingIsBackPressuredUntilTheConsumerReads()
     {
         int written = 0;

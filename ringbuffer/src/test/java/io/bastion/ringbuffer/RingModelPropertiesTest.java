@@ -77,16 +77,14 @@ class RingModelPropertiesTest
         final ArrayDeque<Entry> entries = new ArrayDeque<>();
         final int capacity;
         final int headerLength;
-        final boolean stopsAtEnd;
         long head;
         long tail;
         int messages;
 
-        Model(final int capacity, final int headerLength, final boolean stopsAtEnd)
+        Model(final int capacity, final int headerLength)
         {
             this.capacity = capacity;
             this.headerLength = headerLength;
-            this.stopsAtEnd = stopsAtEnd;
         }
 
         /**
@@ -131,10 +129,6 @@ class RingModelPropertiesTest
                 return null;
             }
             final Entry entry = entries.peek();
-            if (stopsAtEnd && entry.position >= readStart - (readStart & (capacity - 1)) + capacity)
-            {
-                return null;
-            }
             return entry;
         }
 
@@ -317,7 +311,7 @@ class RingModelPropertiesTest
                 return producer.maxPayloadLength();
             }
         };
-        run(ring, new Model(capacity, RecordDescriptor.HEADER_LENGTH, false), ops, false);
+        run(ring, new Model(capacity, RecordDescriptor.HEADER_LENGTH), ops, false);
         assertEquals(RingFault.NONE, consumer.fault());
         assertEquals(RingFault.NONE, producer.fault());
         assertEquals(consumer.position(), consumerRegion.getLongVolatile(OneToOneRingDescriptor.HEAD_POSITION_OFFSET));
@@ -377,7 +371,7 @@ class RingModelPropertiesTest
                 return manyToOne.maxPayloadLength();
             }
         };
-        run(ring, new Model(capacity, ManyToOneRecordDescriptor.HEADER_LENGTH, true), ops, true);
+        run(ring, new Model(capacity, ManyToOneRecordDescriptor.HEADER_LENGTH), ops, true);
         assertEquals(RingFault.NONE, manyToOne.fault());
         assertEquals(0, manyToOne.unblockCount());
     }
