@@ -196,7 +196,7 @@ public final class OneToOneRingConsumer implements RecordConsumer
     /**
      * Publish a heartbeat: the clock's time, with release semantics.
      */
-    public void heartbeat()
+    public void consumerHeartbeat()
     {
         consumerRegion.putLongRelease(CONSUMER_HEARTBEAT_OFFSET, clock.time());
     }

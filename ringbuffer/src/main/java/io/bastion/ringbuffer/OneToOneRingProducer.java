@@ -177,7 +177,7 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
     /**
      * Publish a heartbeat: the clock's time, with release semantics.
      */
-    public void heartbeat()
+    public void producerHeartbeat()
     {
         buffer.putLongRelease(heartbeatOffset, clock.time());
     }

@@ -16,6 +16,11 @@ public interface RecordConsumer
     int read(RecordHandler handler, int limit);
 
     /**
+     * Publish a consumer heartbeat: the ring clock's time, with release semantics.
+     */
+    void consumerHeartbeat();
+
+    /**
      * Whether a producer published a heartbeat within {@code timeoutMs} of now.
      *
      * @param timeoutMs how old a heartbeat may be.

@@ -30,6 +30,11 @@ public interface RecordProducer
     long tryClaim(int typeId, int length, RingClaim claim);
 
     /**
+     * Publish a producer heartbeat: the ring clock's time, with release semantics.
+     */
+    void producerHeartbeat();
+
+    /**
      * Whether the consumer published a heartbeat within {@code timeoutMs} of now.
      *
      * @param timeoutMs how old a heartbeat may be.

@@ -457,8 +457,8 @@ class OneToOneRingTest
     {
         assertFalse(consumer.isProducerAlive(100), "no heartbeat yet");
         assertFalse(producer.isConsumerAlive(100), "no heartbeat yet");
-        producer.heartbeat();
-        consumer.heartbeat();
+        producer.producerHeartbeat();
+        consumer.consumerHeartbeat();
         assertEquals(1_000, producerRegion.getLongVolatile(CAPACITY + PRODUCER_HEARTBEAT_OFFSET));
         assertEquals(1_000, consumerRegion.getLongVolatile(CONSUMER_HEARTBEAT_OFFSET));
         clock.nowMs = 1_100;
@@ -467,7 +467,7 @@ class OneToOneRingTest
         clock.nowMs = 1_101;
         assertFalse(consumer.isProducerAlive(100));
         assertFalse(producer.isConsumerAlive(100));
-        producer.heartbeat();
+        producer.producerHeartbeat();
         assertTrue(consumer.isProducerAlive(100));
         assertFalse(consumer.isProducerAlive(-1), "a negative timeout never counts as alive");
     }
@@ -555,7 +555,7 @@ class OneToOneRingTest
                 else
                 {
                     c.read(received, 1 + random.nextInt(8));
-                    c.heartbeat();
+                    c.consumerHeartbeat();
                 }
             }
             while (c.read(received, 100) > 0)

@@ -1,0 +1,213 @@
+package io.bastion.channel;
+
+import io.bastion.codec.RejectReason;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+
+/**
+ * The live counters of one channel endpoint, allocated in a {@link CountersManager} (normally over
+ * an owner-only counters file that {@code bastion stat} reads, the way AeronStat reads Aeron's):
+ * frames and bytes in and out, back pressure, every rejection reason, rate-limit drops,
+ * quarantines, sequence gaps and heartbeats. Never holds payload bytes or key material.
+ * <p>
+ * Each counter has one writer (the publisher's or the subscriber's thread), so updates are
+ * release stores, not atomic adds. Counters are freed by {@link #close()}.
+ */
+public final class ChannelCounters implements AutoCloseable
+{
+    /** Type id of Bastion's channel counters in the counters file. */
+    public static final int CHANNEL_COUNTER_TYPE_ID = 0xB0;
+
+    private final AtomicCounter framesOut;
+    private final AtomicCounter bytesOut;
+    private final AtomicCounter backPressure;
+    private final AtomicCounter rateLimited;
+    private final AtomicCounter framesIn;
+    private final AtomicCounter bytesIn;
+    private final AtomicCounter quarantines;
+    private final AtomicCounter sequenceGaps;
+    private final AtomicCounter heartbeats;
+    private final AtomicCounter[] rejections;
+
+    /**
+     * Allocate the counters of one endpoint.
+     *
+     * @param manager where to allocate; not thread safe, so allocate from one thread.
+     * @param label   names the channel and endpoint in every counter's label, e.g. {@code "prices/sub"}.
+     */
+    public ChannelCounters(final CountersManager manager, final String label)
+    {
+        framesOut = manager.newCounter(label + ": frames out", CHANNEL_COUNTER_TYPE_ID);
+        bytesOut = manager.newCounter(label + ": bytes out", CHANNEL_COUNTER_TYPE_ID);
+        backPressure = manager.newCounter(label + ": back pressure", CHANNEL_COUNTER_TYPE_ID);
+        rateLimited = manager.newCounter(label + ": rate-limit drops", CHANNEL_COUNTER_TYPE_ID);
+        framesIn = manager.newCounter(label + ": frames in", CHANNEL_COUNTER_TYPE_ID);
+        bytesIn = manager.newCounter(label + ": bytes in", CHANNEL_COUNTER_TYPE_ID);
+        quarantines = manager.newCounter(label + ": quarantines", CHANNEL_COUNTER_TYPE_ID);
+        sequenceGaps = manager.newCounter(label + ": sequence gaps", CHANNEL_COUNTER_TYPE_ID);
+        heartbeats = manager.newCounter(label + ": heartbeats", CHANNEL_COUNTER_TYPE_ID);
+        final RejectReason[] reasons = RejectReason.values();
+        rejections = new AtomicCounter[RejectReason.maxCode() + 1];
+        for (final RejectReason reason : reasons)
+        {
+            rejections[reason.code()] =
+                manager.newCounter(label + ": rejected " + reason.name(), CHANNEL_COUNTER_TYPE_ID);
+        }
+    }
+
+    void onFrameOut(final int frameLength)
+    {
+        framesOut.incrementRelease();
+        bytesOut.getAndAddRelease(frameLength);
+    }
+
+    void onBackPressure()
+    {
+        backPressure.incrementRelease();
+    }
+
+    void onRateLimited()
+    {
+        rateLimited.incrementRelease();
+    }
+
+    void onFrameIn(final int frameLength)
+    {
+        framesIn.incrementRelease();
+        bytesIn.getAndAddRelease(frameLength);
+    }
+
+    void onRejected(final RejectReason reason)
+    {
+        rejections[reason.code()].incrementRelease();
+    }
+
+    void onQuarantine()
+    {
+        quarantines.incrementRelease();
+    }
+
+    void onSequenceGap()
+    {
+        sequenceGaps.incrementRelease();
+    }
+
+    void onHeartbeat()
+    {
+        heartbeats.incrementRelease();
+    }
+
+    /**
+     * Frames published.
+     *
+     * @return the count.
+     */
+    public long framesOut()
+    {
+        return framesOut.get();
+    }
+
+    /**
+     * Offers refused because the ring was full.
+     *
+     * @return the count.
+     */
+    public long backPressure()
+    {
+        return backPressure.get();
+    }
+
+    /**
+     * Offers refused by the rate limit.
+     *
+     * @return the count.
+     */
+    public long rateLimited()
+    {
+        return rateLimited.get();
+    }
+
+    /**
+     * Frames verified and dispatched.
+     *
+     * @return the count.
+     */
+    public long framesIn()
+    {
+        return framesIn.get();
+    }
+
+    /**
+     * Bytes of frames verified and dispatched.
+     *
+     * @return the count.
+     */
+    public long bytesIn()
+    {
+        return bytesIn.get();
+    }
+
+    /**
+     * Frames rejected for one reason.
+     *
+     * @param reason the reason.
+     * @return the count.
+     */
+    public long rejected(final RejectReason reason)
+    {
+        return rejections[reason.code()].get();
+    }
+
+    /**
+     * Sources quarantined.
+     *
+     * @return the count.
+     */
+    public long quarantines()
+    {
+        return quarantines.get();
+    }
+
+    /**
+     * Gaps seen in a producer's sequence (frames lost, not replayed).
+     *
+     * @return the count.
+     */
+    public long sequenceGaps()
+    {
+        return sequenceGaps.get();
+    }
+
+    /**
+     * Heartbeats published.
+     *
+     * @return the count.
+     */
+    public long heartbeats()
+    {
+        return heartbeats.get();
+    }
+
+    /**
+     * Free every counter.
+     */
+    public void close()
+    {
+        framesOut.close();
+        bytesOut.close();
+        backPressure.close();
+        rateLimited.close();
+        framesIn.close();
+        bytesIn.close();
+        quarantines.close();
+        sequenceGaps.close();
+        heartbeats.close();
+        for (final AtomicCounter counter : rejections)
+        {
+            if (null != counter)
+            {
+                counter.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.bastion.channel;
+
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A claimed frame for zero-copy publishing: write the payload into {@link #buffer()} between
+ * {@link #offset()} and {@code offset() + length()}, then {@link #commit()} (which seals it) or
+ * {@link #abort()}. Reuse one instance per publishing thread; not thread safe.
+ */
+public final class FrameClaim
+{
+    private final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
+    private Publisher publisher;
+    private long position;
+
+    /**
+     * The buffer to write the payload into: a view over exactly the claimed payload.
+     *
+     * @return the buffer, valid until commit or abort.
+     */
+    public MutableDirectBuffer buffer()
+    {
+        return payload;
+    }
+
+    /**
+     * Where the payload starts in {@link #buffer()}: always 0.
+     *
+     * @return the offset.
+     */
+    public int offset()
+    {
+        return 0;
+    }
+
+    /**
+     * The payload length claimed.
+     *
+     * @return bytes.
+     */
+    public int length()
+    {
+        return payload.capacity();
+    }
+
+    /**
+     * Seal and publish the frame.
+     *
+     * @return the new position (positive) or a {@link ChannelStatus} code.
+     * @throws IllegalStateException if no claim is open.
+     */
+    public long commit()
+    {
+        final Publisher publisher = publisherOrThrow();
+        this.publisher = null;
+        return publisher.commitClaim(position);
+    }
+
+    /**
+     * Give the claimed frame up: the subscriber skips it.
+     *
+     * @throws IllegalStateException if no claim is open.
+     */
+    public void abort()
+    {
+        final Publisher publisher = publisherOrThrow();
+        this.publisher = null;
+        publisher.abortClaim();
+    }
+
+    void open(
+        final Publisher publisher,
+        final MutableDirectBuffer frameBuffer,
+        final int payloadOffset,
+        final int length,
+        final long position)
+    {
+        payload.wrap(frameBuffer, payloadOffset, length);
+        this.publisher = publisher;
+        this.position = position;
+    }
+
+    private Publisher publisherOrThrow()
+    {
+        if (null == publisher)
+        {
+            throw new IllegalStateException("no open claim");
+        }
+        return publisher;
+    }
+}

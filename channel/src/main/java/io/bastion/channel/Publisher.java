@@ -1,0 +1,313 @@
+package io.bastion.channel;
+
+import io.bastion.codec.FrameDescriptor;
+import io.bastion.codec.FrameWriter;
+import io.bastion.ringbuffer.RecordProducer;
+import io.bastion.ringbuffer.RingClaim;
+import io.bastion.ringbuffer.RingStatus;
+import io.bastion.security.rate.TokenBucket;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.EpochNanoClock;
+
+/**
+ * Publishes sealed frames into one ring: each frame carries the channel id, this producer's id,
+ * the sending key id, a sequence number, a timestamp and the message type, and its tag covers
+ * every other byte of the record.
+ * <p>
+ * Not thread safe: one publishing thread, which also calls {@link #doWork()} in its duty cycle.
+ * {@code doWork} reads the clock once and caches it for frame timestamps (no clock read per frame),
+ * publishes the producer heartbeat, and checks the subscriber's. {@link #offer} and
+ * {@link #tryClaim} allocate nothing, take no lock, throw nothing for a full ring or a dead peer,
+ * and return a position or a {@link ChannelStatus} code. A new publisher is not connected until
+ * {@code doWork} has seen the subscriber's heartbeat.
+ */
+public final class Publisher implements AutoCloseable
+{
+    /** Record type of a frame in the ring. */
+    public static final int FRAME_RECORD_TYPE = 1;
+
+    /** Default subscriber liveness timeout. */
+    public static final long DEFAULT_LIVENESS_TIMEOUT_MS = 5_000;
+
+    /** Default interval between producer heartbeats. */
+    public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 100;
+
+    private static final long NANOS_PER_MILLI = 1_000_000;
+
+    private final RecordProducer ring;
+    private final FrameSealer sealer;
+    private final int channelId;
+    private final int producerId;
+    private final EpochNanoClock clock;
+    private final ChannelCounters counters;
+    private final int maxPayloadLength;
+    private final FrameWriter writer = new FrameWriter();
+    private final RingClaim ringClaim = new RingClaim();
+    private long livenessTimeoutMs = DEFAULT_LIVENESS_TIMEOUT_MS;
+    private long heartbeatIntervalNs = DEFAULT_HEARTBEAT_INTERVAL_MS * NANOS_PER_MILLI;
+    private TokenBucket rateLimit;
+    private long nextSequence = 1;
+    private long cachedTimeNs;
+    private long lastHeartbeatNs = Long.MIN_VALUE / 2;
+    private boolean connected;
+    private boolean closed;
+    private boolean corrupted;
+
+    /**
+     * A publisher over one ring.
+     *
+     * @param ring       the ring this publisher alone writes (its producer side).
+     * @param sealer     seals each frame; one per publisher.
+     * @param channelId  stamped into every frame.
+     * @param producerId stamped into every frame; the subscriber checks it against the ring's owner.
+     * @param clock      epoch nanoseconds, read once per {@link #doWork()}.
+     * @param counters   this endpoint's counters.
+     */
+    public Publisher(
+        final RecordProducer ring,
+        final FrameSealer sealer,
+        final int channelId,
+        final int producerId,
+        final EpochNanoClock clock,
+        final ChannelCounters counters)
+    {
+        this.ring = ring;
+        this.sealer = sealer;
+        this.channelId = channelId;
+        this.producerId = producerId;
+        this.clock = clock;
+        this.counters = counters;
+        this.maxPayloadLength = Math.min(
+            FrameDescriptor.MAX_PAYLOAD_LENGTH, ring.maxPayloadLength() - FrameDescriptor.MIN_FRAME_LENGTH);
+        if (maxPayloadLength < 0)
+        {
+            throw new IllegalArgumentException("ring too small for a frame: " + ring.maxPayloadLength());
+        }
+        this.cachedTimeNs = clock.nanoTime();
+    }
+
+    /**
+     * Set how old the subscriber's heartbeat may be before offers return {@link ChannelStatus#NOT_CONNECTED}.
+     *
+     * @param timeoutMs the timeout in milliseconds.
+     * @return this.
+     */
+    public Publisher livenessTimeoutMs(final long timeoutMs)
+    {
+        this.livenessTimeoutMs = timeoutMs;
+        return this;
+    }
+
+    /**
+     * Set how often {@link #doWork()} publishes the producer heartbeat.
+     *
+     * @param intervalMs the interval in milliseconds.
+     * @return this.
+     */
+    public Publisher heartbeatIntervalMs(final long intervalMs)
+    {
+        this.heartbeatIntervalNs = intervalMs * NANOS_PER_MILLI;
+        return this;
+    }
+
+    /**
+     * Limit the frame rate: an offer the bucket refuses returns {@link ChannelStatus#RATE_LIMITED}.
+     *
+     * @param bucket the token bucket, on the same epoch-nanosecond time as the clock; null for no limit.
+     * @return this.
+     */
+    public Publisher rateLimit(final TokenBucket bucket)
+    {
+        this.rateLimit = bucket;
+        return this;
+    }
+
+    /**
+     * The duty-cycle step: cache the time, publish a heartbeat when due, check the subscriber's.
+     *
+     * @return 1 if a heartbeat was published, else 0.
+     */
+    public int doWork()
+    {
+        final long nowNs = clock.nanoTime();
+        cachedTimeNs = nowNs;
+        int work = 0;
+        if (nowNs - lastHeartbeatNs >= heartbeatIntervalNs)
+        {
+            lastHeartbeatNs = nowNs;
+            ring.producerHeartbeat();
+            counters.onHeartbeat();
+            work = 1;
+        }
+        connected = ring.isConsumerAlive(livenessTimeoutMs);
+        return work;
+    }
+
+    /**
+     * Seal and publish a message.
+     *
+     * @param buffer    holding the payload.
+     * @param offset    of the payload in {@code buffer}.
+     * @param length    of the payload.
+     * @param msgTypeId the application's message type.
+     * @return the new position (positive) or a {@link ChannelStatus} code.
+     */
+    public long offer(final DirectBuffer buffer, final int offset, final int length, final int msgTypeId)
+    {
+        final long position = claimFrame(length, msgTypeId);
+        if (position < 0)
+        {
+            return position;
+        }
+        writer.putPayload(buffer, offset);
+        return sealAndCommit(position);
+    }
+
+    /**
+     * Claim a frame whose payload the caller writes in place, then seals and publishes with
+     * {@link FrameClaim#commit()} or gives up with {@link FrameClaim#abort()}. Reuse the claim.
+     *
+     * @param length    of the payload.
+     * @param msgTypeId the application's message type.
+     * @param claim     a reusable claim to fill in.
+     * @return the position the frame will reach (positive) or a {@link ChannelStatus} code.
+     */
+    public long tryClaim(final int length, final int msgTypeId, final FrameClaim claim)
+    {
+        final long position = claimFrame(length, msgTypeId);
+        if (position < 0)
+        {
+            return position;
+        }
+        claim.open(this, writer.buffer(), writer.payloadOffset(), length, position);
+        return position;
+    }
+
+    /**
+     * Whether the last {@link #doWork()} saw a live subscriber.
+     *
+     * @return true if connected.
+     */
+    public boolean isConnected()
+    {
+        return connected;
+    }
+
+    /**
+     * The largest payload one frame may carry on this ring.
+     *
+     * @return bytes.
+     */
+    public int maxPayloadLength()
+    {
+        return maxPayloadLength;
+    }
+
+    /**
+     * The sequence number the next frame will carry.
+     *
+     * @return the sequence.
+     */
+    public long nextSequence()
+    {
+        return nextSequence;
+    }
+
+    /**
+     * Stop publishing; later offers return {@link ChannelStatus#CLOSED}.
+     */
+    public void close()
+    {
+        closed = true;
+    }
+
+    long commitClaim(final long position)
+    {
+        return sealAndCommit(position);
+    }
+
+    void abortClaim()
+    {
+        ringClaim.abort();
+    }
+
+    private long claimFrame(final int length, final int msgTypeId)
+    {
+        if (closed)
+        {
+            return ChannelStatus.CLOSED;
+        }
+        if (corrupted)
+        {
+            return ChannelStatus.CORRUPTED;
+        }
+        if (length < 0 || length > maxPayloadLength)
+        {
+            return ChannelStatus.MESSAGE_TOO_LARGE;
+        }
+        if (!connected)
+        {
+            return ChannelStatus.NOT_CONNECTED;
+        }
+        final TokenBucket rateLimit = this.rateLimit;
+        if (null != rateLimit && !rateLimit.tryAcquire(cachedTimeNs))
+        {
+            counters.onRateLimited();
+            return ChannelStatus.RATE_LIMITED;
+        }
+        final int keyId = sealer.sendingKeyId();
+        if (keyId < 0)
+        {
+            corrupted = true;
+            return ChannelStatus.CORRUPTED;
+        }
+
+        final int frameLength = FrameDescriptor.frameLength(length);
+        final long position = ring.tryClaim(FRAME_RECORD_TYPE, frameLength, ringClaim);
+        if (position < 0)
+        {
+            return mapRingStatus(position);
+        }
+        final MutableDirectBuffer buffer = ringClaim.buffer();
+        writer.wrap(buffer, ringClaim.offset(), frameLength, length);
+        writer.channelId(channelId)
+            .producerId(producerId)
+            .keyId(keyId)
+            .sequence(nextSequence)
+            .timestamp(cachedTimeNs)
+            .messageTypeId(msgTypeId)
+            .flags(0);
+        return position;
+    }
+
+    private long sealAndCommit(final long position)
+    {
+        final int frameLength = writer.frameLength();
+        if (!sealer.seal(writer.buffer(), writer.offset(), frameLength))
+        {
+            ringClaim.abort();
+            corrupted = true;
+            return ChannelStatus.CORRUPTED;
+        }
+        if (!ringClaim.commit())
+        {
+            counters.onBackPressure();
+            return ChannelStatus.BACK_PRESSURED;
+        }
+        nextSequence++;
+        counters.onFrameOut(frameLength);
+        return position;
+    }
+
+    private long mapRingStatus(final long status)
+    {
+        if (RingStatus.CORRUPT == status)
+        {
+            corrupted = true;
+            return ChannelStatus.CORRUPTED;
+        }
+        counters.onBackPressure();
+        return ChannelStatus.BACK_PRESSURED;
+    }
+}

@@ -1,0 +1,366 @@
+package io.bastion.channel;
+
+import io.bastion.codec.FrameDescriptor;
+import io.bastion.codec.FrameReader;
+import io.bastion.codec.FrameValidator;
+import io.bastion.codec.RejectReason;
+import io.bastion.ringbuffer.RecordConsumer;
+import io.bastion.ringbuffer.RecordHandler;
+import io.bastion.security.rate.QuarantinePolicy;
+import io.bastion.security.rate.QuarantineStatus;
+import io.bastion.security.replay.ReplayGuard;
+import io.bastion.security.replay.ReplayStatus;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.Arrays;
+
+/**
+ * Polls sealed frames from one or more rings (one per publishing principal) and dispatches only
+ * those that pass every check, in this order: record type and length bound; copy into private
+ * memory (so the producer cannot change bytes after they were checked); structure
+ * ({@link FrameValidator}); channel and producer id against the ring's owner; key id (an unknown
+ * or revoked key is refused before any MAC work) and tag, compared in constant time; sequence
+ * against the source's replay guard. A refused frame goes to the {@link RejectionHandler} with
+ * its typed reason and is counted; the {@link FrameHandler} never sees it. A source whose
+ * refusals cross the quarantine threshold, or whose ring is corrupt, is quarantined: its ring is
+ * no longer read.
+ * <p>
+ * Sources are polled fairly: each poll starts one source further on.
+ * <p>
+ * Not thread safe: one polling thread, which also calls {@link #doWork()} in its duty cycle (it
+ * caches the clock for key expiry and quarantine windows, and publishes the consumer heartbeats).
+ * {@link #poll} allocates nothing, takes no lock and lets no exception out but the application
+ * handler's own.
+ */
+public final class Subscriber implements AutoCloseable
+{
+    /** Default interval between consumer heartbeats. */
+    public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 100;
+
+    private static final long NANOS_PER_MILLI = 1_000_000;
+
+    private final int channelId;
+    private final FrameSealer verifier;
+    private final RejectionHandler rejections;
+    private final EpochClock clock;
+    private final ChannelCounters counters;
+    private final QuarantinePolicy quarantine;
+    private final FrameReader reader;
+    private final UnsafeBuffer scratch;
+    private final RecordHandler recordHandler = this::onRecord;
+    private Source[] sources = new Source[0];
+    private int nextSource;
+    private long cachedTimeMs;
+    private long lastHeartbeatMs = Long.MIN_VALUE / 2;
+    private long heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS;
+    private Source currentSource;
+    private FrameHandler currentHandler;
+
+    /**
+     * A subscriber for one channel.
+     *
+     * @param channelId      frames must carry this channel id.
+     * @param maxFrameLength the largest frame accepted; sizes the private copy buffer.
+     * @param verifier       checks seals; one per subscriber.
+     * @param quarantine     decides when a source's refusals make it quarantined; one per subscriber.
+     * @param rejections     told about every refusal and quarantine.
+     * @param clock          epoch milliseconds, read once per {@link #doWork()}.
+     * @param counters       this endpoint's counters.
+     */
+    public Subscriber(
+        final int channelId,
+        final int maxFrameLength,
+        final FrameSealer verifier,
+        final QuarantinePolicy quarantine,
+        final RejectionHandler rejections,
+        final EpochClock clock,
+        final ChannelCounters counters)
+    {
+        if (maxFrameLength < FrameDescriptor.MIN_FRAME_LENGTH || maxFrameLength > FrameDescriptor.MAX_FRAME_LENGTH)
+        {
+            throw new IllegalArgumentException("max frame length out of range: " + maxFrameLength);
+        }
+        this.channelId = channelId;
+        this.verifier = verifier;
+        this.quarantine = quarantine;
+        this.rejections = rejections;
+        this.clock = clock;
+        this.counters = counters;
+        this.reader = new FrameReader(FrameValidator.forwardCompatible(
+            FrameValidator.CURRENT_VERSION, maxFrameLength - FrameDescriptor.MIN_FRAME_LENGTH));
+        // A heap copy: the MAC then reads the bytes straight from the array.
+        this.scratch = new UnsafeBuffer(new byte[maxFrameLength]);
+        this.cachedTimeMs = clock.time();
+    }
+
+    /**
+     * Set how often {@link #doWork()} publishes the consumer heartbeats.
+     *
+     * @param intervalMs the interval in milliseconds.
+     * @return this.
+     */
+    public Subscriber heartbeatIntervalMs(final long intervalMs)
+    {
+        this.heartbeatIntervalMs = intervalMs;
+        return this;
+    }
+
+    /**
+     * Read a ring written by one publishing principal. Frames are copied into private memory
+     * before they are checked.
+     *
+     * @param ring       the ring's consumer side.
+     * @param producerId the producer id every frame in this ring must carry.
+     * @param guard      this producer's replay guard (strict for a ring).
+     * @return the source id, used in rejection callbacks.
+     */
+    public int addSource(final RecordConsumer ring, final int producerId, final ReplayGuard guard)
+    {
+        return add(new Source(sources.length, ring, producerId, guard, false));
+    }
+
+    /**
+     * Read a ring without copying: frames are checked and dispatched in place. Only for a publisher
+     * in the subscriber's own trust domain (a thread of this process, or a process of the same
+     * principal that is no less trusted than this one): such a producer could change a frame's
+     * bytes after they were verified and before the handler reads them.
+     *
+     * @param ring       the ring's consumer side.
+     * @param producerId the producer id every frame in this ring must carry.
+     * @param guard      this producer's replay guard.
+     * @return the source id.
+     */
+    public int addZeroCopySource(final RecordConsumer ring, final int producerId, final ReplayGuard guard)
+    {
+        return add(new Source(sources.length, ring, producerId, guard, true));
+    }
+
+    /**
+     * The duty-cycle step: cache the time and publish consumer heartbeats when due.
+     *
+     * @return the number of heartbeats published.
+     */
+    public int doWork()
+    {
+        final long nowMs = clock.time();
+        cachedTimeMs = nowMs;
+        if (nowMs - lastHeartbeatMs < heartbeatIntervalMs)
+        {
+            return 0;
+        }
+        lastHeartbeatMs = nowMs;
+        int work = 0;
+        for (final Source source : sources)
+        {
+            if (!source.quarantined)
+            {
+                source.ring.consumerHeartbeat();
+                work++;
+            }
+        }
+        counters.onHeartbeat();
+        return work;
+    }
+
+    /**
+     * Read up to {@code fragmentLimit} records across the sources, dispatching the frames that pass.
+     *
+     * @param handler       receives each verified frame.
+     * @param fragmentLimit the most records to read (refused ones count too).
+     * @return the number of records read.
+     */
+    public int poll(final FrameHandler handler, final int fragmentLimit)
+    {
+        final Source[] sources = this.sources;
+        final int count = sources.length;
+        if (0 == count)
+        {
+            return 0;
+        }
+        currentHandler = handler;
+        final int start = nextSource;
+        nextSource = start + 1 >= count ? 0 : start + 1;
+        int read = 0;
+        for (int i = 0; i < count && read < fragmentLimit; i++)
+        {
+            final int index = start + i < count ? start + i : start + i - count;
+            final Source source = sources[index];
+            if (source.quarantined)
+            {
+                continue;
+            }
+            currentSource = source;
+            final int result = source.ring.read(recordHandler, fragmentLimit - read);
+            if (result < 0)
+            {
+                reject(source, RejectReason.RECORD_LENGTH_INVALID);
+                quarantine(source);
+            }
+            else
+            {
+                read += result;
+            }
+        }
+        currentSource = null;
+        currentHandler = null;
+        return read;
+    }
+
+    /**
+     * Whether the producer of a source published a heartbeat within {@code timeoutMs}.
+     *
+     * @param sourceId  the source.
+     * @param timeoutMs how old a heartbeat may be.
+     * @return true if it counts as alive.
+     */
+    public boolean isSourceAlive(final int sourceId, final long timeoutMs)
+    {
+        return sources[sourceId].ring.isProducerAlive(timeoutMs);
+    }
+
+    /**
+     * Whether a source is quarantined.
+     *
+     * @param sourceId the source.
+     * @return true if its ring is no longer read.
+     */
+    public boolean isQuarantined(final int sourceId)
+    {
+        return sources[sourceId].quarantined;
+    }
+
+    /**
+     * Stop reading every source.
+     */
+    public void close()
+    {
+        sources = new Source[0];
+    }
+
+    private int add(final Source source)
+    {
+        sources = Arrays.copyOf(sources, sources.length + 1);
+        sources[source.id] = source;
+        return source.id;
+    }
+
+    private void onRecord(final int typeId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final Source source = currentSource;
+        if (source.quarantined)
+        {
+            reject(source, RejectReason.QUARANTINED);
+            return;
+        }
+        if (Publisher.FRAME_RECORD_TYPE != typeId)
+        {
+            reject(source, RejectReason.PROTOCOL_VIOLATION);
+            return;
+        }
+        if (length > scratch.capacity())
+        {
+            reject(source, RejectReason.RECORD_LENGTH_INVALID);
+            return;
+        }
+
+        final DirectBuffer frame;
+        final int frameOffset;
+        if (source.zeroCopy)
+        {
+            frame = buffer;
+            frameOffset = offset;
+        }
+        else
+        {
+            buffer.getBytes(offset, scratch, 0, length);
+            frame = scratch;
+            frameOffset = 0;
+        }
+
+        final FrameReader reader = this.reader;
+        final int structure = reader.wrapValidated(frame, frameOffset, length);
+        if (FrameValidator.ACCEPT != structure)
+        {
+            reject(source, RejectReason.fromCode(structure));
+            return;
+        }
+        if (reader.channelId() != channelId || reader.producerId() != source.producerId)
+        {
+            reject(source, RejectReason.UNAUTHORIZED);
+            return;
+        }
+        final RejectReason seal = verifier.verify(frame, frameOffset, length, reader.keyId(), cachedTimeMs);
+        if (null != seal)
+        {
+            reject(source, seal);
+            return;
+        }
+        final long sequence = reader.sequence();
+        final ReplayStatus replay = source.guard.check(sequence);
+        if (!replay.isAccepted())
+        {
+            reject(source, RejectReason.REPLAY);
+            return;
+        }
+        if (ReplayStatus.GAP == replay)
+        {
+            counters.onSequenceGap();
+        }
+        source.guard.commit(sequence);
+        counters.onFrameIn(length);
+        currentHandler.onFrame(frame, reader.payloadOffset(), reader.payloadLength(), reader);
+    }
+
+    private void reject(final Source source, final RejectReason reason)
+    {
+        counters.onRejected(reason);
+        rejections.onRejected(source.id, reason);
+        if (!source.quarantined)
+        {
+            final QuarantineStatus status = quarantine.recordRejection(source.id, cachedTimeMs * NANOS_PER_MILLI);
+            if (QuarantineStatus.COUNTED != status)
+            {
+                quarantine(source);
+            }
+        }
+    }
+
+    private void quarantine(final Source source)
+    {
+        if (!source.quarantined)
+        {
+            source.quarantined = true;
+            counters.onQuarantine();
+            rejections.onQuarantined(source.id);
+        }
+    }
+
+    /**
+     * One ring and what the subscriber knows about its producer.
+     */
+    private static final class Source
+    {
+        final int id;
+        final RecordConsumer ring;
+        final int producerId;
+        final ReplayGuard guard;
+        final boolean zeroCopy;
+        boolean quarantined;
+
+        Source(
+            final int id,
+            final RecordConsumer ring,
+            final int producerId,
+            final ReplayGuard guard,
+            final boolean zeroCopy)
+        {
+            this.id = id;
+            this.ring = ring;
+            this.producerId = producerId;
+            this.guard = guard;
+            this.zeroCopy = zeroCopy;
+        }
+    }
+}
