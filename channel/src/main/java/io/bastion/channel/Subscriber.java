@@ -243,6 +243,8 @@ public final class Subscriber implements AutoCloseable
     {
         sources = Arrays.copyOf(sources, sources.length + 1);
         sources[source.id] = source;
+        // Announce this subscriber at once, so the publisher need not wait for the next heartbeat.
+        source.ring.consumerHeartbeat();
         return source.id;
     }
 

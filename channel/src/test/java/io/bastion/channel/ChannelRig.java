@@ -1,0 +1,106 @@
+package io.bastion.channel;
+
+import io.bastion.codec.RejectReason;
+import io.bastion.ringbuffer.OneToOneRingConsumer;
+import io.bastion.ringbuffer.OneToOneRingDescriptor;
+import io.bastion.ringbuffer.OneToOneRingProducer;
+import io.bastion.security.keys.KeyDirection;
+import io.bastion.security.keys.KeyRing;
+import io.bastion.security.rate.QuarantinePolicy;
+import io.bastion.security.replay.StrictReplayGuard;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersManager;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One channel in one process: a publisher and a subscriber over a one-to-one ring, keys on both
+ * sides, a fake clock, counters, and a record of every rejection.
+ */
+final class ChannelRig
+{
+    static final int CHANNEL_ID = 42;
+    static final int PRODUCER_ID = 7;
+    static final int CAPACITY = 64 * 1024;
+    static final int MAX_FRAME = 4096;
+    static final byte[] KEY_1 = key(1);
+    static final byte[] KEY_2 = key(2);
+
+    final AtomicLong timeMs = new AtomicLong(1_000_000);
+    final AtomicBuffer producerRegion = newBuffer(OneToOneRingDescriptor.producerRegionLength(CAPACITY));
+    final AtomicBuffer consumerRegion = newBuffer(OneToOneRingDescriptor.CONSUMER_REGION_LENGTH);
+    final OneToOneRingProducer ringProducer = new OneToOneRingProducer(producerRegion, consumerRegion, timeMs::get);
+    final OneToOneRingConsumer ringConsumer = new OneToOneRingConsumer(producerRegion, consumerRegion, timeMs::get);
+    final KeyRing sendKeys = new KeyRing(CHANNEL_ID, KeyDirection.INITIATOR_TO_RESPONDER, timeMs::get);
+    final KeyRing receiveKeys = new KeyRing(CHANNEL_ID, KeyDirection.INITIATOR_TO_RESPONDER, timeMs::get);
+    final CountersManager countersManager = new CountersManager(newBuffer(64 * 1024), newBuffer(16 * 1024));
+    final ChannelCounters publisherCounters = new ChannelCounters(countersManager, "test/pub");
+    final ChannelCounters subscriberCounters = new ChannelCounters(countersManager, "test/sub");
+    final List<String> rejections = new ArrayList<>();
+    final List<Integer> quarantined = new ArrayList<>();
+    final Publisher publisher;
+    final Subscriber subscriber;
+    final int sourceId;
+
+    ChannelRig(final int quarantineThreshold)
+    {
+        sendKeys.rotate(1, KEY_1, 0);
+        receiveKeys.rotate(1, KEY_1, 0);
+        publisher = new Publisher(
+            ringProducer, new HmacFrameSealer(sendKeys), CHANNEL_ID, PRODUCER_ID,
+            () -> timeMs.get() * 1_000_000L, publisherCounters);
+        subscriber = new Subscriber(
+            CHANNEL_ID, MAX_FRAME, new HmacFrameSealer(receiveKeys),
+            new QuarantinePolicy(16, quarantineThreshold, 60_000_000_000L, 600_000_000_000L),
+            new RejectionHandler()
+            {
+                public void onRejected(final int sourceId, final RejectReason reason)
+                {
+                    rejections.add(sourceId + ":" + reason);
+                }
+
+                public void onQuarantined(final int sourceId)
+                {
+                    quarantined.add(sourceId);
+                }
+            },
+            timeMs::get, subscriberCounters);
+        sourceId = subscriber.addSource(ringConsumer, PRODUCER_ID, new StrictReplayGuard());
+        subscriber.doWork();
+        publisher.doWork();
+    }
+
+    ChannelRig()
+    {
+        this(1000);
+    }
+
+    static AtomicBuffer newBuffer(final int length)
+    {
+        return new UnsafeBuffer(BufferUtil.allocateDirectAligned(length, 64));
+    }
+
+    static byte[] key(final int seed)
+    {
+        final byte[] key = new byte[32];
+        for (int i = 0; i < key.length; i++)
+        {
+            key[i] = (byte)(seed * 31 + i);
+        }
+        return key;
+    }
+
+    static UnsafeBuffer payload(final long seq, final int length)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[length]);
+        for (int i = 0; i < length; i++)
+        {
+            buffer.putByte(i, (byte)(seq * 13 + i));
+        }
+        return buffer;
+    }
+}
