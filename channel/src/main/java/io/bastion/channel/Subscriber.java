@@ -138,29 +138,37 @@ public final class Subscriber implements AutoCloseable
     }
 
     /**
-     * The duty-cycle step: cache the time and publish consumer heartbeats when due.
+     * The duty-cycle step: cache the time, publish consumer heartbeats when due, and unblock any
+     * many-to-one source whose producer died holding a claim.
      *
-     * @return the number of heartbeats published.
+     * @return the number of heartbeats published and regions unblocked.
      */
     public int doWork()
     {
         final long nowMs = clock.time();
         cachedTimeMs = nowMs;
-        if (nowMs - lastHeartbeatMs < heartbeatIntervalMs)
-        {
-            return 0;
-        }
-        lastHeartbeatMs = nowMs;
         int work = 0;
+        final boolean heartbeatDue = nowMs - lastHeartbeatMs >= heartbeatIntervalMs;
+        if (heartbeatDue)
+        {
+            lastHeartbeatMs = nowMs;
+            counters.onHeartbeat();
+        }
         for (final Source source : sources)
         {
             if (!source.quarantined)
             {
-                source.ring.consumerHeartbeat();
-                work++;
+                if (heartbeatDue)
+                {
+                    source.ring.consumerHeartbeat();
+                    work++;
+                }
+                if (source.ring.unblockIfStuck())
+                {
+                    work++;
+                }
             }
         }
-        counters.onHeartbeat();
         return work;
     }
 

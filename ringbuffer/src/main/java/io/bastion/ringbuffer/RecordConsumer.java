@@ -29,6 +29,18 @@ public interface RecordConsumer
     boolean isProducerAlive(long timeoutMs);
 
     /**
+     * Free the consumer from a producer that died holding a claim, once the head has not moved for
+     * the ring's timeout. Call it once per duty cycle. Rings with a single producer have nothing to
+     * unblock.
+     *
+     * @return true if a stuck region was skipped.
+     */
+    default boolean unblockIfStuck()
+    {
+        return false;
+    }
+
+    /**
      * Why the ring stopped trusting its peer, or {@link RingFault#NONE}.
      *
      * @return the fault.
