@@ -6,7 +6,6 @@ import org.agrona.concurrent.EpochClock;
 import static io.bastion.ringbuffer.OneToOneRingDescriptor.CONSUMER_HEARTBEAT_OFFSET;
 import static io.bastion.ringbuffer.OneToOneRingDescriptor.HEAD_POSITION_OFFSET;
 import static io.bastion.ringbuffer.OneToOneRingDescriptor.PRODUCER_HEARTBEAT_OFFSET;
-import static io.bastion.ringbuffer.OneToOneRingDescriptor.PRODUCER_TRAILER_LENGTH;
 import static io.bastion.ringbuffer.OneToOneRingDescriptor.TAIL_POSITION_OFFSET;
 import static io.bastion.ringbuffer.RecordDescriptor.HEADER_LENGTH;
 import static io.bastion.ringbuffer.RecordDescriptor.MIN_TYPE_ID;
@@ -53,12 +52,7 @@ public final class OneToOneRingConsumer implements RecordConsumer
     public OneToOneRingConsumer(
         final AtomicBuffer producerRegion, final AtomicBuffer consumerRegion, final EpochClock clock)
     {
-        this.capacity = RingCapacity.capacityOf(producerRegion, PRODUCER_TRAILER_LENGTH);
-        if (consumerRegion.capacity() < OneToOneRingDescriptor.CONSUMER_REGION_LENGTH)
-        {
-            throw new IllegalArgumentException("consumer region too short: " + consumerRegion.capacity());
-        }
-        RingCapacity.checkAlignment(consumerRegion);
+        this.capacity = RingCapacity.oneToOneCapacityOf(producerRegion, consumerRegion);
         this.buffer = producerRegion;
         this.consumerRegion = consumerRegion;
         this.clock = clock;

@@ -65,6 +65,25 @@ public final class RingCapacity
     }
 
     /**
+     * Check both regions of a one-to-one ring and derive the capacity of its records.
+     *
+     * @param producerRegion records then producer trailer.
+     * @param consumerRegion head and consumer heartbeat.
+     * @return the capacity of the records.
+     * @throws IllegalArgumentException if a region has the wrong size or alignment.
+     */
+    static int oneToOneCapacityOf(final AtomicBuffer producerRegion, final AtomicBuffer consumerRegion)
+    {
+        final int capacity = capacityOf(producerRegion, OneToOneRingDescriptor.PRODUCER_TRAILER_LENGTH);
+        if (consumerRegion.capacity() < OneToOneRingDescriptor.CONSUMER_REGION_LENGTH)
+        {
+            throw new IllegalArgumentException("consumer region too short: " + consumerRegion.capacity());
+        }
+        checkAlignment(consumerRegion);
+        return capacity;
+    }
+
+    /**
      * Check that a region is aligned for atomic 8-byte access.
      *
      * @param buffer the region.
