@@ -63,7 +63,7 @@ final class BrokerHandshake implements Runnable
         catch (final RuntimeException ex)
         {
             // A bug or a provider failure must not kill the broker's worker: refuse and carry on.
-            refuse(RejectReason.PROTOCOL_VIOLATION, "internal error " + ex.getClass().getSimpleName());
+            refuse(RejectReason.PROTOCOL_VIOLATION, "PROTOCOL_VIOLATION: internal error " + ex.getClass().getSimpleName());
         }
         finally
         {
@@ -79,21 +79,14 @@ final class BrokerHandshake implements Runnable
         final AuditLog audit = broker.auditLog();
         final int helloLength = control.read(deadlineNs);
         final byte[] hello = Arrays.copyOf(control.messageBuffer(), helloLength);
-        final ControlMessage message = ControlMessages.parse(hello, helloLength);
-        if (!message.isValid())
+        final HelloRequest request = parseHello(hello, helloLength);
+        if (!request.isValid())
         {
-            throw new HandshakeException(message.refusedFor(), false, "malformed Hello: " + message.detail());
+            throw new HandshakeException(request.refusedFor, false, request.detail);
         }
-        if (HelloDecoder.TEMPLATE_ID != message.templateId())
-        {
-            throw new HandshakeException(RejectReason.PROTOCOL_VIOLATION, false, "expected Hello");
-        }
-        final int version = negotiate(message.minVersion, message.maxVersion);
-        final HelloCredentials credentials = HelloCredentials.parse(message.varData);
-        if (!credentials.isValid())
-        {
-            throw new HandshakeException(credentials.refusedFor, false, "malformed credentials");
-        }
+        final ControlMessage message = request.message;
+        final HelloCredentials credentials = request.credentials;
+        final int version = request.version;
         channelName = credentials.channel;
 
         final TokenVerifier verifier = broker.tokenVerifier();
@@ -205,6 +198,78 @@ final class BrokerHandshake implements Runnable
     }
 
     /**
+     * The broker's parser for a received Hello: structure (validator first), template, version negotiation and the
+     * credentials structure. Never throws; allocates.
+     *
+     * @param bytes  the received message, untrusted.
+     * @param length its length.
+     * @return the request, or a refusal with its typed reason and an audit detail.
+     */
+    static HelloRequest parseHello(final byte[] bytes, final int length)
+    {
+        final ControlMessage message = ControlMessages.parse(bytes, length);
+        if (!message.isValid())
+        {
+            return HelloRequest.refused(message.refusedFor(), "malformed Hello: " + message.detail());
+        }
+        if (HelloDecoder.TEMPLATE_ID != message.templateId())
+        {
+            return HelloRequest.refused(RejectReason.PROTOCOL_VIOLATION, "expected Hello: " + message.templateId());
+        }
+        final int version;
+        try
+        {
+            version = negotiate(message.minVersion, message.maxVersion);
+        }
+        catch (final HandshakeException ex)
+        {
+            return HelloRequest.refused(ex.reason(), ex.getMessage());
+        }
+        final HelloCredentials credentials = HelloCredentials.parse(message.varData);
+        if (!credentials.isValid())
+        {
+            return HelloRequest.refused(credentials.refusedFor, "malformed credentials");
+        }
+        return new HelloRequest(null, null, message, credentials, version);
+    }
+
+    /**
+     * A parsed Hello, or why it was refused.
+     */
+    static final class HelloRequest
+    {
+        final RejectReason refusedFor;
+        final String detail;
+        final ControlMessage message;
+        final HelloCredentials credentials;
+        final int version;
+
+        HelloRequest(
+            final RejectReason refusedFor,
+            final String detail,
+            final ControlMessage message,
+            final HelloCredentials credentials,
+            final int version)
+        {
+            this.refusedFor = refusedFor;
+            this.detail = detail;
+            this.message = message;
+            this.credentials = credentials;
+            this.version = version;
+        }
+
+        static HelloRequest refused(final RejectReason reason, final String detail)
+        {
+            return new HelloRequest(reason, detail, null, null, 0);
+        }
+
+        boolean isValid()
+        {
+            return null == refusedFor;
+        }
+    }
+
+    /**
      * Choose the highest version both speak.
      *
      * @param clientMin the client's lowest version.
@@ -256,7 +321,7 @@ final class BrokerHandshake implements Runnable
     private void refuse(final RejectReason reason, final String detail)
     {
         broker.auditLog().log(AuditEventType.HANDSHAKE, AuditOutcome.REFUSED, principal, channelName,
-            reason + (null == detail ? "" : " " + detail));
+            null == detail ? reason.name() : detail);
         // Best effort: when the peer is already gone the write fails quietly.
         final byte[] refusal = ControlMessages.refusal(reason);
         control.writeQuietly(refusal, refusal.length, System.nanoTime() + Broker.REFUSAL_WRITE_NS);
