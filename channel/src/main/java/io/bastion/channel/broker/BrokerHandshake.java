@@ -63,7 +63,8 @@ final class BrokerHandshake implements Runnable
         catch (final RuntimeException ex)
         {
             // A bug or a provider failure must not kill the broker's worker: refuse and carry on.
-            refuse(RejectReason.PROTOCOL_VIOLATION, "PROTOCOL_VIOLATION: internal error " + ex.getClass().getSimpleName());
+            refuse(RejectReason.PROTOCOL_VIOLATION,
+                "PROTOCOL_VIOLATION: internal error " + ex.getClass().getSimpleName());
         }
         finally
         {
@@ -147,7 +148,7 @@ final class BrokerHandshake implements Runnable
     }
 
     private boolean welcome(final HelloCredentials credentials, final long sessionId, final SessionKeys keys)
-        throws HandshakeException
+            throws HandshakeException
     {
         final RingAllocation rings;
         try

@@ -155,7 +155,7 @@ public final class HandshakeClient
     }
 
     private static ControlMessage receive(final ControlChannel control, final long deadlineNs, final int templateId)
-        throws HandshakeException
+            throws HandshakeException
     {
         final int length = control.read(deadlineNs);
         final ControlMessage message = ControlMessages.parse(control.messageBuffer(), length);

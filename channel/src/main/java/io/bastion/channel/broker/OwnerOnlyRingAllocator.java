@@ -50,7 +50,7 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
      * @throws IOException if the folder fails its check.
      */
     public OwnerOnlyRingAllocator(final Path directory, final int capacity, final FilePolicy policy)
-        throws IOException
+            throws IOException
     {
         if (capacity < RingCapacity.MIN_CAPACITY || capacity > RingCapacity.MAX_CAPACITY ||
             Integer.bitCount(capacity) != 1)

@@ -99,7 +99,8 @@ class BrokerHandshakeTest
 
                 assertEquals(client.publishRingPath(), broker.publishRingPath());
                 assertEquals(client.subscribeRingPath(), broker.subscribeRingPath());
-                final long producerLength = BrokerFixture.RING_CAPACITY + OneToOneRingDescriptor.PRODUCER_TRAILER_LENGTH;
+                final long producerLength =
+                    BrokerFixture.RING_CAPACITY + OneToOneRingDescriptor.PRODUCER_TRAILER_LENGTH;
                 for (final Path ring : List.of(client.publishRingPath(), client.subscribeRingPath()))
                 {
                     assertOwnerOnlyFile(ring, producerLength);
@@ -353,7 +354,7 @@ class BrokerHandshakeTest
     }
 
     private static void assertRefusalThenClose(final ControlChannel raw, final RejectReason expected)
-        throws HandshakeException
+            throws HandshakeException
     {
         final int length = raw.read(System.nanoTime() + WAIT_NS);
         final ControlMessage reply = ControlMessages.parse(raw.messageBuffer(), length);
