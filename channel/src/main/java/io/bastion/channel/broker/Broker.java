@@ -35,6 +35,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The broker: listens on a Unix-domain socket, checks each peer with {@code SO_PEERCRED}, runs the handshake (see
@@ -57,6 +58,7 @@ public final class Broker implements AutoCloseable
     static final long REFUSAL_WRITE_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private static final long CLOSE_WAIT_MS = 5_000L;
+    private static final long ACCEPT_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final BrokerContext context;
     private final AuditLog auditLog;
@@ -251,6 +253,8 @@ public final class Broker implements AutoCloseable
             {
                 auditLog.log(AuditEventType.HANDSHAKE, AuditOutcome.FAILURE, null, null,
                     "accept failed: " + ex.getClass().getSimpleName());
+                // Out of descriptors, typically: back off briefly instead of spinning on the same error.
+                LockSupport.parkNanos(ACCEPT_BACKOFF_NS);
                 continue;
             }
             try

@@ -55,6 +55,8 @@ public final class HandshakeClient
      * @param timeout         bound on the whole handshake.
      * @return the open session; the caller closes it.
      * @throws HandshakeException with the typed reason when no session opens.
+     * @throws IllegalArgumentException if the channel is not a valid channel name or the token is longer than any
+     *                                  token can be (caller errors, found before connecting).
      */
     public static Session connect(
         final Path socketPath,
