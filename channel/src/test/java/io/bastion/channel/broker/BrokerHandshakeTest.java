@@ -323,6 +323,35 @@ class BrokerHandshakeTest
         assertAudited(AuditEventType.HANDSHAKE, "RATE_LIMITED");
     }
 
+    @Test
+    void closingTheBrokerEndsPendingHandshakesAndRemovesTheSocket() throws Exception
+    {
+        start((context) -> context.handshakeTimeoutMs(60_000));
+        try (ControlChannel silent = rawConnection())
+        {
+            final Path socket = fixture.broker.socketPath();
+            fixture.close();
+            // The handshake thread may get a refusal out before its socket is closed: at most one, then the end.
+            HandshakeException end = null;
+            for (int i = 0; i < 2 && null == end; i++)
+            {
+                try
+                {
+                    final int length = silent.read(System.nanoTime() + WAIT_NS);
+                    assertEquals(RefusalDecoder.TEMPLATE_ID,
+                        ControlMessages.parse(silent.messageBuffer(), length).templateId());
+                }
+                catch (final HandshakeException ex)
+                {
+                    end = ex;
+                }
+            }
+            assertNotNull(end, "the connection ended");
+            assertEquals(RejectReason.CHANNEL_CLOSED, end.reason());
+            assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
+        }
+    }
+
     private Session connectWithinTimeout() throws Exception
     {
         // The 200 ms broker timeout bounds the handshake; a slow machine may need a retry, bounded here.
