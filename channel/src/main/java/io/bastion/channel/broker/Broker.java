@@ -105,7 +105,19 @@ public final class Broker implements AutoCloseable
     public static Broker launch(final BrokerContext context) throws IOException
     {
         context.conclude();
-        final Broker broker = new Broker(context);
+        final Broker broker;
+        try
+        {
+            broker = new Broker(context);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            if (context.ownsAuditLog())
+            {
+                context.auditLog().close();
+            }
+            throw ex;
+        }
         try
         {
             broker.publishIdentity();
