@@ -1,0 +1,410 @@
+package io.bastion.channel.broker;
+
+import io.bastion.codec.RejectReason;
+import io.bastion.security.audit.AuditEventType;
+import io.bastion.security.audit.AuditLog;
+import io.bastion.security.audit.AuditOutcome;
+import io.bastion.security.files.OwnerOnlyFiles;
+import io.bastion.security.peer.PeerCredentials;
+import io.bastion.security.peer.PeerDecision;
+import io.bastion.security.peer.PeerIdentity;
+import io.bastion.security.token.IssuerKeys;
+import io.bastion.security.token.TokenVerifier;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The broker: listens on a Unix-domain socket, checks each peer with {@code SO_PEERCRED}, runs the handshake (see
+ * {@link BrokerHandshake} and the package description) and hands each open {@link Session} to the context's
+ * {@link SessionListener}.
+ * <p>
+ * Threads: one acceptor thread, and at most {@link BrokerContext#maxPendingHandshakes()} handshake threads. The
+ * acceptor reads the peer's credentials and refuses a peer the policy does not allow ({@code PEER_REJECTED}) and a
+ * connection beyond the limit of pending handshakes ({@code RATE_LIMITED}) at once, without reading a byte from it;
+ * every other connection gets a handshake thread and a deadline of {@link BrokerContext#handshakeTimeoutMs()} from
+ * accept to Welcome, so a client that connects and says nothing holds one slot for at most that long.
+ * <p>
+ * Lifecycle: {@link #launch(BrokerContext)} binds and starts; {@link #close()} stops accepting, interrupts and waits
+ * for the handshake threads (bounded), removes the socket file, and closes the audit log if the context opened it.
+ * Sessions already handed to the listener are the listener's. Thread safe.
+ */
+public final class Broker implements AutoCloseable
+{
+    /** How long a refusal may take to write before the connection is closed anyway. */
+    static final long REFUSAL_WRITE_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private static final long CLOSE_WAIT_MS = 5_000L;
+    private static final long ACCEPT_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final BrokerContext context;
+    private final AuditLog auditLog;
+    private final TokenVerifier tokenVerifier;
+    private final SecureRandom random = new SecureRandom();
+    private final AtomicLong sessionIds;
+    private final Semaphore pendingSlots;
+    private final Set<ControlChannel> pending = ConcurrentHashMap.newKeySet();
+    private final ServerSocketChannel server;
+    private final ExecutorService workers;
+    private final Thread acceptor;
+    private volatile boolean running = true;
+
+    private Broker(final BrokerContext context) throws IOException
+    {
+        this.context = context;
+        this.auditLog = context.auditLog();
+        this.tokenVerifier = new TokenVerifier(
+            context.issuerPublicKey(), context.revocationList(), context.epochClock());
+        // Random start, so session ids (and ring file names) of consecutive broker runs do not collide.
+        this.sessionIds = new AtomicLong((random.nextLong() >>> 2) + 1);
+        this.pendingSlots = new Semaphore(context.maxPendingHandshakes());
+        final AtomicInteger threadNumber = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(context.maxPendingHandshakes(), context.maxPendingHandshakes(),
+            1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), (runnable) ->
+            {
+                final Thread thread = new Thread(runnable, "bastion-handshake-" + threadNumber.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+        ((ThreadPoolExecutor)workers).allowCoreThreadTimeOut(true);
+        this.server = bind(context.socketPath());
+        this.acceptor = new Thread(this::acceptLoop, "bastion-broker-acceptor");
+        this.acceptor.setDaemon(true);
+    }
+
+    /**
+     * Conclude the context, bind the socket, publish the identity key file and start accepting.
+     *
+     * @param context the settings; concluded here if not yet.
+     * @return the running broker.
+     * @throws IOException if the folder or socket cannot be set up, or a broker already listens on the socket.
+     */
+    public static Broker launch(final BrokerContext context) throws IOException
+    {
+        context.conclude();
+        final Broker broker;
+        try
+        {
+            broker = new Broker(context);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            if (context.ownsAuditLog())
+            {
+                context.auditLog().close();
+            }
+            throw ex;
+        }
+        try
+        {
+            broker.publishIdentity();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            broker.close();
+            throw ex;
+        }
+        broker.auditLog.log(AuditEventType.CHANNEL_OPENED, AuditOutcome.INFO, null, null,
+            "broker listening " + context.socketPath());
+        broker.acceptor.start();
+        return broker;
+    }
+
+    /**
+     * The socket clients connect to.
+     *
+     * @return the path.
+     */
+    public Path socketPath()
+    {
+        return context.socketPath();
+    }
+
+    /**
+     * The broker's identity public key, which clients pin.
+     *
+     * @return the Ed25519 public key.
+     */
+    public PublicKey identityPublicKey()
+    {
+        return context.identity().getPublic();
+    }
+
+    /**
+     * The concluded context.
+     *
+     * @return the context.
+     */
+    public BrokerContext context()
+    {
+        return context;
+    }
+
+    AuditLog auditLog()
+    {
+        return auditLog;
+    }
+
+    TokenVerifier tokenVerifier()
+    {
+        return tokenVerifier;
+    }
+
+    SecureRandom random()
+    {
+        return random;
+    }
+
+    long nextSessionId()
+    {
+        return sessionIds.getAndIncrement();
+    }
+
+    PrivateKey identityPrivateKey()
+    {
+        return context.identity().getPrivate();
+    }
+
+    RingAllocator ringAllocator()
+    {
+        return context.ringAllocator();
+    }
+
+    SessionListener sessionListener()
+    {
+        return context.sessionListener();
+    }
+
+    private void publishIdentity() throws IOException
+    {
+        final Path file = context.directory().resolve(BrokerContext.IDENTITY_FILE_NAME);
+        Files.deleteIfExists(file);
+        new OwnerOnlyFiles(context.filePolicy()).publish(file, IssuerKeys.rawPublic(identityPublicKey()));
+    }
+
+    private static ServerSocketChannel bind(final Path socketPath) throws IOException
+    {
+        removeStaleSocket(socketPath);
+        final ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try
+        {
+            server.bind(UnixDomainSocketAddress.of(socketPath));
+            return server;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            server.close();
+            throw ex;
+        }
+    }
+
+    private static void removeStaleSocket(final Path socketPath) throws IOException
+    {
+        final BasicFileAttributes attributes;
+        try
+        {
+            attributes = Files.readAttributes(socketPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            return;
+        }
+        if (!attributes.isOther())
+        {
+            throw new IOException("not a socket, refusing to replace: " + socketPath);
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX))
+        {
+            probe.connect(UnixDomainSocketAddress.of(socketPath));
+            throw new IOException("a broker already listens on " + socketPath);
+        }
+        catch (final ConnectException ex)
+        {
+            // Nobody listens: the socket file is left from a broker that died.
+            Files.deleteIfExists(socketPath);
+        }
+    }
+
+    private void acceptLoop()
+    {
+        while (running)
+        {
+            final SocketChannel channel;
+            try
+            {
+                channel = server.accept();
+            }
+            catch (final ClosedChannelException ex)
+            {
+                return;
+            }
+            catch (final IOException ex)
+            {
+                auditLog.log(AuditEventType.HANDSHAKE, AuditOutcome.FAILURE, null, null,
+                    "accept failed: " + ex.getClass().getSimpleName());
+                // Out of descriptors, typically: back off briefly instead of spinning on the same error.
+                LockSupport.parkNanos(ACCEPT_BACKOFF_NS);
+                continue;
+            }
+            try
+            {
+                onAccepted(channel);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                auditLog.log(AuditEventType.HANDSHAKE, AuditOutcome.FAILURE, null, null,
+                    "connection setup failed: " + ex.getClass().getSimpleName());
+                closeQuietly(channel);
+            }
+        }
+    }
+
+    private void onAccepted(final SocketChannel channel) throws IOException
+    {
+        final long acceptedNs = System.nanoTime();
+        final PeerCredentials credentials = PeerIdentity.credentials(channel);
+        final PeerDecision decision = context.peerPolicy().decide(credentials);
+        final String principal = null == credentials ? null : credentials.user().getName();
+        final ControlChannel control = new ControlChannel(channel);
+        if (!decision.isAllowed())
+        {
+            auditLog.log(AuditEventType.PEER_CHECK, AuditOutcome.REFUSED, principal, null,
+                decision + (null == credentials ? "" : " group=" + credentials.group().getName()));
+            refuseNow(control, principal, RejectReason.PEER_REJECTED);
+            return;
+        }
+        auditLog.log(AuditEventType.PEER_CHECK, AuditOutcome.SUCCESS, principal, null, decision.name());
+        if (!pendingSlots.tryAcquire())
+        {
+            refuseNow(control, principal, RejectReason.RATE_LIMITED);
+            return;
+        }
+        final long deadlineNs = acceptedNs + TimeUnit.MILLISECONDS.toNanos(context.handshakeTimeoutMs());
+        final BrokerHandshake handshake = new BrokerHandshake(this, control, principal, deadlineNs);
+        pending.add(control);
+        try
+        {
+            workers.execute(() ->
+            {
+                try
+                {
+                    handshake.run();
+                }
+                finally
+                {
+                    pending.remove(control);
+                    pendingSlots.release();
+                }
+            });
+        }
+        catch (final RuntimeException ex)
+        {
+            pending.remove(control);
+            pendingSlots.release();
+            refuseNow(control, principal, RejectReason.CHANNEL_CLOSED);
+        }
+    }
+
+    private void refuseNow(final ControlChannel control, final String principal, final RejectReason reason)
+    {
+        auditLog.log(AuditEventType.HANDSHAKE, AuditOutcome.REFUSED, principal, null, reason.name());
+        final byte[] refusal = ControlMessages.refusal(reason);
+        control.writeQuietly(refusal, refusal.length, System.nanoTime() + REFUSAL_WRITE_NS);
+        control.close();
+    }
+
+    private static void closeQuietly(final SocketChannel channel)
+    {
+        try
+        {
+            channel.close();
+        }
+        catch (final IOException ex)
+        {
+            // Nothing left to release.
+        }
+    }
+
+    /**
+     * Stop accepting, end pending handshakes, remove the socket file, close an owned audit log. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        if (!running)
+        {
+            return;
+        }
+        running = false;
+        try
+        {
+            server.close();
+        }
+        catch (final IOException ex)
+        {
+            // Closing is all that matters; the acceptor sees the closed channel.
+        }
+        workers.shutdownNow();
+        for (final ControlChannel control : pending)
+        {
+            control.close();
+        }
+        boolean interrupted = false;
+        try
+        {
+            acceptor.join(CLOSE_WAIT_MS);
+            workers.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            interrupted = true;
+        }
+        try
+        {
+            Files.deleteIfExists(context.socketPath());
+        }
+        catch (final IOException ex)
+        {
+            // A socket file left behind is removed as stale by the next broker.
+        }
+        auditLog.log(AuditEventType.CHANNEL_CLOSED, AuditOutcome.INFO, null, null, "broker closed");
+        if (context.ownsAuditLog())
+        {
+            try
+            {
+                auditLog.close();
+            }
+            catch (final IOException ex)
+            {
+                // The audit writer already failed; its failure stays readable through AuditLog.failure().
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,533 @@
+package io.bastion.channel.broker;
+
+import io.bastion.security.audit.AuditLog;
+import io.bastion.security.audit.AuditLogConfig;
+import io.bastion.security.files.FilePolicy;
+import io.bastion.security.files.OwnerOnlyFiles;
+import io.bastion.security.peer.PeerPolicy;
+import io.bastion.security.token.IssuerKeys;
+import io.bastion.security.token.RevocationList;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.util.HexFormat;
+
+/**
+ * Settings of a {@link Broker}, in Aeron's style: fluent setters, system properties for every setting, and
+ * {@link #conclude()} which validates and fills defaults. Not thread safe; hand it to {@link Broker#launch} once.
+ * <table>
+ *     <caption>System properties</caption>
+ *     <tr><th>property</th><th>default</th></tr>
+ *     <tr><td>{@value #DIR_PROP}</td><td>{@code $XDG_RUNTIME_DIR/bastion}, else {@code /dev/shm/bastion-$USER}
+ *     </td></tr>
+ *     <tr><td>{@value #SOCKET_PROP}</td><td>{@code <dir>/broker.sock}</td></tr>
+ *     <tr><td>{@value #HANDSHAKE_TIMEOUT_PROP}</td><td>{@value #HANDSHAKE_TIMEOUT_MS_DEFAULT}</td></tr>
+ *     <tr><td>{@value #MAX_PENDING_PROP}</td><td>{@value #MAX_PENDING_DEFAULT}</td></tr>
+ *     <tr><td>{@value #RING_CAPACITY_PROP}</td><td>{@value #RING_CAPACITY_DEFAULT}</td></tr>
+ *     <tr><td>{@value #ISSUER_KEY_PROP}</td><td>none: the issuer's raw Ed25519 public key in hex (64 digits), or
+ *     {@link #issuerPublicKey(PublicKey)}; required</td></tr>
+ *     <tr><td>{@value #AUDIT_DIR_PROP}</td><td>{@code <dir>/audit}</td></tr>
+ * </table>
+ * Everything else (identity key, peer policy, revocation list, clock, audit log, ring allocator, session listener,
+ * file policy) is set in code; {@link #conclude()} fills: a fresh Ed25519 identity (whose public key the broker
+ * publishes as {@code <dir>/broker.pub} for clients to pin), a policy that allows only the current user, an empty
+ * revocation list, the system clock, an owner-only audit log the broker closes, an {@link OwnerOnlyRingAllocator} in
+ * the broker folder, and a listener that closes each session.
+ */
+public final class BrokerContext
+{
+    /** Property: broker folder. */
+    public static final String DIR_PROP = "bastion.broker.dir";
+    /** Property: socket path. */
+    public static final String SOCKET_PROP = "bastion.broker.socket";
+    /** Property: handshake timeout in milliseconds. */
+    public static final String HANDSHAKE_TIMEOUT_PROP = "bastion.handshake.timeout.ms";
+    /** Default handshake timeout. */
+    public static final long HANDSHAKE_TIMEOUT_MS_DEFAULT = 5_000L;
+    /** Property: most handshakes in progress at once. */
+    public static final String MAX_PENDING_PROP = "bastion.broker.max.pending";
+    /** Default of the most handshakes in progress at once. */
+    public static final int MAX_PENDING_DEFAULT = 16;
+    /** Property: record capacity of each ring the default allocator creates. */
+    public static final String RING_CAPACITY_PROP = "bastion.broker.ring.capacity";
+    /** Default ring capacity: 1 MiB. */
+    public static final int RING_CAPACITY_DEFAULT = 1 << 20;
+    /** Property: the token issuer's raw Ed25519 public key, hex. */
+    public static final String ISSUER_KEY_PROP = "bastion.broker.issuer.key";
+    /** Property: audit folder. */
+    public static final String AUDIT_DIR_PROP = "bastion.broker.audit.dir";
+    /** Name of the socket file in the broker folder. */
+    public static final String SOCKET_FILE_NAME = "broker.sock";
+    /** Name of the file holding the broker's raw Ed25519 identity public key. */
+    public static final String IDENTITY_FILE_NAME = "broker.pub";
+
+    private Path directory = pathProperty(DIR_PROP);
+    private Path socketPath = pathProperty(SOCKET_PROP);
+    private Path auditDirectory = pathProperty(AUDIT_DIR_PROP);
+    private long handshakeTimeoutMs = Long.getLong(HANDSHAKE_TIMEOUT_PROP, HANDSHAKE_TIMEOUT_MS_DEFAULT);
+    private int maxPendingHandshakes = Integer.getInteger(MAX_PENDING_PROP, MAX_PENDING_DEFAULT);
+    private int ringCapacity = Integer.getInteger(RING_CAPACITY_PROP, RING_CAPACITY_DEFAULT);
+    private PublicKey issuerPublicKey;
+    private KeyPair identity;
+    private PeerPolicy peerPolicy;
+    private RevocationList revocationList;
+    private EpochClock epochClock;
+    private AuditLog auditLog;
+    private boolean ownsAuditLog;
+    private RingAllocator ringAllocator;
+    private SessionListener sessionListener;
+    private FilePolicy filePolicy;
+    private boolean concluded;
+
+    /**
+     * Validate the settings and fill defaults. Creates the broker folder (owner-only) and, unless given, opens the
+     * audit log and the default ring allocator. Idempotent.
+     *
+     * @return this.
+     * @throws IOException if a folder fails its owner-only check or the audit log cannot be opened.
+     * @throws IllegalStateException if a required setting is missing or a value is out of range.
+     */
+    public BrokerContext conclude() throws IOException
+    {
+        if (concluded)
+        {
+            return this;
+        }
+        if (handshakeTimeoutMs <= 0)
+        {
+            throw new IllegalStateException("handshake timeout must be positive: " + handshakeTimeoutMs);
+        }
+        if (maxPendingHandshakes < 1)
+        {
+            throw new IllegalStateException("max pending handshakes must be at least 1: " + maxPendingHandshakes);
+        }
+        if (null == issuerPublicKey)
+        {
+            final String hex = System.getProperty(ISSUER_KEY_PROP);
+            if (null == hex)
+            {
+                throw new IllegalStateException("no token issuer key: set " + ISSUER_KEY_PROP);
+            }
+            issuerPublicKey = IssuerKeys.publicFromRaw(HexFormat.of().parseHex(hex));
+        }
+        if (null == filePolicy)
+        {
+            filePolicy = FilePolicy.ownerOnly();
+        }
+        if (null == directory)
+        {
+            directory = defaultDirectory();
+        }
+        new OwnerOnlyFiles(filePolicy).ensureDirectory(directory);
+        concludeDefaults();
+        concluded = true;
+        return this;
+    }
+
+    private void concludeDefaults() throws IOException
+    {
+        if (null == socketPath)
+        {
+            socketPath = directory.resolve(SOCKET_FILE_NAME);
+        }
+        if (null == identity)
+        {
+            identity = IssuerKeys.generate();
+        }
+        if (null == peerPolicy)
+        {
+            peerPolicy = PeerPolicy.builder().allowCurrentUser().build();
+        }
+        if (null == revocationList)
+        {
+            revocationList = new RevocationList();
+        }
+        if (null == epochClock)
+        {
+            epochClock = SystemEpochClock.INSTANCE;
+        }
+        if (null == ringAllocator)
+        {
+            ringAllocator = new OwnerOnlyRingAllocator(directory, ringCapacity, filePolicy);
+        }
+        if (null == sessionListener)
+        {
+            sessionListener = Session::close;
+        }
+        if (null == auditLog)
+        {
+            if (null == auditDirectory)
+            {
+                auditDirectory = directory.resolve("audit");
+            }
+            auditLog = AuditLog.open(new AuditLogConfig()
+                .directory(auditDirectory).filePolicy(filePolicy).clock(epochClock));
+            ownsAuditLog = true;
+        }
+    }
+
+    /**
+     * The default broker folder: {@code $XDG_RUNTIME_DIR/bastion}, else {@code /dev/shm/bastion-$USER}.
+     *
+     * @return the folder (not created).
+     */
+    public static Path defaultDirectory()
+    {
+        final String runtime = System.getenv("XDG_RUNTIME_DIR");
+        if (null != runtime && !runtime.isEmpty())
+        {
+            return Path.of(runtime, "bastion");
+        }
+        final String envUser = System.getenv("USER");
+        final String user = null == envUser || envUser.isEmpty() ? System.getProperty("user.name") : envUser;
+        return Path.of("/dev/shm", "bastion-" + user);
+    }
+
+    private static Path pathProperty(final String name)
+    {
+        final String value = System.getProperty(name);
+        return null == value || value.isEmpty() ? null : Path.of(value);
+    }
+
+    /**
+     * Broker folder: rings, socket, audit and the identity file live here; created owner-only.
+     *
+     * @param directory the folder.
+     * @return this.
+     */
+    public BrokerContext directory(final Path directory)
+    {
+        this.directory = directory;
+        return this;
+    }
+
+    /**
+     * The broker folder.
+     *
+     * @return the folder, or null before {@link #conclude()} if unset.
+     */
+    public Path directory()
+    {
+        return directory;
+    }
+
+    /**
+     * Socket path; by default {@code <dir>/broker.sock}. A socket elsewhere is reachable by whoever can traverse its
+     * folder and write the socket file: the peer policy is then the only gate, which is what it is for.
+     *
+     * @param socketPath the path.
+     * @return this.
+     */
+    public BrokerContext socketPath(final Path socketPath)
+    {
+        this.socketPath = socketPath;
+        return this;
+    }
+
+    /**
+     * The socket path.
+     *
+     * @return the path, or null before {@link #conclude()} if unset.
+     */
+    public Path socketPath()
+    {
+        return socketPath;
+    }
+
+    /**
+     * Audit folder (used only when no audit log is given); by default {@code <dir>/audit}.
+     *
+     * @param auditDirectory the folder.
+     * @return this.
+     */
+    public BrokerContext auditDirectory(final Path auditDirectory)
+    {
+        this.auditDirectory = auditDirectory;
+        return this;
+    }
+
+    /**
+     * The audit folder.
+     *
+     * @return the folder, or null if an audit log was given or before {@link #conclude()}.
+     */
+    public Path auditDirectory()
+    {
+        return auditDirectory;
+    }
+
+    /**
+     * How long a connection may take from accept to Welcome; a silent client is dropped after it.
+     *
+     * @param handshakeTimeoutMs milliseconds, positive.
+     * @return this.
+     */
+    public BrokerContext handshakeTimeoutMs(final long handshakeTimeoutMs)
+    {
+        this.handshakeTimeoutMs = handshakeTimeoutMs;
+        return this;
+    }
+
+    /**
+     * The handshake timeout.
+     *
+     * @return milliseconds.
+     */
+    public long handshakeTimeoutMs()
+    {
+        return handshakeTimeoutMs;
+    }
+
+    /**
+     * Most handshakes in progress at once; a connection beyond it is refused ({@code RATE_LIMITED}) and closed at
+     * once.
+     *
+     * @param maxPendingHandshakes at least 1.
+     * @return this.
+     */
+    public BrokerContext maxPendingHandshakes(final int maxPendingHandshakes)
+    {
+        this.maxPendingHandshakes = maxPendingHandshakes;
+        return this;
+    }
+
+    /**
+     * The most handshakes in progress at once.
+     *
+     * @return the limit.
+     */
+    public int maxPendingHandshakes()
+    {
+        return maxPendingHandshakes;
+    }
+
+    /**
+     * Record capacity of the default allocator's rings.
+     *
+     * @param ringCapacity a power of two.
+     * @return this.
+     */
+    public BrokerContext ringCapacity(final int ringCapacity)
+    {
+        this.ringCapacity = ringCapacity;
+        return this;
+    }
+
+    /**
+     * The default allocator's ring capacity.
+     *
+     * @return bytes.
+     */
+    public int ringCapacity()
+    {
+        return ringCapacity;
+    }
+
+    /**
+     * The token issuer's Ed25519 public key: tokens must verify under it.
+     *
+     * @param issuerPublicKey the key.
+     * @return this.
+     */
+    public BrokerContext issuerPublicKey(final PublicKey issuerPublicKey)
+    {
+        this.issuerPublicKey = issuerPublicKey;
+        return this;
+    }
+
+    /**
+     * The token issuer's key.
+     *
+     * @return the key.
+     */
+    public PublicKey issuerPublicKey()
+    {
+        return issuerPublicKey;
+    }
+
+    /**
+     * The broker's static Ed25519 identity, whose public key clients pin.
+     *
+     * @param identity the key pair; the broker keeps a reference.
+     * @return this.
+     */
+    public BrokerContext identity(final KeyPair identity)
+    {
+        this.identity = identity;
+        return this;
+    }
+
+    /**
+     * The broker's identity.
+     *
+     * @return the key pair.
+     */
+    public KeyPair identity()
+    {
+        return identity;
+    }
+
+    /**
+     * Which peers ({@code SO_PEERCRED} user or group) may connect.
+     *
+     * @param peerPolicy the policy.
+     * @return this.
+     */
+    public BrokerContext peerPolicy(final PeerPolicy peerPolicy)
+    {
+        this.peerPolicy = peerPolicy;
+        return this;
+    }
+
+    /**
+     * The peer policy.
+     *
+     * @return the policy.
+     */
+    public PeerPolicy peerPolicy()
+    {
+        return peerPolicy;
+    }
+
+    /**
+     * Revoked token ids, shared with whoever revokes.
+     *
+     * @param revocationList the list.
+     * @return this.
+     */
+    public BrokerContext revocationList(final RevocationList revocationList)
+    {
+        this.revocationList = revocationList;
+        return this;
+    }
+
+    /**
+     * The revocation list.
+     *
+     * @return the list.
+     */
+    public RevocationList revocationList()
+    {
+        return revocationList;
+    }
+
+    /**
+     * Clock for token validity and audit time stamps.
+     *
+     * @param epochClock epoch milliseconds.
+     * @return this.
+     */
+    public BrokerContext epochClock(final EpochClock epochClock)
+    {
+        this.epochClock = epochClock;
+        return this;
+    }
+
+    /**
+     * The clock.
+     *
+     * @return the clock.
+     */
+    public EpochClock epochClock()
+    {
+        return epochClock;
+    }
+
+    /**
+     * An audit log owned by the caller (the broker will not close it).
+     *
+     * @param auditLog the log.
+     * @return this.
+     */
+    public BrokerContext auditLog(final AuditLog auditLog)
+    {
+        this.auditLog = auditLog;
+        this.ownsAuditLog = false;
+        return this;
+    }
+
+    /**
+     * The audit log.
+     *
+     * @return the log.
+     */
+    public AuditLog auditLog()
+    {
+        return auditLog;
+    }
+
+    boolean ownsAuditLog()
+    {
+        return ownsAuditLog;
+    }
+
+    /**
+     * How rings are created for a session.
+     *
+     * @param ringAllocator the allocator.
+     * @return this.
+     */
+    public BrokerContext ringAllocator(final RingAllocator ringAllocator)
+    {
+        this.ringAllocator = ringAllocator;
+        return this;
+    }
+
+    /**
+     * The ring allocator.
+     *
+     * @return the allocator.
+     */
+    public RingAllocator ringAllocator()
+    {
+        return ringAllocator;
+    }
+
+    /**
+     * Who receives each open session.
+     *
+     * @param sessionListener the listener.
+     * @return this.
+     */
+    public BrokerContext sessionListener(final SessionListener sessionListener)
+    {
+        this.sessionListener = sessionListener;
+        return this;
+    }
+
+    /**
+     * The session listener.
+     *
+     * @return the listener.
+     */
+    public SessionListener sessionListener()
+    {
+        return sessionListener;
+    }
+
+    /**
+     * Owner and modes of the broker's folders and files.
+     *
+     * @param filePolicy the policy.
+     * @return this.
+     */
+    public BrokerContext filePolicy(final FilePolicy filePolicy)
+    {
+        this.filePolicy = filePolicy;
+        return this;
+    }
+
+    /**
+     * The file policy.
+     *
+     * @return the policy.
+     */
+    public FilePolicy filePolicy()
+    {
+        return filePolicy;
+    }
+}

@@ -1,0 +1,330 @@
+package io.bastion.channel.broker;
+
+import io.bastion.codec.FrameValidator;
+import io.bastion.codec.RejectReason;
+import io.bastion.codec.sbe.HelloDecoder;
+import io.bastion.security.audit.AuditEventType;
+import io.bastion.security.audit.AuditLog;
+import io.bastion.security.audit.AuditOutcome;
+import io.bastion.security.token.TokenDecision;
+import io.bastion.security.token.TokenVerification;
+import io.bastion.security.token.TokenVerifier;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.util.Arrays;
+
+/**
+ * The broker's side of one handshake, after the peer passed the {@code SO_PEERCRED} check: read Hello, negotiate the
+ * version, verify the token against the kernel's user name, send Challenge, derive the keys, allocate the rings,
+ * send Welcome and hand the {@link Session} to the listener.
+ * <p>
+ * Every step and every refusal is audited (principal = the peer's user name, never key or token bytes). Every
+ * failure becomes a {@code Refusal} with a typed reason (except when the socket is already gone) followed by close;
+ * no exception leaves {@link #run()}. One instance per connection, run on one thread.
+ */
+final class BrokerHandshake implements Runnable
+{
+    /** Key id of the first keys of a session. */
+    static final int FIRST_KEY_ID = 1;
+
+    private final Broker broker;
+    private final ControlChannel control;
+    private final String principal;
+    private final long deadlineNs;
+    private String channelName;
+
+    BrokerHandshake(final Broker broker, final ControlChannel control, final String principal, final long deadlineNs)
+    {
+        this.broker = broker;
+        this.control = control;
+        this.principal = principal;
+        this.deadlineNs = deadlineNs;
+    }
+
+    /**
+     * Run the handshake; never throws.
+     */
+    @Override
+    public void run()
+    {
+        boolean handedOver = false;
+        try
+        {
+            handedOver = handshake();
+        }
+        catch (final HandshakeException ex)
+        {
+            refuse(ex.reason(), ex.getMessage());
+        }
+        catch (final RuntimeException ex)
+        {
+            // A bug or a provider failure must not kill the broker's worker: refuse and carry on.
+            refuse(RejectReason.PROTOCOL_VIOLATION,
+                "PROTOCOL_VIOLATION: internal error " + ex.getClass().getSimpleName());
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                control.close();
+            }
+        }
+    }
+
+    private boolean handshake() throws HandshakeException
+    {
+        final AuditLog audit = broker.auditLog();
+        final int helloLength = control.read(deadlineNs);
+        final byte[] hello = Arrays.copyOf(control.messageBuffer(), helloLength);
+        final HelloRequest request = parseHello(hello, helloLength);
+        if (!request.isValid())
+        {
+            throw new HandshakeException(request.refusedFor, false, request.detail);
+        }
+        final ControlMessage message = request.message;
+        final HelloCredentials credentials = request.credentials;
+        final int version = request.version;
+        channelName = credentials.channel;
+
+        final TokenVerifier verifier = broker.tokenVerifier();
+        final TokenVerification verification =
+            verifier.verify(credentials.token, principal, credentials.channel, credentials.right);
+        final String tokenDetail = verification.decision() + (null == verification.token() ? "" :
+            " tokenId=" + verification.token().tokenId()) + " right=" + credentials.right;
+        if (!verification.isAccepted())
+        {
+            audit.log(AuditEventType.TOKEN_CHECK, AuditOutcome.REFUSED, principal, channelName, tokenDetail);
+            throw new HandshakeException(reasonFor(verification), false, tokenDetail);
+        }
+        audit.log(AuditEventType.TOKEN_CHECK, AuditOutcome.SUCCESS, principal, channelName, tokenDetail);
+
+        return challengeAndWelcome(hello, helloLength, message, credentials, version);
+    }
+
+    private boolean challengeAndWelcome(
+        final byte[] hello,
+        final int helloLength,
+        final ControlMessage message,
+        final HelloCredentials credentials,
+        final int version) throws HandshakeException
+    {
+        final SecureRandom random = broker.random();
+        final byte[] brokerNonce = new byte[ControlMessages.BYTES32];
+        random.nextBytes(brokerNonce);
+        KeyPair ephemeral = X25519.generate();
+        final byte[] brokerKey = X25519.rawPublic(ephemeral.getPublic());
+        PrivateKey ephemeralPrivate = ephemeral.getPrivate();
+        ephemeral = null;
+        byte[] shared = X25519.sharedSecret(ephemeralPrivate, message.ephemeralKey);
+        // The JDK's XECPrivateKey cannot be destroyed: drop the only reference so nothing keeps it reachable.
+        ephemeralPrivate = null;
+        if (null == shared)
+        {
+            throw new HandshakeException(RejectReason.PROTOCOL_VIOLATION, false, "bad client ephemeral key");
+        }
+        final SessionKeys keys;
+        final long sessionId = broker.nextSessionId();
+        try
+        {
+            final byte[] transcript = HandshakeCrypto.transcript(hello, helloLength, brokerNonce, brokerKey, version);
+            final byte[] signature = HandshakeCrypto.sign(broker.identityPrivateKey(), transcript);
+            final byte[] challenge = ControlMessages.challenge(version, brokerNonce, brokerKey, signature);
+            control.write(challenge, challenge.length, deadlineNs);
+            keys = HandshakeCrypto.deriveKeys(transcript, shared, sessionId, FIRST_KEY_ID);
+        }
+        finally
+        {
+            Arrays.fill(shared, (byte)0);
+            shared = null;
+        }
+        broker.auditLog().log(AuditEventType.HANDSHAKE, AuditOutcome.INFO, principal, channelName,
+            "challenge sent version=" + version + " session=" + Long.toHexString(sessionId));
+
+        return welcome(credentials, sessionId, keys);
+    }
+
+    private boolean welcome(final HelloCredentials credentials, final long sessionId, final SessionKeys keys)
+            throws HandshakeException
+    {
+        final RingAllocation rings;
+        try
+        {
+            rings = broker.ringAllocator().allocate(principal, credentials.channel, credentials.right, sessionId);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            keys.close();
+            broker.auditLog().log(AuditEventType.FILE_CHECK, AuditOutcome.FAILURE, principal, channelName,
+                "ring allocation failed: " + ex.getClass().getSimpleName());
+            throw new HandshakeException(RejectReason.CHANNEL_CLOSED, false, "ring allocation failed");
+        }
+        final byte[] welcome = ControlMessages.welcome(sessionId, keys.keyId(), rings.channelId(),
+            pathText(rings.publishRingPath()), pathText(rings.subscribeRingPath()));
+        try
+        {
+            control.write(welcome, welcome.length, deadlineNs);
+        }
+        catch (final HandshakeException ex)
+        {
+            keys.close();
+            throw ex;
+        }
+        broker.auditLog().log(AuditEventType.HANDSHAKE, AuditOutcome.SUCCESS, principal, channelName,
+            "welcome session=" + Long.toHexString(sessionId) + " channelId=" + rings.channelId() + " keyId=" +
+            keys.keyId() + " right=" + credentials.right);
+        broker.auditLog().log(AuditEventType.CHANNEL_OPENED, AuditOutcome.SUCCESS, principal, channelName,
+            "session=" + Long.toHexString(sessionId));
+        final Session session = new Session(principal, credentials.channel, credentials.right, sessionId,
+            rings.channelId(), keys, rings, control.detach());
+        try
+        {
+            broker.sessionListener().onSession(session);
+        }
+        catch (final RuntimeException ex)
+        {
+            broker.auditLog().log(AuditEventType.HANDSHAKE, AuditOutcome.FAILURE, principal, channelName,
+                "session listener failed: " + ex.getClass().getSimpleName());
+            session.close();
+        }
+        return true;
+    }
+
+    private static String pathText(final Path path)
+    {
+        return null == path ? "" : path.toString();
+    }
+
+    /**
+     * The broker's parser for a received Hello: structure (validator first), template, version negotiation and the
+     * credentials structure. Never throws; allocates.
+     *
+     * @param bytes  the received message, untrusted.
+     * @param length its length.
+     * @return the request, or a refusal with its typed reason and an audit detail.
+     */
+    static HelloRequest parseHello(final byte[] bytes, final int length)
+    {
+        final ControlMessage message = ControlMessages.parse(bytes, length);
+        if (!message.isValid())
+        {
+            return HelloRequest.refused(message.refusedFor(), "malformed Hello: " + message.detail());
+        }
+        if (HelloDecoder.TEMPLATE_ID != message.templateId())
+        {
+            return HelloRequest.refused(RejectReason.PROTOCOL_VIOLATION, "expected Hello: " + message.templateId());
+        }
+        final int version;
+        try
+        {
+            version = negotiate(message.minVersion, message.maxVersion);
+        }
+        catch (final HandshakeException ex)
+        {
+            return HelloRequest.refused(ex.reason(), ex.getMessage());
+        }
+        final HelloCredentials credentials = HelloCredentials.parse(message.varData);
+        if (!credentials.isValid())
+        {
+            return HelloRequest.refused(credentials.refusedFor, "malformed credentials");
+        }
+        return new HelloRequest(null, null, message, credentials, version);
+    }
+
+    /**
+     * A parsed Hello, or why it was refused.
+     */
+    static final class HelloRequest
+    {
+        final RejectReason refusedFor;
+        final String detail;
+        final ControlMessage message;
+        final HelloCredentials credentials;
+        final int version;
+
+        HelloRequest(
+            final RejectReason refusedFor,
+            final String detail,
+            final ControlMessage message,
+            final HelloCredentials credentials,
+            final int version)
+        {
+            this.refusedFor = refusedFor;
+            this.detail = detail;
+            this.message = message;
+            this.credentials = credentials;
+            this.version = version;
+        }
+
+        static HelloRequest refused(final RejectReason reason, final String detail)
+        {
+            return new HelloRequest(reason, detail, null, null, 0);
+        }
+
+        boolean isValid()
+        {
+            return null == refusedFor;
+        }
+    }
+
+    /**
+     * Choose the highest version both speak.
+     *
+     * @param clientMin the client's lowest version.
+     * @param clientMax the client's highest version.
+     * @return the chosen version.
+     * @throws HandshakeException PROTOCOL_VIOLATION for an empty range, UNSUPPORTED_VERSION for no overlap.
+     */
+    static int negotiate(final int clientMin, final int clientMax) throws HandshakeException
+    {
+        if (clientMin > clientMax)
+        {
+            throw new HandshakeException(RejectReason.PROTOCOL_VIOLATION, false, "minVersion above maxVersion");
+        }
+        final int chosen = Math.min(clientMax, FrameValidator.CURRENT_VERSION);
+        if (chosen < clientMin || chosen < FrameValidator.MIN_SUPPORTED_VERSION)
+        {
+            throw new HandshakeException(RejectReason.UNSUPPORTED_VERSION, false,
+                "client speaks " + clientMin + ".." + clientMax);
+        }
+        return chosen;
+    }
+
+    /**
+     * The wire reason for a token decision: the audit record keeps the precise decision.
+     *
+     * @param verification the verifier's outcome.
+     * @return the reason sent in the Refusal.
+     */
+    static RejectReason reasonFor(final TokenVerification verification)
+    {
+        final TokenDecision decision = verification.decision();
+        switch (decision)
+        {
+            case MALFORMED:
+            case BAD_SIGNATURE:
+                return RejectReason.INVALID_TOKEN;
+            case EXPIRED:
+            case NOT_YET_VALID:
+                return RejectReason.EXPIRED_TOKEN;
+            case REVOKED:
+            case WRONG_SUBJECT:
+            case WRONG_CHANNEL:
+            case MISSING_RIGHT:
+            default:
+                return RejectReason.UNAUTHORIZED;
+        }
+    }
+
+    private void refuse(final RejectReason reason, final String detail)
+    {
+        broker.auditLog().log(AuditEventType.HANDSHAKE, AuditOutcome.REFUSED, principal, channelName,
+            null == detail ? reason.name() : detail);
+        // Best effort: when the peer is already gone the write fails quietly.
+        final byte[] refusal = ControlMessages.refusal(reason);
+        control.writeQuietly(refusal, refusal.length, System.nanoTime() + Broker.REFUSAL_WRITE_NS);
+    }
+}

@@ -1,0 +1,210 @@
+package io.bastion.channel.broker;
+
+import io.bastion.codec.FrameValidator;
+import io.bastion.codec.RejectReason;
+import io.bastion.codec.sbe.ChallengeDecoder;
+import io.bastion.codec.sbe.RefusalDecoder;
+import io.bastion.codec.sbe.WelcomeDecoder;
+import io.bastion.security.token.Right;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * The client's side of the handshake: connect to a broker, present a token for a channel and a right, check that
+ * the broker holds the pinned identity key, derive the session keys and learn the rings.
+ * <p>
+ * The client sends Hello (its versions, a fresh nonce, a fresh X25519 key, and the token, channel and right, see
+ * {@link HelloCredentials}); the broker answers Challenge, which the client accepts only if its Ed25519 signature
+ * over the transcript (see {@link HandshakeCrypto}) verifies under the pinned key, then Welcome. Any other answer
+ * ends the handshake with a typed {@link HandshakeException}: the broker's Refusal reason, or
+ * {@link RejectReason#BAD_SIGNATURE} (wrong broker: the client sends a Refusal and stops before deriving anything),
+ * {@link RejectReason#UNSUPPORTED_VERSION}, {@link RejectReason#PROTOCOL_VIOLATION}, {@link RejectReason#TIMED_OUT}
+ * or {@link RejectReason#CHANNEL_CLOSED}. The whole exchange, connect included, is bounded by the timeout (the
+ * connect itself is a local Unix-domain connect, which completes at once unless the broker's backlog is full).
+ * <p>
+ * The Welcome is not itself signed: its session id is bound into the key derivation, so a tampered id gives keys
+ * that seal nothing the broker accepts, and only the broker folder's owner can write the ring files it names.
+ * Stateless and thread safe.
+ */
+public final class HandshakeClient
+{
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private HandshakeClient()
+    {
+    }
+
+    /**
+     * Run a handshake.
+     *
+     * @param socketPath      the broker's socket.
+     * @param token           the capability token, as issued (not retained).
+     * @param pinnedBrokerKey the broker's Ed25519 identity key, obtained out of band.
+     * @param channel         the channel name.
+     * @param right           the right asked for.
+     * @param timeout         bound on the whole handshake.
+     * @return the open session; the caller closes it.
+     * @throws HandshakeException with the typed reason when no session opens.
+     * @throws IllegalArgumentException if the channel is not a valid channel name or the token is longer than any
+     *                                  token can be (caller errors, found before connecting).
+     */
+    public static Session connect(
+        final Path socketPath,
+        final byte[] token,
+        final PublicKey pinnedBrokerKey,
+        final String channel,
+        final Right right,
+        final Duration timeout) throws HandshakeException
+    {
+        final long deadlineNs = System.nanoTime() + timeout.toNanos();
+        final byte[] credentials = HelloCredentials.encode(token, channel, right);
+        final SocketChannel socket;
+        try
+        {
+            socket = SocketChannel.open(StandardProtocolFamily.UNIX);
+        }
+        catch (final IOException ex)
+        {
+            throw new HandshakeException(RejectReason.CHANNEL_CLOSED, false, "cannot open a socket");
+        }
+        final ControlChannel control;
+        try
+        {
+            socket.connect(UnixDomainSocketAddress.of(socketPath));
+            control = new ControlChannel(socket);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            closeQuietly(socket);
+            throw new HandshakeException(RejectReason.CHANNEL_CLOSED, false, "cannot connect to " + socketPath);
+        }
+        boolean open = false;
+        try
+        {
+            final Session session = run(control, credentials, pinnedBrokerKey, channel, right, deadlineNs);
+            open = true;
+            return session;
+        }
+        finally
+        {
+            if (!open)
+            {
+                control.close();
+            }
+        }
+    }
+
+    private static Session run(
+        final ControlChannel control,
+        final byte[] credentials,
+        final PublicKey pinnedBrokerKey,
+        final String channel,
+        final Right right,
+        final long deadlineNs) throws HandshakeException
+    {
+        final byte[] clientNonce = new byte[ControlMessages.BYTES32];
+        RANDOM.nextBytes(clientNonce);
+        KeyPair ephemeral = X25519.generate();
+        PrivateKey ephemeralPrivate = ephemeral.getPrivate();
+        final byte[] hello = ControlMessages.hello(FrameValidator.MIN_SUPPORTED_VERSION,
+            FrameValidator.CURRENT_VERSION, clientNonce, X25519.rawPublic(ephemeral.getPublic()), credentials);
+        ephemeral = null;
+        control.write(hello, hello.length, deadlineNs);
+
+        final ControlMessage challenge = receive(control, deadlineNs, ChallengeDecoder.TEMPLATE_ID);
+        final int version = challenge.minVersion;
+        if (version < FrameValidator.MIN_SUPPORTED_VERSION || version > FrameValidator.CURRENT_VERSION)
+        {
+            throw abort(control, RejectReason.UNSUPPORTED_VERSION, "broker chose version " + version);
+        }
+        final byte[] transcript =
+            HandshakeCrypto.transcript(hello, hello.length, challenge.nonce, challenge.ephemeralKey, version);
+        if (!HandshakeCrypto.verify(pinnedBrokerKey, transcript, challenge.varData))
+        {
+            throw abort(control, RejectReason.BAD_SIGNATURE, "broker does not hold the pinned key");
+        }
+        byte[] shared = X25519.sharedSecret(ephemeralPrivate, challenge.ephemeralKey);
+        // The JDK's XECPrivateKey cannot be destroyed: drop the only reference so nothing keeps it reachable.
+        ephemeralPrivate = null;
+        if (null == shared)
+        {
+            throw abort(control, RejectReason.PROTOCOL_VIOLATION, "bad broker ephemeral key");
+        }
+        try
+        {
+            final ControlMessage welcome = receive(control, deadlineNs, WelcomeDecoder.TEMPLATE_ID);
+            final SessionKeys keys = HandshakeCrypto.deriveKeys(transcript, shared, welcome.sessionId, welcome.keyId);
+            final RingAllocation rings = new RingAllocation(
+                welcome.channelId, pathOf(welcome.publishRingPath), pathOf(welcome.subscribeRingPath));
+            return new Session(null, channel, right, welcome.sessionId, welcome.channelId, keys, rings,
+                control.detach());
+        }
+        finally
+        {
+            Arrays.fill(shared, (byte)0);
+            shared = null;
+        }
+    }
+
+    private static ControlMessage receive(final ControlChannel control, final long deadlineNs, final int templateId)
+            throws HandshakeException
+    {
+        final int length = control.read(deadlineNs);
+        final ControlMessage message = ControlMessages.parse(control.messageBuffer(), length);
+        if (!message.isValid())
+        {
+            throw abort(control, RejectReason.PROTOCOL_VIOLATION, "malformed reply: " + message.detail());
+        }
+        if (RefusalDecoder.TEMPLATE_ID == message.templateId())
+        {
+            throw new HandshakeException(message.refusalReason, true, null);
+        }
+        if (templateId != message.templateId())
+        {
+            throw abort(control, RejectReason.PROTOCOL_VIOLATION, "unexpected template " + message.templateId());
+        }
+        return message;
+    }
+
+    private static Path pathOf(final String text)
+    {
+        try
+        {
+            return null == text || text.isEmpty() ? null : Path.of(text);
+        }
+        catch (final RuntimeException ex)
+        {
+            return null;
+        }
+    }
+
+    private static HandshakeException abort(
+        final ControlChannel control, final RejectReason reason, final String message)
+    {
+        final byte[] refusal = ControlMessages.refusal(reason);
+        control.writeQuietly(refusal, refusal.length, System.nanoTime() + Broker.REFUSAL_WRITE_NS);
+        return new HandshakeException(reason, false, message);
+    }
+
+    private static void closeQuietly(final SocketChannel socket)
+    {
+        try
+        {
+            socket.close();
+        }
+        catch (final IOException ex)
+        {
+            // Nothing left to release.
+        }
+    }
+}

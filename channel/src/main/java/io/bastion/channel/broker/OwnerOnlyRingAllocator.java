@@ -1,0 +1,161 @@
+package io.bastion.channel.broker;
+
+import io.bastion.ringbuffer.OneToOneRingDescriptor;
+import io.bastion.ringbuffer.RingCapacity;
+import io.bastion.security.files.FilePolicy;
+import io.bastion.security.files.OwnerOnlyFiles;
+import io.bastion.security.token.Right;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The default {@link RingAllocator}: two fresh one-to-one rings per session, each as two owner-only files in one
+ * folder, zero-filled and published atomically through {@link OwnerOnlyFiles#publish}.
+ * <pre>
+ *  &lt;dir&gt;/&lt;sessionId hex&gt;-pub.ring            producer region of the ring the client writes
+ *  &lt;dir&gt;/&lt;sessionId hex&gt;-pub.ring.consumer   consumer region of that ring
+ *  &lt;dir&gt;/&lt;sessionId hex&gt;-sub.ring            producer region of the ring the client reads
+ *  &lt;dir&gt;/&lt;sessionId hex&gt;-sub.ring.consumer   consumer region of that ring
+ * </pre>
+ * A producer region is {@link OneToOneRingDescriptor#producerRegionLength(int)} bytes, a consumer region
+ * {@link OneToOneRingDescriptor#CONSUMER_REGION_LENGTH}. Channel names never appear in file names. Channel ids are
+ * handed out from 1 per distinct channel name, for the life of this allocator. Thread safe.
+ */
+public final class OwnerOnlyRingAllocator implements RingAllocator
+{
+    /** Suffix of a ring's consumer-region file, after its producer-region file name. */
+    public static final String CONSUMER_REGION_SUFFIX = ".consumer";
+
+    private static final int ZERO_CHUNK = 64 * 1024;
+
+    private final Path directory;
+    private final int capacity;
+    private final OwnerOnlyFiles files;
+    private final ConcurrentHashMap<String, Integer> channelIds = new ConcurrentHashMap<>();
+    private final AtomicInteger nextChannelId = new AtomicInteger(1);
+
+    /**
+     * An allocator.
+     *
+     * @param directory folder for ring files; created owner-only if missing, checked if present.
+     * @param capacity  record capacity of each ring: a power of two from {@link RingCapacity#MIN_CAPACITY} to
+     *                  {@link RingCapacity#MAX_CAPACITY}.
+     * @param policy    the file policy (owner, modes).
+     * @throws IOException if the folder fails its check.
+     */
+    public OwnerOnlyRingAllocator(final Path directory, final int capacity, final FilePolicy policy)
+            throws IOException
+    {
+        if (capacity < RingCapacity.MIN_CAPACITY || capacity > RingCapacity.MAX_CAPACITY ||
+            Integer.bitCount(capacity) != 1)
+        {
+            throw new IllegalArgumentException("ring capacity must be a power of two in [" +
+                RingCapacity.MIN_CAPACITY + ", " + RingCapacity.MAX_CAPACITY + "]: " + capacity);
+        }
+        this.files = new OwnerOnlyFiles(policy);
+        this.directory = files.ensureDirectory(directory);
+        this.capacity = capacity;
+    }
+
+    /**
+     * Where a ring's consumer region lives, given its producer region.
+     *
+     * @param producerRegionPath the path a Welcome carries.
+     * @return the consumer region's path beside it.
+     */
+    public static Path consumerRegionPath(final Path producerRegionPath)
+    {
+        return producerRegionPath.resolveSibling(producerRegionPath.getFileName() + CONSUMER_REGION_SUFFIX);
+    }
+
+    /**
+     * Record capacity of the rings this allocator creates.
+     *
+     * @return the capacity in bytes.
+     */
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public RingAllocation allocate(
+        final String subject, final String channel, final Right right, final long sessionId) throws IOException
+    {
+        final int channelId = channelIds.computeIfAbsent(channel, (name) -> nextChannelId.getAndIncrement());
+        final String base = Long.toHexString(sessionId);
+        final Path publish = createRing(directory.resolve(base + "-pub.ring"));
+        try
+        {
+            final Path subscribe = createRing(directory.resolve(base + "-sub.ring"));
+            return new RingAllocation(channelId, publish, subscribe);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            deleteRing(publish);
+            throw ex;
+        }
+    }
+
+    /**
+     * Remove a ring's two files, for instance when its session ends.
+     *
+     * @param producerRegionPath the ring's producer region path.
+     */
+    public static void deleteRing(final Path producerRegionPath)
+    {
+        deleteQuietly(consumerRegionPath(producerRegionPath));
+        deleteQuietly(producerRegionPath);
+    }
+
+    private Path createRing(final Path producerRegion) throws IOException
+    {
+        files.publish(producerRegion, (channel) -> zeroFill(channel, OneToOneRingDescriptor.producerRegionLength(
+            capacity)));
+        try
+        {
+            files.publish(consumerRegionPath(producerRegion),
+                (channel) -> zeroFill(channel, OneToOneRingDescriptor.CONSUMER_REGION_LENGTH));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            deleteQuietly(producerRegion);
+            throw ex;
+        }
+        return producerRegion;
+    }
+
+    private static void zeroFill(final FileChannel channel, final long length) throws IOException
+    {
+        // Real zeros rather than a sparse file: the pages exist now, so a full tmpfs fails here, not as SIGBUS later.
+        final ByteBuffer zeros = ByteBuffer.allocate((int)Math.min(ZERO_CHUNK, length));
+        long written = 0;
+        while (written < length)
+        {
+            zeros.clear();
+            zeros.limit((int)Math.min(zeros.capacity(), length - written));
+            written += channel.write(zeros, written);
+        }
+    }
+
+    private static void deleteQuietly(final Path path)
+    {
+        try
+        {
+            Files.deleteIfExists(path);
+        }
+        catch (final IOException ex)
+        {
+            // Best effort cleanup of a half-made ring; the owner-only folder keeps it private meanwhile.
+        }
+    }
+}

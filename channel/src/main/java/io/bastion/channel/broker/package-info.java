@@ -1,0 +1,28 @@
+/**
+ * The broker and its handshake: a Unix-domain socket, the peer's kernel identity ({@code SO_PEERCRED}), a capability
+ * token, an ephemeral X25519 exchange bound to the transcript, the broker's Ed25519 proof of identity, HKDF session
+ * keys per direction, and owner-only ring files.
+ * <p>
+ * Public API: {@link io.bastion.channel.broker.Broker} with its {@link io.bastion.channel.broker.BrokerContext},
+ * {@link io.bastion.channel.broker.HandshakeClient#connect}, the resulting
+ * {@link io.bastion.channel.broker.Session} and {@link io.bastion.channel.broker.SessionKeys}, the pluggable
+ * {@link io.bastion.channel.broker.RingAllocator} (default {@link io.bastion.channel.broker.OwnerOnlyRingAllocator})
+ * and {@link io.bastion.channel.broker.SessionListener}, and {@link io.bastion.channel.broker.HandshakeException}.
+ * <p>
+ * Wire: each control message is a uint32 little-endian length then one SBE control message of the codec schema
+ * ({@code ControlChannel}), validated by {@link io.bastion.codec.ControlMessageValidator} before decoding.
+ * <pre>
+ * client                                             broker
+ *   | connect                                          | SO_PEERCRED vs PeerPolicy    (else Refusal PEER_REJECTED)
+ *   |                                                  | pending slots               (else Refusal RATE_LIMITED)
+ *   | Hello(min,max version, nonce, X25519 key,        |
+ *   |       token | right | channel)  ----------------&gt; | deadline                    (else Refusal TIMED_OUT)
+ *   |                                                  | token: subject = SO_PEERCRED user, channel, right
+ *   |                                                  |   (else Refusal INVALID_TOKEN / EXPIRED_TOKEN / UNAUTHORIZED)
+ *   |   &lt;---------------- Challenge(version, nonce, X25519 key, Ed25519 sig over transcript)
+ *   | verify sig with pinned key (else Refusal BAD_SIGNATURE, abort)
+ *   |   &lt;---------------- Welcome(sessionId, keyId, channelId, publish ring, subscribe ring)
+ *   | keys = HKDF(transcript, X25519 secret, "bastion/session/v1" | sessionId | direction | keyId)
+ * </pre>
+ */
+package io.bastion.channel.broker;

@@ -1,0 +1,450 @@
+package io.bastion.channel.broker;
+
+import io.bastion.codec.RejectReason;
+import io.bastion.codec.sbe.RefusalDecoder;
+import io.bastion.ringbuffer.OneToOneRingDescriptor;
+import io.bastion.security.audit.AuditEventType;
+import io.bastion.security.audit.AuditOutcome;
+import io.bastion.security.audit.AuditRecord;
+import io.bastion.security.keys.KeyDirection;
+import io.bastion.security.token.CapabilityToken;
+import io.bastion.security.token.IssuerKeys;
+import io.bastion.security.token.Right;
+import io.bastion.security.token.RevocationList;
+import io.bastion.security.token.TokenIssuer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The handshake over real Unix-domain sockets against an in-process broker: the happy path, every typed refusal
+ * with its audit record, a silent client, the connection limit, and malformed Hellos.
+ */
+class BrokerHandshakeTest
+{
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final long WAIT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    @TempDir
+    Path tempDir;
+
+    private BrokerFixture fixture;
+
+    @AfterEach
+    void tearDown()
+    {
+        if (null != fixture)
+        {
+            fixture.close();
+        }
+    }
+
+    private BrokerFixture start(final Consumer<BrokerContext> configure) throws IOException
+    {
+        fixture = new BrokerFixture(tempDir, configure);
+        return fixture;
+    }
+
+    private Session connect(final byte[] token, final String channel, final Right right) throws HandshakeException
+    {
+        return HandshakeClient.connect(
+            fixture.broker.socketPath(), token, fixture.broker.identityPublicKey(), channel, right, TIMEOUT);
+    }
+
+    @Test
+    void happyPathDerivesEqualKeysPerDirectionAndCreatesOwnerOnlyRings() throws Exception
+    {
+        start((context) -> { });
+        try (Session client = connect(fixture.validToken(Right.PUBLISH), BrokerFixture.CHANNEL, Right.PUBLISH))
+        {
+            final Session broker = fixture.brokerSessions.poll(10, TimeUnit.SECONDS);
+            assertNotNull(broker, "broker session handed to the listener");
+            try (broker)
+            {
+                assertEquals(client.sessionId(), broker.sessionId());
+                assertEquals(client.channelId(), broker.channelId());
+                assertEquals(client.keys().keyId(), broker.keys().keyId());
+                assertEquals(BrokerFixture.currentUser(), broker.subject());
+                assertEquals(Right.PUBLISH, broker.right());
+
+                final byte[] c2b = client.keys().key(KeyDirection.INITIATOR_TO_RESPONDER);
+                final byte[] b2c = client.keys().key(KeyDirection.RESPONDER_TO_INITIATOR);
+                assertEquals(32, c2b.length);
+                assertArrayEquals(c2b, broker.keys().key(KeyDirection.INITIATOR_TO_RESPONDER));
+                assertArrayEquals(b2c, broker.keys().key(KeyDirection.RESPONDER_TO_INITIATOR));
+                assertFalse(java.util.Arrays.equals(c2b, b2c), "directions have different keys");
+
+                assertEquals(client.publishRingPath(), broker.publishRingPath());
+                assertEquals(client.subscribeRingPath(), broker.subscribeRingPath());
+                final long producerLength =
+                    BrokerFixture.RING_CAPACITY + OneToOneRingDescriptor.PRODUCER_TRAILER_LENGTH;
+                for (final Path ring : List.of(client.publishRingPath(), client.subscribeRingPath()))
+                {
+                    assertOwnerOnlyFile(ring, producerLength);
+                    assertOwnerOnlyFile(OwnerOnlyRingAllocator.consumerRegionPath(ring),
+                        OneToOneRingDescriptor.CONSUMER_REGION_LENGTH);
+                }
+                assertEquals(fixture.directory, client.publishRingPath().getParent());
+            }
+        }
+        final List<AuditRecord> audit = fixture.closeAndReadAudit();
+        assertTrue(has(audit, AuditEventType.PEER_CHECK, AuditOutcome.SUCCESS, null));
+        assertTrue(has(audit, AuditEventType.TOKEN_CHECK, AuditOutcome.SUCCESS, "ACCEPTED"));
+        assertTrue(has(audit, AuditEventType.HANDSHAKE, AuditOutcome.SUCCESS, "welcome"));
+    }
+
+    @Test
+    void twoSessionsGetDifferentKeysAndRingsOnTheSameChannelId() throws Exception
+    {
+        start((context) -> { });
+        try (Session first = connect(fixture.validToken(Right.PUBLISH), BrokerFixture.CHANNEL, Right.PUBLISH);
+            Session second = connect(fixture.validToken(Right.SUBSCRIBE), BrokerFixture.CHANNEL, Right.SUBSCRIBE))
+        {
+            assertEquals(first.channelId(), second.channelId());
+            assertFalse(first.sessionId() == second.sessionId());
+            assertFalse(first.publishRingPath().equals(second.publishRingPath()));
+            assertFalse(java.util.Arrays.equals(first.keys().key(KeyDirection.INITIATOR_TO_RESPONDER),
+                second.keys().key(KeyDirection.INITIATOR_TO_RESPONDER)));
+        }
+    }
+
+    @Test
+    void emptyTokenIsInvalid() throws Exception
+    {
+        start((context) -> { });
+        assertRefused(new byte[0], BrokerFixture.CHANNEL, Right.PUBLISH, RejectReason.INVALID_TOKEN, "MALFORMED");
+    }
+
+    @Test
+    void garbledTokenIsInvalid() throws Exception
+    {
+        start((context) -> { });
+        final byte[] garbled = new byte[120];
+        new java.util.Random(7).nextBytes(garbled);
+        assertRefused(garbled, BrokerFixture.CHANNEL, Right.PUBLISH, RejectReason.INVALID_TOKEN, "MALFORMED");
+    }
+
+    @Test
+    void forgedTokenWithAFlippedSignatureBitIsInvalid() throws Exception
+    {
+        start((context) -> { });
+        final byte[] token = fixture.validToken(Right.PUBLISH);
+        token[token.length - 1] ^= 0x01;
+        assertRefused(token, BrokerFixture.CHANNEL, Right.PUBLISH, RejectReason.INVALID_TOKEN, "BAD_SIGNATURE");
+    }
+
+    @Test
+    void tokenFromAnotherIssuerIsInvalid() throws Exception
+    {
+        start((context) -> { });
+        final byte[] foreign = new TokenIssuer(IssuerKeys.generate().getPrivate()).issue(new CapabilityToken(
+            BrokerFixture.currentUser(), "market.*", Right.mask(Right.PUBLISH), 0, Long.MAX_VALUE, 9));
+        assertRefused(foreign, BrokerFixture.CHANNEL, Right.PUBLISH, RejectReason.INVALID_TOKEN, "BAD_SIGNATURE");
+    }
+
+    @Test
+    void expiredTokenIsRefused() throws Exception
+    {
+        start((context) -> { });
+        final byte[] token = fixture.token(BrokerFixture.currentUser(), "market.*", 1_000, 5, Right.PUBLISH);
+        assertRefused(token, BrokerFixture.CHANNEL, Right.PUBLISH, RejectReason.EXPIRED_TOKEN, "EXPIRED");
+    }
+
+    @Test
+    void wrongChannelIsUnauthorized() throws Exception
+    {
+        start((context) -> { });
+        assertRefused(fixture.validToken(Right.PUBLISH), "orders.in", Right.PUBLISH, RejectReason.UNAUTHORIZED,
+            "WRONG_CHANNEL");
+    }
+
+    @Test
+    void tokenForAnotherUserIsUnauthorized() throws Exception
+    {
+        start((context) -> { });
+        final byte[] token = fixture.token("nobody", "market.*", Long.MAX_VALUE, 6, Right.PUBLISH);
+        assertRefused(token, BrokerFixture.CHANNEL, Right.PUBLISH, RejectReason.UNAUTHORIZED, "WRONG_SUBJECT");
+    }
+
+    @Test
+    void missingRightIsUnauthorized() throws Exception
+    {
+        start((context) -> { });
+        assertRefused(fixture.validToken(Right.SUBSCRIBE), BrokerFixture.CHANNEL, Right.PUBLISH,
+            RejectReason.UNAUTHORIZED, "MISSING_RIGHT");
+    }
+
+    @Test
+    void revokedTokenIsUnauthorized() throws Exception
+    {
+        final RevocationList revocations = new RevocationList();
+        start((context) -> context.revocationList(revocations));
+        revocations.revoke(42);
+        assertRefused(fixture.validToken(Right.PUBLISH), BrokerFixture.CHANNEL, Right.PUBLISH,
+            RejectReason.UNAUTHORIZED, "REVOKED");
+    }
+
+    @Test
+    void clientPinningAnotherBrokerKeyAborts() throws Exception
+    {
+        start((context) -> { });
+        final PublicKey wrongKey = IssuerKeys.generate().getPublic();
+        final HandshakeException failure = assertThrows(HandshakeException.class, () -> HandshakeClient.connect(
+            fixture.broker.socketPath(), fixture.validToken(Right.PUBLISH), wrongKey, BrokerFixture.CHANNEL,
+            Right.PUBLISH, TIMEOUT));
+        assertEquals(RejectReason.BAD_SIGNATURE, failure.reason());
+        assertFalse(failure.refusedByPeer());
+    }
+
+    @Test
+    void garbageInsteadOfHelloIsAProtocolViolation() throws Exception
+    {
+        start((context) -> { });
+        try (ControlChannel raw = rawConnection())
+        {
+            final byte[] garbage = new byte[40];
+            new java.util.Random(3).nextBytes(garbage);
+            raw.write(garbage, garbage.length, System.nanoTime() + WAIT_NS);
+            assertRefusalThenClose(raw, RejectReason.PROTOCOL_VIOLATION);
+        }
+        assertAudited(AuditEventType.HANDSHAKE, "PROTOCOL_VIOLATION");
+    }
+
+    @Test
+    void oversizedLengthPrefixIsRefusedWithoutReadingTheBody() throws Exception
+    {
+        start((context) -> { });
+        try (ControlChannel raw = rawConnection())
+        {
+            final ByteBuffer prefix = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(1 << 30).flip();
+            raw.channel().write(prefix);
+            assertRefusalThenClose(raw, RejectReason.PROTOCOL_VIOLATION);
+        }
+        assertAudited(AuditEventType.HANDSHAKE, "message length");
+    }
+
+    @Test
+    void helloWithoutCredentialsStructureIsAProtocolViolation() throws Exception
+    {
+        start((context) -> { });
+        try (ControlChannel raw = rawConnection())
+        {
+            final byte[] hello = ControlMessages.hello(1, 1, new byte[32], X25519.rawPublic(
+                X25519.generate().getPublic()), fixture.validToken(Right.PUBLISH));
+            raw.write(hello, hello.length, System.nanoTime() + WAIT_NS);
+            assertRefusalThenClose(raw, RejectReason.PROTOCOL_VIOLATION);
+        }
+        assertAudited(AuditEventType.HANDSHAKE, "malformed credentials");
+    }
+
+    @Test
+    void helloWithNoCommonVersionIsUnsupported() throws Exception
+    {
+        start((context) -> { });
+        try (ControlChannel raw = rawConnection())
+        {
+            final byte[] credentials = HelloCredentials.encode(
+                fixture.validToken(Right.PUBLISH), BrokerFixture.CHANNEL, Right.PUBLISH);
+            final byte[] hello = ControlMessages.hello(7, 9, new byte[32], X25519.rawPublic(
+                X25519.generate().getPublic()), credentials);
+            raw.write(hello, hello.length, System.nanoTime() + WAIT_NS);
+            assertRefusalThenClose(raw, RejectReason.UNSUPPORTED_VERSION);
+        }
+    }
+
+    @Test
+    void helloWithASmallOrderEphemeralKeyIsRefused() throws Exception
+    {
+        start((context) -> { });
+        try (ControlChannel raw = rawConnection())
+        {
+            final byte[] credentials = HelloCredentials.encode(
+                fixture.validToken(Right.PUBLISH), BrokerFixture.CHANNEL, Right.PUBLISH);
+            final byte[] hello = ControlMessages.hello(1, 1, new byte[32], new byte[32], credentials);
+            raw.write(hello, hello.length, System.nanoTime() + WAIT_NS);
+            assertRefusalThenClose(raw, RejectReason.PROTOCOL_VIOLATION);
+        }
+    }
+
+    @Test
+    void silentClientIsDroppedAfterTheTimeoutAndTheBrokerKeepsServing() throws Exception
+    {
+        start((context) -> context.handshakeTimeoutMs(200));
+        try (ControlChannel silent = rawConnection())
+        {
+            assertRefusalThenClose(silent, RejectReason.TIMED_OUT);
+        }
+        try (Session session = connectWithinTimeout())
+        {
+            assertNotNull(session.publishRingPath());
+        }
+        assertAudited(AuditEventType.HANDSHAKE, "TIMED_OUT");
+    }
+
+    @Test
+    void connectionBeyondThePendingLimitIsRefusedAtOnce() throws Exception
+    {
+        start((context) -> context.maxPendingHandshakes(2).handshakeTimeoutMs(60_000));
+        try (ControlChannel first = rawConnection();
+            ControlChannel second = rawConnection();
+            ControlChannel third = rawConnection())
+        {
+            assertRefusalThenClose(third, RejectReason.RATE_LIMITED);
+            assertTrue(first.channel().isOpen() && second.channel().isOpen());
+        }
+        // The two silent connections are gone: their slots come back and a real client gets through.
+        try (Session session = connectWithinTimeout())
+        {
+            assertNotNull(session.subscribeRingPath());
+        }
+        assertAudited(AuditEventType.HANDSHAKE, "RATE_LIMITED");
+    }
+
+    @Test
+    void closingTheBrokerEndsPendingHandshakesAndRemovesTheSocket() throws Exception
+    {
+        start((context) -> context.handshakeTimeoutMs(60_000));
+        try (ControlChannel silent = rawConnection())
+        {
+            final Path socket = fixture.broker.socketPath();
+            fixture.close();
+            // The handshake thread may get a refusal out before its socket is closed: at most one, then the end.
+            HandshakeException end = null;
+            for (int i = 0; i < 2 && null == end; i++)
+            {
+                try
+                {
+                    final int length = silent.read(System.nanoTime() + WAIT_NS);
+                    assertEquals(RefusalDecoder.TEMPLATE_ID,
+                        ControlMessages.parse(silent.messageBuffer(), length).templateId());
+                }
+                catch (final HandshakeException ex)
+                {
+                    end = ex;
+                }
+            }
+            assertNotNull(end, "the connection ended");
+            assertEquals(RejectReason.CHANNEL_CLOSED, end.reason());
+            assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
+        }
+    }
+
+    private Session connectWithinTimeout() throws Exception
+    {
+        // The 200 ms broker timeout bounds the handshake; a slow machine may need a retry, bounded here.
+        HandshakeException last = null;
+        for (int attempt = 0; attempt < 20; attempt++)
+        {
+            try
+            {
+                return connect(fixture.validToken(Right.PUBLISH), BrokerFixture.CHANNEL, Right.PUBLISH);
+            }
+            catch (final HandshakeException ex)
+            {
+                if (ex.reason() != RejectReason.TIMED_OUT && ex.reason() != RejectReason.RATE_LIMITED)
+                {
+                    throw ex;
+                }
+                last = ex;
+                Thread.sleep(50);
+            }
+        }
+        throw last;
+    }
+
+    private ControlChannel rawConnection() throws IOException
+    {
+        final SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
+        socket.connect(UnixDomainSocketAddress.of(fixture.broker.socketPath()));
+        return new ControlChannel(socket);
+    }
+
+    private static void assertRefusalThenClose(final ControlChannel raw, final RejectReason expected)
+            throws HandshakeException
+    {
+        final int length = raw.read(System.nanoTime() + WAIT_NS);
+        final ControlMessage reply = ControlMessages.parse(raw.messageBuffer(), length);
+        assertTrue(reply.isValid(), reply.toString());
+        assertEquals(RefusalDecoder.TEMPLATE_ID, reply.templateId());
+        assertEquals(expected, reply.refusalReason);
+        final HandshakeException end = assertThrows(HandshakeException.class,
+            () -> raw.read(System.nanoTime() + WAIT_NS));
+        assertEquals(RejectReason.CHANNEL_CLOSED, end.reason(), "the broker closed the connection");
+    }
+
+    private void assertRefused(
+        final byte[] token, final String channel, final Right right, final RejectReason expected,
+        final String decision) throws IOException
+    {
+        final HandshakeException failure =
+            assertThrows(HandshakeException.class, () -> connect(token, channel, right));
+        assertEquals(expected, failure.reason());
+        assertTrue(failure.refusedByPeer());
+        assertTrue(fixture.brokerSessions.isEmpty(), "no session opened");
+        final List<AuditRecord> audit = fixture.closeAndReadAudit();
+        assertTrue(has(audit, AuditEventType.TOKEN_CHECK, AuditOutcome.REFUSED, decision), decision + " audited");
+        assertTrue(has(audit, AuditEventType.HANDSHAKE, AuditOutcome.REFUSED, expected.name()),
+            expected + " audited");
+        for (final AuditRecord record : audit)
+        {
+            assertEquals(-1, record.detail().indexOf("=="), "no encoded bytes in audit details");
+        }
+    }
+
+    private void assertAudited(final AuditEventType type, final String detail) throws IOException
+    {
+        final List<AuditRecord> audit = fixture.closeAndReadAudit();
+        assertTrue(has(audit, type, AuditOutcome.REFUSED, detail), detail + " audited in " + audit);
+    }
+
+    static boolean has(
+        final List<AuditRecord> audit, final AuditEventType type, final AuditOutcome outcome, final String detail)
+    {
+        for (final AuditRecord record : audit)
+        {
+            if (record.type() == type && record.outcome() == outcome &&
+                (null == detail || record.detail().contains(detail)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void assertOwnerOnlyFile(final Path file, final long size) throws IOException
+    {
+        assertTrue(Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS), file + " is a regular file");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file,
+            LinkOption.NOFOLLOW_LINKS)));
+        assertEquals(BrokerFixture.currentUser(), Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName());
+        assertEquals(size, Files.size(file));
+        final byte[] bytes = Files.readAllBytes(file);
+        for (final byte b : bytes)
+        {
+            assertEquals(0, b, "zero-filled");
+        }
+    }
+}
