@@ -12,20 +12,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The files of a one-to-one ring: {@code NAME.producer} (records, tail, producer heartbeat) and
- * {@code NAME.consumer} (head, consumer heartbeat), so each side writes only its own file and maps
- * the other's read-only. Files are created fully sized, owner-only, and published atomically, so
- * a reader never maps a half-made file; they are opened only after the owner, mode, link and size
- * checks of {@link OwnerOnlyFiles} pass. After both sides have mapped a ring, {@link #unlink}
+ * The files of a one-to-one ring: {@code NAME} itself (the producer region: records, tail, producer
+ * heartbeat) and {@code NAME.consumer} (head, consumer heartbeat), so each side writes only its own
+ * file and maps the other's read-only. A broker's Welcome carries {@code NAME}. Files are created
+ * fully sized and zero-filled, owner-only, and published atomically, so a reader never maps a
+ * half-made file; they are opened only after the owner, mode, link and size checks of
+ * {@link OwnerOnlyFiles} pass. After both sides have mapped a ring, {@link #unlink}
  * removes the names so no new process can open the ring by path.
  */
 public final class RingFiles
 {
-    /** Suffix of the producer region's file. */
-    public static final String PRODUCER_SUFFIX = ".producer";
-
     /** Suffix of the consumer region's file. */
     public static final String CONSUMER_SUFFIX = ".consumer";
+
+    private static final int ZERO_CHUNK = 64 * 1024;
 
     private final OwnerOnlyFiles files;
 
@@ -40,21 +40,21 @@ public final class RingFiles
     }
 
     /**
-     * Path of a ring's producer region file.
+     * Path of a ring's producer region file: the ring's own path.
      *
-     * @param ring the ring's path without suffix.
+     * @param ring the ring's path.
      * @return the file.
      */
     public static Path producerFile(final Path ring)
     {
-        return ring.resolveSibling(ring.getFileName() + PRODUCER_SUFFIX);
+        return ring;
     }
 
     /**
      * Path of a ring's consumer region file.
      *
-     * @param ring the ring's path without suffix.
-     * @return the file.
+     * @param ring the ring's path.
+     * @return the file beside it.
      */
     public static Path consumerFile(final Path ring)
     {
@@ -71,9 +71,18 @@ public final class RingFiles
      */
     public void create(final Path ring, final int capacity) throws SecureFileException
     {
-        files.publish(consumerFile(ring), (channel) -> size(channel, OneToOneRingDescriptor.CONSUMER_REGION_LENGTH));
         files.publish(producerFile(ring),
-            (channel) -> size(channel, OneToOneRingDescriptor.producerRegionLength(capacity)));
+            (channel) -> zeroFill(channel, OneToOneRingDescriptor.producerRegionLength(capacity)));
+        try
+        {
+            files.publish(consumerFile(ring),
+                (channel) -> zeroFill(channel, OneToOneRingDescriptor.CONSUMER_REGION_LENGTH));
+        }
+        catch (final SecureFileException | RuntimeException ex)
+        {
+            deleteQuietly(producerFile(ring));
+            throw ex;
+        }
     }
 
     /**
@@ -132,9 +141,39 @@ public final class RingFiles
         }
     }
 
-    private static void size(final FileChannel channel, final int length) throws IOException
+    /**
+     * Remove a ring's two files quietly, for cleanup (a half-made ring, or a session that ended).
+     *
+     * @param ring the ring's path.
+     */
+    public static void delete(final Path ring)
     {
-        // One zero byte at the end makes a file of the full length that reads as zeroes.
-        channel.write(ByteBuffer.allocate(1), length - 1);
+        deleteQuietly(consumerFile(ring));
+        deleteQuietly(producerFile(ring));
+    }
+
+    private static void zeroFill(final FileChannel channel, final long length) throws IOException
+    {
+        // Real zeros rather than a sparse file: the pages exist now, so a full tmpfs fails here, not as SIGBUS later.
+        final ByteBuffer zeros = ByteBuffer.allocate((int)Math.min(ZERO_CHUNK, length));
+        long written = 0;
+        while (written < length)
+        {
+            zeros.clear();
+            zeros.limit((int)Math.min(zeros.capacity(), length - written));
+            written += channel.write(zeros, written);
+        }
+    }
+
+    private static void deleteQuietly(final Path path)
+    {
+        try
+        {
+            Files.deleteIfExists(path);
+        }
+        catch (final IOException ex)
+        {
+            // Best effort: the owner-only folder keeps a leftover private meanwhile.
+        }
     }
 }

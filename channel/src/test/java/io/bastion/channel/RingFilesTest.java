@@ -38,15 +38,15 @@ class RingFilesTest
         ringFiles.create(ring, CAPACITY);
 
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
-            RingFiles.producerFile(ring))));
-        assertEquals(OneToOneRingDescriptor.producerRegionLength(CAPACITY), Files.size(RingFiles.producerFile(ring)));
+            ring)));
+        assertEquals(OneToOneRingDescriptor.producerRegionLength(CAPACITY), Files.size(ring));
         assertEquals(OneToOneRingDescriptor.CONSUMER_REGION_LENGTH, Files.size(RingFiles.consumerFile(ring)));
 
         try (MappedRing producerSide = ringFiles.mapAsProducer(ring, CAPACITY);
             MappedRing consumerSide = ringFiles.mapAsConsumer(ring, CAPACITY))
         {
             RingFiles.unlink(ring);
-            assertFalse(Files.exists(RingFiles.producerFile(ring)));
+            assertFalse(Files.exists(ring));
             final OneToOneRingProducer producer = new OneToOneRingProducer(
                 producerSide.producerRegion(), producerSide.consumerRegion(), () -> 1L);
             final OneToOneRingConsumer consumer = new OneToOneRingConsumer(

@@ -1,15 +1,12 @@
 package io.bastion.channel.broker;
 
-import io.bastion.ringbuffer.OneToOneRingDescriptor;
+import io.bastion.channel.RingFiles;
 import io.bastion.ringbuffer.RingCapacity;
 import io.bastion.security.files.FilePolicy;
 import io.bastion.security.files.OwnerOnlyFiles;
 import io.bastion.security.token.Right;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,13 +27,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class OwnerOnlyRingAllocator implements RingAllocator
 {
     /** Suffix of a ring's consumer-region file, after its producer-region file name. */
-    public static final String CONSUMER_REGION_SUFFIX = ".consumer";
-
-    private static final int ZERO_CHUNK = 64 * 1024;
+    public static final String CONSUMER_REGION_SUFFIX = RingFiles.CONSUMER_SUFFIX;
 
     private final Path directory;
     private final int capacity;
     private final OwnerOnlyFiles files;
+    private final RingFiles ringFiles;
     private final ConcurrentHashMap<String, Integer> channelIds = new ConcurrentHashMap<>();
     private final AtomicInteger nextChannelId = new AtomicInteger(1);
 
@@ -59,6 +55,7 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
                 RingCapacity.MIN_CAPACITY + ", " + RingCapacity.MAX_CAPACITY + "]: " + capacity);
         }
         this.files = new OwnerOnlyFiles(policy);
+        this.ringFiles = new RingFiles(files);
         this.directory = files.ensureDirectory(directory);
         this.capacity = capacity;
     }
@@ -71,7 +68,7 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
      */
     public static Path consumerRegionPath(final Path producerRegionPath)
     {
-        return producerRegionPath.resolveSibling(producerRegionPath.getFileName() + CONSUMER_REGION_SUFFIX);
+        return RingFiles.consumerFile(producerRegionPath);
     }
 
     /**
@@ -113,49 +110,12 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
      */
     public static void deleteRing(final Path producerRegionPath)
     {
-        deleteQuietly(consumerRegionPath(producerRegionPath));
-        deleteQuietly(producerRegionPath);
+        RingFiles.delete(producerRegionPath);
     }
 
     private Path createRing(final Path producerRegion) throws IOException
     {
-        files.publish(producerRegion, (channel) -> zeroFill(channel, OneToOneRingDescriptor.producerRegionLength(
-            capacity)));
-        try
-        {
-            files.publish(consumerRegionPath(producerRegion),
-                (channel) -> zeroFill(channel, OneToOneRingDescriptor.CONSUMER_REGION_LENGTH));
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            deleteQuietly(producerRegion);
-            throw ex;
-        }
+        ringFiles.create(producerRegion, capacity);
         return producerRegion;
-    }
-
-    private static void zeroFill(final FileChannel channel, final long length) throws IOException
-    {
-        // Real zeros rather than a sparse file: the pages exist now, so a full tmpfs fails here, not as SIGBUS later.
-        final ByteBuffer zeros = ByteBuffer.allocate((int)Math.min(ZERO_CHUNK, length));
-        long written = 0;
-        while (written < length)
-        {
-            zeros.clear();
-            zeros.limit((int)Math.min(zeros.capacity(), length - written));
-            written += channel.write(zeros, written);
-        }
-    }
-
-    private static void deleteQuietly(final Path path)
-    {
-        try
-        {
-            Files.deleteIfExists(path);
-        }
-        catch (final IOException ex)
-        {
-            // Best effort cleanup of a half-made ring; the owner-only folder keeps it private meanwhile.
-        }
     }
 }
