@@ -293,7 +293,8 @@ public final class Subscriber implements AutoCloseable
         final int structure = reader.wrapValidated(frame, frameOffset, length);
         if (FrameValidator.ACCEPT != structure)
         {
-            reject(source, RejectReason.fromCode(structure));
+            final RejectReason reason = RejectReason.fromCode(structure);
+            reject(source, null != reason ? reason : RejectReason.PROTOCOL_VIOLATION);
             return;
         }
         if (reader.channelId() != channelId || reader.producerId() != source.producerId)
