@@ -52,7 +52,7 @@ final class ChildJvm implements AutoCloseable
      * @throws IOException if it cannot start.
      */
     static ChildJvm start(final Path logDir, final String name, final Class<?> mainClass, final String... args)
-        throws IOException
+            throws IOException
     {
         final List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + "/bin/java");

@@ -6,6 +6,7 @@ import io.bastion.channel.HmacFrameSealer;
 import io.bastion.channel.MappedRing;
 import io.bastion.channel.RingFiles;
 import io.bastion.channel.Subscriber;
+import io.bastion.codec.FrameReader;
 import io.bastion.codec.RejectReason;
 import io.bastion.ringbuffer.OneToOneRingConsumer;
 import io.bastion.security.audit.AuditEventType;
@@ -20,6 +21,7 @@ import io.bastion.security.keys.KeyDirection;
 import io.bastion.security.keys.KeyRing;
 import io.bastion.security.rate.QuarantinePolicy;
 import io.bastion.security.replay.StrictReplayGuard;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.SystemEpochClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,12 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -144,8 +144,7 @@ class HostileProcessTest
     }
 
     private void check(
-        final org.agrona.DirectBuffer buffer, final int offset, final int length,
-        final io.bastion.codec.FrameReader frame)
+        final DirectBuffer buffer, final int offset, final int length, final FrameReader frame)
     {
         final long sequence = frame.sequence();
         if (GOOD_ID != frame.producerId() || !delivered.add(sequence) || sequence <= lastDelivered ||
@@ -157,7 +156,7 @@ class HostileProcessTest
     }
 
     private static void pollFor(final Subscriber subscriber, final FrameHandler handler, final long millis)
-        throws InterruptedException
+            throws InterruptedException
     {
         final long end = System.nanoTime() + millis * 1_000_000L;
         while (System.nanoTime() - end < 0)

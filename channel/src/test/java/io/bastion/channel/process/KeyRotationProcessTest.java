@@ -57,7 +57,8 @@ class KeyRotationProcessTest
             new QuarantinePolicy(4, 16, 60_000_000_000L, Long.MAX_VALUE), RejectionHandler.NONE,
             SystemEpochClock.INSTANCE, counters).heartbeatIntervalMs(50);
 
-        try (MappedRing mapped = new RingFiles(new OwnerOnlyFiles(FilePolicy.ownerOnly())).mapAsConsumer(ring, CAPACITY);
+        final RingFiles ringFiles = new RingFiles(new OwnerOnlyFiles(FilePolicy.ownerOnly()));
+        try (MappedRing mapped = ringFiles.mapAsConsumer(ring, CAPACITY);
             ChildJvm publisher = ChildJvm.start(temp, "publisher", PublisherMain.class,
                 "ring=" + ring, "capacity=" + CAPACITY, "key=" + key1, "key-id=1", "key2=" + key2, "key2-id=2",
                 "producer-id=7", "kind=one", "count=-1", "deadline-ms=60000"))
@@ -99,7 +100,7 @@ class KeyRotationProcessTest
 
     /** Wait for a line from the child while polling, so that the child is never held up by a full ring. */
     private String awaitWhilePolling(final Subscriber subscriber, final ChildJvm child, final String prefix)
-        throws InterruptedException
+            throws InterruptedException
     {
         final String[] line = new String[1];
         pollUntil(subscriber, () ->
@@ -118,7 +119,7 @@ class KeyRotationProcessTest
     }
 
     private void pollUntil(final Subscriber subscriber, final BooleanSupplier done, final String what)
-        throws InterruptedException
+            throws InterruptedException
     {
         final long deadline = System.nanoTime() + WAIT_MS * 1_000_000L;
         while (!done.getAsBoolean())

@@ -68,7 +68,7 @@ class KilledProcessTest
     }
 
     private void pollUntil(final Subscriber subscriber, final BooleanSupplier done, final String what)
-        throws InterruptedException
+            throws InterruptedException
     {
         final long deadline = System.nanoTime() + WAIT_MS * 1_000_000L;
         while (!done.getAsBoolean())

@@ -159,7 +159,7 @@ public final class PublisherMain
     }
 
     private static boolean awaitConnected(final Publisher publisher, final long deadlineNs)
-        throws InterruptedException
+            throws InterruptedException
     {
         while (System.nanoTime() - deadlineNs < 0)
         {
