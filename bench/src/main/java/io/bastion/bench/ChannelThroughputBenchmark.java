@@ -17,7 +17,6 @@ import io.bastion.security.keys.KeyRing;
 import io.bastion.security.mac.HmacSha256;
 import io.bastion.security.mac.MacKey;
 import io.bastion.security.rate.QuarantinePolicy;
-import io.bastion.security.replay.StrictReplayGuard;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -153,7 +152,7 @@ public class ChannelThroughputBenchmark
             new ChannelCounters(counters, "bench/sub"));
         subscriber.addSource(
             new OneToOneRingConsumer(producerRegion, consumerRegion, SystemEpochClock.INSTANCE),
-            PRODUCER_ID, new StrictReplayGuard());
+            PRODUCER_ID);
         subscriber.doWork();
         publisher.doWork();
     }

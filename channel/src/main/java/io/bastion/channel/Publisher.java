@@ -27,6 +27,9 @@ public final class Publisher implements AutoCloseable
     /** Record type of a frame in the ring. */
     public static final int FRAME_RECORD_TYPE = 1;
 
+    /** Sequence number of a publisher's first frame; a subscriber's strict replay guard starts here. */
+    public static final long FIRST_SEQUENCE = 1;
+
     /** Default subscriber liveness timeout. */
     public static final long DEFAULT_LIVENESS_TIMEOUT_MS = 5_000;
 
@@ -47,7 +50,7 @@ public final class Publisher implements AutoCloseable
     private long livenessTimeoutMs = DEFAULT_LIVENESS_TIMEOUT_MS;
     private long heartbeatIntervalNs = DEFAULT_HEARTBEAT_INTERVAL_MS * NANOS_PER_MILLI;
     private TokenBucket rateLimit;
-    private long nextSequence = 1;
+    private long nextSequence = FIRST_SEQUENCE;
     private long cachedTimeNs;
     private long lastHeartbeatNs = Long.MIN_VALUE / 2;
     private boolean connected;

@@ -10,6 +10,7 @@ import io.bastion.security.rate.QuarantinePolicy;
 import io.bastion.security.rate.QuarantineStatus;
 import io.bastion.security.replay.ReplayGuard;
 import io.bastion.security.replay.ReplayStatus;
+import io.bastion.security.replay.StrictReplayGuard;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -42,7 +43,7 @@ public final class Subscriber implements AutoCloseable
     private static final long NANOS_PER_MILLI = 1_000_000;
 
     private final int channelId;
-    private final FrameSealer verifier;
+    private final FrameSealer defaultVerifier;
     private final RejectionHandler rejections;
     private final EpochClock clock;
     private final ChannelCounters counters;
@@ -63,7 +64,7 @@ public final class Subscriber implements AutoCloseable
      *
      * @param channelId      frames must carry this channel id.
      * @param maxFrameLength the largest frame accepted; sizes the private copy buffer.
-     * @param verifier       checks seals; one per subscriber.
+     * @param verifier       checks seals of sources added without their own verifier.
      * @param quarantine     decides when a source's refusals make it quarantined; one per subscriber.
      * @param rejections     told about every refusal and quarantine.
      * @param clock          epoch milliseconds, read once per {@link #doWork()}.
@@ -83,7 +84,7 @@ public final class Subscriber implements AutoCloseable
             throw new IllegalArgumentException("max frame length out of range: " + maxFrameLength);
         }
         this.channelId = channelId;
-        this.verifier = verifier;
+        this.defaultVerifier = verifier;
         this.quarantine = quarantine;
         this.rejections = rejections;
         this.clock = clock;
@@ -108,17 +109,51 @@ public final class Subscriber implements AutoCloseable
     }
 
     /**
+     * Read a ring written by one publishing principal, checking seals with the subscriber's default
+     * verifier and sequences with a strict guard that starts at {@link Publisher#FIRST_SEQUENCE}.
+     * Frames are copied into private memory before they are checked.
+     *
+     * @param ring       the ring's consumer side.
+     * @param producerId the producer id every frame in this ring must carry; unique per subscriber.
+     * @return the source id, used in rejection callbacks.
+     * @throws IllegalArgumentException if a source with this producer id exists already.
+     */
+    public int addSource(final RecordConsumer ring, final int producerId)
+    {
+        return addSource(ring, producerId, new StrictReplayGuard(Publisher.FIRST_SEQUENCE), defaultVerifier);
+    }
+
+    /**
      * Read a ring written by one publishing principal. Frames are copied into private memory
      * before they are checked.
      *
      * @param ring       the ring's consumer side.
-     * @param producerId the producer id every frame in this ring must carry.
+     * @param producerId the producer id every frame in this ring must carry; unique per subscriber.
      * @param guard      this producer's replay guard (strict for a ring).
      * @return the source id, used in rejection callbacks.
+     * @throws IllegalArgumentException if a source with this producer id exists already.
      */
     public int addSource(final RecordConsumer ring, final int producerId, final ReplayGuard guard)
     {
-        return add(new Source(sources.length, ring, producerId, guard, false));
+        return addSource(ring, producerId, guard, defaultVerifier);
+    }
+
+    /**
+     * Read a ring written by one publishing principal whose frames are sealed with that
+     * principal's own keys, so that no other principal's key can make a frame pass as this one's.
+     * Frames are copied into private memory before they are checked.
+     *
+     * @param ring       the ring's consumer side.
+     * @param producerId the producer id every frame in this ring must carry; unique per subscriber.
+     * @param guard      this producer's replay guard (strict for a ring).
+     * @param verifier   checks this source's seals; not shared with another thread.
+     * @return the source id, used in rejection callbacks.
+     * @throws IllegalArgumentException if a source with this producer id exists already.
+     */
+    public int addSource(
+        final RecordConsumer ring, final int producerId, final ReplayGuard guard, final FrameSealer verifier)
+    {
+        return add(new Source(sources.length, ring, producerId, guard, verifier, false));
     }
 
     /**
@@ -128,13 +163,14 @@ public final class Subscriber implements AutoCloseable
      * bytes after they were verified and before the handler reads them.
      *
      * @param ring       the ring's consumer side.
-     * @param producerId the producer id every frame in this ring must carry.
+     * @param producerId the producer id every frame in this ring must carry; unique per subscriber.
      * @param guard      this producer's replay guard.
      * @return the source id.
+     * @throws IllegalArgumentException if a source with this producer id exists already.
      */
     public int addZeroCopySource(final RecordConsumer ring, final int producerId, final ReplayGuard guard)
     {
-        return add(new Source(sources.length, ring, producerId, guard, true));
+        return add(new Source(sources.length, ring, producerId, guard, defaultVerifier, true));
     }
 
     /**
@@ -249,6 +285,15 @@ public final class Subscriber implements AutoCloseable
 
     private int add(final Source source)
     {
+        for (final Source existing : sources)
+        {
+            if (existing.producerId == source.producerId)
+            {
+                // Two rings under one producer id would each have a guard, so a frame replayed from
+                // one into the other would pass twice.
+                throw new IllegalArgumentException("producer id already has a source: " + source.producerId);
+            }
+        }
         sources = Arrays.copyOf(sources, sources.length + 1);
         sources[source.id] = source;
         // Announce this subscriber at once, so the publisher need not wait for the next heartbeat.
@@ -261,7 +306,7 @@ public final class Subscriber implements AutoCloseable
         final Source source = currentSource;
         if (source.quarantined)
         {
-            reject(source, RejectReason.QUARANTINED);
+            // The rest of the batch that crossed the threshold: dropped unread, not reported one by one.
             return;
         }
         if (Publisher.FRAME_RECORD_TYPE != typeId)
@@ -302,7 +347,7 @@ public final class Subscriber implements AutoCloseable
             reject(source, RejectReason.UNAUTHORIZED);
             return;
         }
-        final RejectReason seal = verifier.verify(frame, frameOffset, length, reader.keyId(), cachedTimeMs);
+        final RejectReason seal = source.verifier.verify(frame, frameOffset, length, reader.keyId(), cachedTimeMs);
         if (null != seal)
         {
             reject(source, seal);
@@ -357,6 +402,7 @@ public final class Subscriber implements AutoCloseable
         final RecordConsumer ring;
         final int producerId;
         final ReplayGuard guard;
+        final FrameSealer verifier;
         final boolean zeroCopy;
         boolean quarantined;
 
@@ -365,12 +411,14 @@ public final class Subscriber implements AutoCloseable
             final RecordConsumer ring,
             final int producerId,
             final ReplayGuard guard,
+            final FrameSealer verifier,
             final boolean zeroCopy)
         {
             this.id = id;
             this.ring = ring;
             this.producerId = producerId;
             this.guard = guard;
+            this.verifier = verifier;
             this.zeroCopy = zeroCopy;
         }
     }

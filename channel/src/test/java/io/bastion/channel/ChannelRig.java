@@ -7,7 +7,6 @@ import io.bastion.ringbuffer.OneToOneRingProducer;
 import io.bastion.security.keys.KeyDirection;
 import io.bastion.security.keys.KeyRing;
 import io.bastion.security.rate.QuarantinePolicy;
-import io.bastion.security.replay.StrictReplayGuard;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -69,7 +68,7 @@ final class ChannelRig
                 }
             },
             timeMs::get, subscriberCounters);
-        sourceId = subscriber.addSource(ringConsumer, PRODUCER_ID, new StrictReplayGuard());
+        sourceId = subscriber.addSource(ringConsumer, PRODUCER_ID);
         subscriber.doWork();
         publisher.doWork();
     }

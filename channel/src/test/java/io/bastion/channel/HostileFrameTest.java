@@ -9,7 +9,6 @@ import io.bastion.ringbuffer.OneToOneRingProducer;
 import io.bastion.ringbuffer.RecordDescriptor;
 import io.bastion.security.keys.KeyDirection;
 import io.bastion.security.keys.KeyRing;
-import io.bastion.security.replay.StrictReplayGuard;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -164,7 +163,7 @@ class HostileFrameTest
         final OneToOneRingProducer hostileRing = new OneToOneRingProducer(
             producerRegion, consumerRegion, strict.timeMs::get);
         final int hostile = strict.subscriber.addSource(
-            new OneToOneRingConsumer(producerRegion, consumerRegion, strict.timeMs::get), 9, new StrictReplayGuard());
+            new OneToOneRingConsumer(producerRegion, consumerRegion, strict.timeMs::get), 9);
         for (int i = 0; i < 10; i++)
         {
             hostileRing.write(Publisher.FRAME_RECORD_TYPE, new UnsafeBuffer(new byte[200]), 0, 200);

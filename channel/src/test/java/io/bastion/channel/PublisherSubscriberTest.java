@@ -5,6 +5,8 @@ import io.bastion.codec.RejectReason;
 import io.bastion.ringbuffer.OneToOneRingConsumer;
 import io.bastion.ringbuffer.OneToOneRingDescriptor;
 import io.bastion.ringbuffer.OneToOneRingProducer;
+import io.bastion.security.keys.KeyDirection;
+import io.bastion.security.keys.KeyRing;
 import io.bastion.security.replay.StrictReplayGuard;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -15,6 +17,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PublisherSubscriberTest
@@ -71,7 +74,41 @@ class PublisherSubscriberTest
         }
         assertEquals(sent, rig.subscriberCounters.framesIn());
         assertEquals(sent, rig.publisherCounters.framesOut());
+        assertEquals(0, rig.subscriberCounters.sequenceGaps());
         assertTrue(rig.rejections.isEmpty(), rig.rejections.toString());
+    }
+
+    @Test
+    void aProducerIdGetsOneSourceOnly()
+    {
+        final AtomicBuffer producerRegion = ChannelRig.newBuffer(OneToOneRingDescriptor.producerRegionLength(4096));
+        final AtomicBuffer consumerRegion = ChannelRig.newBuffer(OneToOneRingDescriptor.CONSUMER_REGION_LENGTH);
+        assertThrows(IllegalArgumentException.class, () -> rig.subscriber.addSource(
+            new OneToOneRingConsumer(producerRegion, consumerRegion, rig.timeMs::get), ChannelRig.PRODUCER_ID));
+    }
+
+    @Test
+    void eachSourceIsVerifiedWithItsOwnPrincipalsKeys()
+    {
+        // A second principal whose ring is verified with its own key ring: a frame sealed with the
+        // first principal's key is refused there, even with the right producer id.
+        final AtomicBuffer producerRegion = ChannelRig.newBuffer(OneToOneRingDescriptor.producerRegionLength(4096));
+        final AtomicBuffer consumerRegion = ChannelRig.newBuffer(OneToOneRingDescriptor.CONSUMER_REGION_LENGTH);
+        final KeyRing secondKeys = new KeyRing(ChannelRig.CHANNEL_ID, KeyDirection.INITIATOR_TO_RESPONDER,
+            rig.timeMs::get);
+        secondKeys.rotate(1, ChannelRig.key(9), 0);
+        final int source = rig.subscriber.addSource(
+            new OneToOneRingConsumer(producerRegion, consumerRegion, rig.timeMs::get), 8,
+            new StrictReplayGuard(Publisher.FIRST_SEQUENCE), new HmacFrameSealer(secondKeys));
+        final Publisher impersonator = new Publisher(
+            new OneToOneRingProducer(producerRegion, consumerRegion, rig.timeMs::get),
+            new HmacFrameSealer(rig.sendKeys), ChannelRig.CHANNEL_ID, 8, () -> 1L,
+            new ChannelCounters(rig.countersManager, "impersonator"));
+        impersonator.doWork();
+        assertTrue(impersonator.offer(ChannelRig.payload(0, 10), 0, 10, 1) > 0);
+        drain();
+        assertTrue(received.isEmpty());
+        assertEquals(List.of(source + ":" + RejectReason.BAD_TAG), rig.rejections);
     }
 
     @Test
@@ -138,7 +175,7 @@ class PublisherSubscriberTest
             () -> 1L, new ChannelCounters(rig.countersManager, "impostor"));
         final int source = rig.subscriber.addSource(
             new OneToOneRingConsumer(producerRegion, consumerRegion, rig.timeMs::get),
-            ChannelRig.PRODUCER_ID + 1, new StrictReplayGuard());
+            ChannelRig.PRODUCER_ID + 1);
         rig.subscriber.doWork();
         impostor.doWork();
         assertTrue(impostor.offer(ChannelRig.payload(0, 10), 0, 10, 1) > 0);
@@ -158,7 +195,7 @@ class PublisherSubscriberTest
             new HmacFrameSealer(rig.sendKeys), ChannelRig.CHANNEL_ID, 8, () -> 1L,
             new ChannelCounters(rig.countersManager, "second"));
         rig.subscriber.addSource(
-            new OneToOneRingConsumer(producerRegion, consumerRegion, rig.timeMs::get), 8, new StrictReplayGuard());
+            new OneToOneRingConsumer(producerRegion, consumerRegion, rig.timeMs::get), 8);
         rig.subscriber.doWork();
         second.doWork();
         for (int i = 0; i < 50; i++)
