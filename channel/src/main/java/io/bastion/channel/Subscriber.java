@@ -153,7 +153,28 @@ public final class Subscriber implements AutoCloseable
     public int addSource(
         final RecordConsumer ring, final int producerId, final ReplayGuard guard, final FrameSealer verifier)
     {
-        return add(new Source(sources.length, ring, producerId, guard, verifier, false));
+        return add(new Source(sources.length, ring, new int[]{producerId}, new ReplayGuard[]{guard}, verifier, false));
+    }
+
+    /**
+     * Read a many-to-one ring shared by several publishers of one principal (threads of one process,
+     * or processes of one user), each with its own producer id and its own strict replay guard,
+     * all sealing with the same principal's keys.
+     *
+     * @param ring        the ring's consumer side.
+     * @param producerIds the producer ids frames in this ring may carry; each unique per subscriber.
+     * @param verifier    checks this source's seals; not shared with another thread.
+     * @return the source id.
+     * @throws IllegalArgumentException if a producer id is repeated or already has a source.
+     */
+    public int addSharedSource(final RecordConsumer ring, final int[] producerIds, final FrameSealer verifier)
+    {
+        final ReplayGuard[] guards = new ReplayGuard[producerIds.length];
+        for (int i = 0; i < guards.length; i++)
+        {
+            guards[i] = new StrictReplayGuard(Publisher.FIRST_SEQUENCE);
+        }
+        return add(new Source(sources.length, ring, producerIds.clone(), guards, verifier, false));
     }
 
     /**
@@ -170,7 +191,8 @@ public final class Subscriber implements AutoCloseable
      */
     public int addZeroCopySource(final RecordConsumer ring, final int producerId, final ReplayGuard guard)
     {
-        return add(new Source(sources.length, ring, producerId, guard, defaultVerifier, true));
+        return add(new Source(
+            sources.length, ring, new int[]{producerId}, new ReplayGuard[]{guard}, defaultVerifier, true));
     }
 
     /**
@@ -285,13 +307,20 @@ public final class Subscriber implements AutoCloseable
 
     private int add(final Source source)
     {
-        for (final Source existing : sources)
+        final int[] ids = source.producerIds;
+        for (int i = 0; i < ids.length; i++)
         {
-            if (existing.producerId == source.producerId)
+            // Two guards for one producer id would let a frame replayed from one ring into another pass twice.
+            if (source.indexOf(ids[i]) != i)
             {
-                // Two rings under one producer id would each have a guard, so a frame replayed from
-                // one into the other would pass twice.
-                throw new IllegalArgumentException("producer id already has a source: " + source.producerId);
+                throw new IllegalArgumentException("producer id repeated: " + ids[i]);
+            }
+            for (final Source existing : sources)
+            {
+                if (existing.indexOf(ids[i]) >= 0)
+                {
+                    throw new IllegalArgumentException("producer id already has a source: " + ids[i]);
+                }
             }
         }
         sources = Arrays.copyOf(sources, sources.length + 1);
@@ -342,7 +371,8 @@ public final class Subscriber implements AutoCloseable
             reject(source, null != reason ? reason : RejectReason.PROTOCOL_VIOLATION);
             return;
         }
-        if (reader.channelId() != channelId || reader.producerId() != source.producerId)
+        final int producer = reader.channelId() == channelId ? source.indexOf(reader.producerId()) : -1;
+        if (producer < 0)
         {
             reject(source, RejectReason.UNAUTHORIZED);
             return;
@@ -354,7 +384,8 @@ public final class Subscriber implements AutoCloseable
             return;
         }
         final long sequence = reader.sequence();
-        final ReplayStatus replay = source.guard.check(sequence);
+        final ReplayGuard guard = source.guards[producer];
+        final ReplayStatus replay = guard.check(sequence);
         if (!replay.isAccepted())
         {
             reject(source, RejectReason.REPLAY);
@@ -364,7 +395,7 @@ public final class Subscriber implements AutoCloseable
         {
             counters.onSequenceGap();
         }
-        source.guard.commit(sequence);
+        guard.commit(sequence);
         counters.onFrameIn(length);
         currentHandler.onFrame(frame, reader.payloadOffset(), reader.payloadLength(), reader);
     }
@@ -400,8 +431,8 @@ public final class Subscriber implements AutoCloseable
     {
         final int id;
         final RecordConsumer ring;
-        final int producerId;
-        final ReplayGuard guard;
+        final int[] producerIds;
+        final ReplayGuard[] guards;
         final FrameSealer verifier;
         final boolean zeroCopy;
         boolean quarantined;
@@ -409,17 +440,34 @@ public final class Subscriber implements AutoCloseable
         Source(
             final int id,
             final RecordConsumer ring,
-            final int producerId,
-            final ReplayGuard guard,
+            final int[] producerIds,
+            final ReplayGuard[] guards,
             final FrameSealer verifier,
             final boolean zeroCopy)
         {
             this.id = id;
             this.ring = ring;
-            this.producerId = producerId;
-            this.guard = guard;
+            this.producerIds = producerIds;
+            this.guards = guards;
             this.verifier = verifier;
             this.zeroCopy = zeroCopy;
+        }
+
+        /**
+         * Index of a producer id in this source, or -1: a short linear scan, since a ring carries one
+         * producer or a handful of one principal's.
+         */
+        int indexOf(final int producerId)
+        {
+            final int[] ids = producerIds;
+            for (int i = 0; i < ids.length; i++)
+            {
+                if (ids[i] == producerId)
+                {
+                    return i;
+                }
+            }
+            return -1;
         }
     }
 }

@@ -36,7 +36,7 @@ final class ChannelRig
     final OneToOneRingConsumer ringConsumer = new OneToOneRingConsumer(producerRegion, consumerRegion, timeMs::get);
     final KeyRing sendKeys = new KeyRing(CHANNEL_ID, KeyDirection.INITIATOR_TO_RESPONDER, timeMs::get);
     final KeyRing receiveKeys = new KeyRing(CHANNEL_ID, KeyDirection.INITIATOR_TO_RESPONDER, timeMs::get);
-    final CountersManager countersManager = new CountersManager(newBuffer(64 * 1024), newBuffer(16 * 1024));
+    final CountersManager countersManager = new CountersManager(newBuffer(512 * 1024), newBuffer(128 * 1024));
     final ChannelCounters publisherCounters = new ChannelCounters(countersManager, "test/pub");
     final ChannelCounters subscriberCounters = new ChannelCounters(countersManager, "test/sub");
     final List<String> rejections = new ArrayList<>();
