@@ -30,6 +30,16 @@ public final class ChannelCounters implements AutoCloseable
     private final AtomicCounter[] rejections;
 
     /**
+     * How many counters one endpoint allocates, to size a counters file.
+     *
+     * @return the number of counters.
+     */
+    public static int countersPerEndpoint()
+    {
+        return 9 + RejectReason.values().length;
+    }
+
+    /**
      * Allocate the counters of one endpoint.
      *
      * @param manager where to allocate; not thread safe, so allocate from one thread.

@@ -214,7 +214,7 @@ public final class Subscriber implements AutoCloseable
         }
         for (final Source source : sources)
         {
-            if (!source.quarantined)
+            if (!source.quarantined && !source.removed)
             {
                 if (heartbeatDue)
                 {
@@ -253,8 +253,9 @@ public final class Subscriber implements AutoCloseable
         {
             final int index = start + i < count ? start + i : start + i - count;
             final Source source = sources[index];
-            if (source.quarantined)
+            if (source.quarantined || source.removed)
             {
+                source.removed |= source.draining;
                 continue;
             }
             currentSource = source;
@@ -267,6 +268,7 @@ public final class Subscriber implements AutoCloseable
             else
             {
                 read += result;
+                source.removed = source.draining && 0 == result;
             }
         }
         currentSource = null;
@@ -284,6 +286,35 @@ public final class Subscriber implements AutoCloseable
     public boolean isSourceAlive(final int sourceId, final long timeoutMs)
     {
         return sources[sourceId].ring.isProducerAlive(timeoutMs);
+    }
+
+    /**
+     * Stop reading a source once it is drained: its publisher is gone, so every record it committed is read (and
+     * checked and dispatched as usual) by the next polls, and the first poll that finds nothing more removes it. A
+     * quarantined source is removed at once. Removal keeps the source id taken, so ids stay stable.
+     *
+     * @param sourceId the source.
+     */
+    public void removeWhenDrained(final int sourceId)
+    {
+        final Source source = sources[sourceId];
+        source.draining = true;
+        if (source.quarantined)
+        {
+            source.removed = true;
+        }
+    }
+
+    /**
+     * Whether a source was removed by {@link #removeWhenDrained(int)}; after that its ring is never touched again,
+     * so its mapping may be released.
+     *
+     * @param sourceId the source.
+     * @return true once removed.
+     */
+    public boolean isRemoved(final int sourceId)
+    {
+        return sources[sourceId].removed;
     }
 
     /**
@@ -317,7 +348,7 @@ public final class Subscriber implements AutoCloseable
             }
             for (final Source existing : sources)
             {
-                if (existing.indexOf(ids[i]) >= 0)
+                if (!existing.removed && existing.indexOf(ids[i]) >= 0)
                 {
                     throw new IllegalArgumentException("producer id already has a source: " + ids[i]);
                 }
@@ -436,6 +467,8 @@ public final class Subscriber implements AutoCloseable
         final FrameSealer verifier;
         final boolean zeroCopy;
         boolean quarantined;
+        boolean draining;
+        boolean removed;
 
         Source(
             final int id,

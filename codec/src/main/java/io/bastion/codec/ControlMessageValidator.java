@@ -7,6 +7,8 @@ import io.bastion.codec.sbe.HelloDecoder;
 import io.bastion.codec.sbe.KeyUpdateDecoder;
 import io.bastion.codec.sbe.RefusalDecoder;
 import io.bastion.codec.sbe.ShortDataDecoder;
+import io.bastion.codec.sbe.SourceAction;
+import io.bastion.codec.sbe.SourceUpdateDecoder;
 import io.bastion.codec.sbe.Utf8DataDecoder;
 import io.bastion.codec.sbe.WelcomeDecoder;
 import org.agrona.DirectBuffer;
@@ -19,7 +21,8 @@ import static io.bastion.codec.FrameDescriptor.TEMPLATE_ID_FIELD_OFFSET;
 import static io.bastion.codec.FrameDescriptor.VERSION_FIELD_OFFSET;
 
 /**
- * The structural check for the channel's control messages (Hello, Challenge, Welcome, Refusal, KeyUpdate, Goodbye),
+ * The structural check for the channel's control messages (Hello, Challenge, Welcome, Refusal, KeyUpdate,
+ * Goodbye, SourceUpdate),
  * run on an untrusted message before any generated decoder touches it.
  * <p>
  * A control message is the same SBE header as a frame, a fixed block, then zero or more var-data fields, each a
@@ -32,7 +35,8 @@ import static io.bastion.codec.FrameDescriptor.VERSION_FIELD_OFFSET;
  * {@link RejectReason#WRONG_SCHEMA_ID}, {@link RejectReason#VERSION_TOO_OLD}, {@link RejectReason#VERSION_TOO_NEW},
  * {@link RejectReason#UNKNOWN_TEMPLATE} (including the data-path Frame), {@link RejectReason#BLOCK_LENGTH_TOO_SHORT},
  * {@link RejectReason#BLOCK_LENGTH_TOO_LONG}, {@link RejectReason#TRUNCATED} (the block or a var-data length prefix
- * runs past the end), {@link RejectReason#UNKNOWN_ENUM_VALUE} (a Refusal or Goodbye reason this build does not know,
+ * runs past the end), {@link RejectReason#UNKNOWN_ENUM_VALUE} (a Refusal or Goodbye reason or a SourceUpdate action
+ * this build does not know,
  * so a generated decoder's enum accessor cannot throw), {@link RejectReason#PAYLOAD_TOO_LONG} (a var-data length
  * above the maximum), {@link RejectReason#PAYLOAD_BEYOND_RECORD} and {@link RejectReason#TRAILING_BYTES}.
  * <p>
@@ -53,6 +57,7 @@ public final class ControlMessageValidator
     private static final int VAR_DATA_PREFIX = ShortDataDecoder.lengthEncodingLength();
     private static final ControlMessageValidator STRICT = new ControlMessageValidator(FrameValidator.CURRENT_VERSION);
     private static final boolean[] KNOWN_GOODBYE_REASONS = new boolean[256];
+    private static final boolean[] KNOWN_SOURCE_ACTIONS = new boolean[256];
 
     static
     {
@@ -61,6 +66,13 @@ public final class ControlMessageValidator
             if (GoodbyeReason.NULL_VAL != reason)
             {
                 KNOWN_GOODBYE_REASONS[reason.value()] = true;
+            }
+        }
+        for (final SourceAction action : SourceAction.values())
+        {
+            if (SourceAction.NULL_VAL != action)
+            {
+                KNOWN_SOURCE_ACTIONS[action.value()] = true;
             }
         }
     }
@@ -212,6 +224,11 @@ public final class ControlMessageValidator
             final int code = buffer.getByte(blockOffset + GoodbyeDecoder.reasonEncodingOffset()) & 0xFF;
             return KNOWN_GOODBYE_REASONS[code];
         }
+        if (SourceUpdateDecoder.TEMPLATE_ID == templateId)
+        {
+            final int code = buffer.getByte(blockOffset + SourceUpdateDecoder.actionEncodingOffset()) & 0xFF;
+            return KNOWN_SOURCE_ACTIONS[code];
+        }
         return true;
     }
 
@@ -236,6 +253,8 @@ public final class ControlMessageValidator
                 return KeyUpdateDecoder.BLOCK_LENGTH;
             case GoodbyeDecoder.TEMPLATE_ID:
                 return GoodbyeDecoder.BLOCK_LENGTH;
+            case SourceUpdateDecoder.TEMPLATE_ID:
+                return SourceUpdateDecoder.BLOCK_LENGTH;
             default:
                 return -1;
         }
@@ -249,6 +268,7 @@ public final class ControlMessageValidator
             case ChallengeDecoder.TEMPLATE_ID:
                 return 1;
             case WelcomeDecoder.TEMPLATE_ID:
+            case SourceUpdateDecoder.TEMPLATE_ID:
                 return 2;
             default:
                 return 0;

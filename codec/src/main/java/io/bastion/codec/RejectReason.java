@@ -81,7 +81,9 @@ public enum RejectReason
     /** The peer did not answer in time. */
     TIMED_OUT(48),
     /** The channel is closed. */
-    CHANNEL_CLOSED(49);
+    CHANNEL_CLOSED(49),
+    /** The channel already has a subscriber: a channel's rings have one consumer each. */
+    CHANNEL_IN_USE(50);
 
     private static final RejectReason[] BY_CODE;
 

@@ -3,6 +3,9 @@ package io.bastion.codec;
 import io.bastion.codec.sbe.ChallengeDecoder;
 import io.bastion.codec.sbe.ChallengeEncoder;
 import io.bastion.codec.sbe.GoodbyeDecoder;
+import io.bastion.codec.sbe.SourceAction;
+import io.bastion.codec.sbe.SourceUpdateDecoder;
+import io.bastion.codec.sbe.SourceUpdateEncoder;
 import io.bastion.codec.sbe.HelloDecoder;
 import io.bastion.codec.sbe.HelloEncoder;
 import io.bastion.codec.sbe.KeyUpdateDecoder;
@@ -34,7 +37,7 @@ class ControlMessagePropertyTest
 
     @Property
     void mutatedMessagesAreRefusedOrDecodeInsideTheMessage(
-        @ForAll @IntRange(min = 0, max = 2) final int template,
+        @ForAll @IntRange(min = 0, max = 3) final int template,
         @ForAll @Size(max = 40) final byte[] data,
         @ForAll @IntRange(min = 0, max = 10_000) final int position,
         @ForAll final byte value,
@@ -103,6 +106,12 @@ class ControlMessagePropertyTest
                 final GoodbyeDecoder goodbye = new GoodbyeDecoder().wrap(buffer, offset, blockLength, version);
                 assertNotNull(goodbye.reason());
                 return goodbye.limit();
+            case SourceUpdateDecoder.TEMPLATE_ID:
+                final SourceUpdateDecoder update = new SourceUpdateDecoder().wrap(buffer, offset, blockLength, version);
+                assertNotNull(update.action());
+                update.getRingPath(sink, 0, sink.length);
+                update.getSealedKey(sink, 0, sink.length);
+                return update.limit();
             default:
                 throw new AssertionError("accepted template " + header.templateId());
         }
@@ -122,6 +131,11 @@ class ControlMessagePropertyTest
         {
             length = new ChallengeEncoder().wrapAndApplyHeader(buffer, 0, header).putSignature(data, 0, data.length)
                 .encodedLength();
+        }
+        else if (3 == template)
+        {
+            length = new SourceUpdateEncoder().wrapAndApplyHeader(buffer, 0, header).action(SourceAction.ADDED)
+                .putRingPath(data, 0, data.length).putSealedKey(data, 0, data.length).encodedLength();
         }
         else
         {

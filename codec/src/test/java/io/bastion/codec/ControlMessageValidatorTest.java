@@ -5,6 +5,9 @@ import io.bastion.codec.sbe.ChallengeEncoder;
 import io.bastion.codec.sbe.GoodbyeDecoder;
 import io.bastion.codec.sbe.GoodbyeEncoder;
 import io.bastion.codec.sbe.GoodbyeReason;
+import io.bastion.codec.sbe.SourceAction;
+import io.bastion.codec.sbe.SourceUpdateDecoder;
+import io.bastion.codec.sbe.SourceUpdateEncoder;
 import io.bastion.codec.sbe.HelloDecoder;
 import io.bastion.codec.sbe.HelloEncoder;
 import io.bastion.codec.sbe.KeyUpdateDecoder;
@@ -89,6 +92,36 @@ class ControlMessageValidatorTest
         assertEquals(FrameValidator.ACCEPT, validator.validate(buffer, 0, 8 + goodbye.encodedLength()));
         assertEquals(GoodbyeReason.SHUTDOWN, new GoodbyeDecoder().wrapAndApplyHeader(buffer, 0, decoderHeader())
             .reason());
+    }
+
+    @Test
+    void sourceUpdateRoundTripsAndItsActionIsChecked()
+    {
+        final byte[] sealed = new byte[60];
+        sealed[59] = 7;
+        final SourceUpdateEncoder update = new SourceUpdateEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .action(SourceAction.KEY_ADDED).channelId(3).producerId(4).keyId(5).ringCapacity(1 << 16).graceMs(250)
+            .ringPath("/run/bastion/a.ring").putSealedKey(sealed, 0, sealed.length);
+        final int length = 8 + update.encodedLength();
+        assertEquals(FrameValidator.ACCEPT, validator.validate(buffer, 0, length));
+        final SourceUpdateDecoder decoder = new SourceUpdateDecoder().wrapAndApplyHeader(buffer, 0, decoderHeader());
+        assertEquals(SourceAction.KEY_ADDED, decoder.action());
+        assertEquals(4, decoder.producerId());
+        assertEquals(250L, decoder.graceMs());
+        assertEquals("/run/bastion/a.ring", decoder.ringPath());
+        final byte[] read = new byte[60];
+        assertEquals(60, decoder.getSealedKey(read, 0, read.length));
+        assertArrayEquals(sealed, read);
+
+        for (final int unknown : new int[]{0, 8, 254, 255})
+        {
+            buffer.putByte(8 + SourceUpdateDecoder.actionEncodingOffset(), (byte)unknown);
+            assertEquals(RejectReason.UNKNOWN_ENUM_VALUE.code(), validator.validate(buffer, 0, length));
+        }
+        buffer.putByte(8 + SourceUpdateDecoder.actionEncodingOffset(), (byte)SourceAction.REMOVED.value());
+        assertEquals(FrameValidator.ACCEPT, validator.validate(buffer, 0, length));
+        assertEquals(RejectReason.TRAILING_BYTES.code(), validator.validate(buffer, 0, length + 1));
+        assertEquals(RejectReason.PAYLOAD_BEYOND_RECORD.code(), validator.validate(buffer, 0, length - 1));
     }
 
     @Test

@@ -70,6 +70,9 @@ public final class Broker implements AutoCloseable
     private final ServerSocketChannel server;
     private final ExecutorService workers;
     private final Thread acceptor;
+    private final ChannelRouter router;
+    private final RingAllocator ringAllocator;
+    private final SessionListener sessionListener;
     private volatile boolean running = true;
 
     private Broker(final BrokerContext context) throws IOException
@@ -91,6 +94,18 @@ public final class Broker implements AutoCloseable
             });
         ((ThreadPoolExecutor)workers).allowCoreThreadTimeOut(true);
         this.server = bind(context.socketPath());
+        if (null == context.sessionListener())
+        {
+            this.router = openRouter(context, server);
+            this.ringAllocator = router.allocator();
+            this.sessionListener = router;
+        }
+        else
+        {
+            this.router = null;
+            this.ringAllocator = context.ringAllocator();
+            this.sessionListener = context.sessionListener();
+        }
         this.acceptor = new Thread(this::acceptLoop, "bastion-broker-acceptor");
         this.acceptor.setDaemon(true);
     }
@@ -129,6 +144,10 @@ public final class Broker implements AutoCloseable
         }
         broker.auditLog.log(AuditEventType.CHANNEL_OPENED, AuditOutcome.INFO, null, null,
             "broker listening " + context.socketPath());
+        if (null != broker.router)
+        {
+            broker.router.start();
+        }
         broker.acceptor.start();
         return broker;
     }
@@ -190,12 +209,23 @@ public final class Broker implements AutoCloseable
 
     RingAllocator ringAllocator()
     {
-        return context.ringAllocator();
+        return ringAllocator;
     }
 
     SessionListener sessionListener()
     {
-        return context.sessionListener();
+        return sessionListener;
+    }
+
+    /**
+     * The router that joins publishers to subscribers, when the broker runs one (the context set no session
+     * listener): for key rotation and revocation.
+     *
+     * @return the router, or null when the context's listener receives the sessions.
+     */
+    public ChannelRouter router()
+    {
+        return router;
     }
 
     private void publishIdentity() throws IOException
@@ -203,6 +233,21 @@ public final class Broker implements AutoCloseable
         final Path file = context.directory().resolve(BrokerContext.IDENTITY_FILE_NAME);
         Files.deleteIfExists(file);
         new OwnerOnlyFiles(context.filePolicy()).publish(file, IssuerKeys.rawPublic(identityPublicKey()));
+    }
+
+    private static ChannelRouter openRouter(final BrokerContext context, final ServerSocketChannel server)
+            throws IOException
+    {
+        try
+        {
+            return new ChannelRouter(context.ringAllocator(), context.auditLog(), context.epochClock(),
+                context.keyGraceMs(), context.keyRotationIntervalMs(), context.unlinkRings());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            server.close();
+            throw ex;
+        }
     }
 
     private static ServerSocketChannel bind(final Path socketPath) throws IOException
@@ -381,6 +426,10 @@ public final class Broker implements AutoCloseable
         catch (final InterruptedException ex)
         {
             interrupted = true;
+        }
+        if (null != router)
+        {
+            router.close();
         }
         try
         {

@@ -31,12 +31,16 @@ import java.util.HexFormat;
  *     <tr><td>{@value #ISSUER_KEY_PROP}</td><td>none: the issuer's raw Ed25519 public key in hex (64 digits), or
  *     {@link #issuerPublicKey(PublicKey)}; required</td></tr>
  *     <tr><td>{@value #AUDIT_DIR_PROP}</td><td>{@code <dir>/audit}</td></tr>
+ *     <tr><td>{@value #KEY_GRACE_PROP}</td><td>{@value #KEY_GRACE_MS_DEFAULT}</td></tr>
+ *     <tr><td>{@value #KEY_ROTATION_PROP}</td><td>0: keys rotate only on request</td></tr>
+ *     <tr><td>{@value #UNLINK_RINGS_PROP}</td><td>false</td></tr>
  * </table>
  * Everything else (identity key, peer policy, revocation list, clock, audit log, ring allocator, session listener,
  * file policy) is set in code; {@link #conclude()} fills: a fresh Ed25519 identity (whose public key the broker
  * publishes as {@code <dir>/broker.pub} for clients to pin), a policy that allows only the current user, an empty
  * revocation list, the system clock, an owner-only audit log the broker closes, an {@link OwnerOnlyRingAllocator} in
- * the broker folder, and a listener that closes each session.
+ * the broker folder, and no session listener, which makes the broker run a {@link ChannelRouter} that joins each
+ * channel's publishers to its subscriber.
  */
 public final class BrokerContext
 {
@@ -62,6 +66,14 @@ public final class BrokerContext
     public static final String AUDIT_DIR_PROP = "bastion.broker.audit.dir";
     /** Name of the socket file in the broker folder. */
     public static final String SOCKET_FILE_NAME = "broker.sock";
+    /** Property: how long a subscriber still accepts a publisher's previous key after a rotation, ms. */
+    public static final String KEY_GRACE_PROP = "bastion.broker.key.grace.ms";
+    /** Default of {@link #KEY_GRACE_PROP}. */
+    public static final long KEY_GRACE_MS_DEFAULT = 5_000L;
+    /** Property: interval at which every publisher's key rotates, ms; 0 for only on request. */
+    public static final String KEY_ROTATION_PROP = "bastion.broker.key.rotation.ms";
+    /** Property: remove a ring's file names once both sides mapped it. */
+    public static final String UNLINK_RINGS_PROP = "bastion.broker.unlink.rings";
     /** Name of the file holding the broker's raw Ed25519 identity public key. */
     public static final String IDENTITY_FILE_NAME = "broker.pub";
 
@@ -71,6 +83,9 @@ public final class BrokerContext
     private long handshakeTimeoutMs = Long.getLong(HANDSHAKE_TIMEOUT_PROP, HANDSHAKE_TIMEOUT_MS_DEFAULT);
     private int maxPendingHandshakes = Integer.getInteger(MAX_PENDING_PROP, MAX_PENDING_DEFAULT);
     private int ringCapacity = Integer.getInteger(RING_CAPACITY_PROP, RING_CAPACITY_DEFAULT);
+    private long keyGraceMs = Long.getLong(KEY_GRACE_PROP, KEY_GRACE_MS_DEFAULT);
+    private long keyRotationIntervalMs = Long.getLong(KEY_ROTATION_PROP, 0L);
+    private boolean unlinkRings = Boolean.getBoolean(UNLINK_RINGS_PROP);
     private PublicKey issuerPublicKey;
     private KeyPair identity;
     private PeerPolicy peerPolicy;
@@ -154,9 +169,9 @@ public final class BrokerContext
         {
             ringAllocator = new OwnerOnlyRingAllocator(directory, ringCapacity, filePolicy);
         }
-        if (null == sessionListener)
+        if (keyGraceMs < 0 || keyRotationIntervalMs < 0)
         {
-            sessionListener = Session::close;
+            throw new IllegalStateException("key grace and rotation interval must not be negative");
         }
         if (null == auditLog)
         {
@@ -488,7 +503,73 @@ public final class BrokerContext
     }
 
     /**
-     * Who receives each open session.
+     * How long a subscriber still accepts a publisher's previous key after a rotation.
+     *
+     * @param keyGraceMs milliseconds, not negative.
+     * @return this.
+     */
+    public BrokerContext keyGraceMs(final long keyGraceMs)
+    {
+        this.keyGraceMs = keyGraceMs;
+        return this;
+    }
+
+    /**
+     * The key grace period.
+     *
+     * @return milliseconds.
+     */
+    public long keyGraceMs()
+    {
+        return keyGraceMs;
+    }
+
+    /**
+     * How often every publisher's key rotates.
+     *
+     * @param keyRotationIntervalMs milliseconds; 0 for only on request ({@link ChannelRouter#rotateKeys}).
+     * @return this.
+     */
+    public BrokerContext keyRotationIntervalMs(final long keyRotationIntervalMs)
+    {
+        this.keyRotationIntervalMs = keyRotationIntervalMs;
+        return this;
+    }
+
+    /**
+     * The key rotation interval.
+     *
+     * @return milliseconds, 0 for only on request.
+     */
+    public long keyRotationIntervalMs()
+    {
+        return keyRotationIntervalMs;
+    }
+
+    /**
+     * Whether a ring's file names are removed once both sides mapped it, so that no new process can open it by path.
+     *
+     * @param unlinkRings true to unlink.
+     * @return this.
+     */
+    public BrokerContext unlinkRings(final boolean unlinkRings)
+    {
+        this.unlinkRings = unlinkRings;
+        return this;
+    }
+
+    /**
+     * Whether rings are unlinked once mapped.
+     *
+     * @return true to unlink.
+     */
+    public boolean unlinkRings()
+    {
+        return unlinkRings;
+    }
+
+    /**
+     * Who receives each open session; when none is set, the broker runs a {@link ChannelRouter}.
      *
      * @param sessionListener the listener.
      * @return this.
@@ -502,7 +583,7 @@ public final class BrokerContext
     /**
      * The session listener.
      *
-     * @return the listener.
+     * @return the listener, or null for the broker's {@link ChannelRouter}.
      */
     public SessionListener sessionListener()
     {

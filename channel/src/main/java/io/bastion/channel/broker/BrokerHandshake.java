@@ -155,6 +155,11 @@ final class BrokerHandshake implements Runnable
         {
             rings = broker.ringAllocator().allocate(principal, credentials.channel, credentials.right, sessionId);
         }
+        catch (final AllocationRefusedException ex)
+        {
+            keys.close();
+            throw new HandshakeException(ex.reason(), false, ex.reason() + ": " + ex.getMessage());
+        }
         catch (final IOException | RuntimeException ex)
         {
             keys.close();
@@ -162,24 +167,25 @@ final class BrokerHandshake implements Runnable
                 "ring allocation failed: " + ex.getClass().getSimpleName());
             throw new HandshakeException(RejectReason.CHANNEL_CLOSED, false, "ring allocation failed");
         }
-        final byte[] welcome = ControlMessages.welcome(sessionId, keys.keyId(), rings.channelId(),
-            pathText(rings.publishRingPath()), pathText(rings.subscribeRingPath()));
         try
         {
+            final byte[] welcome = ControlMessages.welcome(sessionId, keys.keyId(), rings,
+                pathText(rings.publishRingPath()), pathText(rings.subscribeRingPath()));
             control.write(welcome, welcome.length, deadlineNs);
         }
-        catch (final HandshakeException ex)
+        catch (final HandshakeException | RuntimeException ex)
         {
             keys.close();
+            broker.ringAllocator().release(rings, credentials.channel, credentials.right, sessionId);
             throw ex;
         }
         broker.auditLog().log(AuditEventType.HANDSHAKE, AuditOutcome.SUCCESS, principal, channelName,
-            "welcome session=" + Long.toHexString(sessionId) + " channelId=" + rings.channelId() + " keyId=" +
-            keys.keyId() + " right=" + credentials.right);
+            "welcome session=" + Long.toHexString(sessionId) + " channelId=" + rings.channelId() + " producerId=" +
+            rings.producerId() + " keyId=" + keys.keyId() + " right=" + credentials.right);
         broker.auditLog().log(AuditEventType.CHANNEL_OPENED, AuditOutcome.SUCCESS, principal, channelName,
             "session=" + Long.toHexString(sessionId));
         final Session session = new Session(principal, credentials.channel, credentials.right, sessionId,
-            rings.channelId(), keys, rings, control.detach());
+            keys, rings, control.detach());
         try
         {
             broker.sessionListener().onSession(session);

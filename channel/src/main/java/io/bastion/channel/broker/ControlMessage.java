@@ -1,14 +1,16 @@
 package io.bastion.channel.broker;
 
 import io.bastion.codec.RejectReason;
+import io.bastion.codec.sbe.GoodbyeReason;
+import io.bastion.codec.sbe.SourceAction;
 
 /**
  * One received control message after {@link ControlMessages#parse}: either refused with a typed reason, or a
  * message of a known template with its fields copied out of the receive buffer.
  * <p>
  * Only the fields of {@link #templateId()} are set; the others are zero or null. Immutable after parsing; arrays
- * are owned by this object (the handshake zeroes nothing here: nonces, public keys, signatures and tokens are not
- * secrets).
+ * are owned by this object (nothing here is zeroed: nonces, public keys, signatures and tokens are not secrets, and
+ * a SourceUpdate's key is sealed).
  */
 final class ControlMessage
 {
@@ -26,9 +28,16 @@ final class ControlMessage
     long sessionId;
     int keyId;
     int channelId;
+    int producerId;
+    int ringCapacity;
+    /** Welcome: the ring the client writes; SourceUpdate: the publisher's ring. */
     String publishRingPath;
     String subscribeRingPath;
 
+    SourceAction action;
+    long graceMs;
+    long effectiveFromSequence;
+    GoodbyeReason goodbyeReason;
     RejectReason refusalReason;
 
     private ControlMessage(

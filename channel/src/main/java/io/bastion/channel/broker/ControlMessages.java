@@ -6,13 +6,21 @@ import io.bastion.codec.FrameValidator;
 import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.ChallengeDecoder;
 import io.bastion.codec.sbe.ChallengeEncoder;
+import io.bastion.codec.sbe.GoodbyeDecoder;
+import io.bastion.codec.sbe.GoodbyeEncoder;
+import io.bastion.codec.sbe.GoodbyeReason;
 import io.bastion.codec.sbe.HelloDecoder;
 import io.bastion.codec.sbe.HelloEncoder;
+import io.bastion.codec.sbe.KeyUpdateDecoder;
+import io.bastion.codec.sbe.KeyUpdateEncoder;
 import io.bastion.codec.sbe.MessageHeaderDecoder;
 import io.bastion.codec.sbe.MessageHeaderEncoder;
 import io.bastion.codec.sbe.RefusalDecoder;
 import io.bastion.codec.sbe.RefusalEncoder;
 import io.bastion.codec.sbe.RejectCode;
+import io.bastion.codec.sbe.SourceAction;
+import io.bastion.codec.sbe.SourceUpdateDecoder;
+import io.bastion.codec.sbe.SourceUpdateEncoder;
 import io.bastion.codec.sbe.WelcomeDecoder;
 import io.bastion.codec.sbe.WelcomeEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -24,13 +32,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Encodes the handshake's control messages and parses received ones.
+ * Encodes the control messages (handshake, key updates, source updates, goodbye) and parses received ones.
  * <p>
  * {@link #parse(byte[], int)} is the single entry point for untrusted bytes: it runs
  * {@link ControlMessageValidator#strict()} first, and only a message that passes is read by a generated decoder. It
  * never throws: a malformed message comes back as a {@link ControlMessage} refused with
  * {@link RejectReason#PROTOCOL_VIOLATION} and the validator's precise reason as detail. Welcome paths must be
- * well-formed UTF-8. Stateless and thread safe; allocates (handshake time only).
+ * well-formed UTF-8. Stateless and thread safe; allocates (control path only, never per frame).
  */
 final class ControlMessages
 {
@@ -69,7 +77,7 @@ final class ControlMessages
     }
 
     static byte[] welcome(
-        final long sessionId, final int keyId, final int channelId, final String publishRingPath,
+        final long sessionId, final int keyId, final RingAllocation rings, final String publishRingPath,
         final String subscribeRingPath)
     {
         final byte[] publish = publishRingPath.getBytes(StandardCharsets.UTF_8);
@@ -84,9 +92,54 @@ final class ControlMessages
             .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
             .sessionId(sessionId)
             .keyId(keyId)
-            .channelId(channelId)
+            .channelId(rings.channelId())
+            .producerId(rings.producerId())
+            .ringCapacity(rings.ringCapacity())
             .putPublishRingPath(publish, 0, publish.length)
             .putSubscribeRingPath(subscribe, 0, subscribe.length);
+        return Arrays.copyOf(buffer.byteArray(), MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+    }
+
+    static byte[] sourceUpdate(
+        final SourceAction action, final int channelId, final int producerId, final int keyId, final int ringCapacity,
+        final long graceMs, final String ringPath, final byte[] sealedKey)
+    {
+        final byte[] path = null == ringPath ? new byte[0] : ringPath.getBytes(StandardCharsets.UTF_8);
+        final byte[] sealed = null == sealedKey ? new byte[0] : sealedKey;
+        if (path.length > ControlMessageValidator.MAX_VAR_DATA_LENGTH)
+        {
+            throw new IllegalArgumentException("ring path longer than " + ControlMessageValidator.MAX_VAR_DATA_LENGTH);
+        }
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ControlChannel.MAX_MESSAGE_LENGTH]);
+        final SourceUpdateEncoder encoder = new SourceUpdateEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .action(action)
+            .channelId(channelId)
+            .producerId(producerId)
+            .keyId(keyId)
+            .ringCapacity(ringCapacity)
+            .graceMs(graceMs)
+            .putRingPath(path, 0, path.length)
+            .putSealedKey(sealed, 0, sealed.length);
+        return Arrays.copyOf(buffer.byteArray(), MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+    }
+
+    static byte[] keyUpdate(final int newKeyId, final long effectiveFromSequence)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        final KeyUpdateEncoder encoder = new KeyUpdateEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .newKeyId(newKeyId)
+            .effectiveFromSequence(effectiveFromSequence);
+        return Arrays.copyOf(buffer.byteArray(), MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+    }
+
+    static byte[] goodbye(final GoodbyeReason reason)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        final GoodbyeEncoder encoder = new GoodbyeEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .reason(reason);
         return Arrays.copyOf(buffer.byteArray(), MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
     }
 
@@ -137,8 +190,19 @@ final class ControlMessages
                 refusal.refusalReason = RejectReason.fromCode(
                     new RefusalDecoder().wrap(buffer, offset, blockLength, version).reasonRaw());
                 return refusal;
+            case SourceUpdateDecoder.TEMPLATE_ID:
+                return sourceUpdate(new SourceUpdateDecoder().wrap(buffer, offset, blockLength, version), version);
+            case KeyUpdateDecoder.TEMPLATE_ID:
+                final KeyUpdateDecoder keyUpdate = new KeyUpdateDecoder().wrap(buffer, offset, blockLength, version);
+                final ControlMessage update = ControlMessage.of(templateId, version);
+                update.keyId = keyUpdate.newKeyId();
+                update.effectiveFromSequence = keyUpdate.effectiveFromSequence();
+                return update;
+            case GoodbyeDecoder.TEMPLATE_ID:
+                final ControlMessage goodbye = ControlMessage.of(templateId, version);
+                goodbye.goodbyeReason = new GoodbyeDecoder().wrap(buffer, offset, blockLength, version).reason();
+                return goodbye;
             default:
-                // KeyUpdate and Goodbye are valid messages, but never part of a handshake: the caller refuses them.
                 return ControlMessage.of(templateId, version);
         }
     }
@@ -177,6 +241,8 @@ final class ControlMessages
         message.sessionId = decoder.sessionId();
         message.keyId = decoder.keyId();
         message.channelId = decoder.channelId();
+        message.producerId = decoder.producerId();
+        message.ringCapacity = decoder.ringCapacity();
         final byte[] publish = new byte[decoder.publishRingPathLength()];
         decoder.getPublishRingPath(publish, 0, publish.length);
         final byte[] subscribe = new byte[decoder.subscribeRingPathLength()];
@@ -184,6 +250,27 @@ final class ControlMessages
         message.publishRingPath = strictUtf8(publish);
         message.subscribeRingPath = strictUtf8(subscribe);
         if (null == message.publishRingPath || null == message.subscribeRingPath)
+        {
+            return ControlMessage.refused(RejectReason.PROTOCOL_VIOLATION, RejectReason.PROTOCOL_VIOLATION);
+        }
+        return message;
+    }
+
+    private static ControlMessage sourceUpdate(final SourceUpdateDecoder decoder, final int version)
+    {
+        final ControlMessage message = ControlMessage.of(SourceUpdateDecoder.TEMPLATE_ID, version);
+        message.action = decoder.action();
+        message.channelId = decoder.channelId();
+        message.producerId = decoder.producerId();
+        message.keyId = decoder.keyId();
+        message.ringCapacity = decoder.ringCapacity();
+        message.graceMs = decoder.graceMs();
+        final byte[] path = new byte[decoder.ringPathLength()];
+        decoder.getRingPath(path, 0, path.length);
+        message.publishRingPath = strictUtf8(path);
+        message.varData = new byte[decoder.sealedKeyLength()];
+        decoder.getSealedKey(message.varData, 0, message.varData.length);
+        if (null == message.publishRingPath)
         {
             return ControlMessage.refused(RejectReason.PROTOCOL_VIOLATION, RejectReason.PROTOCOL_VIOLATION);
         }

@@ -144,10 +144,9 @@ public final class HandshakeClient
         {
             final ControlMessage welcome = receive(control, deadlineNs, WelcomeDecoder.TEMPLATE_ID);
             final SessionKeys keys = HandshakeCrypto.deriveKeys(transcript, shared, welcome.sessionId, welcome.keyId);
-            final RingAllocation rings = new RingAllocation(
-                welcome.channelId, pathOf(welcome.publishRingPath), pathOf(welcome.subscribeRingPath));
-            return new Session(null, channel, right, welcome.sessionId, welcome.channelId, keys, rings,
-                control.detach());
+            final RingAllocation rings = new RingAllocation(welcome.channelId, welcome.producerId,
+                welcome.ringCapacity, pathOf(welcome.publishRingPath), pathOf(welcome.subscribeRingPath));
+            return new Session(null, channel, right, welcome.sessionId, keys, rings, control.detach());
         }
         finally
         {

@@ -11,7 +11,6 @@ import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.util.Arrays;
 
 /**
  * The handshake's transcript hash, the broker's signature over it, and the session key schedule.
@@ -19,9 +18,13 @@ import java.util.Arrays;
  * transcript = SHA-256("bastion/handshake/v1" | len(hello) (4, BE) | hello | brokerNonce (32)
  *                      | brokerEphemeralKey (32) | version (2, BE))
  * signature  = Ed25519(brokerStaticKey, "bastion/handshake-signature/v1" | transcript)
- * key(dir)   = HKDF-SHA256(salt = transcript, ikm = X25519 shared secret,
- *                          info = "bastion/session/v1" | sessionId (8, BE) | dir code (1) | keyId (4, BE), 32)
+ * prk        = HKDF-Extract(salt = transcript, ikm = X25519 shared secret)
+ * key(dir, keyId) = HKDF-Expand(prk, "bastion/session/v1" | sessionId (8, BE) | dir code (1) | keyId (4, BE), 32)
+ * control    = HKDF-Expand(prk, "bastion/control/v1" | sessionId (8, BE), 32)
  * </pre>
+ * A rotation to key id {@code n} is {@code key(dir, n)}: both sides derive it, so no key crosses the socket for the
+ * client's own traffic. The control key wraps the keys of other sessions that the broker hands a subscriber
+ * ({@link KeyWrap}); its label keeps it apart from every frame key.
  * {@code hello} is the exact Hello message as received (header included), so the client's nonce, ephemeral key,
  * offered versions, token, channel and right are all bound; the broker's nonce and ephemeral key and the chosen
  * version are bound next. The signature label keeps the broker's identity key from signing anything that could be
@@ -40,6 +43,7 @@ final class HandshakeCrypto
     private static final byte[] SIGNATURE_LABEL =
         "bastion/handshake-signature/v1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SESSION_LABEL = "bastion/session/v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTROL_LABEL = "bastion/control/v1".getBytes(StandardCharsets.US_ASCII);
     private static final String SIGNATURE_ALGORITHM = "Ed25519";
 
     private HandshakeCrypto()
@@ -122,21 +126,19 @@ final class HandshakeCrypto
             .array();
     }
 
+    static byte[] controlInfo(final long sessionId)
+    {
+        return ByteBuffer.allocate(CONTROL_LABEL.length + 8)
+            .order(ByteOrder.BIG_ENDIAN)
+            .put(CONTROL_LABEL)
+            .putLong(sessionId)
+            .array();
+    }
+
     static SessionKeys deriveKeys(
         final byte[] transcript, final byte[] sharedSecret, final long sessionId, final int keyId)
     {
         final byte[] prk = Hkdf.extract(transcript, sharedSecret);
-        try
-        {
-            final byte[] clientToBroker =
-                Hkdf.expand(prk, info(sessionId, KeyDirection.INITIATOR_TO_RESPONDER, keyId), KEY_LENGTH);
-            final byte[] brokerToClient =
-                Hkdf.expand(prk, info(sessionId, KeyDirection.RESPONDER_TO_INITIATOR, keyId), KEY_LENGTH);
-            return new SessionKeys(keyId, clientToBroker, brokerToClient);
-        }
-        finally
-        {
-            Arrays.fill(prk, (byte)0);
-        }
+        return new SessionKeys(sessionId, keyId, prk);
     }
 }

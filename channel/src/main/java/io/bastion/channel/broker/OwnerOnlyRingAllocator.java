@@ -12,17 +12,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The default {@link RingAllocator}: two fresh one-to-one rings per session, each as two owner-only files in one
- * folder, zero-filled and published atomically through {@link OwnerOnlyFiles#publish}.
+ * The default {@link RingAllocator}: one fresh one-to-one ring per publishing session, as two owner-only files in
+ * one folder, zero-filled and published atomically through {@link OwnerOnlyFiles#publish}.
  * <pre>
  *  &lt;dir&gt;/&lt;sessionId hex&gt;-pub.ring            producer region of the ring the client writes
  *  &lt;dir&gt;/&lt;sessionId hex&gt;-pub.ring.consumer   consumer region of that ring
- *  &lt;dir&gt;/&lt;sessionId hex&gt;-sub.ring            producer region of the ring the client reads
- *  &lt;dir&gt;/&lt;sessionId hex&gt;-sub.ring.consumer   consumer region of that ring
  * </pre>
  * A producer region is {@link OneToOneRingDescriptor#producerRegionLength(int)} bytes, a consumer region
  * {@link OneToOneRingDescriptor#CONSUMER_REGION_LENGTH}. Channel names never appear in file names. Channel ids are
- * handed out from 1 per distinct channel name, for the life of this allocator. Thread safe.
+ * handed out from 1 per distinct channel name, and producer ids from 1 per channel, for the life of this allocator.
+ * Thread safe.
  */
 public final class OwnerOnlyRingAllocator implements RingAllocator
 {
@@ -35,6 +34,7 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
     private final RingFiles ringFiles;
     private final ConcurrentHashMap<String, Integer> channelIds = new ConcurrentHashMap<>();
     private final AtomicInteger nextChannelId = new AtomicInteger(1);
+    private final ConcurrentHashMap<Integer, AtomicInteger> producerIds = new ConcurrentHashMap<>();
 
     /**
      * An allocator.
@@ -83,23 +83,41 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
 
     /**
      * {@inheritDoc}
+     * <p>
+     * A {@link Right#PUBLISH} session gets the ring it writes and a producer id unique within its channel (from 1);
+     * a {@link Right#SUBSCRIBE} or {@link Right#ADMIN} session gets no ring, since a subscriber reads the publishers'
+     * rings, which the broker announces to it.
      */
     @Override
     public RingAllocation allocate(
         final String subject, final String channel, final Right right, final long sessionId) throws IOException
     {
         final int channelId = channelIds.computeIfAbsent(channel, (name) -> nextChannelId.getAndIncrement());
-        final String base = Long.toHexString(sessionId);
-        final Path publish = createRing(directory.resolve(base + "-pub.ring"));
-        try
+        if (Right.PUBLISH != right)
         {
-            final Path subscribe = createRing(directory.resolve(base + "-sub.ring"));
-            return new RingAllocation(channelId, publish, subscribe);
+            return new RingAllocation(channelId, 0, 0, null, null);
         }
-        catch (final IOException | RuntimeException ex)
+        final int producerId = producerIds.computeIfAbsent(channelId, (id) -> new AtomicInteger(1)).getAndIncrement();
+        final Path publish = createRing(directory.resolve(Long.toHexString(sessionId) + "-pub.ring"));
+        return new RingAllocation(channelId, producerId, capacity, publish, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Deletes the allocation's ring files.
+     */
+    @Override
+    public void release(
+        final RingAllocation allocation, final String channel, final Right right, final long sessionId)
+    {
+        if (null != allocation.publishRingPath())
         {
-            deleteRing(publish);
-            throw ex;
+            deleteRing(allocation.publishRingPath());
+        }
+        if (null != allocation.subscribeRingPath())
+        {
+            deleteRing(allocation.subscribeRingPath());
         }
     }
 

@@ -3,12 +3,14 @@ package io.bastion.channel.broker;
 import java.nio.file.Path;
 
 /**
- * What a {@link RingAllocator} gives a session: the channel id and the two rings' paths (producer regions).
- * Immutable.
+ * What a {@link RingAllocator} gives a session: the channel id, the producer id the client stamps into its frames,
+ * the rings' record capacity and the two rings' paths (producer regions). Immutable.
  */
 public final class RingAllocation
 {
     private final int channelId;
+    private final int producerId;
+    private final int ringCapacity;
     private final Path publishRingPath;
     private final Path subscribeRingPath;
 
@@ -16,12 +18,22 @@ public final class RingAllocation
      * An allocation.
      *
      * @param channelId         the channel's id in frames.
+     * @param producerId        the producer id of the client's frames (unique per channel), or 0 for a client
+     *                          that does not publish.
+     * @param ringCapacity      record capacity of both rings, or 0 when there is no ring.
      * @param publishRingPath   the ring the client writes, or null for none.
      * @param subscribeRingPath the ring the client reads, or null for none.
      */
-    public RingAllocation(final int channelId, final Path publishRingPath, final Path subscribeRingPath)
+    public RingAllocation(
+        final int channelId,
+        final int producerId,
+        final int ringCapacity,
+        final Path publishRingPath,
+        final Path subscribeRingPath)
     {
         this.channelId = channelId;
+        this.producerId = producerId;
+        this.ringCapacity = ringCapacity;
         this.publishRingPath = publishRingPath;
         this.subscribeRingPath = subscribeRingPath;
     }
@@ -34,6 +46,26 @@ public final class RingAllocation
     public int channelId()
     {
         return channelId;
+    }
+
+    /**
+     * The producer id of the client's frames.
+     *
+     * @return the id, or 0 for a client that does not publish.
+     */
+    public int producerId()
+    {
+        return producerId;
+    }
+
+    /**
+     * Record capacity of the rings.
+     *
+     * @return the capacity in bytes, or 0 when there is no ring.
+     */
+    public int ringCapacity()
+    {
+        return ringCapacity;
     }
 
     /**

@@ -22,4 +22,18 @@ public interface RingAllocator
      * @throws IOException if a ring cannot be created; the broker refuses the session.
      */
     RingAllocation allocate(String subject, String channel, Right right, long sessionId) throws IOException;
+
+    /**
+     * Give back what {@link #allocate} made: the session ended, or never opened because its Welcome could not be
+     * sent. Must not throw; called at most once per allocation.
+     *
+     * @param allocation what was allocated.
+     * @param channel    the channel it was allocated for.
+     * @param right      the right it was allocated for.
+     * @param sessionId  the session it was allocated for.
+     */
+    default void release(
+        final RingAllocation allocation, final String channel, final Right right, final long sessionId)
+    {
+    }
 }

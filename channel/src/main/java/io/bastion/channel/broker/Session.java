@@ -26,8 +26,7 @@ public final class Session implements AutoCloseable
     private final long sessionId;
     private final int channelId;
     private final SessionKeys keys;
-    private final Path publishRingPath;
-    private final Path subscribeRingPath;
+    private final RingAllocation rings;
     private final SocketChannel controlChannel;
 
     Session(
@@ -35,7 +34,6 @@ public final class Session implements AutoCloseable
         final String channel,
         final Right right,
         final long sessionId,
-        final int channelId,
         final SessionKeys keys,
         final RingAllocation rings,
         final SocketChannel controlChannel)
@@ -44,10 +42,9 @@ public final class Session implements AutoCloseable
         this.channel = channel;
         this.right = right;
         this.sessionId = sessionId;
-        this.channelId = channelId;
+        this.channelId = rings.channelId();
         this.keys = keys;
-        this.publishRingPath = rings.publishRingPath();
-        this.subscribeRingPath = rings.subscribeRingPath();
+        this.rings = rings;
         this.controlChannel = controlChannel;
     }
 
@@ -103,6 +100,36 @@ public final class Session implements AutoCloseable
     }
 
     /**
+     * The broker-assigned producer id (the {@code producerId} of the client's frames), unique within the channel.
+     *
+     * @return the id, or 0 for a session that does not publish.
+     */
+    public int producerId()
+    {
+        return rings.producerId();
+    }
+
+    /**
+     * Record capacity of the session's rings.
+     *
+     * @return the capacity in bytes, or 0 without a ring.
+     */
+    public int ringCapacity()
+    {
+        return rings.ringCapacity();
+    }
+
+    /**
+     * What the allocator gave this session.
+     *
+     * @return the allocation.
+     */
+    public RingAllocation rings()
+    {
+        return rings;
+    }
+
+    /**
      * The session keys.
      *
      * @return the keys, owned by this session.
@@ -119,7 +146,7 @@ public final class Session implements AutoCloseable
      */
     public Path publishRingPath()
     {
-        return publishRingPath;
+        return rings.publishRingPath();
     }
 
     /**
@@ -129,7 +156,7 @@ public final class Session implements AutoCloseable
      */
     public Path subscribeRingPath()
     {
-        return subscribeRingPath;
+        return rings.subscribeRingPath();
     }
 
     /**

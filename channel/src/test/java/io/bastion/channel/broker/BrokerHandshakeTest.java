@@ -36,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,10 +99,13 @@ class BrokerHandshakeTest
                 assertFalse(java.util.Arrays.equals(c2b, b2c), "directions have different keys");
 
                 assertEquals(client.publishRingPath(), broker.publishRingPath());
-                assertEquals(client.subscribeRingPath(), broker.subscribeRingPath());
+                assertNull(client.subscribeRingPath(), "a subscriber reads the publishers' rings");
+                assertNull(broker.subscribeRingPath());
+                assertEquals(1, client.producerId());
+                assertEquals(BrokerFixture.RING_CAPACITY, client.ringCapacity());
                 final long producerLength =
                     BrokerFixture.RING_CAPACITY + OneToOneRingDescriptor.PRODUCER_TRAILER_LENGTH;
-                for (final Path ring : List.of(client.publishRingPath(), client.subscribeRingPath()))
+                for (final Path ring : List.of(client.publishRingPath()))
                 {
                     assertOwnerOnlyFile(ring, producerLength);
                     assertOwnerOnlyFile(OwnerOnlyRingAllocator.consumerRegionPath(ring),
@@ -125,7 +129,8 @@ class BrokerHandshakeTest
         {
             assertEquals(first.channelId(), second.channelId());
             assertFalse(first.sessionId() == second.sessionId());
-            assertFalse(first.publishRingPath().equals(second.publishRingPath()));
+            assertNotNull(first.publishRingPath());
+            assertNull(second.publishRingPath(), "a subscribing session writes no ring");
             assertFalse(java.util.Arrays.equals(first.keys().key(KeyDirection.INITIATOR_TO_RESPONDER),
                 second.keys().key(KeyDirection.INITIATOR_TO_RESPONDER)));
         }
@@ -318,7 +323,7 @@ class BrokerHandshakeTest
         // The two silent connections are gone: their slots come back and a real client gets through.
         try (Session session = connectWithinTimeout())
         {
-            assertNotNull(session.subscribeRingPath());
+            assertNotNull(session.publishRingPath());
         }
         assertAudited(AuditEventType.HANDSHAKE, "RATE_LIMITED");
     }

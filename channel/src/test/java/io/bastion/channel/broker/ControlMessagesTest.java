@@ -5,6 +5,9 @@ import io.bastion.codec.sbe.ChallengeDecoder;
 import io.bastion.codec.sbe.GoodbyeDecoder;
 import io.bastion.codec.sbe.HelloDecoder;
 import io.bastion.codec.sbe.RefusalDecoder;
+import io.bastion.codec.sbe.GoodbyeReason;
+import io.bastion.codec.sbe.SourceAction;
+import io.bastion.codec.sbe.SourceUpdateDecoder;
 import io.bastion.codec.sbe.WelcomeDecoder;
 import io.bastion.security.token.Right;
 import org.junit.jupiter.api.Test;
@@ -55,11 +58,14 @@ class ControlMessagesTest
         assertEquals(ChallengeDecoder.TEMPLATE_ID, c.templateId());
         assertArrayEquals(filled(3), c.varData);
 
-        final byte[] welcome = ControlMessages.welcome(77L, 1, 5, "/x/p.ring", "/x/s.ring");
+        final byte[] welcome = ControlMessages.welcome(
+            77L, 1, new RingAllocation(5, 6, 1 << 16, null, null), "/x/p.ring", "/x/s.ring");
         final ControlMessage w = ControlMessages.parse(welcome, welcome.length);
         assertEquals(WelcomeDecoder.TEMPLATE_ID, w.templateId());
         assertEquals(77L, w.sessionId);
         assertEquals(5, w.channelId);
+        assertEquals(6, w.producerId);
+        assertEquals(1 << 16, w.ringCapacity);
         assertEquals("/x/p.ring", w.publishRingPath);
         assertEquals("/x/s.ring", w.subscribeRingPath);
 
@@ -93,9 +99,42 @@ class ControlMessagesTest
     @Test
     void welcomeWithMalformedUtf8PathIsRefused()
     {
-        final byte[] welcome = ControlMessages.welcome(1L, 1, 1, "ab", "cd");
+        final byte[] welcome = ControlMessages.welcome(1L, 1, new RingAllocation(1, 1, 1024, null, null), "ab", "cd");
         welcome[welcome.length - 1] = (byte)0xC3;
         assertFalse(ControlMessages.parse(welcome, welcome.length).isValid());
+    }
+
+    @Test
+    void sourceUpdateKeyUpdateAndGoodbyeRoundTrip()
+    {
+        final byte[] sealed = filled(60);
+        final byte[] update = ControlMessages.sourceUpdate(
+            SourceAction.KEY_RETIRED, 3, 4, 5, 1 << 12, 750L, "/x/p.ring", sealed);
+        final ControlMessage u = ControlMessages.parse(update, update.length);
+        assertEquals(SourceUpdateDecoder.TEMPLATE_ID, u.templateId());
+        assertEquals(SourceAction.KEY_RETIRED, u.action);
+        assertEquals(3, u.channelId);
+        assertEquals(4, u.producerId);
+        assertEquals(5, u.keyId);
+        assertEquals(1 << 12, u.ringCapacity);
+        assertEquals(750L, u.graceMs);
+        assertEquals("/x/p.ring", u.publishRingPath);
+        assertArrayEquals(sealed, u.varData);
+
+        final byte[] ack = ControlMessages.sourceUpdate(SourceAction.MAPPED, 3, 4, 0, 0, 0, "", null);
+        final ControlMessage a = ControlMessages.parse(ack, ack.length);
+        assertEquals(SourceAction.MAPPED, a.action);
+        assertEquals("", a.publishRingPath);
+        assertEquals(0, a.varData.length);
+
+        final byte[] keyUpdate = ControlMessages.keyUpdate(9, 0);
+        assertEquals(9, ControlMessages.parse(keyUpdate, keyUpdate.length).keyId);
+        final byte[] goodbye = ControlMessages.goodbye(GoodbyeReason.SHUTDOWN);
+        assertEquals(GoodbyeReason.SHUTDOWN, ControlMessages.parse(goodbye, goodbye.length).goodbyeReason);
+
+        final byte[] badPath = ControlMessages.sourceUpdate(SourceAction.ADDED, 3, 4, 5, 1024, 0, "ab", null);
+        badPath[badPath.length - 3] = (byte)0xC3;
+        assertFalse(ControlMessages.parse(badPath, badPath.length).isValid());
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -72,10 +73,17 @@ class HandshakeCryptoTest
             assertFalse(Arrays.equals(keys.key(KeyDirection.INITIATOR_TO_RESPONDER),
                 HandshakeCrypto.deriveKeys(transcript, secret, 0x0102030405060709L, 3)
                     .key(KeyDirection.INITIATOR_TO_RESPONDER)), "session id is bound");
-            final byte[] copy = keys.key(KeyDirection.RESPONDER_TO_INITIATOR);
+            final byte[] rotated =
+                "bastion/session/v1\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0001\0\0\0\u0004"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertArrayEquals(Hkdf.derive(transcript, secret, rotated, 32),
+                keys.key(KeyDirection.INITIATOR_TO_RESPONDER, 4), "a rotation derives the next key id");
+            final byte[] control = "bastion/control/v1\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertArrayEquals(Hkdf.derive(transcript, secret, control, 32), keys.controlKey());
             keys.close();
-            assertArrayEquals(new byte[32], keys.key(KeyDirection.RESPONDER_TO_INITIATOR), "close zeroes");
-            assertFalse(Arrays.equals(new byte[32], copy));
+            assertThrows(IllegalStateException.class, () -> keys.key(KeyDirection.RESPONDER_TO_INITIATOR),
+                "closed keys derive nothing");
         }
     }
 }

@@ -166,6 +166,37 @@ public final class KeyRing implements AutoCloseable
     }
 
     /**
+     * Keep a key accepted for at most {@code graceMs} more, then drop it: for a receiver that learns separately that
+     * the sender switched to a newer key (installed with {@link #rotate} and a grace of {@link #NO_EXPIRY}). A
+     * not-after time already earlier stays. Keys whose not-after time has passed are dropped and zeroed.
+     *
+     * @param keyId   id of the key.
+     * @param graceMs how long it stays accepted from now, 0 or more.
+     * @return true if the key was in the ring.
+     * @throws IllegalArgumentException if the grace is negative.
+     */
+    public synchronized boolean retire(final int keyId, final long graceMs)
+    {
+        if (graceMs < 0)
+        {
+            throw new IllegalArgumentException("negative grace: " + graceMs);
+        }
+        final Snapshot s = snapshot;
+        final int index = s.indexOf(keyId);
+        if (index < 0)
+        {
+            return false;
+        }
+        final long now = clock.time();
+        final long graceEnd = graceMs > Long.MAX_VALUE - now ? Long.MAX_VALUE - 1 : now + graceMs;
+        final long[] notAfter = s.notAfterMs.clone();
+        notAfter[index] = Math.min(notAfter[index], graceEnd);
+        snapshot = new Snapshot(s.currentIndex, s.ids, s.keys, notAfter, s.revokedIds);
+        pruneExpired(now);
+        return true;
+    }
+
+    /**
      * Refuse a key at once and zero it. If it was the current key there is no current key until the next rotation.
      *
      * @param keyId id of the key to revoke.

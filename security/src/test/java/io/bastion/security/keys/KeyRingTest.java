@@ -70,6 +70,31 @@ class KeyRingTest
     }
 
     @Test
+    void aKeyKeptWithoutExpiryIsRetiredLaterWithItsOwnGrace()
+    {
+        ring.rotate(1, new byte[]{1, 1, 1}, 0);
+        ring.rotate(2, new byte[]{2, 2, 2}, KeyRing.NO_EXPIRY);
+        assertEquals(KeyStatus.ACCEPTED, ring.lookup(1, 1_000_000, lookup));
+        final MacKey first = lookup.key();
+
+        now.set(5_000);
+        assertTrue(ring.retire(1, 300));
+        assertEquals(KeyStatus.ACCEPTED, ring.lookup(1, 5_300, lookup));
+        assertEquals(KeyStatus.EXPIRED, ring.lookup(1, 5_301, lookup));
+        assertTrue(ring.retire(1, 10_000), "a later retirement never extends an earlier one");
+        assertEquals(KeyStatus.EXPIRED, ring.lookup(1, 5_301, lookup));
+        assertEquals(KeyStatus.ACCEPTED, ring.current(lookup));
+        assertEquals(2, lookup.keyId());
+
+        now.set(5_301);
+        assertTrue(ring.retire(2, 1_000));
+        assertTrue(first.isDestroyed(), "retire prunes what has expired");
+        assertEquals(KeyStatus.UNKNOWN, ring.lookup(1, lookup));
+        assertFalse(ring.retire(9, 0));
+        assertThrows(IllegalArgumentException.class, () -> ring.retire(2, -1));
+    }
+
+    @Test
     void rotationAlsoPrunesExpiredKeys()
     {
         ring.rotate(1, new byte[]{1}, 0);

@@ -1,0 +1,361 @@
+package io.bastion.channel.broker;
+
+import io.bastion.codec.FrameDescriptor;
+import io.bastion.security.files.FileCheckReason;
+import io.bastion.security.files.FilePolicy;
+import io.bastion.security.files.OwnerOnlyFiles;
+import io.bastion.security.rate.QuarantinePolicy;
+import io.bastion.security.token.IssuerKeys;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Settings of a client of a broker ({@link PublisherClient}, {@link SubscriberClient}), in Aeron's style: fluent
+ * setters, the broker's system properties where they apply, and {@link #conclude()} which fills defaults.
+ * <p>
+ * Defaults: the broker folder of {@link BrokerContext#DIR_PROP} (else {@link BrokerContext#defaultDirectory()}), its
+ * socket {@code broker.sock}, the broker key pinned from the folder's {@code broker.pub} (which must pass the
+ * owner-only file checks: only this user can have written it), the handshake timeout of
+ * {@link BrokerContext#HANDSHAKE_TIMEOUT_PROP}, the system clocks, an owner-only file policy, frames up to
+ * {@link FrameDescriptor#MAX_FRAME_LENGTH}, and a quarantine after 16 refusals within 10 s, until the source goes.
+ * The capability token has no default. Not thread safe; one context per client.
+ */
+public final class ClientContext
+{
+    /** Default quarantine threshold: refusals within {@link #QUARANTINE_WINDOW_NS}. */
+    public static final int QUARANTINE_THRESHOLD = 16;
+    /** Default quarantine window. */
+    public static final long QUARANTINE_WINDOW_NS = TimeUnit.SECONDS.toNanos(10);
+
+    private Path directory;
+    private Path socketPath;
+    private PublicKey brokerKey;
+    private byte[] token;
+    private long handshakeTimeoutMs =
+        Long.getLong(BrokerContext.HANDSHAKE_TIMEOUT_PROP, BrokerContext.HANDSHAKE_TIMEOUT_MS_DEFAULT);
+    private EpochClock epochClock;
+    private EpochNanoClock nanoClock;
+    private FilePolicy filePolicy;
+    private int maxFrameLength = FrameDescriptor.MAX_FRAME_LENGTH;
+    private QuarantinePolicy quarantinePolicy;
+    private boolean countersFile = true;
+    private boolean concluded;
+
+    /**
+     * Fill defaults and check the settings. Idempotent.
+     *
+     * @return this.
+     * @throws IOException           if the pinned key file cannot be read or fails its checks.
+     * @throws IllegalStateException if no token is set or a value is out of range.
+     */
+    public ClientContext conclude() throws IOException
+    {
+        if (concluded)
+        {
+            return this;
+        }
+        if (null == token)
+        {
+            throw new IllegalStateException("no capability token");
+        }
+        if (maxFrameLength < FrameDescriptor.MIN_FRAME_LENGTH || maxFrameLength > FrameDescriptor.MAX_FRAME_LENGTH)
+        {
+            throw new IllegalStateException("max frame length out of range: " + maxFrameLength);
+        }
+        if (null == directory)
+        {
+            final String dir = System.getProperty(BrokerContext.DIR_PROP);
+            directory = null != dir ? Path.of(dir) : BrokerContext.defaultDirectory();
+        }
+        if (null == socketPath)
+        {
+            socketPath = directory.resolve(BrokerContext.SOCKET_FILE_NAME);
+        }
+        if (null == filePolicy)
+        {
+            filePolicy = FilePolicy.ownerOnly();
+        }
+        if (null == brokerKey)
+        {
+            brokerKey = readPinnedKey(
+                new OwnerOnlyFiles(filePolicy), directory.resolve(BrokerContext.IDENTITY_FILE_NAME));
+        }
+        if (null == epochClock)
+        {
+            epochClock = SystemEpochClock.INSTANCE;
+        }
+        if (null == nanoClock)
+        {
+            nanoClock = new SystemEpochNanoClock();
+        }
+        if (null == quarantinePolicy)
+        {
+            quarantinePolicy = new QuarantinePolicy(1024, QUARANTINE_THRESHOLD, QUARANTINE_WINDOW_NS, Long.MAX_VALUE);
+        }
+        concluded = true;
+        return this;
+    }
+
+    private static PublicKey readPinnedKey(final OwnerOnlyFiles files, final Path file) throws IOException
+    {
+        final FileCheckReason check = files.checkFile(file, IssuerKeys.RAW_KEY_LENGTH);
+        if (FileCheckReason.OK != check)
+        {
+            throw new IOException("broker key " + file + " refused: " + check);
+        }
+        return IssuerKeys.publicFromRaw(Files.readAllBytes(file));
+    }
+
+    /**
+     * The broker folder.
+     *
+     * @param directory the folder.
+     * @return this.
+     */
+    public ClientContext directory(final Path directory)
+    {
+        this.directory = directory;
+        return this;
+    }
+
+    /**
+     * The broker folder.
+     *
+     * @return the folder.
+     */
+    public Path directory()
+    {
+        return directory;
+    }
+
+    /**
+     * The broker's socket.
+     *
+     * @param socketPath the socket path.
+     * @return this.
+     */
+    public ClientContext socketPath(final Path socketPath)
+    {
+        this.socketPath = socketPath;
+        return this;
+    }
+
+    /**
+     * The broker's socket.
+     *
+     * @return the path.
+     */
+    public Path socketPath()
+    {
+        return socketPath;
+    }
+
+    /**
+     * Pin the broker's identity key, obtained out of band.
+     *
+     * @param brokerKey the Ed25519 public key.
+     * @return this.
+     */
+    public ClientContext brokerKey(final PublicKey brokerKey)
+    {
+        this.brokerKey = brokerKey;
+        return this;
+    }
+
+    /**
+     * The pinned broker key.
+     *
+     * @return the key.
+     */
+    public PublicKey brokerKey()
+    {
+        return brokerKey;
+    }
+
+    /**
+     * The capability token presented to the broker.
+     *
+     * @param token the encoded token (copied).
+     * @return this.
+     */
+    public ClientContext token(final byte[] token)
+    {
+        this.token = token.clone();
+        return this;
+    }
+
+    /**
+     * The capability token.
+     *
+     * @return a copy of the token.
+     */
+    public byte[] token()
+    {
+        return null == token ? null : token.clone();
+    }
+
+    /**
+     * Bound on the handshake.
+     *
+     * @param handshakeTimeoutMs milliseconds.
+     * @return this.
+     */
+    public ClientContext handshakeTimeoutMs(final long handshakeTimeoutMs)
+    {
+        this.handshakeTimeoutMs = handshakeTimeoutMs;
+        return this;
+    }
+
+    /**
+     * Bound on the handshake.
+     *
+     * @return the timeout.
+     */
+    public Duration handshakeTimeout()
+    {
+        return Duration.ofMillis(handshakeTimeoutMs);
+    }
+
+    /**
+     * Epoch milliseconds, for heartbeats and key grace periods.
+     *
+     * @param epochClock the clock.
+     * @return this.
+     */
+    public ClientContext epochClock(final EpochClock epochClock)
+    {
+        this.epochClock = epochClock;
+        return this;
+    }
+
+    /**
+     * Epoch milliseconds.
+     *
+     * @return the clock.
+     */
+    public EpochClock epochClock()
+    {
+        return epochClock;
+    }
+
+    /**
+     * Epoch nanoseconds, for frame timestamps.
+     *
+     * @param nanoClock the clock.
+     * @return this.
+     */
+    public ClientContext nanoClock(final EpochNanoClock nanoClock)
+    {
+        this.nanoClock = nanoClock;
+        return this;
+    }
+
+    /**
+     * Epoch nanoseconds.
+     *
+     * @return the clock.
+     */
+    public EpochNanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    /**
+     * The policy ring files, counters files and the pinned key file must pass.
+     *
+     * @param filePolicy the policy.
+     * @return this.
+     */
+    public ClientContext filePolicy(final FilePolicy filePolicy)
+    {
+        this.filePolicy = filePolicy;
+        return this;
+    }
+
+    /**
+     * The file policy.
+     *
+     * @return the policy.
+     */
+    public FilePolicy filePolicy()
+    {
+        return filePolicy;
+    }
+
+    /**
+     * The largest frame a subscriber accepts; sizes its private copy buffer.
+     *
+     * @param maxFrameLength bytes.
+     * @return this.
+     */
+    public ClientContext maxFrameLength(final int maxFrameLength)
+    {
+        this.maxFrameLength = maxFrameLength;
+        return this;
+    }
+
+    /**
+     * The largest frame a subscriber accepts.
+     *
+     * @return bytes.
+     */
+    public int maxFrameLength()
+    {
+        return maxFrameLength;
+    }
+
+    /**
+     * When a subscriber quarantines a source.
+     *
+     * @param quarantinePolicy the policy; one per subscriber.
+     * @return this.
+     */
+    public ClientContext quarantinePolicy(final QuarantinePolicy quarantinePolicy)
+    {
+        this.quarantinePolicy = quarantinePolicy;
+        return this;
+    }
+
+    /**
+     * The quarantine policy.
+     *
+     * @return the policy.
+     */
+    public QuarantinePolicy quarantinePolicy()
+    {
+        return quarantinePolicy;
+    }
+
+    /**
+     * Whether the client keeps its counters in an owner-only counters file in the broker folder (named
+     * {@code <sessionId hex>.counters}, removed on close), where {@code bastion stat} finds them; otherwise they
+     * live in private memory.
+     *
+     * @param countersFile true for a file.
+     * @return this.
+     */
+    public ClientContext countersFile(final boolean countersFile)
+    {
+        this.countersFile = countersFile;
+        return this;
+    }
+
+    /**
+     * Whether counters go to a counters file.
+     *
+     * @return true for a file.
+     */
+    public boolean countersFile()
+    {
+        return countersFile;
+    }
+}

@@ -1,0 +1,450 @@
+package io.bastion.channel.broker;
+
+import io.bastion.channel.ChannelStatus;
+import io.bastion.channel.FrameHandler;
+import io.bastion.channel.RejectionHandler;
+import io.bastion.codec.FrameReader;
+import io.bastion.codec.RejectReason;
+import io.bastion.security.audit.AuditEventType;
+import io.bastion.security.audit.AuditRecord;
+import io.bastion.security.token.Right;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Publishers and subscribers joined by the broker's {@link ChannelRouter}, in one JVM: each publisher's ring and key
+ * reach the subscriber, rotations lose nothing, revoked keys are refused, leaving publishers are drained and their
+ * rings deleted, one subscriber per channel, and a client that breaks the control protocol is dropped.
+ */
+class ChannelRouterTest
+{
+    private static final long DEADLINE_MS = 20_000;
+
+    @TempDir
+    Path temp;
+
+    private BrokerFixture fixture;
+    private final List<AutoCloseable> clients = new ArrayList<>();
+    private final Map<Integer, List<Long>> received = new HashMap<>();
+    private final Map<RejectReason, Integer> rejected = new EnumMap<>(RejectReason.class);
+    private final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
+    private final FrameHandler handler = this::onFrame;
+
+    @AfterEach
+    void tearDown() throws Exception
+    {
+        for (final AutoCloseable client : clients)
+        {
+            client.close();
+        }
+        if (null != fixture)
+        {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void eachPublisherReachesTheSubscriberWithItsOwnRingAndKey() throws Exception
+    {
+        start((context) -> { });
+        final SubscriberClient subscriber = subscriber();
+        final PublisherClient first = publisher();
+        final PublisherClient second = publisher();
+        assertEquals(1, first.producerId());
+        assertEquals(2, second.producerId());
+        awaitSources(subscriber, 2);
+        awaitConnected(subscriber, first, second);
+
+        publish(first, 1, 500, subscriber);
+        publish(second, 1, 500, subscriber);
+        awaitReceived(subscriber, 1, 500);
+        awaitReceived(subscriber, 2, 500);
+        assertInOrder(1, 1, 500);
+        assertInOrder(2, 1, 500);
+        assertTrue(rejected.isEmpty(), rejected.toString());
+        assertEquals(1000, subscriber.counters().framesIn());
+    }
+
+    @Test
+    void aPublisherThatComesBeforeTheSubscriberIsAnnouncedWhenItArrives() throws Exception
+    {
+        start((context) -> { });
+        final PublisherClient publisher = publisher();
+        publisher.doWork();
+        assertEquals(ChannelStatus.NOT_CONNECTED, publisher.offer(payload, 0, 8, 1));
+        final SubscriberClient subscriber = subscriber();
+        awaitSources(subscriber, 1);
+        awaitConnected(subscriber, publisher);
+        publish(publisher, 1, 100, subscriber);
+        awaitReceived(subscriber, 1, 100);
+        assertInOrder(1, 1, 100);
+    }
+
+    @Test
+    void keyRotationMidStreamLosesNothingAndARevokedKeyIsRefused() throws Exception
+    {
+        start((context) -> context.keyGraceMs(60_000));
+        final SubscriberClient subscriber = subscriber();
+        final PublisherClient publisher = publisher();
+        awaitSources(subscriber, 1);
+        awaitConnected(subscriber, publisher);
+        assertEquals(1, publisher.keyId());
+
+        long sequence = 1;
+        for (int rotation = 2; rotation <= 4; rotation++)
+        {
+            fixture.broker.router().rotateKeys(BrokerFixture.CHANNEL);
+            final int expected = rotation;
+            // Keep publishing while the rotation runs: nothing may be lost or refused.
+            while (publisher.keyId() != expected)
+            {
+                sequence = publish(publisher, sequence, 50, subscriber);
+                assertTrue(sequence < 1_000_000, "rotation did not finish");
+            }
+            sequence = publish(publisher, sequence, 50, subscriber);
+        }
+        final long sent = sequence - 1;
+        awaitReceived(subscriber, 1, (int)sent);
+        assertInOrder(1, 1, (int)sent);
+        assertTrue(rejected.isEmpty(), rejected.toString());
+
+        fixture.broker.router().revokeKey(BrokerFixture.CHANNEL, 1, 4);
+        await(() ->
+        {
+            pump(subscriber, publisher);
+            final long result = publisher.offer(payload, 0, 8, 1);
+            return result < 0 && result != ChannelStatus.BACK_PRESSURED ||
+                rejected.getOrDefault(RejectReason.REVOKED_KEY, 0) > 0;
+        }, "frames under the revoked key refused");
+        assertEquals((int)sent, received.get(1).size(), "nothing under the revoked key was dispatched");
+        final List<AuditRecord> audit = fixture.closeAndReadAudit();
+        assertEquals(3, audit.stream().filter((r) -> AuditEventType.KEY_ROTATED == r.type()).count());
+        assertTrue(audit.stream().anyMatch((r) -> AuditEventType.REVOKED == r.type()));
+    }
+
+    @Test
+    void aPublisherThatLeavesIsDrainedThenItsRingIsDeleted() throws Exception
+    {
+        start((context) -> { });
+        final SubscriberClient subscriber = subscriber();
+        final PublisherClient publisher = publisher();
+        awaitSources(subscriber, 1);
+        awaitConnected(subscriber, publisher);
+        final Path ring = ringFiles().get(0);
+
+        // Offered, but not yet read when the publisher goes: still delivered.
+        // The fixture's rings hold 4 KiB: 20 small frames fit.
+        for (int i = 1; i <= 20; i++)
+        {
+            payload.putLong(0, i, ByteOrder.LITTLE_ENDIAN);
+            assertTrue(publisher.offer(payload, 0, 8, 1) > 0);
+        }
+        clients.remove(publisher);
+        publisher.close();
+
+        await(() ->
+        {
+            subscriber.doWork();
+            subscriber.poll(handler, 64);
+            return 0 == subscriber.sourceCount() && !Files.exists(ring);
+        }, "source drained and ring deleted");
+        assertInOrder(1, 1, 20);
+        assertFalse(Files.exists(ring.resolveSibling(ring.getFileName() + ".consumer")));
+    }
+
+    @Test
+    void aSecondSubscriberIsRefusedUntilTheFirstLeavesThenItReadsOn() throws Exception
+    {
+        start((context) -> { });
+        final SubscriberClient first = subscriber();
+        final HandshakeException refused = assertThrows(HandshakeException.class, this::subscriber);
+        assertEquals(RejectReason.CHANNEL_IN_USE, refused.reason());
+
+        final PublisherClient publisher = publisher();
+        awaitSources(first, 1);
+        awaitConnected(first, publisher);
+        publish(publisher, 1, 100, first);
+        awaitReceived(first, 1, 100);
+        clients.remove(first);
+        first.close();
+
+        // Written while nobody reads: the next subscriber resumes from the first one's head and gets these.
+        for (int i = 101; i <= 120; i++)
+        {
+            payload.putLong(0, i, ByteOrder.LITTLE_ENDIAN);
+            assertTrue(publisher.offer(payload, 0, 8, 1) > 0);
+        }
+        final SubscriberClient second = awaitSubscriber();
+        awaitSources(second, 1);
+        awaitReceived(second, 1, 120);
+        assertInOrder(1, 1, 120);
+    }
+
+    @Test
+    void theUnlinkOptionRemovesTheRingNamesOnceBothSidesMappedIt() throws Exception
+    {
+        start((context) -> context.unlinkRings(true));
+        final SubscriberClient subscriber = subscriber();
+        final PublisherClient publisher = publisher();
+        awaitSources(subscriber, 1);
+        await(() ->
+        {
+            pump(subscriber, publisher);
+            return ringFiles().isEmpty();
+        }, "ring names removed");
+        awaitConnected(subscriber, publisher);
+        publish(publisher, 1, 100, subscriber);
+        awaitReceived(subscriber, 1, 100);
+        assertInOrder(1, 1, 100);
+    }
+
+    @Test
+    void aClientThatBreaksTheControlProtocolIsDroppedAndTheOthersCarryOn() throws Exception
+    {
+        start((context) -> { });
+        final SubscriberClient subscriber = subscriber();
+        final PublisherClient good = publisher();
+        final Session rogue = HandshakeClient.connect(fixture.directory.resolve(BrokerContext.SOCKET_FILE_NAME),
+            fixture.validToken(Right.PUBLISH), fixture.broker.identityPublicKey(), BrokerFixture.CHANNEL,
+            Right.PUBLISH, java.time.Duration.ofSeconds(10));
+        clients.add(rogue);
+        awaitSources(subscriber, 2);
+
+        // An acknowledgement of a key the broker never sent.
+        final byte[] bogus = ControlMessages.sourceUpdate(io.bastion.codec.sbe.SourceAction.KEY_IN_USE,
+            rogue.channelId(), rogue.producerId(), 99, 0, 0, "", null);
+        final SocketChannel socket = rogue.controlChannel();
+        socket.configureBlocking(true);
+        final java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(4 + bogus.length).order(ByteOrder.LITTLE_ENDIAN);
+        out.putInt(bogus.length).put(bogus).flip();
+        socket.write(out);
+
+        await(() ->
+        {
+            pump(subscriber, good);
+            return 1 == subscriber.sourceCount();
+        }, "the rogue source removed");
+        awaitConnected(subscriber, good);
+        publish(good, 1, 100, subscriber);
+        awaitReceived(subscriber, good.producerId(), 100);
+        final List<AuditRecord> audit = fixture.closeAndReadAudit();
+        assertTrue(audit.stream().anyMatch((r) -> null != r.detail() &&
+            r.detail().contains("PROTOCOL_VIOLATION: unexpected acknowledgement")));
+    }
+
+    @Test
+    void closingTheBrokerSaysGoodbyeToEveryClientAndDeletesTheRings() throws Exception
+    {
+        start((context) -> { });
+        final SubscriberClient subscriber = subscriber();
+        final PublisherClient publisher = publisher();
+        awaitSources(subscriber, 1);
+        fixture.broker.close();
+        await(() ->
+        {
+            pump(subscriber, publisher);
+            return subscriber.isClosed() && publisher.isClosed();
+        }, "goodbye seen");
+        assertEquals(RejectReason.CHANNEL_CLOSED, publisher.closedFor());
+        assertEquals(ChannelStatus.CLOSED, publisher.offer(payload, 0, 8, 1));
+        assertTrue(ringFiles().isEmpty());
+        assertEquals(RejectReason.CHANNEL_CLOSED, subscriber.closedFor());
+    }
+
+    private void start(final Consumer<BrokerContext> configure) throws IOException
+    {
+        fixture = new BrokerFixture(temp, (context) ->
+        {
+            context.sessionListener(null);
+            configure.accept(context);
+        });
+    }
+
+    private ClientContext clientContext(final Right right) throws IOException
+    {
+        return new ClientContext()
+            .directory(fixture.directory)
+            .token(fixture.validToken(right));
+    }
+
+    private SubscriberClient subscriber() throws Exception
+    {
+        final SubscriberClient client = SubscriberClient.connect(clientContext(Right.SUBSCRIBE), BrokerFixture.CHANNEL,
+            new RejectionHandler()
+            {
+                @Override
+                public void onRejected(final int sourceId, final RejectReason reason)
+                {
+                    rejected.merge(reason, 1, Integer::sum);
+                }
+
+                @Override
+                public void onQuarantined(final int sourceId)
+                {
+                }
+            });
+        clients.add(client);
+        return client;
+    }
+
+    private SubscriberClient awaitSubscriber() throws Exception
+    {
+        final long deadline = System.currentTimeMillis() + DEADLINE_MS;
+        while (true)
+        {
+            try
+            {
+                return subscriber();
+            }
+            catch (final HandshakeException ex)
+            {
+                // The broker frees the slot when it sees the first subscriber's goodbye, a moment later.
+                if (RejectReason.CHANNEL_IN_USE != ex.reason() || System.currentTimeMillis() > deadline)
+                {
+                    throw ex;
+                }
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    private PublisherClient publisher() throws Exception
+    {
+        final PublisherClient client = PublisherClient.connect(clientContext(Right.PUBLISH), BrokerFixture.CHANNEL);
+        clients.add(client);
+        return client;
+    }
+
+    private List<Path> ringFiles()
+    {
+        try (Stream<Path> files = Files.list(fixture.directory))
+        {
+            return files.filter((p) -> p.getFileName().toString().endsWith(".ring")).toList();
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
+    private long publish(
+        final PublisherClient publisher, final long firstSequence, final int count, final SubscriberClient subscriber)
+    {
+        long sequence = firstSequence;
+        final long deadline = System.currentTimeMillis() + DEADLINE_MS;
+        while (sequence < firstSequence + count)
+        {
+            pump(subscriber, publisher);
+            payload.putLong(0, sequence, ByteOrder.LITTLE_ENDIAN);
+            final long result = publisher.offer(payload, 0, 8, 1);
+            if (result > 0)
+            {
+                sequence++;
+            }
+            else if (ChannelStatus.BACK_PRESSURED != result && ChannelStatus.NOT_CONNECTED != result ||
+                System.currentTimeMillis() > deadline)
+            {
+                fail("offer failed: " + result);
+            }
+        }
+        return sequence;
+    }
+
+    private void pump(final SubscriberClient subscriber, final PublisherClient... publishers)
+    {
+        subscriber.doWork();
+        for (final PublisherClient publisher : publishers)
+        {
+            publisher.doWork();
+        }
+        subscriber.poll(handler, 64);
+    }
+
+    private void awaitSources(final SubscriberClient subscriber, final int count)
+    {
+        await(() ->
+        {
+            subscriber.doWork();
+            return subscriber.sourceCount() == count;
+        }, count + " sources");
+    }
+
+    private void awaitConnected(final SubscriberClient subscriber, final PublisherClient... publishers)
+    {
+        await(() ->
+        {
+            pump(subscriber, publishers);
+            for (final PublisherClient publisher : publishers)
+            {
+                if (!publisher.isConnected())
+                {
+                    return false;
+                }
+            }
+            return true;
+        }, "publishers connected");
+    }
+
+    private void awaitReceived(final SubscriberClient subscriber, final int producerId, final int count)
+    {
+        await(() ->
+        {
+            subscriber.doWork();
+            subscriber.poll(handler, 256);
+            return received.getOrDefault(producerId, List.of()).size() >= count;
+        }, count + " frames of producer " + producerId);
+    }
+
+    private void assertInOrder(final int producerId, final long first, final int count)
+    {
+        final List<Long> values = received.get(producerId);
+        assertEquals(count, values.size());
+        for (int i = 0; i < count; i++)
+        {
+            assertEquals(first + i, values.get(i), "payload " + i + " of producer " + producerId);
+        }
+    }
+
+    private void onFrame(final DirectBuffer buffer, final int offset, final int length, final FrameReader frame)
+    {
+        assertEquals(8, length);
+        received.computeIfAbsent(frame.producerId(), (id) -> new ArrayList<>())
+            .add(buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN));
+    }
+
+    private static void await(final BooleanSupplier condition, final String what)
+    {
+        final long deadline = System.currentTimeMillis() + DEADLINE_MS;
+        while (!condition.getAsBoolean())
+        {
+            if (System.currentTimeMillis() > deadline)
+            {
+                fail("timed out waiting for " + what);
+            }
+            Thread.yield();
+        }
+    }
+}
