@@ -3,6 +3,11 @@
  * token, an ephemeral X25519 exchange bound to the transcript, the broker's Ed25519 proof of identity, HKDF session
  * keys per direction, and owner-only ring files.
  * <p>
+ * Applications use {@link io.bastion.channel.broker.PublisherClient} and
+ * {@link io.bastion.channel.broker.SubscriberClient} with a {@link io.bastion.channel.broker.ClientContext}; the
+ * broker's {@link io.bastion.channel.broker.ChannelRouter} joins each channel's publishers to its subscriber (rings,
+ * producer ids, keys sealed under the subscriber's control key, rotations, revocations, departures).
+ * <p>
  * Public API: {@link io.bastion.channel.broker.Broker} with its {@link io.bastion.channel.broker.BrokerContext},
  * {@link io.bastion.channel.broker.HandshakeClient#connect}, the resulting
  * {@link io.bastion.channel.broker.Session} and {@link io.bastion.channel.broker.SessionKeys}, the pluggable
@@ -21,8 +26,14 @@
  *   |                                                  |   (else Refusal INVALID_TOKEN / EXPIRED_TOKEN / UNAUTHORIZED)
  *   |   &lt;---------------- Challenge(version, nonce, X25519 key, Ed25519 sig over transcript)
  *   | verify sig with pinned key (else Refusal BAD_SIGNATURE, abort)
- *   |   &lt;---------------- Welcome(sessionId, keyId, channelId, publish ring, subscribe ring)
+ *   |   &lt;---------------- Welcome(sessionId, keyId, channelId, producerId, ring capacity, publish ring, "")
  *   | keys = HKDF(transcript, X25519 secret, "bastion/session/v1" | sessionId | direction | keyId)
+ *   |                                                  |
+ *   | then, on the same socket (see ChannelRouter):    |
+ *   |   publisher: SourceUpdate(MAPPED) ------------&gt;  |
+ *   |   subscriber &lt;---- SourceUpdate(ADDED | KEY_ADDED | KEY_RETIRED | KEY_REVOKED | REMOVED), acknowledged
+ *   |   publisher  &lt;---- KeyUpdate(n), acknowledged by SourceUpdate(KEY_IN_USE)
+ *   |   either side: Goodbye
  * </pre>
  */
 package io.bastion.channel.broker;

@@ -151,6 +151,26 @@ final class ChildJvm implements AutoCloseable
     }
 
     /**
+     * Whether a stdout line starting with {@code prefix} has come, without waiting: for a loop that does other work
+     * meanwhile. Lines before it are consumed.
+     *
+     * @param prefix the start of the line.
+     * @return true once it came.
+     */
+    boolean pollLineQuietly(final String prefix)
+    {
+        try
+        {
+            return null != pollLine(prefix, 0);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
      * Send a command line to the child's stdin.
      *
      * @param line the command.

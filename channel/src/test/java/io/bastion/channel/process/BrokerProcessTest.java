@@ -1,0 +1,313 @@
+package io.bastion.channel.process;
+
+import io.bastion.channel.Bastion;
+import io.bastion.channel.ChannelStatus;
+import io.bastion.channel.RejectionHandler;
+import io.bastion.channel.broker.BrokerContext;
+import io.bastion.channel.broker.ClientContext;
+import io.bastion.channel.broker.PublisherClient;
+import io.bastion.channel.broker.SubscriberClient;
+import io.bastion.security.audit.AuditEventType;
+import io.bastion.security.audit.AuditFiles;
+import io.bastion.security.audit.AuditRecord;
+import io.bastion.security.files.FilePolicy;
+import io.bastion.security.files.OwnerOnlyFiles;
+import io.bastion.security.token.Right;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Real processes joined by an embedded broker ({@link Bastion#launchEmbedded}): they hold nothing but a capability
+ * token and the broker folder; rings, producer ids and keys come from the broker.
+ */
+class BrokerProcessTest
+{
+    private static final String CHANNEL = "exchange.prices";
+    private static final int FRAMES = 1_000_000;
+    private static final long DEADLINE_MS = 120_000;
+
+    @TempDir
+    Path temp;
+
+    private Bastion bastion;
+    private Path dir;
+
+    @AfterEach
+    void tearDown()
+    {
+        if (null != bastion)
+        {
+            bastion.close();
+        }
+    }
+
+    @Test
+    void aMillionFramesThroughTheBrokerWithKeyRotationsMidStream() throws Exception
+    {
+        launch();
+        try (ChildJvm subscriber = ChildJvm.start(temp, "subscriber", BrokerClientMain.class,
+            "role=sub", "dir=" + dir, "token=" + token("sub", Right.SUBSCRIBE), "channel=" + CHANNEL,
+            "expect=" + FRAMES, "deadline-ms=" + DEADLINE_MS))
+        {
+            subscriber.awaitLine("ready", 30_000);
+            try (ChildJvm publisher = ChildJvm.start(temp, "publisher", BrokerClientMain.class,
+                "role=pub", "dir=" + dir, "token=" + token("pub", Right.PUBLISH), "channel=" + CHANNEL,
+                "count=" + FRAMES, "progress=250000", "deadline-ms=" + DEADLINE_MS))
+            {
+                // Three rotations while the frames flow, each ordered once a quarter of them is out.
+                for (int quarter = 1; quarter <= 3; quarter++)
+                {
+                    publisher.awaitLine("sent " + quarter * 250_000, DEADLINE_MS);
+                    bastion.broker().router().rotateKeys(CHANNEL);
+                }
+                final Map<String, String> sent = Wire.summary(publisher.awaitLine(Wire.SUMMARY, DEADLINE_MS));
+                final Map<String, String> received = Wire.summary(subscriber.awaitLine(Wire.SUMMARY, DEADLINE_MS));
+                assertEquals(0, publisher.awaitExit(20_000), publisher.describe());
+                assertEquals(0, subscriber.awaitExit(20_000), subscriber.describe());
+
+                assertEquals(String.valueOf(FRAMES), sent.get("sent"), sent.toString());
+                assertEquals(String.valueOf(FRAMES), received.get("received"), received.toString());
+                assertEquals("0", received.get("mismatches"), received.toString());
+                assertEquals("0", received.get("rejections"), received.toString());
+                final String[] perKey = received.get("keys").split(",");
+                long total = 0;
+                for (final String count : perKey)
+                {
+                    total += Long.parseLong(count);
+                }
+                assertEquals(FRAMES, total, "every frame was sealed under one of keys 1 to 4: " + received);
+                assertTrue(Long.parseLong(perKey[0]) > 0 && Long.parseLong(perKey[3]) > 0,
+                    "frames under the first and the last key: " + received);
+                assertEquals("4", sent.get("keyId"), sent.toString());
+            }
+        }
+        final List<AuditRecord> audit = closeAndReadAudit();
+        assertEquals(3, audit.stream().filter((r) -> AuditEventType.KEY_ROTATED == r.type()).count());
+        assertTrue(ringFiles().isEmpty(), "rings deleted at the end");
+    }
+
+    @Test
+    void aPublisherKilledMidStreamIsDrainedAndItsRingDeleted() throws Exception
+    {
+        launch();
+        final List<Long> received = new ArrayList<>();
+        try (SubscriberClient subscriber = SubscriberClient.connect(clientContext(Right.SUBSCRIBE), CHANNEL,
+            RejectionHandler.NONE);
+            ChildJvm publisher = ChildJvm.start(temp, "publisher", BrokerClientMain.class,
+                "role=pub", "dir=" + dir, "token=" + token("pub", Right.PUBLISH), "channel=" + CHANNEL,
+                "count=2000", "hold=true", "deadline-ms=" + DEADLINE_MS))
+        {
+            final StreamChecker checker = new StreamChecker();
+            await(() ->
+            {
+                subscriber.doWork();
+                subscriber.poll(checker, 256);
+                return publisher.pollLineQuietly(Wire.SUMMARY);
+            }, "the publisher sent everything");
+            assertEquals(1, ringFiles().size());
+            publisher.kill();
+            await(() ->
+            {
+                subscriber.doWork();
+                subscriber.poll(checker, 256);
+                return 0 == subscriber.sourceCount() && ringFiles().isEmpty();
+            }, "the dead publisher's source drained and removed");
+            assertEquals(2000, checker.received(1), "every committed frame delivered");
+            assertEquals(0, checker.mismatches());
+            assertFalse(subscriber.isClosed());
+            received.add(checker.received(1));
+        }
+        assertEquals(List.of(2000L), received);
+    }
+
+    @Test
+    void aKilledSubscriberTurnsOffersIntoNotConnectedAndTheNextSubscriberReadsOn() throws Exception
+    {
+        launch();
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[Wire.MAX_PAYLOAD]);
+        try (PublisherClient publisher = PublisherClient.connect(clientContext(Right.PUBLISH), CHANNEL))
+        {
+            publisher.publisher().livenessTimeoutMs(500);
+            try (ChildJvm subscriber = ChildJvm.start(temp, "subscriber", BrokerClientMain.class,
+                "role=sub", "dir=" + dir, "token=" + token("sub", Right.SUBSCRIBE), "channel=" + CHANNEL,
+                "expect=" + Long.MAX_VALUE, "deadline-ms=" + DEADLINE_MS))
+            {
+                subscriber.awaitLine("ready", 30_000);
+                final long[] sequence = {1};
+                await(() ->
+                {
+                    publisher.doWork();
+                    offer(publisher, payload, sequence);
+                    return sequence[0] > 1000;
+                }, "1000 frames offered to the live subscriber");
+                subscriber.kill();
+            }
+            final long[] sequence = {1001};
+            await(() ->
+            {
+                publisher.doWork();
+                // Until the heartbeat is stale, offers still land in the ring: for the next subscriber.
+                return ChannelStatus.NOT_CONNECTED == offer(publisher, payload, sequence);
+            }, "offers turn into NOT_CONNECTED");
+
+            try (SubscriberClient next = awaitSubscriber())
+            {
+                final StreamChecker checker = new StreamChecker();
+                final long resumeAt = sequence[0];
+                await(() ->
+                {
+                    next.doWork();
+                    publisher.doWork();
+                    offer(publisher, payload, sequence);
+                    next.poll(checker, 256);
+                    return checker.lastSequence(1) >= resumeAt + 100;
+                }, "the next subscriber reads on");
+                // The first frame it reads follows the last one the killed subscriber consumed: one jump, no more.
+                assertTrue(checker.mismatches() <= 1, "it resumes at a frame boundary, in order: " +
+                    checker.mismatches());
+            }
+        }
+    }
+
+    @Test
+    void processesWithoutAValidTokenAreRefusedWithATypedReason() throws Exception
+    {
+        launch();
+        final Path forged = dir.getParent().resolve("forged.token");
+        final byte[] token = Files.readAllBytes(token("good", Right.SUBSCRIBE));
+        token[token.length - 1] ^= 1;
+        Files.write(forged, token);
+        final Path wrongRight = token("pub-only", Right.PUBLISH);
+        final Path empty = dir.getParent().resolve("empty.token");
+        Files.write(empty, new byte[0]);
+        final String[][] cases = {
+            {forged.toString(), "INVALID_TOKEN"}, {wrongRight.toString(), "UNAUTHORIZED"},
+            {empty.toString(), "INVALID_TOKEN"}};
+        for (final String[] refused : cases)
+        {
+            try (ChildJvm client = ChildJvm.start(temp, "refused", BrokerClientMain.class,
+                "role=sub", "dir=" + dir, "token=" + refused[0], "channel=" + CHANNEL, "expect=1",
+                "deadline-ms=20000"))
+            {
+                assertEquals("REFUSED " + refused[1], client.awaitLine("REFUSED", 30_000), client.describe());
+                assertEquals(1, client.awaitExit(20_000), client.describe());
+            }
+        }
+        final List<AuditRecord> audit = closeAndReadAudit();
+        assertEquals(3, audit.stream().filter((r) -> AuditEventType.TOKEN_CHECK == r.type() &&
+            r.outcome() == io.bastion.security.audit.AuditOutcome.REFUSED).count());
+    }
+
+    private void launch() throws IOException
+    {
+        dir = ProcessFolders.ownerOnly(temp, "bastion");
+        bastion = Bastion.launchEmbedded(new BrokerContext().directory(dir).ringCapacity(256 * 1024));
+    }
+
+    private Path token(final String name, final Right right) throws IOException
+    {
+        final String user = Files.getOwner(Path.of("/proc/self")).getName();
+        final byte[] token = bastion.issueToken(user, CHANNEL, right.bit(), System.currentTimeMillis(), 3_600_000);
+        final Path file = dir.getParent().resolve(name + ".token");
+        Files.deleteIfExists(file);
+        new OwnerOnlyFiles(FilePolicy.ownerOnly()).publish(file, token);
+        return file;
+    }
+
+    private ClientContext clientContext(final Right right) throws IOException
+    {
+        return new ClientContext().directory(dir).token(Files.readAllBytes(token("local-" + right, right)));
+    }
+
+    private SubscriberClient awaitSubscriber() throws Exception
+    {
+        final long deadline = System.currentTimeMillis() + DEADLINE_MS;
+        while (true)
+        {
+            try
+            {
+                return SubscriberClient.connect(clientContext(Right.SUBSCRIBE), CHANNEL, RejectionHandler.NONE);
+            }
+            catch (final io.bastion.channel.broker.HandshakeException ex)
+            {
+                if (System.currentTimeMillis() > deadline)
+                {
+                    throw ex;
+                }
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    private static long offer(final PublisherClient publisher, final UnsafeBuffer payload, final long[] sequence)
+    {
+        final int length = Wire.length(sequence[0]);
+        Wire.fill(payload, 0, sequence[0], length);
+        final long result = publisher.offer(payload, 0, length, Wire.messageType(sequence[0]));
+        if (result > 0)
+        {
+            sequence[0]++;
+        }
+        return result;
+    }
+
+    private List<Path> ringFiles()
+    {
+        try (Stream<Path> files = Files.list(dir))
+        {
+            return files.filter((p) -> p.getFileName().toString().endsWith(".ring")).toList();
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
+    private List<AuditRecord> closeAndReadAudit() throws IOException
+    {
+        bastion.close();
+        bastion = null;
+        final List<AuditRecord> records = new ArrayList<>();
+        for (final Path file : AuditFiles.list(dir.resolve("audit"), "audit"))
+        {
+            for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8))
+            {
+                if (!line.isEmpty())
+                {
+                    records.add(AuditRecord.parse(line));
+                }
+            }
+        }
+        return records;
+    }
+
+    private static void await(final BooleanSupplier condition, final String what)
+    {
+        final long deadline = System.currentTimeMillis() + DEADLINE_MS;
+        while (!condition.getAsBoolean())
+        {
+            if (System.currentTimeMillis() > deadline)
+            {
+                fail("timed out waiting for " + what);
+            }
+            Thread.yield();
+        }
+    }
+}
