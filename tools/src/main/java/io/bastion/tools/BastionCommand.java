@@ -70,6 +70,8 @@ public final class BastionCommand
         return new CommandLine(new BastionCommand())
             .setExecutionExceptionHandler(reporter)
             .setParameterExceptionHandler(reporter)
-            .setCaseInsensitiveEnumValuesAllowed(true);
+            .setCaseInsensitiveEnumValuesAllowed(true)
+            // @FILE is ours (token verify reads a token from it), not picocli's argument file.
+            .setExpandAtFiles(false);
     }
 }

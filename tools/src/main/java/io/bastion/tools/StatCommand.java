@@ -8,6 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -92,7 +93,7 @@ final class StatCommand implements Callable<Integer>
             out.flush();
             return ExitCodes.OK;
         }
-        final boolean terminal = null != System.console();
+        final boolean terminal = isTerminal();
         CountersSnapshot snapshot = first;
         while (true)
         {
@@ -109,6 +110,27 @@ final class StatCommand implements Callable<Integer>
             out.flush();
             Thread.sleep(interval.toMillis());
             snapshot = readOrNull(files, file);
+        }
+    }
+
+    /**
+     * Whether stdout is a terminal. From JDK 22 {@link System#console()} is not null for a pipe either, and
+     * {@code Console.isTerminal()} tells; on 17 to 21 a console exists only for a terminal.
+     */
+    private static boolean isTerminal()
+    {
+        final Console console = System.console();
+        if (null == console)
+        {
+            return false;
+        }
+        try
+        {
+            return (Boolean)Console.class.getMethod("isTerminal").invoke(console);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            return true;
         }
     }
 

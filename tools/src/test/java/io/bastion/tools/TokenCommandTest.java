@@ -102,6 +102,9 @@ class TokenCommandTest
         assertTrue(written.stdout().startsWith("wrote token 0x"), written::toString);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         assertEquals(ExitCodes.OK, verify("@" + file).exitCode());
+        final BastionProcess.Result noFile = verify("@" + dir.resolve("none.token"));
+        assertEquals(ExitCodes.REFUSED, noFile.exitCode(), noFile::toString);
+        assertEquals("bastion: " + dir.resolve("none.token") + ": no such token file\n", noFile.stderr());
         final BastionProcess.Result fromStdin = BastionProcess.run(dir, Map.of(), Files.readString(file),
             "token", "verify", "--issuer-public", keys.resolve("issuer.pub").toString(), "-");
         assertEquals(ExitCodes.OK, fromStdin.exitCode(), fromStdin::toString);
