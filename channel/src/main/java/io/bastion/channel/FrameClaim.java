@@ -15,6 +15,13 @@ public final class FrameClaim
     private long position;
 
     /**
+     * An empty claim, filled by {@link Publisher#tryClaim}.
+     */
+    public FrameClaim()
+    {
+    }
+
+    /**
      * The buffer to write the payload into: a view over exactly the claimed payload.
      *
      * @return the buffer, valid until commit or abort.

@@ -200,7 +200,11 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
     }
 
     /**
-     * {@inheritDoc}
+     * Publish a claim this ring handed out; {@link RingClaim#commit()} calls it.
+     *
+     * @param claim the open claim.
+     * @return true if published; false if the consumer unblocked the claim first (the message is lost).
+     * @throws IllegalStateException if the claim is not open on this ring.
      */
     public boolean commit(final RingClaim claim)
     {
@@ -216,7 +220,10 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
     }
 
     /**
-     * {@inheritDoc}
+     * Give up a claim this ring handed out; {@link RingClaim#abort()} calls it.
+     *
+     * @param claim the open claim.
+     * @throws IllegalStateException if the claim is not open on this ring.
      */
     public void abort(final RingClaim claim)
     {

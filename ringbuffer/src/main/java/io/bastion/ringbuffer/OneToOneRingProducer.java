@@ -144,7 +144,11 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
     }
 
     /**
-     * {@inheritDoc}
+     * Publish a claim this producer handed out; {@link RingClaim#commit()} calls it.
+     *
+     * @param claim the open claim.
+     * @return true: a one-to-one claim is never taken back.
+     * @throws IllegalStateException if the claim is not open on this producer.
      */
     public boolean commit(final RingClaim claim)
     {
@@ -158,7 +162,10 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
     }
 
     /**
-     * {@inheritDoc}
+     * Give up a claim this producer handed out; {@link RingClaim#abort()} calls it.
+     *
+     * @param claim the open claim.
+     * @throws IllegalStateException if the claim is not open on this producer.
      */
     public void abort(final RingClaim claim)
     {

@@ -31,6 +31,13 @@ public final class RingClaim
     private long position;
 
     /**
+     * An empty claim, to hand to {@code tryClaim} again and again.
+     */
+    public RingClaim()
+    {
+    }
+
+    /**
      * The buffer to write the payload into: a view covering exactly the claimed payload.
      *
      * @return the buffer; only valid until commit or abort.

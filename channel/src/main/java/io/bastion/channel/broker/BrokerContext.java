@@ -99,6 +99,13 @@ public final class BrokerContext
     private boolean concluded;
 
     /**
+     * A context with every setting from the system properties or unset; {@link #conclude()} fills the rest.
+     */
+    public BrokerContext()
+    {
+    }
+
+    /**
      * Validate the settings and fill defaults. Creates the broker folder (owner-only) and, unless given, opens the
      * audit log and the default ring allocator. Idempotent.
      *

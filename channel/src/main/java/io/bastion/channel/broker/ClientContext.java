@@ -51,6 +51,13 @@ public final class ClientContext
     private boolean concluded;
 
     /**
+     * A context with every setting from the system properties or unset; {@link #conclude()} fills the rest.
+     */
+    public ClientContext()
+    {
+    }
+
+    /**
      * Fill defaults and check the settings. Idempotent.
      *
      * @return this.

@@ -13,7 +13,9 @@ public final class HandshakeException extends Exception
 {
     private static final long serialVersionUID = 1L;
 
+    /** The typed reason. */
     private final transient RejectReason reason;
+    /** Whether the peer sent the refusal. */
     private final boolean refusedByPeer;
 
     /**

@@ -30,6 +30,13 @@ public final class AuditLogConfig
     private FilePolicy filePolicy;
 
     /**
+     * Settings with every default; the folder must still be set.
+     */
+    public AuditLogConfig()
+    {
+    }
+
+    /**
      * The owner-only folder holding the files; created if missing, checked if present.
      *
      * @param directory the folder.

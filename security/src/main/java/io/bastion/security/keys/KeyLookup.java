@@ -13,6 +13,13 @@ public final class KeyLookup
     long notAfterMs;
 
     /**
+     * An empty holder, to pass to {@link KeyRing} lookups.
+     */
+    public KeyLookup()
+    {
+    }
+
+    /**
      * Id of the key found by the last successful lookup.
      *
      * @return the key id, or 0 after a refusal.

@@ -15,6 +15,13 @@ public final class RevocationList
     private final Set<Long> revoked = ConcurrentHashMap.newKeySet();
 
     /**
+     * An empty list.
+     */
+    public RevocationList()
+    {
+    }
+
+    /**
      * Revoke a token id.
      *
      * @param tokenId the id.

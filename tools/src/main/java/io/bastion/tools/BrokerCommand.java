@@ -1,0 +1,128 @@
+package io.bastion.tools;
+
+import io.bastion.channel.broker.Broker;
+import io.bastion.channel.broker.BrokerContext;
+import io.bastion.ringbuffer.RingCapacity;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code bastion broker}: runs a broker in the foreground until SIGINT or SIGTERM.
+ */
+@Command(
+    name = "broker",
+    mixinStandardHelpOptions = true,
+    header = "Run a broker in the foreground on a folder.",
+    description = {
+        "Run a broker in the foreground on a folder until Ctrl-C (SIGINT) or SIGTERM; closing it removes the socket.",
+        "",
+        "Settings not given here are read from the bastion.broker.* system properties (see BrokerContext); " +
+            "./bastion passes them on from BASTION_JAVA_OPTS, e.g. BASTION_JAVA_OPTS=-Dbastion.broker.max.pending=4."
+    })
+final class BrokerCommand implements Callable<Integer>
+{
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-d", "--dir"}, paramLabel = "DIR",
+        description = "Broker folder, created 0700 (default: $XDG_RUNTIME_DIR/bastion, else /dev/shm/bastion-$USER).")
+    private Path directory;
+
+    @Option(names = "--issuer-public", paramLabel = "FILE",
+        description = "The token issuer's public key (issuer.pub from 'bastion keygen'); tokens must verify under " +
+            "it. Required unless -D" + BrokerContext.ISSUER_KEY_PROP + " is set.")
+    private Path issuerPublic;
+
+    @Option(names = "--identity-key", paramLabel = "FILE",
+        description = "The broker's identity key pair (identity.key from 'bastion keygen'), whose public key " +
+            "clients pin. Without it the broker makes a fresh one for this run.")
+    private Path identityKey;
+
+    @Option(names = "--socket", paramLabel = "PATH", description = "Socket path (default: DIR/broker.sock).")
+    private Path socket;
+
+    @Option(names = "--audit-dir", paramLabel = "DIR", description = "Audit log folder (default: DIR/audit).")
+    private Path auditDirectory;
+
+    @Option(names = "--ring-capacity", paramLabel = "BYTES",
+        description = "Record capacity of each ring, a power of two (default: " + BrokerContext.RING_CAPACITY_DEFAULT +
+            ").")
+    private Integer ringCapacity;
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public Integer call() throws IOException, InterruptedException
+    {
+        final BrokerContext context = context();
+        final Broker broker = Broker.launch(context);
+        final CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            broker.close();
+            closed.countDown();
+        }, "bastion-broker-shutdown"));
+
+        final PrintWriter out = spec.commandLine().getOut();
+        out.println("broker listening on " + broker.socketPath());
+        out.println("identity " + KeyFiles.fingerprint(broker.identityPublicKey()) + " (" +
+            (null == identityKey ? "fresh for this run" : identityKey.toString()) + "; clients pin " +
+            context.directory().resolve(BrokerContext.IDENTITY_FILE_NAME) + ")");
+        out.println("issuer   " + KeyFiles.fingerprint(context.issuerPublicKey()));
+        out.println("folder   " + context.directory());
+        out.println("audit    " + (null == context.auditDirectory() ? "(given in code)" : context.auditDirectory()));
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+        // The shutdown hook closes the broker; until then there is nothing for this thread to do.
+        closed.await();
+        return ExitCodes.OK;
+    }
+
+    private BrokerContext context() throws IOException
+    {
+        if (null != ringCapacity && (ringCapacity < RingCapacity.MIN_CAPACITY ||
+            ringCapacity > RingCapacity.MAX_CAPACITY || Integer.bitCount(ringCapacity) != 1))
+        {
+            throw new ParameterException(spec.commandLine(), "--ring-capacity must be a power of two from " +
+                RingCapacity.MIN_CAPACITY + " to " + RingCapacity.MAX_CAPACITY + ": " + ringCapacity);
+        }
+        final BrokerContext context = new BrokerContext();
+        context.directory(null == directory ? DefaultFolders.brokerDirectory() : directory);
+        if (null != issuerPublic)
+        {
+            context.issuerPublicKey(KeyFiles.readPublic(issuerPublic));
+        }
+        else if (null == System.getProperty(BrokerContext.ISSUER_KEY_PROP))
+        {
+            throw new ParameterException(spec.commandLine(),
+                "Missing required option: '--issuer-public=FILE' (the token issuer's public key)");
+        }
+        if (null != identityKey)
+        {
+            context.identity(KeyFiles.readKeyPair(identityKey));
+        }
+        if (null != socket)
+        {
+            context.socketPath(socket);
+        }
+        if (null != auditDirectory)
+        {
+            context.auditDirectory(auditDirectory);
+        }
+        if (null != ringCapacity)
+        {
+            context.ringCapacity(ringCapacity);
+        }
+        return context;
+    }
+}

@@ -1,0 +1,242 @@
+package io.bastion.tools;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code bastion} command run as a user runs it: a child JVM with the flag Agrona needs, the test class path
+ * and {@link BastionCommand} as its main class. Short commands run to completion ({@link #run}); long-running ones
+ * ({@link #start}) have their stdout read line by line so a test can wait for a line. Every wait is bounded, and
+ * {@link #close()} destroys a child that is still running.
+ */
+final class BastionProcess implements AutoCloseable
+{
+    /** Bound on any one command; generous, since two cores may be shared with other JVMs. */
+    static final long TIMEOUT_MS = 120_000;
+
+    private static final String EOF = "\u0000eof";
+
+    private final Process process;
+    private final Path stderr;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final List<String> seen = new ArrayList<>();
+
+    /**
+     * What a finished command left behind.
+     *
+     * @param exitCode its exit code.
+     * @param stdout   everything on stdout.
+     * @param stderr   everything on stderr.
+     */
+    record Result(int exitCode, String stdout, String stderr)
+    {
+        @Override
+        public String toString()
+        {
+            return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+        }
+    }
+
+    private BastionProcess(final Process process, final Path stderr)
+    {
+        this.process = process;
+        this.stderr = stderr;
+        final Thread reader = new Thread(this::readStdout, "bastion-stdout");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * Run a command to completion with an empty stdin.
+     *
+     * @param dir  a folder for its output files.
+     * @param args the arguments after {@code bastion}.
+     * @return what it printed and its exit code.
+     */
+    static Result run(final Path dir, final String... args) throws IOException, InterruptedException
+    {
+        return run(dir, Map.of(), "", args);
+    }
+
+    /**
+     * Run a command to completion.
+     *
+     * @param dir   a folder for its output files.
+     * @param env   environment variables to set.
+     * @param stdin what to send to its stdin.
+     * @param args  the arguments after {@code bastion}.
+     * @return what it printed and its exit code.
+     */
+    static Result run(final Path dir, final Map<String, String> env, final String stdin, final String... args)
+            throws IOException, InterruptedException
+    {
+        final Path in = Files.createTempFile(dir, "stdin", ".txt");
+        final Path out = Files.createTempFile(dir, "stdout", ".txt");
+        final Path err = Files.createTempFile(dir, "stderr", ".txt");
+        Files.writeString(in, stdin);
+        final ProcessBuilder builder = new ProcessBuilder(command(args))
+            .redirectInput(in.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
+        builder.environment().putAll(env);
+        final Process process = builder.start();
+        if (!process.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS))
+        {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("bastion " + String.join(" ", args) + " did not finish: " +
+                Files.readString(out) + Files.readString(err));
+        }
+        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /**
+     * Start a long-running command.
+     *
+     * @param dir  a folder for its stderr file.
+     * @param args the arguments after {@code bastion}.
+     * @return the running command.
+     */
+    static BastionProcess start(final Path dir, final String... args) throws IOException
+    {
+        final Path err = Files.createTempFile(dir, "stderr", ".txt");
+        final Process process = new ProcessBuilder(command(args))
+            .redirectError(err.toFile())
+            .redirectInput(ProcessBuilder.Redirect.PIPE)
+            .start();
+        return new BastionProcess(process, err);
+    }
+
+    private static List<String> command(final String... args)
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--add-opens");
+        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+        // A short-lived tool: small heap, quick start, and room for the test's other JVMs on two cores.
+        command.add("-Xmx128m");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-XX:+UseSerialGC");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(BastionCommand.class.getName());
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /**
+     * Wait for a stdout line that contains {@code text}.
+     *
+     * @param text what the line must contain.
+     * @return the line.
+     * @throws AssertionError if stdout ends or the bound passes first.
+     */
+    String awaitLine(final String text) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+        while (true)
+        {
+            final long left = deadline - System.nanoTime();
+            final String line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (null == line || EOF.equals(line))
+            {
+                if (EOF.equals(line))
+                {
+                    lines.add(EOF);
+                }
+                throw new AssertionError("no line with '" + text + "' in " + describe());
+            }
+            synchronized (seen)
+            {
+                seen.add(line);
+            }
+            if (line.contains(text))
+            {
+                return line;
+            }
+        }
+    }
+
+    /**
+     * Send SIGTERM, as a service manager or {@code kill} does, and wait for the exit.
+     *
+     * @return the exit code.
+     */
+    int terminate() throws InterruptedException
+    {
+        process.destroy();
+        if (!process.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS))
+        {
+            process.destroyForcibly();
+            throw new AssertionError("did not stop on SIGTERM: " + describe());
+        }
+        return process.exitValue();
+    }
+
+    /**
+     * The stdout lines seen so far and the stderr, for failure messages.
+     *
+     * @return a description.
+     */
+    String describe()
+    {
+        String err;
+        try
+        {
+            err = Files.readString(stderr);
+        }
+        catch (final IOException ex)
+        {
+            err = "(unreadable: " + ex + ")";
+        }
+        synchronized (seen)
+        {
+            return "stdout " + seen + "\nstderr " + err;
+        }
+    }
+
+    private void readStdout()
+    {
+        try (BufferedReader reader = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+        {
+            String line;
+            while (null != (line = reader.readLine()))
+            {
+                lines.add(line);
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // The child is gone; EOF below says so.
+        }
+        lines.add(EOF);
+    }
+
+    @Override
+    public void close()
+    {
+        if (process.isAlive())
+        {
+            process.destroyForcibly();
+            try
+            {
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
