@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ClientContext
 {
+    /** Suffix of a client's counters file in the broker folder: {@code <sessionId hex>.counters}. */
+    public static final String COUNTERS_FILE_SUFFIX = ".counters";
     /** Default quarantine threshold: refusals within {@link #QUARANTINE_WINDOW_NS}. */
     public static final int QUARANTINE_THRESHOLD = 16;
     /** Default quarantine window. */
@@ -344,7 +346,7 @@ public final class ClientContext
 
     /**
      * Whether the client keeps its counters in an owner-only counters file in the broker folder (named
-     * {@code <sessionId hex>.counters}, removed on close), where {@code bastion stat} finds them; otherwise they
+     * {@code <sessionId hex>}{@value #COUNTERS_FILE_SUFFIX}, removed on close), where {@code bastion stat} finds them; otherwise they
      * live in private memory.
      *
      * @param countersFile true for a file.

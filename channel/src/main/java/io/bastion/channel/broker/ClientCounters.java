@@ -17,8 +17,6 @@ import java.nio.file.Path;
  */
 final class ClientCounters implements AutoCloseable
 {
-    /** Suffix of a client's counters file. */
-    static final String SUFFIX = ".counters";
 
     private final CountersFile file;
     private final Path path;
@@ -44,7 +42,7 @@ final class ClientCounters implements AutoCloseable
                 new UnsafeBuffer(new byte[count * CountersReader.COUNTER_LENGTH]));
             return new ClientCounters(null, null, new ChannelCounters(manager, label));
         }
-        final Path path = context.directory().resolve(Long.toHexString(session.sessionId()) + SUFFIX);
+        final Path path = context.directory().resolve(Long.toHexString(session.sessionId()) + ClientContext.COUNTERS_FILE_SUFFIX);
         final CountersFile file = CountersFile.create(new OwnerOnlyFiles(context.filePolicy()), path, count);
         try
         {
