@@ -42,7 +42,8 @@ final class ClientCounters implements AutoCloseable
                 new UnsafeBuffer(new byte[count * CountersReader.COUNTER_LENGTH]));
             return new ClientCounters(null, null, new ChannelCounters(manager, label));
         }
-        final Path path = context.directory().resolve(Long.toHexString(session.sessionId()) + ClientContext.COUNTERS_FILE_SUFFIX);
+        final Path path = context.directory().resolve(
+            Long.toHexString(session.sessionId()) + ClientContext.COUNTERS_FILE_SUFFIX);
         final CountersFile file = CountersFile.create(new OwnerOnlyFiles(context.filePolicy()), path, count);
         try
         {
