@@ -347,8 +347,7 @@ public final class ClientContext
     /**
      * Whether the client keeps its counters in an owner-only counters file in the broker folder (named
      * {@code <sessionId hex>}{@value #COUNTERS_FILE_SUFFIX}, removed on close), where {@code bastion stat} finds
-     * them; otherwise they
-     * live in private memory.
+     * them; otherwise they live in private memory.
      *
      * @param countersFile true for a file.
      * @return this.
