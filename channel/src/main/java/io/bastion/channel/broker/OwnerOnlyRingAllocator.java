@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  * A producer region is {@link io.bastion.ringbuffer.OneToOneRingDescriptor#producerRegionLength(int)} bytes, a
  * consumer region {@link io.bastion.ringbuffer.OneToOneRingDescriptor#CONSUMER_REGION_LENGTH}. Channel names never
- * appear in file names. Channel ids are handed out from 1 per distinct channel name, and producer ids from 1 per channel, for the life of this allocator.
- * Thread safe.
+ * appear in file names. Channel ids are handed out from 1 per distinct channel name, and producer ids from 1 per
+ * channel, for the life of this allocator. Thread safe.
  */
 public final class OwnerOnlyRingAllocator implements RingAllocator
 {
