@@ -44,6 +44,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *  revokeKey(channel, producer, key)    -&gt; subscriber: KEY_REVOKED(producer, key)
  *  publisher closes or dies             -&gt; subscriber: REMOVED(producer)                &lt;- ack REMOVED (drained)
  *                                          ring files deleted
+ *  subscriber: QUARANTINED(producer)    -&gt; audit; publisher: Refusal(QUARANTINED); then as if it left
  * </pre>
  * So the subscriber holds a key before any frame under it can exist, and keeps the old key for the grace period
  * after the publisher switched: a rotation loses no frame. A subscriber that leaves frees the channel; the next one is
@@ -426,6 +427,17 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         else if (SourceAction.REMOVED == message.action && publisher.closing)
         {
             remove(publisher);
+        }
+        else if (SourceAction.QUARANTINED == message.action)
+        {
+            audit.log(AuditEventType.QUARANTINED, AuditOutcome.REFUSED, publisher.session.subject(),
+                publisher.state.name, "producer=" + publisher.producerId + " quarantined by subscriber session=" +
+                Long.toHexString(subscriber.session.sessionId()));
+            if (!publisher.closing)
+            {
+                publisher.link.send(ControlMessages.refusal(RejectReason.QUARANTINED));
+                publisher.drop(null);
+            }
         }
         else if (SourceAction.KEY_RETIRED != message.action && SourceAction.KEY_REVOKED != message.action)
         {

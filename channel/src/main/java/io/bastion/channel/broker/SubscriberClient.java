@@ -22,6 +22,7 @@ import io.bastion.security.keys.KeyRing;
 import io.bastion.security.replay.StrictReplayGuard;
 import io.bastion.security.token.Right;
 
+import org.agrona.collections.IntArrayList;
 import org.agrona.collections.IntHashSet;
 
 import java.io.IOException;
@@ -48,7 +49,8 @@ import java.util.List;
  * constant time, strict sequence) before the handler sees it. Key rotations are followed as the broker orders them
  * (see {@link ChannelRouter}): a new key is installed before the publisher uses it, and the old one is kept for the
  * broker's grace period. A publisher that leaves is drained: what it committed is still verified and dispatched, then
- * its ring is released. A channel has one subscriber at a time; a second one is refused with
+ * its ring is released. A publisher this subscriber quarantines is reported to the broker, which audits it and ends
+ * that publisher's session. A channel has one subscriber at a time; a second one is refused with
  * {@link RejectReason#CHANNEL_IN_USE}.
  * <p>
  * Threads: one thread calls {@link #doWork()}, {@link #poll} and {@link #close()}; none blocks. {@link #poll} is the
@@ -67,6 +69,8 @@ public final class SubscriberClient implements AutoCloseable
     private final Subscriber subscriber;
     private final RingFiles ringFiles;
     private final List<SourceEntry> sources = new ArrayList<>();
+    private final RejectionHandler rejections;
+    private final IntArrayList quarantinedSources = new IntArrayList();
     private final IntHashSet refusedProducers = new IntHashSet();
     private long refusedSources;
     private RejectReason closedFor;
@@ -88,8 +92,9 @@ public final class SubscriberClient implements AutoCloseable
         this.noKeys = noKeys;
         this.counters = counters;
         this.ringFiles = new RingFiles(new OwnerOnlyFiles(context.filePolicy()));
+        this.rejections = rejections;
         this.subscriber = new Subscriber(session.channelId(), context.maxFrameLength(), new HmacFrameSealer(noKeys),
-            context.quarantinePolicy(), rejections, context.epochClock(), counters.counters());
+            context.quarantinePolicy(), new QuarantineReporter(), context.epochClock(), counters.counters());
     }
 
     /**
@@ -162,8 +167,29 @@ public final class SubscriberClient implements AutoCloseable
                 end(RejectReason.CHANNEL_CLOSED);
             }
         }
+        work += reportQuarantines();
         work += releaseDrained();
         return work;
+    }
+
+    private int reportQuarantines()
+    {
+        final int count = quarantinedSources.size();
+        for (int i = 0; i < count; i++)
+        {
+            final int sourceId = quarantinedSources.getInt(i);
+            for (final SourceEntry source : sources)
+            {
+                if (source.sourceId == sourceId && !closed)
+                {
+                    // The broker audits it and cuts the publisher off; its REMOVED then releases the ring.
+                    link.send(ControlMessages.sourceUpdate(SourceAction.QUARANTINED, session.channelId(),
+                        source.producerId, 0, 0, 0, "", null));
+                }
+            }
+        }
+        quarantinedSources.clear();
+        return count;
     }
 
     /**
@@ -494,6 +520,26 @@ public final class SubscriberClient implements AutoCloseable
         noKeys.close();
         session.close();
         counters.close();
+    }
+
+    /**
+     * Passes every refusal on to the application's handler and remembers quarantines, which {@link #doWork()}
+     * reports to the broker: nothing is sent from inside a poll.
+     */
+    private final class QuarantineReporter implements RejectionHandler
+    {
+        @Override
+        public void onRejected(final int sourceId, final RejectReason reason)
+        {
+            rejections.onRejected(sourceId, reason);
+        }
+
+        @Override
+        public void onQuarantined(final int sourceId)
+        {
+            quarantinedSources.addInt(sourceId);
+            rejections.onQuarantined(sourceId);
+        }
     }
 
     /**

@@ -256,6 +256,63 @@ class ChannelRouterTest
     }
 
     @Test
+    void aPublisherTheSubscriberQuarantinesIsAuditedCutOffAndRemoved() throws Exception
+    {
+        start((context) -> { });
+        final SubscriberClient subscriber = subscriber();
+        final PublisherClient good = publisher();
+        final Session rogue = HandshakeClient.connect(fixture.directory.resolve(BrokerContext.SOCKET_FILE_NAME),
+            fixture.validToken(Right.PUBLISH), fixture.broker.identityPublicKey(), BrokerFixture.CHANNEL,
+            Right.PUBLISH, java.time.Duration.ofSeconds(10));
+        clients.add(rogue);
+        final io.bastion.channel.MappedRing mapping =
+            new io.bastion.channel.RingFiles(new io.bastion.security.files.OwnerOnlyFiles(
+                io.bastion.security.files.FilePolicy.ownerOnly())).mapAsProducer(rogue.publishRingPath(),
+                rogue.ringCapacity());
+        clients.add(mapping);
+        final io.bastion.ringbuffer.OneToOneRingProducer ring = new io.bastion.ringbuffer.OneToOneRingProducer(
+            mapping.producerRegion(), mapping.consumerRegion(), System::currentTimeMillis);
+        awaitSources(subscriber, 2);
+        final UnsafeBuffer junk = new UnsafeBuffer(new byte[128]);
+        junk.setMemory(0, 128, (byte)0x42);
+        for (int i = 0; i < ClientContext.QUARANTINE_THRESHOLD; i++)
+        {
+            assertTrue(ring.write(io.bastion.channel.Publisher.FRAME_RECORD_TYPE, junk, 0, 128) > 0);
+        }
+
+        await(() ->
+        {
+            pump(subscriber, good);
+            return 1 == subscriber.sourceCount();
+        }, "the quarantined source removed");
+        assertTrue(rejected.getOrDefault(RejectReason.WRONG_SCHEMA_ID, 0) >= ClientContext.QUARANTINE_THRESHOLD,
+            rejected.toString());
+
+        final SocketChannel socket = rogue.controlChannel();
+        socket.configureBlocking(true);
+        final java.nio.ByteBuffer prefix = java.nio.ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        while (prefix.hasRemaining() && socket.read(prefix) >= 0)
+        {
+            Thread.yield();
+        }
+        final byte[] refusal = new byte[prefix.getInt(0)];
+        final java.nio.ByteBuffer body = java.nio.ByteBuffer.wrap(refusal);
+        while (body.hasRemaining() && socket.read(body) >= 0)
+        {
+            Thread.yield();
+        }
+        assertEquals(RejectReason.QUARANTINED, ControlMessages.parse(refusal, refusal.length).refusalReason);
+
+        awaitConnected(subscriber, good);
+        publish(good, 1, 100, subscriber);
+        awaitReceived(subscriber, good.producerId(), 100);
+        assertEquals(1, ringFiles().size(), "the quarantined publisher's ring is deleted");
+        final List<AuditRecord> audit = fixture.closeAndReadAudit();
+        assertTrue(audit.stream().anyMatch((r) -> AuditEventType.QUARANTINED == r.type() &&
+            r.detail().contains("producer=" + rogue.producerId())));
+    }
+
+    @Test
     void closingTheBrokerSaysGoodbyeToEveryClientAndDeletesTheRings() throws Exception
     {
         start((context) -> { });
