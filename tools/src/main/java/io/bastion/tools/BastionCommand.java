@@ -17,20 +17,26 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = BastionVersion.class,
     synopsisSubcommandLabel = "COMMAND",
-    description = "Secure shared-memory messaging on one machine: run a broker, watch its counters, and check " +
-        "ring files, keys, capability tokens and audit logs.",
+    description = "Secure shared-memory messaging on one machine: see it work ('bastion demo'), run a broker, " +
+        "publish and subscribe, watch the counters, and check ring files, keys, capability tokens and audit logs.",
     footer = {
         "",
         "Exit codes: 0 success, 1 refused or a check failed, 2 usage error.",
         "Run 'bastion COMMAND --help' for the options of a command."
     },
     subcommands = {
+        DemoCommand.class,
         BrokerCommand.class,
+        PublishCommand.class,
+        SubscribeCommand.class,
         StatCommand.class,
         InspectCommand.class,
         KeygenCommand.class,
         TokenCommand.class,
         AuditCommand.class,
+        DemoSubscriberCommand.class,
+        DemoPublisherCommand.class,
+        DemoHostileCommand.class,
     })
 public final class BastionCommand
 {

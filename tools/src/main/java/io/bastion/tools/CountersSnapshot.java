@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The counters of a counters file at one moment: each allocated counter's id, type, label and value, read
@@ -63,13 +65,37 @@ record CountersSnapshot(Path file, long epochMs, List<Counter> counters)
     }
 
     /**
-     * Print as a table in AeronStat's style: id, value, label.
+     * The endpoints the file counts for: each label's part before {@code ": "}, such as {@code prices/sub} or
+     * {@code prices/pub producer 1} (channel, role and producer id), in order of first use.
+     *
+     * @return the endpoints, as written (not yet made printable).
+     */
+    List<String> endpoints()
+    {
+        final Set<String> endpoints = new LinkedHashSet<>();
+        for (final Counter counter : counters)
+        {
+            final String label = counter.label();
+            final int colon = null == label ? -1 : label.indexOf(": ");
+            if (colon > 0)
+            {
+                endpoints.add(label.substring(0, colon));
+            }
+        }
+        return new ArrayList<>(endpoints);
+    }
+
+    /**
+     * Print as a table in AeronStat's style, headed by the file and its endpoints: id, value, label.
      *
      * @param out where to.
      */
     void printText(final PrintWriter out)
     {
-        out.println(Texts.instant(epochMs) + " - " + file + " - " + counters.size() + " counters");
+        final List<String> endpoints = endpoints();
+        out.println(Texts.instant(epochMs) + " - " + file + " - " +
+            (endpoints.isEmpty() ? "" : Texts.printable(String.join(", ", endpoints)) + " - ") +
+            counters.size() + " counters");
         out.println("======================================================================");
         for (final Counter counter : counters)
         {
@@ -79,16 +105,21 @@ record CountersSnapshot(Path file, long epochMs, List<Counter> counters)
     }
 
     /**
-     * Print as one JSON object on one line.
+     * Append as one JSON object: the file, the time, the endpoints and the counters.
      *
-     * @param out where to.
+     * @param json where to.
      */
-    void printJson(final PrintWriter out)
+    void appendJson(final StringBuilder json)
     {
-        final StringBuilder json = new StringBuilder(64 + 96 * counters.size());
         json.append("{\"file\":").append(Texts.json(file.toString()))
             .append(",\"timestamp\":").append(Texts.json(Texts.instant(epochMs)))
-            .append(",\"counters\":[");
+            .append(",\"endpoints\":[");
+        final List<String> endpoints = endpoints();
+        for (int i = 0; i < endpoints.size(); i++)
+        {
+            json.append(i == 0 ? "" : ",").append(Texts.json(endpoints.get(i)));
+        }
+        json.append("],\"counters\":[");
         for (int i = 0; i < counters.size(); i++)
         {
             final Counter counter = counters.get(i);
@@ -99,6 +130,6 @@ record CountersSnapshot(Path file, long epochMs, List<Counter> counters)
                 .append(",\"value\":").append(counter.value())
                 .append('}');
         }
-        out.println(json.append("]}"));
+        json.append("]}");
     }
 }

@@ -68,6 +68,19 @@ final class TokenText
         return decode(text.strip());
     }
 
+    /**
+     * The token in a file, as {@code token issue --out} writes it.
+     *
+     * @param file the file.
+     * @return the encoded token bytes (not yet parsed or verified).
+     * @throws IOException if the file cannot be read.
+     * @throws CommandFailure if it is missing or not base64.
+     */
+    static byte[] readFile(final Path file) throws IOException
+    {
+        return read("@" + file, InputStream.nullInputStream());
+    }
+
     private static byte[] decode(final String text)
     {
         final String urlSafe = text.replace('+', '-').replace('/', '_');

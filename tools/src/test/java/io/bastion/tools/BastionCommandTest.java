@@ -19,10 +19,12 @@ class BastionCommandTest
         final BastionProcess.Result result = BastionProcess.run(dir, "--help");
 
         assertEquals(ExitCodes.OK, result.exitCode(), result::toString);
-        for (final String command : new String[]{"broker", "stat", "inspect", "keygen", "token", "audit"})
+        for (final String command : new String[]{
+            "demo", "broker", "publish", "subscribe", "stat", "inspect", "keygen", "token", "audit"})
         {
             assertTrue(result.stdout().contains("  " + command + " "), () -> command + " missing: " + result);
         }
+        assertTrue(!result.stdout().contains("demo-"), "the demo's own processes are hidden: " + result);
         assertTrue(result.stdout().contains("Exit codes: 0 success, 1 refused or a check failed, 2 usage error"),
             result::toString);
         assertEquals("", result.stderr());
@@ -75,8 +77,8 @@ class BastionCommandTest
     void everyCommandHasHelp() throws Exception
     {
         final String[][] commands = {
-            {"broker"}, {"stat"}, {"inspect"}, {"keygen"}, {"token"}, {"token", "issue"}, {"token", "verify"},
-            {"audit"}, {"audit", "verify"},
+            {"demo"}, {"broker"}, {"publish"}, {"subscribe"}, {"stat"}, {"inspect"}, {"keygen"}, {"token"},
+            {"token", "issue"}, {"token", "verify"}, {"audit"}, {"audit", "verify"},
         };
         for (final String[] command : commands)
         {

@@ -3,6 +3,7 @@ package io.bastion.tools;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,6 +128,8 @@ final class BastionProcess implements AutoCloseable
         command.add("-Xmx128m");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-XX:+UseSerialGC");
+        // Payload lines in the tests are UTF-8 whatever the locale of the machine that runs them.
+        command.add("-Dfile.encoding=UTF-8");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(BastionCommand.class.getName());
@@ -165,6 +168,97 @@ final class BastionProcess implements AutoCloseable
                 return line;
             }
         }
+    }
+
+    /**
+     * Write a line to the command's stdin.
+     *
+     * @param line the line, without its end.
+     */
+    void send(final String line) throws IOException
+    {
+        final OutputStream in = process.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
+    /**
+     * Close the command's stdin: the end of its input.
+     */
+    void closeStdin() throws IOException
+    {
+        process.getOutputStream().close();
+    }
+
+    /**
+     * Send a signal, as {@code kill -NAME} does (Ctrl-C in a terminal sends INT).
+     *
+     * @param name the signal's name, e.g. {@code INT}.
+     */
+    void signal(final String name) throws IOException, InterruptedException
+    {
+        final Process kill = new ProcessBuilder("/bin/kill", "-" + name, Long.toString(process.pid())).start();
+        if (!kill.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS) || 0 != kill.exitValue())
+        {
+            throw new AssertionError("kill -" + name + " failed");
+        }
+    }
+
+    /**
+     * Wait for the command to exit by itself.
+     *
+     * @return its exit code.
+     * @throws AssertionError if it does not exit within the bound.
+     */
+    int awaitExit() throws InterruptedException
+    {
+        if (!process.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS))
+        {
+            throw new AssertionError("did not exit: " + describe());
+        }
+        return process.exitValue();
+    }
+
+    /**
+     * Every stdout line, once stdout has ended (the command exited).
+     *
+     * @return the lines in order.
+     * @throws AssertionError if stdout does not end within the bound.
+     */
+    List<String> allStdoutLines() throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+        while (true)
+        {
+            final long left = deadline - System.nanoTime();
+            final String line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (null == line)
+            {
+                throw new AssertionError("stdout did not end: " + describe());
+            }
+            if (EOF.equals(line))
+            {
+                lines.add(EOF);
+                synchronized (seen)
+                {
+                    return new ArrayList<>(seen);
+                }
+            }
+            synchronized (seen)
+            {
+                seen.add(line);
+            }
+        }
+    }
+
+    /**
+     * What the command wrote to stderr so far.
+     *
+     * @return the text.
+     */
+    String stderr() throws IOException
+    {
+        return Files.readString(stderr);
     }
 
     /**

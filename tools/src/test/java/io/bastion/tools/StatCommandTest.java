@@ -57,7 +57,8 @@ class StatCommandTest
 
         assertEquals(ExitCodes.OK, result.exitCode(), result::toString);
         final String out = result.stdout();
-        assertTrue(out.contains(" - " + folder.resolve("counters") + " - "), result::toString);
+        assertTrue(out.contains(" - " + folder.resolve("counters") + " - prices/sub, test - " +
+            (ChannelCounters.countersPerEndpoint() + 2) + " counters\n"), result::toString);
         assertTrue(out.contains("                   0 - prices/sub: frames out\n"), result::toString);
         assertTrue(out.contains("prices/sub: rejected "), result::toString);
         assertTrue(out.contains("               1,234 - test: frames\n"), result::toString);
@@ -75,13 +76,14 @@ class StatCommandTest
         assertEquals(ExitCodes.OK, result.exitCode(), result::toString);
         final String out = result.stdout();
         assertEquals(1, out.lines().count(), result::toString);
-        assertTrue(out.startsWith("{\"file\":\"" + folder.resolve("counters") + "\",\"timestamp\":\""),
-            result::toString);
+        assertTrue(out.startsWith("{\"counters\":{\"file\":\"" + folder.resolve("counters") +
+            "\",\"timestamp\":\""), result::toString);
+        assertTrue(out.contains("\"endpoints\":[\"prices/sub\",\"test\"],"), result::toString);
         assertTrue(out.contains(",\"label\":\"test: frames\",\"value\":1234}"), result::toString);
         assertTrue(out.contains("\"typeId\":" + ChannelCounters.CHANNEL_COUNTER_TYPE_ID + ",\"label\":" +
             "\"prices/sub: frames out\",\"value\":0}"), result::toString);
         assertTrue(out.contains("\"label\":\"evil\\u001b[2Jlabel \\\"quoted\\\"\",\"value\":-1}"), result::toString);
-        assertTrue(out.endsWith("]}\n"), result::toString);
+        assertTrue(out.endsWith("]}}\n"), result::toString);
     }
 
     @Test
@@ -107,8 +109,63 @@ class StatCommandTest
         final BastionProcess.Result result = BastionProcess.run(dir, "stat", "--dir", empty.toString(), "--once");
 
         assertEquals(ExitCodes.REFUSED, result.exitCode(), result::toString);
-        assertEquals("bastion: " + empty.resolve("counters") +
-            ": no counters file (is a broker or an endpoint running on that folder?)\n", result.stderr());
+        assertEquals("bastion: " + empty + ": no counters files (counters or *.counters; is a broker or a client " +
+            "running on that folder?)\n", result.stderr());
+
+        final BastionProcess.Result file = BastionProcess.run(dir, "stat", "--file", empty.resolve("x").toString());
+
+        assertEquals(ExitCodes.REFUSED, file.exitCode(), file::toString);
+        assertEquals("bastion: " + empty.resolve("x") +
+            ": no counters file (is a broker or an endpoint running on that folder?)\n", file.stderr());
+    }
+
+    @Test
+    void showsTheCountersOfEveryClientOfTheFolderWhileItRuns() throws Exception
+    {
+        final String channel = "quotes";
+        try (RunningBroker broker = RunningBroker.start(dir.resolve("live")))
+        {
+            final Path token = broker.token("both.token", channel, "publish,subscribe");
+            final String folder = broker.folder().toString();
+            try (BastionProcess subscriber = BastionProcess.start(dir, "subscribe", "--channel", channel,
+                "--token", token.toString(), "--dir", folder);
+                BastionProcess publisher = BastionProcess.start(dir, "publish", "--channel", channel,
+                    "--token", token.toString(), "--dir", folder, "--wait", "60s"))
+            {
+                publisher.send("one");
+                publisher.send("two");
+                subscriber.awaitLine("two");
+
+                final BastionProcess.Result text = BastionProcess.run(dir, "stat", "--dir", folder, "--once");
+
+                assertEquals(ExitCodes.OK, text.exitCode(), text::toString);
+                final String out = text.stdout();
+                assertTrue(out.contains(".counters - " + channel + "/sub - "), text::toString);
+                assertTrue(out.contains(".counters - " + channel + "/pub producer 1 - "), text::toString);
+                assertTrue(out.contains("                   2 - " + channel + "/sub: frames in\n"), text::toString);
+                assertTrue(out.contains("                   2 - " + channel + "/pub producer 1: frames out\n"),
+                    text::toString);
+                assertTrue(out.contains("                   0 - " + channel + "/sub: rejected BAD_TAG\n"),
+                    text::toString);
+
+                final BastionProcess.Result json = BastionProcess.run(dir, "stat", "--dir", folder, "--json");
+
+                assertEquals(ExitCodes.OK, json.exitCode(), json::toString);
+                assertEquals(1, json.stdout().lines().count(), json::toString);
+                assertEquals(2, json.stdout().split("\\.counters\":\\{\"file\":").length - 1, json::toString);
+                assertTrue(json.stdout().contains("\"endpoints\":[\"" + channel + "/pub producer 1\"]"),
+                    json::toString);
+
+                publisher.closeStdin();
+                assertEquals(ExitCodes.OK, publisher.awaitExit(), publisher::describe);
+                subscriber.signal("INT");
+                assertEquals(ExitCodes.OK, subscriber.awaitExit(), subscriber::describe);
+            }
+
+            final BastionProcess.Result none = BastionProcess.run(dir, "stat", "--dir", broker.folder().toString(),
+                "--once");
+            assertEquals(ExitCodes.REFUSED, none.exitCode(), "closed clients remove their files: " + none);
+        }
     }
 
     @Test

@@ -1,0 +1,105 @@
+package io.bastion.tools;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A {@code bastion broker} running as a child process on a fresh folder, with key files from {@code bastion keygen},
+ * and the tokens {@code bastion token issue} makes for it: what {@code publish}, {@code subscribe} and {@code stat}
+ * are tested against, as a user would set it up.
+ */
+final class RunningBroker implements AutoCloseable
+{
+    private final Path dir;
+    private final Path keys;
+    private final Path folder;
+    private final BastionProcess broker;
+
+    private RunningBroker(final Path dir, final Path keys, final Path folder, final BastionProcess broker)
+    {
+        this.dir = dir;
+        this.keys = keys;
+        this.folder = folder;
+        this.broker = broker;
+    }
+
+    /**
+     * Make keys and start a broker; returns once it listens.
+     *
+     * @param dir a folder (made if need be) for the keys, the broker folder and the commands' output files.
+     * @return the running broker.
+     */
+    static RunningBroker start(final Path dir) throws Exception
+    {
+        Files.createDirectories(dir);
+        final Path keys = dir.resolve("keys");
+        final Path folder = dir.resolve("broker");
+        final BastionProcess.Result keygen = BastionProcess.run(dir, "keygen", "--dir", keys.toString());
+        assertEquals(ExitCodes.OK, keygen.exitCode(), keygen::toString);
+        final BastionProcess broker = BastionProcess.start(dir, "broker", "--dir", folder.toString(),
+            "--identity-key", keys.resolve("identity.key").toString(),
+            "--issuer-public", keys.resolve("issuer.pub").toString(), "--ring-capacity", "65536");
+        broker.awaitLine("Press Ctrl-C to stop.");
+        return new RunningBroker(dir, keys, folder, broker);
+    }
+
+    /**
+     * The broker folder.
+     *
+     * @return the folder.
+     */
+    Path folder()
+    {
+        return folder;
+    }
+
+    /**
+     * Issue a token for the current user into a file, as {@code bastion token issue --out} does.
+     *
+     * @param name    the file name.
+     * @param channel the channel pattern.
+     * @param rights  the rights list, e.g. {@code publish,subscribe}.
+     * @return the file.
+     */
+    Path token(final String name, final String channel, final String rights) throws Exception
+    {
+        final Path file = dir.resolve(name);
+        final BastionProcess.Result issued = BastionProcess.run(dir, "token", "issue",
+            "--issuer-key", keys.resolve("issuer.key").toString(), "--subject", user(), "--channel", channel,
+            "--rights", rights, "--out", file.toString());
+        assertEquals(ExitCodes.OK, issued.exitCode(), issued::toString);
+        return file;
+    }
+
+    /**
+     * The user the kernel reports for this process, which the broker checks a token's subject against.
+     *
+     * @return the user name.
+     */
+    static String user() throws Exception
+    {
+        return Files.getOwner(Path.of("/proc/self")).getName();
+    }
+
+    /**
+     * Stop the broker with SIGTERM.
+     */
+    @Override
+    public void close()
+    {
+        try
+        {
+            broker.terminate();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        finally
+        {
+            broker.close();
+        }
+    }
+}
