@@ -142,6 +142,7 @@ public final class Broker implements AutoCloseable
             broker.close();
             throw ex;
         }
+        broker.removeStaleRings();
         broker.auditLog.log(AuditEventType.CHANNEL_OPENED, AuditOutcome.INFO, null, null,
             "broker listening " + context.socketPath());
         if (null != broker.router)
@@ -226,6 +227,27 @@ public final class Broker implements AutoCloseable
     public ChannelRouter router()
     {
         return router;
+    }
+
+    private void removeStaleRings()
+    {
+        if (context.ringAllocator() instanceof OwnerOnlyRingAllocator)
+        {
+            try
+            {
+                final int removed = ((OwnerOnlyRingAllocator)context.ringAllocator()).removeStaleRings();
+                if (removed > 0)
+                {
+                    auditLog.log(AuditEventType.FILE_CHECK, AuditOutcome.INFO, null, null,
+                        "removed " + removed + " rings left by a broker that died");
+                }
+            }
+            catch (final IOException ex)
+            {
+                auditLog.log(AuditEventType.FILE_CHECK, AuditOutcome.FAILURE, null, null,
+                    "cannot list stale rings: " + ex.getClass().getSimpleName());
+            }
+        }
     }
 
     private void publishIdentity() throws IOException

@@ -33,6 +33,8 @@ public final class ClientContext
 {
     /** Suffix of a client's counters file in the broker folder: {@code <sessionId hex>.counters}. */
     public static final String COUNTERS_FILE_SUFFIX = ".counters";
+    /** Default of {@link #controlPollIntervalNs(long)}: 1 ms. */
+    public static final long CONTROL_POLL_INTERVAL_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(1);
     /** Default quarantine threshold: refusals within {@link #QUARANTINE_WINDOW_NS}. */
     public static final int QUARANTINE_THRESHOLD = 16;
     /** Default quarantine window. */
@@ -50,6 +52,7 @@ public final class ClientContext
     private int maxFrameLength = FrameDescriptor.MAX_FRAME_LENGTH;
     private QuarantinePolicy quarantinePolicy;
     private boolean countersFile = true;
+    private long controlPollIntervalNs = CONTROL_POLL_INTERVAL_NS_DEFAULT;
     private boolean concluded;
 
     /**
@@ -356,6 +359,30 @@ public final class ClientContext
     {
         this.countersFile = countersFile;
         return this;
+    }
+
+    /**
+     * How often a client's {@code doWork()} reads its control socket (key updates, source updates, goodbye): a
+     * socket read costs a system call, so a duty cycle that calls {@code doWork()} on every turn reads it at most
+     * this often.
+     *
+     * @param controlPollIntervalNs nanoseconds, 0 for every call.
+     * @return this.
+     */
+    public ClientContext controlPollIntervalNs(final long controlPollIntervalNs)
+    {
+        this.controlPollIntervalNs = controlPollIntervalNs;
+        return this;
+    }
+
+    /**
+     * How often the control socket is read.
+     *
+     * @return nanoseconds.
+     */
+    public long controlPollIntervalNs()
+    {
+        return controlPollIntervalNs;
     }
 
     /**

@@ -7,6 +7,9 @@ import io.bastion.security.files.OwnerOnlyFiles;
 import io.bastion.security.token.Right;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class OwnerOnlyRingAllocator implements RingAllocator
 {
+    /** Suffix of a ring's producer-region file, after the session id in hex. */
+    public static final String RING_SUFFIX = "-pub.ring";
     /** Suffix of a ring's consumer-region file, after its producer-region file name. */
     public static final String CONSUMER_REGION_SUFFIX = RingFiles.CONSUMER_SUFFIX;
 
@@ -98,7 +103,7 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
             return new RingAllocation(channelId, 0, 0, null, null);
         }
         final int producerId = producerIds.computeIfAbsent(channelId, (id) -> new AtomicInteger(1)).getAndIncrement();
-        final Path publish = createRing(directory.resolve(Long.toHexString(sessionId) + "-pub.ring"));
+        final Path publish = createRing(directory.resolve(Long.toHexString(sessionId) + RING_SUFFIX));
         return new RingAllocation(channelId, producerId, capacity, publish, null);
     }
 
@@ -119,6 +124,31 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
         {
             deleteRing(allocation.subscribeRingPath());
         }
+    }
+
+    /**
+     * Remove the ring files a broker that died left in this allocator's folder (names ending {@value #RING_SUFFIX}
+     * and their consumer regions). Call only while holding the broker socket, so that no live broker owns them;
+     * processes that still map such a ring keep their mapping.
+     *
+     * @return how many rings were removed.
+     * @throws IOException if the folder cannot be listed.
+     */
+    public int removeStaleRings() throws IOException
+    {
+        int removed = 0;
+        try (DirectoryStream<Path> rings = Files.newDirectoryStream(directory, "*" + RING_SUFFIX))
+        {
+            for (final Path ring : rings)
+            {
+                if (Files.isRegularFile(ring, LinkOption.NOFOLLOW_LINKS))
+                {
+                    deleteRing(ring);
+                    removed++;
+                }
+            }
+        }
+        return removed;
     }
 
     /**

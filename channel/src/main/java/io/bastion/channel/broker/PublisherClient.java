@@ -57,6 +57,8 @@ public final class PublisherClient implements AutoCloseable
     private final ClientCounters counters;
     private final Publisher publisher;
     private final KeyLookup lookup = new KeyLookup();
+    private final long controlPollIntervalNs;
+    private long lastControlPollNs = System.nanoTime() - Long.MAX_VALUE / 2;
     private RejectReason closedFor;
     private boolean closed;
     private boolean released;
@@ -67,8 +69,10 @@ public final class PublisherClient implements AutoCloseable
         final MappedRing mapping,
         final KeyRing keys,
         final ClientCounters counters,
-        final Publisher publisher)
+        final Publisher publisher,
+        final long controlPollIntervalNs)
     {
+        this.controlPollIntervalNs = controlPollIntervalNs;
         this.session = session;
         this.link = link;
         this.mapping = mapping;
@@ -119,7 +123,8 @@ public final class PublisherClient implements AutoCloseable
                 new HmacFrameSealer(keys), session.channelId(), session.producerId(), context.nanoClock(),
                 counters.counters());
             final ControlLink link = new ControlLink(session.controlChannel());
-            final PublisherClient client = new PublisherClient(session, link, mapping, keys, counters, publisher);
+            final PublisherClient client = new PublisherClient(
+                session, link, mapping, keys, counters, publisher, context.controlPollIntervalNs());
             client.acknowledge(SourceAction.MAPPED, 0);
             return client;
         }
@@ -143,7 +148,8 @@ public final class PublisherClient implements AutoCloseable
     }
 
     /**
-     * The duty cycle: the publisher's ({@link Publisher#doWork()}) and the control socket's.
+     * The duty cycle: the publisher's ({@link Publisher#doWork()}) and the control socket's, which is read at most
+     * every {@link ClientContext#controlPollIntervalNs()}.
      *
      * @return the work done, 0 when idle.
      */
@@ -154,6 +160,12 @@ public final class PublisherClient implements AutoCloseable
         {
             return work;
         }
+        final long nowNs = System.nanoTime();
+        if (nowNs - lastControlPollNs < controlPollIntervalNs)
+        {
+            return work;
+        }
+        lastControlPollNs = nowNs;
         for (int i = 0; i < MESSAGES_PER_DUTY_CYCLE; i++)
         {
             final int length = link.poll();

@@ -73,6 +73,7 @@ public final class SubscriberClient implements AutoCloseable
     private final IntArrayList quarantinedSources = new IntArrayList();
     private final IntHashSet refusedProducers = new IntHashSet();
     private long refusedSources;
+    private long lastControlPollNs = System.nanoTime() - Long.MAX_VALUE / 2;
     private RejectReason closedFor;
     private boolean closed;
     private boolean released;
@@ -137,16 +138,18 @@ public final class SubscriberClient implements AutoCloseable
     }
 
     /**
-     * The duty cycle: the subscriber's ({@link Subscriber#doWork()}), the broker's source updates, and the release
-     * of drained sources.
+     * The duty cycle: the subscriber's ({@link Subscriber#doWork()}), the broker's source updates (the control socket
+     * is read at most every {@link ClientContext#controlPollIntervalNs()}), and the release of drained sources.
      *
      * @return the work done, 0 when idle.
      */
     public int doWork()
     {
         int work = subscriber.doWork();
-        if (!closed)
+        final long nowNs = System.nanoTime();
+        if (!closed && nowNs - lastControlPollNs >= context.controlPollIntervalNs())
         {
+            lastControlPollNs = nowNs;
             for (int i = 0; i < MESSAGES_PER_DUTY_CYCLE && !closed; i++)
             {
                 final int length = link.poll();
@@ -428,6 +431,24 @@ public final class SubscriberClient implements AutoCloseable
     public Subscriber subscriber()
     {
         return subscriber;
+    }
+
+    /**
+     * The producer id of a source, for the source ids of {@link RejectionHandler} callbacks.
+     *
+     * @param sourceId a source id.
+     * @return the producer id the broker announced for it, or 0 if the id names no current source.
+     */
+    public int producerIdOf(final int sourceId)
+    {
+        for (final SourceEntry source : sources)
+        {
+            if (source.sourceId == sourceId)
+            {
+                return source.producerId;
+            }
+        }
+        return 0;
     }
 
     /**

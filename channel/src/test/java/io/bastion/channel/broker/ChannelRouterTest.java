@@ -52,6 +52,8 @@ class ChannelRouterTest
     private final Map<RejectReason, Integer> rejected = new EnumMap<>(RejectReason.class);
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
     private final FrameHandler handler = this::onFrame;
+    private final List<Integer> quarantinedProducers = new ArrayList<>();
+    private SubscriberClient lastSubscriber;
 
     @AfterEach
     void tearDown() throws Exception
@@ -302,6 +304,7 @@ class ChannelRouterTest
             Thread.yield();
         }
         assertEquals(RejectReason.QUARANTINED, ControlMessages.parse(refusal, refusal.length).refusalReason);
+        assertEquals(List.of(rogue.producerId()), quarantinedProducers);
 
         awaitConnected(subscriber, good);
         publish(good, 1, 100, subscriber);
@@ -310,6 +313,23 @@ class ChannelRouterTest
         final List<AuditRecord> audit = fixture.closeAndReadAudit();
         assertTrue(audit.stream().anyMatch((r) -> AuditEventType.QUARANTINED == r.type() &&
             r.detail().contains("producer=" + rogue.producerId())));
+    }
+
+    @Test
+    void ringsLeftByABrokerThatDiedAreRemovedAtLaunch() throws Exception
+    {
+        final Path dir = Files.createDirectory(temp.resolve("broker"), java.nio.file.attribute.PosixFilePermissions
+            .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        final Path stale = dir.resolve("deadbeef" + OwnerOnlyRingAllocator.RING_SUFFIX);
+        Files.write(stale, new byte[64]);
+        Files.write(OwnerOnlyRingAllocator.consumerRegionPath(stale), new byte[64]);
+        final Path other = Files.write(dir.resolve("notes.txt"), new byte[1]);
+        start((context) -> { });
+        assertFalse(Files.exists(stale));
+        assertFalse(Files.exists(OwnerOnlyRingAllocator.consumerRegionPath(stale)));
+        assertTrue(Files.exists(other), "only ring files are removed");
+        final List<AuditRecord> audit = fixture.closeAndReadAudit();
+        assertTrue(audit.stream().anyMatch((r) -> null != r.detail() && r.detail().contains("removed 1 rings")));
     }
 
     @Test
@@ -361,8 +381,10 @@ class ChannelRouterTest
                 @Override
                 public void onQuarantined(final int sourceId)
                 {
+                    quarantinedProducers.add(lastSubscriber.producerIdOf(sourceId));
                 }
             });
+        lastSubscriber = client;
         clients.add(client);
         return client;
     }
