@@ -7,10 +7,7 @@ import io.bastion.channel.MappedRing;
 import io.bastion.channel.Publisher;
 import io.bastion.channel.RingFiles;
 import io.bastion.codec.RejectReason;
-import io.bastion.codec.sbe.GoodbyeDecoder;
-import io.bastion.codec.sbe.GoodbyeReason;
 import io.bastion.codec.sbe.KeyUpdateDecoder;
-import io.bastion.codec.sbe.RefusalDecoder;
 import io.bastion.codec.sbe.SourceAction;
 import io.bastion.ringbuffer.OneToOneRingProducer;
 import io.bastion.security.files.OwnerOnlyFiles;
@@ -48,19 +45,13 @@ import java.util.Arrays;
  */
 public final class PublisherClient implements AutoCloseable
 {
-    private static final int MESSAGES_PER_DUTY_CYCLE = 4;
-
     private final Session session;
-    private final ControlLink link;
     private final MappedRing mapping;
     private final KeyRing keys;
     private final ClientCounters counters;
     private final Publisher publisher;
     private final KeyLookup lookup = new KeyLookup();
-    private final long controlPollIntervalNs;
-    private long lastControlPollNs = System.nanoTime() - Long.MAX_VALUE / 2;
-    private RejectReason closedFor;
-    private boolean closed;
+    private final ClientControl control;
     private boolean released;
 
     private PublisherClient(
@@ -72,9 +63,8 @@ public final class PublisherClient implements AutoCloseable
         final Publisher publisher,
         final long controlPollIntervalNs)
     {
-        this.controlPollIntervalNs = controlPollIntervalNs;
+        this.control = new ClientControl(link, controlPollIntervalNs, this::onMessage, publisher::close);
         this.session = session;
-        this.link = link;
         this.mapping = mapping;
         this.keys = keys;
         this.counters = counters;
@@ -155,62 +145,18 @@ public final class PublisherClient implements AutoCloseable
      */
     public int doWork()
     {
-        int work = publisher.doWork();
-        if (closed)
-        {
-            return work;
-        }
-        final long nowNs = System.nanoTime();
-        if (nowNs - lastControlPollNs < controlPollIntervalNs)
-        {
-            return work;
-        }
-        lastControlPollNs = nowNs;
-        for (int i = 0; i < MESSAGES_PER_DUTY_CYCLE; i++)
-        {
-            final int length = link.poll();
-            if (ControlLink.NONE == length)
-            {
-                break;
-            }
-            work++;
-            if (length < 0)
-            {
-                end(RejectReason.CHANNEL_CLOSED);
-                break;
-            }
-            onMessage(ControlMessages.parse(link.messageBuffer(), length));
-        }
-        if (!closed && !link.flush())
-        {
-            end(RejectReason.CHANNEL_CLOSED);
-        }
-        return work;
+        return publisher.doWork() + control.poll();
     }
 
     private void onMessage(final ControlMessage message)
     {
-        if (!message.isValid())
-        {
-            link.send(ControlMessages.refusal(RejectReason.PROTOCOL_VIOLATION));
-            end(RejectReason.PROTOCOL_VIOLATION);
-        }
-        else if (KeyUpdateDecoder.TEMPLATE_ID == message.templateId())
+        if (KeyUpdateDecoder.TEMPLATE_ID == message.templateId())
         {
             switchKey(message.keyId);
         }
-        else if (GoodbyeDecoder.TEMPLATE_ID == message.templateId())
-        {
-            end(RejectReason.CHANNEL_CLOSED);
-        }
-        else if (RefusalDecoder.TEMPLATE_ID == message.templateId())
-        {
-            end(null == message.refusalReason ? RejectReason.PROTOCOL_VIOLATION : message.refusalReason);
-        }
         else
         {
-            link.send(ControlMessages.refusal(RejectReason.PROTOCOL_VIOLATION));
-            end(RejectReason.PROTOCOL_VIOLATION);
+            control.violation();
         }
     }
 
@@ -225,8 +171,7 @@ public final class PublisherClient implements AutoCloseable
         catch (final IllegalArgumentException ex)
         {
             // A key id already used: a confused or hostile broker. Keep the current key and say so.
-            link.send(ControlMessages.refusal(RejectReason.PROTOCOL_VIOLATION));
-            end(RejectReason.PROTOCOL_VIOLATION);
+            control.violation();
             return;
         }
         finally
@@ -238,18 +183,8 @@ public final class PublisherClient implements AutoCloseable
 
     private void acknowledge(final SourceAction action, final int keyId)
     {
-        link.send(ControlMessages.sourceUpdate(
+        control.send(ControlMessages.sourceUpdate(
             action, session.channelId(), session.producerId(), keyId, 0, 0, "", null));
-    }
-
-    private void end(final RejectReason reason)
-    {
-        if (!closed)
-        {
-            closed = true;
-            closedFor = reason;
-            publisher.close();
-        }
     }
 
     /**
@@ -346,7 +281,7 @@ public final class PublisherClient implements AutoCloseable
      */
     public boolean isClosed()
     {
-        return closed;
+        return control.isClosed();
     }
 
     /**
@@ -356,7 +291,7 @@ public final class PublisherClient implements AutoCloseable
      */
     public RejectReason closedFor()
     {
-        return closedFor;
+        return control.closedFor();
     }
 
     /**
@@ -372,12 +307,7 @@ public final class PublisherClient implements AutoCloseable
             return;
         }
         released = true;
-        if (!closed)
-        {
-            link.send(ControlMessages.goodbye(GoodbyeReason.NORMAL));
-        }
-        end(null);
-        link.close();
+        control.close();
         session.close();
         keys.close();
         mapping.close();

@@ -9,9 +9,6 @@ import io.bastion.channel.RejectionHandler;
 import io.bastion.channel.RingFiles;
 import io.bastion.channel.Subscriber;
 import io.bastion.codec.RejectReason;
-import io.bastion.codec.sbe.GoodbyeDecoder;
-import io.bastion.codec.sbe.GoodbyeReason;
-import io.bastion.codec.sbe.RefusalDecoder;
 import io.bastion.codec.sbe.SourceAction;
 import io.bastion.codec.sbe.SourceUpdateDecoder;
 import io.bastion.ringbuffer.OneToOneRingConsumer;
@@ -58,11 +55,9 @@ import java.util.List;
  */
 public final class SubscriberClient implements AutoCloseable
 {
-    private static final int MESSAGES_PER_DUTY_CYCLE = 16;
-
     private final ClientContext context;
     private final Session session;
-    private final ControlLink link;
+    private final ClientControl control;
     private final byte[] controlKey;
     private final KeyRing noKeys;
     private final ClientCounters counters;
@@ -73,9 +68,6 @@ public final class SubscriberClient implements AutoCloseable
     private final IntArrayList quarantinedSources = new IntArrayList();
     private final IntHashSet refusedProducers = new IntHashSet();
     private long refusedSources;
-    private long lastControlPollNs = System.nanoTime() - Long.MAX_VALUE / 2;
-    private RejectReason closedFor;
-    private boolean closed;
     private boolean released;
 
     private SubscriberClient(
@@ -88,7 +80,7 @@ public final class SubscriberClient implements AutoCloseable
     {
         this.context = context;
         this.session = session;
-        this.link = link;
+        this.control = new ClientControl(link, context.controlPollIntervalNs(), this::onMessage, () -> { });
         this.controlKey = session.keys().controlKey();
         this.noKeys = noKeys;
         this.counters = counters;
@@ -146,30 +138,7 @@ public final class SubscriberClient implements AutoCloseable
     public int doWork()
     {
         int work = subscriber.doWork();
-        final long nowNs = System.nanoTime();
-        if (!closed && nowNs - lastControlPollNs >= context.controlPollIntervalNs())
-        {
-            lastControlPollNs = nowNs;
-            for (int i = 0; i < MESSAGES_PER_DUTY_CYCLE && !closed; i++)
-            {
-                final int length = link.poll();
-                if (ControlLink.NONE == length)
-                {
-                    break;
-                }
-                work++;
-                if (length < 0)
-                {
-                    end(RejectReason.CHANNEL_CLOSED);
-                    break;
-                }
-                onMessage(ControlMessages.parse(link.messageBuffer(), length));
-            }
-            if (!closed && !link.flush())
-            {
-                end(RejectReason.CHANNEL_CLOSED);
-            }
-        }
+        work += control.poll();
         work += reportQuarantines();
         work += releaseDrained();
         return work;
@@ -183,10 +152,10 @@ public final class SubscriberClient implements AutoCloseable
             final int sourceId = quarantinedSources.getInt(i);
             for (final SourceEntry source : sources)
             {
-                if (source.sourceId == sourceId && !closed)
+                if (source.sourceId == sourceId)
                 {
                     // The broker audits it and cuts the publisher off; its REMOVED then releases the ring.
-                    link.send(ControlMessages.sourceUpdate(SourceAction.QUARANTINED, session.channelId(),
+                    control.send(ControlMessages.sourceUpdate(SourceAction.QUARANTINED, session.channelId(),
                         source.producerId, 0, 0, 0, "", null));
                 }
             }
@@ -209,24 +178,13 @@ public final class SubscriberClient implements AutoCloseable
 
     private void onMessage(final ControlMessage message)
     {
-        if (!message.isValid())
+        if (SourceUpdateDecoder.TEMPLATE_ID == message.templateId())
+        {
+            onSourceUpdate(message);
+        }
+        else
         {
             violation();
-            return;
-        }
-        switch (message.templateId())
-        {
-            case SourceUpdateDecoder.TEMPLATE_ID:
-                onSourceUpdate(message);
-                break;
-            case GoodbyeDecoder.TEMPLATE_ID:
-                end(RejectReason.CHANNEL_CLOSED);
-                break;
-            case RefusalDecoder.TEMPLATE_ID:
-                end(null == message.refusalReason ? RejectReason.PROTOCOL_VIOLATION : message.refusalReason);
-                break;
-            default:
-                violation();
         }
     }
 
@@ -237,7 +195,7 @@ public final class SubscriberClient implements AutoCloseable
             if (SourceAction.REMOVED == message.action)
             {
                 refusedProducers.remove(message.producerId);
-                link.send(ControlMessages.sourceUpdate(SourceAction.REMOVED, session.channelId(),
+                control.send(ControlMessages.sourceUpdate(SourceAction.REMOVED, session.channelId(),
                     message.producerId, 0, 0, 0, "", null));
             }
             return;
@@ -367,11 +325,8 @@ public final class SubscriberClient implements AutoCloseable
             {
                 sources.remove(i);
                 source.close();
-                if (!closed)
-                {
-                    link.send(ControlMessages.sourceUpdate(SourceAction.REMOVED, session.channelId(),
-                        source.producerId, 0, 0, 0, "", null));
-                }
+                control.send(ControlMessages.sourceUpdate(SourceAction.REMOVED, session.channelId(),
+                    source.producerId, 0, 0, 0, "", null));
                 released++;
             }
         }
@@ -380,7 +335,7 @@ public final class SubscriberClient implements AutoCloseable
 
     private void acknowledge(final ControlMessage message)
     {
-        link.send(ControlMessages.sourceUpdate(
+        control.send(ControlMessages.sourceUpdate(
             message.action, message.channelId, message.producerId, message.keyId, 0, 0, "", null));
     }
 
@@ -398,17 +353,7 @@ public final class SubscriberClient implements AutoCloseable
 
     private void violation()
     {
-        link.send(ControlMessages.refusal(RejectReason.PROTOCOL_VIOLATION));
-        end(RejectReason.PROTOCOL_VIOLATION);
-    }
-
-    private void end(final RejectReason reason)
-    {
-        if (!closed)
-        {
-            closed = true;
-            closedFor = reason;
-        }
+        control.violation();
     }
 
     private static Path pathOf(final String text)
@@ -500,7 +445,7 @@ public final class SubscriberClient implements AutoCloseable
      */
     public boolean isClosed()
     {
-        return closed;
+        return control.isClosed();
     }
 
     /**
@@ -510,7 +455,7 @@ public final class SubscriberClient implements AutoCloseable
      */
     public RejectReason closedFor()
     {
-        return closedFor;
+        return control.closedFor();
     }
 
     /**
@@ -525,18 +470,13 @@ public final class SubscriberClient implements AutoCloseable
             return;
         }
         released = true;
-        if (!closed)
-        {
-            link.send(ControlMessages.goodbye(GoodbyeReason.NORMAL));
-        }
-        end(null);
+        control.close();
         subscriber.close();
         for (final SourceEntry source : sources)
         {
             source.close();
         }
         sources.clear();
-        link.close();
         Arrays.fill(controlKey, (byte)0);
         noKeys.close();
         session.close();

@@ -1,0 +1,146 @@
+package io.bastion.channel.broker;
+
+import io.bastion.codec.RejectReason;
+import io.bastion.codec.sbe.GoodbyeDecoder;
+import io.bastion.codec.sbe.GoodbyeReason;
+import io.bastion.codec.sbe.RefusalDecoder;
+
+import java.util.function.Consumer;
+
+/**
+ * A client's side of its control socket once the session is open: reads the broker's messages at most every
+ * {@link ClientContext#controlPollIntervalNs()}, ends the session on the broker's Goodbye or Refusal, on a broken
+ * socket or on a malformed message (answered with a PROTOCOL_VIOLATION refusal), and hands every other message to
+ * its owner. Shared by {@link PublisherClient} and {@link SubscriberClient}; not thread safe, like them.
+ */
+final class ClientControl
+{
+    private static final int MESSAGES_PER_POLL = 16;
+
+    private final ControlLink link;
+    private final long pollIntervalNs;
+    private final Consumer<ControlMessage> handler;
+    private final Runnable onEnd;
+    private long lastPollNs = System.nanoTime() - Long.MAX_VALUE / 2;
+    private RejectReason closedFor;
+    private boolean closed;
+
+    ClientControl(
+        final ControlLink link, final long pollIntervalNs, final Consumer<ControlMessage> handler, final Runnable onEnd)
+    {
+        this.link = link;
+        this.pollIntervalNs = pollIntervalNs;
+        this.handler = handler;
+        this.onEnd = onEnd;
+    }
+
+    /**
+     * Read and handle what the broker sent, if the poll interval has passed.
+     *
+     * @return the number of messages handled.
+     */
+    int poll()
+    {
+        if (closed)
+        {
+            return 0;
+        }
+        final long nowNs = System.nanoTime();
+        if (nowNs - lastPollNs < pollIntervalNs)
+        {
+            return 0;
+        }
+        lastPollNs = nowNs;
+        int work = 0;
+        for (int i = 0; i < MESSAGES_PER_POLL && !closed; i++)
+        {
+            final int length = link.poll();
+            if (ControlLink.NONE == length)
+            {
+                break;
+            }
+            work++;
+            if (length < 0)
+            {
+                end(RejectReason.CHANNEL_CLOSED);
+                break;
+            }
+            onMessage(ControlMessages.parse(link.messageBuffer(), length));
+        }
+        if (!closed && !link.flush())
+        {
+            end(RejectReason.CHANNEL_CLOSED);
+        }
+        return work;
+    }
+
+    private void onMessage(final ControlMessage message)
+    {
+        if (!message.isValid())
+        {
+            violation();
+        }
+        else if (GoodbyeDecoder.TEMPLATE_ID == message.templateId())
+        {
+            end(RejectReason.CHANNEL_CLOSED);
+        }
+        else if (RefusalDecoder.TEMPLATE_ID == message.templateId())
+        {
+            end(null == message.refusalReason ? RejectReason.PROTOCOL_VIOLATION : message.refusalReason);
+        }
+        else
+        {
+            handler.accept(message);
+        }
+    }
+
+    /**
+     * The broker broke the protocol: refuse, then end the session.
+     */
+    void violation()
+    {
+        link.send(ControlMessages.refusal(RejectReason.PROTOCOL_VIOLATION));
+        end(RejectReason.PROTOCOL_VIOLATION);
+    }
+
+    void send(final byte[] message)
+    {
+        if (!closed)
+        {
+            link.send(message);
+        }
+    }
+
+    void end(final RejectReason reason)
+    {
+        if (!closed)
+        {
+            closed = true;
+            closedFor = reason;
+            onEnd.run();
+        }
+    }
+
+    boolean isClosed()
+    {
+        return closed;
+    }
+
+    RejectReason closedFor()
+    {
+        return closedFor;
+    }
+
+    /**
+     * Say goodbye unless the session already ended, then close the socket.
+     */
+    void close()
+    {
+        if (!closed)
+        {
+            link.send(ControlMessages.goodbye(GoodbyeReason.NORMAL));
+        }
+        end(null);
+        link.close();
+    }
+}
