@@ -58,6 +58,35 @@ class SamplesTest
         assertEquals(0, broker.exitValue());
     }
 
+    @Test
+    void everyLineOfTheReadmesCodeIsALineOfTheSamples() throws IOException
+    {
+        final String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+        final List<String> sampleLines = new ArrayList<>();
+        try (java.util.stream.Stream<Path> sources = Files.list(Path.of("src", "main", "java", "io", "bastion",
+            "samples")))
+        {
+            for (final Path source : sources.toList())
+            {
+                Files.readAllLines(source, StandardCharsets.UTF_8).forEach((line) -> sampleLines.add(line.trim()));
+            }
+        }
+        int blocks = 0;
+        int from = readme.indexOf("```java\n");
+        while (from >= 0)
+        {
+            final int end = readme.indexOf("```", from + 8);
+            for (final String line : readme.substring(from + 8, end).split("\n"))
+            {
+                final String code = line.trim();
+                assertTrue(code.isEmpty() || sampleLines.contains(code), "README line not in the samples: " + code);
+            }
+            blocks++;
+            from = readme.indexOf("```java\n", end + 3);
+        }
+        assertEquals(3, blocks, "the publisher, subscriber and broker blocks");
+    }
+
     private Process start(final Path dir, final Class<?> main, final String... args) throws IOException
     {
         final List<String> command = new ArrayList<>(List.of(
