@@ -33,6 +33,8 @@ class HostileWriterChildJvmTest
         final String classPath = System.getProperty("surefire.test.class.path",
             System.getProperty("java.class.path"));
         final Path output = dir.resolve("poller.out");
+        // Bounds checks are off in this one child only, which runs nothing but the rings (this module sees neither
+        // codec nor security): it proves the rings' own checks suffice. No production or other test JVM sets it.
         final ProcessBuilder builder = new ProcessBuilder(
             System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
             "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",

@@ -1,9 +1,9 @@
 package io.bastion.channel.broker;
 
 import io.bastion.codec.FrameDescriptor;
-import io.bastion.security.files.FileCheckReason;
 import io.bastion.security.files.FilePolicy;
 import io.bastion.security.files.OwnerOnlyFiles;
+import io.bastion.security.files.SecureFileException;
 import io.bastion.security.rate.QuarantinePolicy;
 import io.bastion.security.token.IssuerKeys;
 import org.agrona.concurrent.EpochClock;
@@ -12,7 +12,8 @@ import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
@@ -119,12 +120,24 @@ public final class ClientContext
 
     private static PublicKey readPinnedKey(final OwnerOnlyFiles files, final Path file) throws IOException
     {
-        final FileCheckReason check = files.checkFile(file, IssuerKeys.RAW_KEY_LENGTH);
-        if (FileCheckReason.OK != check)
+        // One checked, no-follow open of a file of exactly the key's size; the key is read from that open file only.
+        try (FileChannel channel = files.openForMapping(file, IssuerKeys.RAW_KEY_LENGTH, false))
         {
-            throw new IOException("broker key " + file + " refused: " + check);
+            final ByteBuffer raw = ByteBuffer.allocate(IssuerKeys.RAW_KEY_LENGTH);
+            while (raw.hasRemaining() && channel.read(raw, raw.position()) > 0)
+            {
+                // Reads until the key is complete or the file ends.
+            }
+            if (raw.hasRemaining())
+            {
+                throw new IOException("broker key " + file + " refused: shorter than " + IssuerKeys.RAW_KEY_LENGTH);
+            }
+            return IssuerKeys.publicFromRaw(raw.array());
         }
-        return IssuerKeys.publicFromRaw(Files.readAllBytes(file));
+        catch (final SecureFileException ex)
+        {
+            throw new IOException("broker key " + file + " refused: " + ex.reason(), ex);
+        }
     }
 
     /**

@@ -5,11 +5,10 @@ import io.bastion.codec.FrameDescriptor;
 import io.bastion.codec.RejectReason;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
 
 /**
  * Length-prefixed control messages on a connected Unix-domain {@link SocketChannel}, every read and write bounded
@@ -21,8 +20,9 @@ import java.nio.channels.SocketChannel;
  * </pre>
  * A length below the SBE header or above {@link #MAX_MESSAGE_LENGTH} is refused before any byte of the message is
  * read ({@link RejectReason#PROTOCOL_VIOLATION}), so a peer cannot make the reader allocate or wait for more than
- * one bounded message. The channel is switched to non-blocking mode and waited on with a private {@link Selector},
- * so a silent peer costs at most the deadline. Not thread safe: one handshake thread owns it.
+ * one bounded message. The framing is {@link ControlLink}'s, the one every open session uses too; here the
+ * non-blocking socket is waited on with a private {@link Selector}, so a silent peer costs at most the deadline. Not
+ * thread safe: one handshake thread owns it.
  */
 final class ControlChannel implements AutoCloseable
 {
@@ -37,15 +37,14 @@ final class ControlChannel implements AutoCloseable
         FrameDescriptor.HEADER_LENGTH + 128 + 2 * (2 + ControlMessageValidator.MAX_VAR_DATA_LENGTH);
 
     private final SocketChannel channel;
+    private final ControlLink link;
     private final Selector selector;
     private final SelectionKey key;
-    private final ByteBuffer prefix = ByteBuffer.allocate(PREFIX_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-    private final byte[] message = new byte[MAX_MESSAGE_LENGTH];
 
     ControlChannel(final SocketChannel channel) throws IOException
     {
         this.channel = channel;
-        channel.configureBlocking(false);
+        this.link = new ControlLink(channel);
         this.selector = Selector.open();
         try
         {
@@ -72,21 +71,28 @@ final class ControlChannel implements AutoCloseable
      */
     int read(final long deadlineNs) throws HandshakeException
     {
-        prefix.clear();
-        readFully(prefix, deadlineNs);
-        final long length = prefix.getInt(0) & 0xFFFF_FFFFL;
-        if (length < FrameDescriptor.HEADER_LENGTH || length > MAX_MESSAGE_LENGTH)
+        while (true)
         {
-            throw new HandshakeException(RejectReason.PROTOCOL_VIOLATION, false, "message length " + length);
+            final int length = link.poll();
+            if (length > 0)
+            {
+                return length;
+            }
+            if (ControlLink.BAD_LENGTH == length)
+            {
+                throw new HandshakeException(RejectReason.PROTOCOL_VIOLATION, false, "message length out of range");
+            }
+            if (ControlLink.CLOSED == length)
+            {
+                throw new HandshakeException(RejectReason.CHANNEL_CLOSED, false, "end of stream or read failed");
+            }
+            await(SelectionKey.OP_READ, deadlineNs);
         }
-        final ByteBuffer body = ByteBuffer.wrap(message, 0, (int)length);
-        readFully(body, deadlineNs);
-        return (int)length;
     }
 
     byte[] messageBuffer()
     {
-        return message;
+        return link.messageBuffer();
     }
 
     /**
@@ -103,18 +109,14 @@ final class ControlChannel implements AutoCloseable
         {
             throw new IllegalArgumentException("bad message length " + length);
         }
-        final ByteBuffer out = ByteBuffer.allocate(PREFIX_LENGTH + length).order(ByteOrder.LITTLE_ENDIAN);
-        out.putInt(length).put(bytes, 0, length).flip();
-        while (out.hasRemaining())
+        if (!link.send(length == bytes.length ? bytes : Arrays.copyOf(bytes, length)))
         {
-            try
-            {
-                if (0 == channel.write(out) && out.hasRemaining())
-                {
-                    await(SelectionKey.OP_WRITE, deadlineNs);
-                }
-            }
-            catch (final IOException ex)
+            throw new HandshakeException(RejectReason.CHANNEL_CLOSED, false, "write failed");
+        }
+        while (link.hasQueuedOutput())
+        {
+            await(SelectionKey.OP_WRITE, deadlineNs);
+            if (!link.flush())
             {
                 throw new HandshakeException(RejectReason.CHANNEL_CLOSED, false, "write failed");
             }
@@ -137,30 +139,6 @@ final class ControlChannel implements AutoCloseable
         catch (final HandshakeException ex)
         {
             // The peer is being dropped anyway; the refusal was a courtesy.
-        }
-    }
-
-    private void readFully(final ByteBuffer into, final long deadlineNs) throws HandshakeException
-    {
-        while (into.hasRemaining())
-        {
-            final int read;
-            try
-            {
-                read = channel.read(into);
-            }
-            catch (final IOException ex)
-            {
-                throw new HandshakeException(RejectReason.CHANNEL_CLOSED, false, "read failed");
-            }
-            if (read < 0)
-            {
-                throw new HandshakeException(RejectReason.CHANNEL_CLOSED, false, "end of stream");
-            }
-            if (0 == read)
-            {
-                await(SelectionKey.OP_READ, deadlineNs);
-            }
         }
     }
 

@@ -14,7 +14,8 @@ import java.util.ArrayDeque;
  * <p>
  * A length below the SBE header or above {@link ControlChannel#MAX_MESSAGE_LENGTH} breaks the link before any byte of
  * the body is read, and so does an output queue above {@link #MAX_QUEUED_BYTES} (a peer that stopped reading), so
- * neither side of a link can make the other buffer without bound. Once broken, a link stays broken. Not thread
+ * neither side of a link can make the other buffer without bound. A broken direction stays broken; a broken read
+ * still lets a last refusal out. Not thread
  * safe: one thread (a client's duty cycle, or the broker's conductor) owns it.
  */
 final class ControlLink implements AutoCloseable
@@ -35,7 +36,8 @@ final class ControlLink implements AutoCloseable
     private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
     private int queuedBytes;
     private boolean readingBody;
-    private int broken;
+    private int readFailure;
+    private boolean writeBroken;
 
     ControlLink(final SocketChannel channel) throws IOException
     {
@@ -56,9 +58,9 @@ final class ControlLink implements AutoCloseable
      */
     int poll()
     {
-        if (0 != broken)
+        if (0 != readFailure)
         {
-            return broken;
+            return readFailure;
         }
         try
         {
@@ -66,7 +68,7 @@ final class ControlLink implements AutoCloseable
             {
                 if (channel.read(prefix) < 0)
                 {
-                    return fail(CLOSED);
+                    return failRead(CLOSED);
                 }
                 if (prefix.hasRemaining())
                 {
@@ -75,14 +77,14 @@ final class ControlLink implements AutoCloseable
                 final long length = prefix.getInt(0) & 0xFFFF_FFFFL;
                 if (length < FrameDescriptor.HEADER_LENGTH || length > ControlChannel.MAX_MESSAGE_LENGTH)
                 {
-                    return fail(BAD_LENGTH);
+                    return failRead(BAD_LENGTH);
                 }
                 body.clear().limit((int)length);
                 readingBody = true;
             }
             if (channel.read(body) < 0)
             {
-                return fail(CLOSED);
+                return failRead(CLOSED);
             }
             if (body.hasRemaining())
             {
@@ -94,7 +96,7 @@ final class ControlLink implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            return fail(CLOSED);
+            return failRead(CLOSED);
         }
     }
 
@@ -107,18 +109,19 @@ final class ControlLink implements AutoCloseable
      * Queue a message and write as much as the socket takes now.
      *
      * @param bytes the whole message.
-     * @return false if the link is broken (now or before): the message is dropped.
+     * @return false if the link cannot write (now or before): the message is dropped. A failed read does not stop
+     * writes, so a peer that sent garbage can still be told why it is dropped.
      */
     boolean send(final byte[] bytes)
     {
-        if (0 != broken)
+        if (writeBroken)
         {
             return false;
         }
         if (bytes.length > ControlChannel.MAX_MESSAGE_LENGTH ||
             queuedBytes + ControlChannel.PREFIX_LENGTH + bytes.length > MAX_QUEUED_BYTES)
         {
-            fail(CLOSED);
+            failWrite();
             return false;
         }
         final ByteBuffer out = ByteBuffer.allocate(ControlChannel.PREFIX_LENGTH + bytes.length)
@@ -136,7 +139,7 @@ final class ControlLink implements AutoCloseable
      */
     boolean flush()
     {
-        if (0 != broken)
+        if (writeBroken)
         {
             return false;
         }
@@ -157,7 +160,7 @@ final class ControlLink implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            fail(CLOSED);
+            failWrite();
             return false;
         }
     }
@@ -167,17 +170,17 @@ final class ControlLink implements AutoCloseable
         return !outbound.isEmpty();
     }
 
-    boolean isBroken()
+    private int failRead(final int reason)
     {
-        return 0 != broken;
+        readFailure = reason;
+        return reason;
     }
 
-    private int fail(final int reason)
+    private void failWrite()
     {
-        broken = reason;
+        writeBroken = true;
         outbound.clear();
         queuedBytes = 0;
-        return reason;
     }
 
     /**
@@ -186,7 +189,8 @@ final class ControlLink implements AutoCloseable
     @Override
     public void close()
     {
-        fail(CLOSED);
+        failRead(CLOSED);
+        failWrite();
         try
         {
             channel.close();

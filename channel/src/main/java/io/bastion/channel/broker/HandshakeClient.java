@@ -175,7 +175,7 @@ public final class HandshakeClient
         return message;
     }
 
-    private static Path pathOf(final String text)
+    static Path pathOf(final String text)
     {
         try
         {

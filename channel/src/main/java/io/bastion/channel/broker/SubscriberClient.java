@@ -19,7 +19,6 @@ import io.bastion.security.keys.KeyRing;
 import io.bastion.security.replay.StrictReplayGuard;
 import io.bastion.security.token.Right;
 
-import org.agrona.collections.IntArrayList;
 import org.agrona.collections.IntHashSet;
 
 import java.io.IOException;
@@ -65,7 +64,6 @@ public final class SubscriberClient implements AutoCloseable
     private final RingFiles ringFiles;
     private final List<SourceEntry> sources = new ArrayList<>();
     private final RejectionHandler rejections;
-    private final IntArrayList quarantinedSources = new IntArrayList();
     private final IntHashSet refusedProducers = new IntHashSet();
     private long refusedSources;
     private boolean released;
@@ -146,22 +144,19 @@ public final class SubscriberClient implements AutoCloseable
 
     private int reportQuarantines()
     {
-        final int count = quarantinedSources.size();
-        for (int i = 0; i < count; i++)
+        int reported = 0;
+        for (final SourceEntry source : sources)
         {
-            final int sourceId = quarantinedSources.getInt(i);
-            for (final SourceEntry source : sources)
+            if (source.quarantined && !source.quarantineReported)
             {
-                if (source.sourceId == sourceId)
-                {
-                    // The broker audits it and cuts the publisher off; its REMOVED then releases the ring.
-                    control.send(ControlMessages.sourceUpdate(SourceAction.QUARANTINED, session.channelId(),
-                        source.producerId, 0, 0, 0, "", null));
-                }
+                // The broker audits it and cuts the publisher off; its REMOVED then releases the ring.
+                source.quarantineReported = true;
+                control.send(ControlMessages.sourceUpdate(SourceAction.QUARANTINED, session.channelId(),
+                    source.producerId, 0, 0, 0, "", null));
+                reported++;
             }
         }
-        quarantinedSources.clear();
-        return count;
+        return reported;
     }
 
     /**
@@ -240,7 +235,7 @@ public final class SubscriberClient implements AutoCloseable
     private boolean addSource(final ControlMessage message)
     {
         final int capacity = message.ringCapacity;
-        final Path ring = pathOf(message.publishRingPath);
+        final Path ring = HandshakeClient.pathOf(message.publishRingPath);
         if (null == ring || capacity < RingCapacity.MIN_CAPACITY || capacity > RingCapacity.MAX_CAPACITY ||
             Integer.bitCount(capacity) != 1 || message.producerId <= 0)
         {
@@ -354,18 +349,6 @@ public final class SubscriberClient implements AutoCloseable
     private void violation()
     {
         control.violation();
-    }
-
-    private static Path pathOf(final String text)
-    {
-        try
-        {
-            return null == text || text.isEmpty() ? null : Path.of(text);
-        }
-        catch (final RuntimeException ex)
-        {
-            return null;
-        }
     }
 
     /**
@@ -498,7 +481,14 @@ public final class SubscriberClient implements AutoCloseable
         @Override
         public void onQuarantined(final int sourceId)
         {
-            quarantinedSources.addInt(sourceId);
+            // Inside a poll: only mark it (no allocation); doWork() tells the broker.
+            for (final SourceEntry source : sources)
+            {
+                if (source.sourceId == sourceId)
+                {
+                    source.quarantined = true;
+                }
+            }
             rejections.onQuarantined(sourceId);
         }
     }
@@ -513,6 +503,8 @@ public final class SubscriberClient implements AutoCloseable
         final KeyRing keys;
         final MappedRing mapping;
         boolean removing;
+        boolean quarantined;
+        boolean quarantineReported;
 
         SourceEntry(final int producerId, final int sourceId, final KeyRing keys, final MappedRing mapping)
         {
