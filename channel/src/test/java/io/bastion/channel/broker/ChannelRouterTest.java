@@ -324,6 +324,17 @@ class ChannelRouterTest
     }
 
     @Test
+    void aPinnedKeyFileOthersCouldHaveWrittenIsRefused() throws Exception
+    {
+        start((context) -> { });
+        final Path pinned = fixture.directory.resolve(BrokerContext.IDENTITY_FILE_NAME);
+        assertEquals(fixture.broker.identityPublicKey(), clientContext(Right.PUBLISH).conclude().brokerKey());
+        Files.setPosixFilePermissions(pinned, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        final IOException refused = assertThrows(IOException.class, () -> clientContext(Right.PUBLISH).conclude());
+        assertTrue(refused.getMessage().contains("MODE_TOO_WIDE"), refused.getMessage());
+    }
+
+    @Test
     void ringsLeftByABrokerThatDiedAreRemovedAtLaunch() throws Exception
     {
         final Path dir = Files.createDirectory(temp.resolve("broker"), java.nio.file.attribute.PosixFilePermissions
