@@ -119,7 +119,7 @@ public final class HandshakeClient
         final byte[] hello = ControlMessages.hello(FrameValidator.MIN_SUPPORTED_VERSION,
             FrameValidator.CURRENT_VERSION, clientNonce, X25519.rawPublic(ephemeral.getPublic()), credentials);
         ephemeral = null;
-        control.write(hello, hello.length, deadlineNs);
+        writeHello(control, hello, deadlineNs);
 
         final ControlMessage challenge = receive(control, deadlineNs, ChallengeDecoder.TEMPLATE_ID);
         final int version = challenge.minVersion;
@@ -152,6 +152,42 @@ public final class HandshakeClient
         {
             Arrays.fill(shared, (byte)0);
             shared = null;
+        }
+    }
+
+    /**
+     * Send the Hello. A broker that refuses at once (peer policy, pending limit) writes its Refusal and closes, so the
+     * write can fail; the Refusal is then still waiting to be read, and its typed reason is what the caller learns.
+     */
+    private static void writeHello(final ControlChannel control, final byte[] hello, final long deadlineNs)
+            throws HandshakeException
+    {
+        try
+        {
+            control.write(hello, hello.length, deadlineNs);
+        }
+        catch (final HandshakeException ex)
+        {
+            if (RejectReason.CHANNEL_CLOSED != ex.reason())
+            {
+                throw ex;
+            }
+            final ControlMessage refusal;
+            try
+            {
+                final int length = control.read(Math.min(deadlineNs, System.nanoTime() + Broker.REFUSAL_WRITE_NS));
+                refusal = ControlMessages.parse(control.messageBuffer(), length);
+            }
+            catch (final HandshakeException unread)
+            {
+                throw ex;
+            }
+            if (refusal.isValid() && RefusalDecoder.TEMPLATE_ID == refusal.templateId() &&
+                null != refusal.refusalReason)
+            {
+                throw new HandshakeException(refusal.refusalReason, true, null);
+            }
+            throw ex;
         }
     }
 

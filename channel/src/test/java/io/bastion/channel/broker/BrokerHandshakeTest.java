@@ -310,6 +310,24 @@ class BrokerHandshakeTest
     }
 
     @Test
+    void aClientRefusedAtOnceLearnsTheTypedReasonEvenIfItsHelloCannotBeWritten() throws Exception
+    {
+        start((context) -> context.maxPendingHandshakes(1).handshakeTimeoutMs(60_000));
+        try (ControlChannel silent = rawConnection())
+        {
+            // The broker writes RATE_LIMITED and closes before reading anything; the client's Hello may meet a
+            // closed socket. Repeated, so both orders of that race occur.
+            for (int attempt = 0; attempt < 20; attempt++)
+            {
+                final HandshakeException refused = assertThrows(HandshakeException.class,
+                    () -> connect(fixture.validToken(Right.PUBLISH), BrokerFixture.CHANNEL, Right.PUBLISH));
+                assertEquals(RejectReason.RATE_LIMITED, refused.reason(), refused.getMessage());
+            }
+            assertTrue(silent.channel().isOpen());
+        }
+    }
+
+    @Test
     void connectionBeyondThePendingLimitIsRefusedAtOnce() throws Exception
     {
         start((context) -> context.maxPendingHandshakes(2).handshakeTimeoutMs(60_000));
