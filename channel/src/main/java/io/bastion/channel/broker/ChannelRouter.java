@@ -142,7 +142,9 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
     }
 
     /**
-     * Rotate the key of every publisher of a channel, without stopping its flow (see the class description).
+     * Rotate the key of every publisher of a channel, without stopping its flow (see the class description). Thread
+     * safe: the request runs on the conductor. For a publisher whose previous rotation is still under way, the
+     * request waits until that one completes and then runs; several such requests coalesce into one rotation.
      *
      * @param channel the channel name.
      */
@@ -346,8 +348,15 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
 
     private void startRotation(final ChannelState state, final PublisherEntry publisher)
     {
-        if (0 != publisher.pendingKeyId || publisher.closing)
+        if (publisher.closing)
         {
+            return;
+        }
+        if (0 != publisher.pendingKeyId)
+        {
+            // A request is never dropped: it runs once the rotation under way completes. Requests coalesce, since
+            // one more rotation retires every key the earlier requests wanted gone.
+            publisher.rotationQueued = true;
             return;
         }
         publisher.pendingKeyId = publisher.keyId + 1;
@@ -392,6 +401,11 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
             {
                 sendSource(subscriber, SourceAction.KEY_RETIRED, publisher.state.channelId, publisher.producerId,
                     retired, 0, keyGraceMs, null, null);
+            }
+            if (publisher.rotationQueued)
+            {
+                publisher.rotationQueued = false;
+                startRotation(publisher.state, publisher);
             }
         }
         else
@@ -688,6 +702,7 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         final int producerId;
         int keyId;
         int pendingKeyId;
+        boolean rotationQueued;
         boolean keyInstallSent;
         boolean announced;
         boolean subscriberAcked;

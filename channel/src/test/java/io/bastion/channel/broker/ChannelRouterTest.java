@@ -121,10 +121,11 @@ class ChannelRouterTest
             fixture.broker.router().rotateKeys(BrokerFixture.CHANNEL);
             final int expected = rotation;
             // Keep publishing while the rotation runs: nothing may be lost or refused.
+            final long deadline = System.currentTimeMillis() + DEADLINE_MS;
             while (publisher.keyId() != expected)
             {
                 sequence = publish(publisher, sequence, 50, subscriber);
-                assertTrue(sequence < 1_000_000, "rotation did not finish");
+                assertTrue(System.currentTimeMillis() < deadline, "rotation did not finish");
             }
             sequence = publish(publisher, sequence, 50, subscriber);
         }
@@ -153,6 +154,35 @@ class ChannelRouterTest
         final List<AuditRecord> audit = fixture.closeAndReadAudit();
         assertEquals(3, audit.stream().filter((r) -> AuditEventType.KEY_ROTATED == r.type()).count());
         assertTrue(audit.stream().anyMatch((r) -> AuditEventType.REVOKED == r.type()));
+    }
+
+    @Test
+    void aRotationRequestedWhileOneIsUnderWayRunsAfterIt() throws Exception
+    {
+        start((context) -> context.keyGraceMs(60_000));
+        final SubscriberClient subscriber = subscriber();
+        final PublisherClient publisher = publisher();
+        awaitSources(subscriber, 1);
+        awaitConnected(subscriber, publisher);
+
+        // Both requests reach the conductor before any client answers: the second must wait, not vanish.
+        fixture.broker.router().rotateKeys(BrokerFixture.CHANNEL);
+        fixture.broker.router().rotateKeys(BrokerFixture.CHANNEL);
+        fixture.broker.router().rotateKeys(BrokerFixture.CHANNEL);
+        long sequence = 1;
+        final long deadline = System.currentTimeMillis() + DEADLINE_MS;
+        while (publisher.keyId() != 3)
+        {
+            sequence = publish(publisher, sequence, 10, subscriber);
+            assertTrue(System.currentTimeMillis() < deadline, "queued rotation did not run");
+        }
+        sequence = publish(publisher, sequence, 10, subscriber);
+        awaitReceived(subscriber, 1, (int)(sequence - 1));
+        assertInOrder(1, 1, (int)(sequence - 1));
+        assertTrue(rejected.isEmpty(), rejected.toString());
+        final List<AuditRecord> audit = fixture.closeAndReadAudit();
+        assertEquals(2, audit.stream().filter((r) -> AuditEventType.KEY_ROTATED == r.type()).count(),
+            "three requests during one rotation make two rotations");
     }
 
     @Test
