@@ -26,6 +26,9 @@ final class BastionProcess implements AutoCloseable
     static final long TIMEOUT_MS = 120_000;
 
     private static final String EOF = "\u0000eof";
+    private static final Path ENV = Path.of("/usr/bin/env");
+    /** Background jobs of a non-interactive shell start with SIGINT ignored, and so does everything they start. */
+    private static final boolean INHERITS_IGNORED_SIGINT = sigintIgnored() && Files.isExecutable(ENV);
 
     private final Process process;
     private final Path stderr;
@@ -118,9 +121,35 @@ final class BastionProcess implements AutoCloseable
         return new BastionProcess(process, err);
     }
 
+    private static boolean sigintIgnored()
+    {
+        try
+        {
+            for (final String line : Files.readAllLines(Path.of("/proc/self/status")))
+            {
+                if (line.startsWith("SigIgn:"))
+                {
+                    final long mask = Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16);
+                    return (mask & (1L << (2 - 1))) != 0;
+                }
+            }
+            return false;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return false;
+        }
+    }
+
     private static List<String> command(final String... args)
     {
         final List<String> command = new ArrayList<>();
+        if (INHERITS_IGNORED_SIGINT)
+        {
+            // A JVM leaves a signal it was started ignoring ignored: the Ctrl-C tests would wait forever.
+            command.add(ENV.toString());
+            command.add("--default-signal=INT");
+        }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-opens");
         command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
