@@ -1,48 +1,80 @@
 #!/usr/bin/env python3
-"""Summarise a JMH JSON result of the throughput benchmarks (RingThroughputBenchmark, ChannelThroughputBenchmark).
+"""Summarise JMH JSON results of the throughput benchmarks (RingThroughputBenchmark, ChannelThroughputBenchmark).
 
 For each benchmark and parameter set: the median of the `consumed` counter over all measurement iterations, the
 median of each fork, and B/op from the GC profiler (gc.alloc.rate.norm). This 2-core VM's cross-core speed flips
-between a fast and a slow mode from fork to fork, so also prints ratios of per-fork medians within a fork rank
-(fastest fork against fastest fork, and so on) beside the plain ratio of overall medians.
+between a fast and a slow mode from fork to fork, so beside the plain ratio of overall medians it prints:
+- for one file (all forks of one implementation ran back to back): ratios of per-fork medians within a fork rank
+  (fastest fork against fastest fork, and so on);
+- for several files named round-NN-*.json (bench/run-interleaved.sh: one fork per implementation per round, the
+  order alternating): the ratio within each round, and their median, the figure to quote.
 
-Usage: bench/summarize-results.py bench/target/results/jmh-<stamp>.json
+Usage: bench/summarize-results.py RESULT.json [RESULT.json ...]
 """
 import json
+import os
+import re
 import statistics
 import sys
 
 
-def main(path):
-    results = json.load(open(path))
+def load(paths):
+    """rows[(benchmark, size)][label] = {'values': [...], 'forks': [...], 'alloc': [...], 'rounds': {round: median}}"""
     rows = {}
-    for result in results:
-        metrics = result.get('secondaryMetrics', {})
-        if 'consumed' not in metrics:
-            continue
-        params = result.get('params', {})
-        key = (result['benchmark'].split('.')[-2], params.get('size', ''))
-        label = params.get('impl') or params.get('mode')
-        forks = metrics['consumed']['rawData']
-        everything = [value for fork in forks for value in fork]
-        per_fork = sorted((statistics.median(fork) for fork in forks), reverse=True)
-        alloc = metrics.get('gc.alloc.rate.norm', {}).get('score', float('nan'))
-        rows.setdefault(key, {})[label] = (statistics.median(everything), per_fork, alloc)
+    for index, path in enumerate(paths):
+        match = re.match(r'round-(\d+)-', os.path.basename(path))
+        round_id = int(match.group(1)) if match else index
+        for result in json.load(open(path)):
+            metrics = result.get('secondaryMetrics', {})
+            if 'consumed' not in metrics:
+                continue
+            params = result.get('params', {})
+            key = (result['benchmark'].split('.')[-2], params.get('size', ''))
+            label = params.get('impl') or params.get('mode')
+            row = rows.setdefault(key, {}).setdefault(label, {'values': [], 'forks': [], 'alloc': [], 'rounds': {}})
+            for fork in metrics['consumed']['rawData']:
+                row['values'].extend(fork)
+                row['forks'].append(statistics.median(fork))
+                row['rounds'][round_id] = statistics.median(fork)
+            alloc = metrics.get('gc.alloc.rate.norm', {}).get('score')
+            if alloc is not None:
+                row['alloc'].append(alloc)
+    return rows
+
+
+def pairs_of(labels):
+    if 'mac-only' in labels:
+        return [(mine, 'mac-only') for mine in labels if mine != 'mac-only']
+    return [(mine, mine.replace('bastion', 'agrona')) for mine in labels
+            if mine.startswith('bastion') and mine.replace('bastion', 'agrona') in labels]
+
+
+def main(paths):
+    rows = load(paths)
+    interleaved = len(paths) > 1
     for (benchmark, size), labels in sorted(rows.items()):
         print('%s size=%s' % (benchmark, size))
-        for label, (median, per_fork, alloc) in labels.items():
-            forks = ' '.join('%.2f' % (value / 1e6) for value in per_fork)
-            print('  %-12s median %8.2f M/s   forks [%s] M/s   %.3f B/op' % (label, median / 1e6, forks, alloc))
-        anchor = 'mac-only' if 'mac-only' in labels else None
-        pairs = [(mine, anchor) for mine in labels if anchor and mine != anchor]
-        if not anchor:
-            pairs = [(mine, mine.replace('bastion', 'agrona')) for mine in labels if mine.startswith('bastion')]
-        for mine, other in pairs:
-            if other in labels:
-                a, b = labels[mine], labels[other]
-                ranked = ' '.join('%.2f' % (x / y) for x, y in zip(a[1], b[1]))
-                print('  %s / %s: %.2f (medians), by fork rank [%s]' % (mine, other, a[0] / b[0], ranked))
+        for label, row in labels.items():
+            forks = ' '.join('%.2f' % (value / 1e6) for value in sorted(row['forks'], reverse=True))
+            alloc = max(row['alloc']) if row['alloc'] else float('nan')
+            print('  %-12s median %8.2f M/s   forks [%s] M/s   %.3f B/op (worst fork)'
+                  % (label, statistics.median(row['values']) / 1e6, forks, alloc))
+        for mine, other in pairs_of(labels):
+            a, b = labels[mine], labels[other]
+            overall = statistics.median(a['values']) / statistics.median(b['values'])
+            if interleaved:
+                common = sorted(set(a['rounds']) & set(b['rounds']))
+                ratios = [a['rounds'][r] / b['rounds'][r] for r in common]
+                print('  %s / %s: %.2f median of %d per-round ratios [%s] (min %.2f, max %.2f); overall medians %.2f'
+                      % (mine, other, statistics.median(ratios), len(ratios), ' '.join('%.2f' % r for r in ratios),
+                         min(ratios), max(ratios), overall))
+            else:
+                ranked = ' '.join('%.2f' % (x / y) for x, y in zip(sorted(a['forks'], reverse=True),
+                                                                   sorted(b['forks'], reverse=True)))
+                print('  %s / %s: %.2f (medians), by fork rank [%s]' % (mine, other, overall, ranked))
 
 
 if __name__ == '__main__':
-    main(sys.argv[1])
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    main(sys.argv[1:])

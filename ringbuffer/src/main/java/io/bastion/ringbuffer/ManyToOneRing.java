@@ -44,10 +44,17 @@ import static io.bastion.ringbuffer.RecordDescriptor.MIN_TYPE_ID;
  * Unblocking is for dead producers. A producer that merely stalls past the timeout and then resumes
  * loses its record (a claim's commit returns false, a write returns {@link RingStatus#UNBLOCKED}) and
  * its late payload bytes may land in space already handed to later records; the channel's per-frame
- * MAC rejects such a frame. One window stays open: a producer that stalls between its tail CAS and
- * stamping its claim while an unblock is scanning, and stamps before the consumer has passed the
- * padding, can report success for a record the consumer skips. Choose a timeout far above any
- * scheduling stall.
+ * MAC rejects such a frame.
+ * <p>
+ * A commit costs one release store, like Agrona's, not a second locked instruction: every unblock
+ * attempt first bumps an unblock epoch, and a producer settles its commit with a compare-and-set only
+ * when the epoch moved since its claim. Two windows stay open, both needing a producer that stalls
+ * for the whole unblock timeout and then again at one precise instruction while the unblock runs: a
+ * producer that stalls between its tail CAS and stamping its claim while an unblock is scanning, or
+ * between reading the epoch and its commit store while an unblock pads its claim, can report success
+ * for a record the consumer skips (if its store lands before the consumer passes the padding, the
+ * record is read after all, once and intact). Nothing is ever read torn, twice or out of bounds.
+ * Choose a timeout far above any scheduling stall.
  */
 public final class ManyToOneRing implements RecordProducer, RecordConsumer, RingClaim.Owner
 {
@@ -147,10 +154,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         }
         buffer.putInt(index + TYPE_OFFSET, typeId);
         buffer.putBytes(index + HEADER_LENGTH, src, offset, length);
-        // A CAS, as in commit: if the consumer unblocked this record while we copied, it is lost.
-        if (!buffer.compareAndSetLong(
-            index, ManyToOneRecordDescriptor.claimed(recordLength, position),
-            ManyToOneRecordDescriptor.committed(recordLength, position)))
+        if (!publish(index, recordLength, position, epoch))
         {
             return RingStatus.UNBLOCKED;
         }
@@ -196,6 +200,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         }
         buffer.putInt(index + TYPE_OFFSET, typeId);
         claim.open(this, buffer, index, index + HEADER_LENGTH, length, typeId, position);
+        claim.unblockEpoch(epoch);
         return position + RecordDescriptor.align(recordLength);
     }
 
@@ -212,11 +217,9 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         final int index = claim.recordIndex();
         final long position = claim.position();
         final int recordLength = claim.length() + HEADER_LENGTH;
+        final long epoch = claim.unblockEpoch();
         claim.close();
-        // A CAS, not a store: if the consumer unblocked this claim, the region may already be reused.
-        return buffer.compareAndSetLong(
-            index, ManyToOneRecordDescriptor.claimed(recordLength, position),
-            ManyToOneRecordDescriptor.committed(recordLength, position));
+        return publish(index, recordLength, position, epoch);
     }
 
     /**
@@ -423,6 +426,9 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
             return false;
         }
 
+        // Announce the attempt before reading the head's word: a producer that stamps or commits after this
+        // sees the new epoch, and settles with a compare-and-set instead of a plain store (see publish).
+        buffer.getAndAddLong(unblockEpochOffset, 1);
         final int headIndex = (int)head & mask;
         final int limit = (int)Math.min(distance, capacity - headIndex);
         final long state = buffer.getLongVolatile(headIndex);
@@ -445,9 +451,6 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         }
         else
         {
-            // Announce the attempt before scanning: a producer that stamps its claim after the scan passed
-            // over it then sees the new epoch and checks whether the head overtook its record.
-            buffer.getAndAddLong(unblockEpochOffset, 1);
             padLength = scanToNextRecord(headIndex, head, limit);
         }
 
@@ -663,6 +666,25 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
     private boolean passedByUnblock(final long epoch, final long position)
     {
         return buffer.getLongVolatile(unblockEpochOffset) != epoch && buffer.getLongVolatile(headOffset) > position;
+    }
+
+    /**
+     * Turn a claimed record into a committed one. While no unblock attempt has begun since the claim (the epoch
+     * still holds what the claim read), a release store suffices and keeps the commit free of a second locked
+     * instruction; otherwise a compare-and-set decides between this commit and the consumer's unblock.
+     *
+     * @return false if the consumer unblocked the claim first: the record is lost.
+     */
+    private boolean publish(final int index, final int recordLength, final long position, final long epoch)
+    {
+        final AtomicBuffer buffer = this.buffer;
+        final long committed = ManyToOneRecordDescriptor.committed(recordLength, position);
+        if (buffer.getLongVolatile(unblockEpochOffset) == epoch)
+        {
+            buffer.putLongRelease(index, committed);
+            return true;
+        }
+        return buffer.compareAndSetLong(index, ManyToOneRecordDescriptor.claimed(recordLength, position), committed);
     }
 
     private RingFault checkHead(final long head, final long tail)

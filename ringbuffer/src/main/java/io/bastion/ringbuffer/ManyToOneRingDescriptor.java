@@ -20,10 +20,12 @@ package io.bastion.ringbuffer;
  *  |  consumer heartbeat, epoch ms                |  + CONSUMER_HEARTBEAT_OFFSET
  *  +----------------------------------------------+  + TRAILER_LENGTH
  * </pre>
- * A record's header word moves from zero (free) to claimed (negative length, and a stamp of the
- * claim's position instead of the type) to committed (positive length and the type), each step by
- * compare-and-set, so a producer that commits late and a consumer that unblocks its claim cannot
- * both win. The consumer zeroes what it consumed before it publishes the head.
+ * A record's state word (see {@link ManyToOneRecordDescriptor}) moves from whatever an earlier lap
+ * left to claimed (negative length, stamped with the claim's position) to committed (positive
+ * length) or padding. The consumer never zeroes what it consumed: stamps tell a word of this lap from
+ * an older one. The unblock epoch orders a producer's commit against the consumer's unblock (see
+ * {@link ManyToOneRing}): a commit is a release store while the epoch stands still, and a
+ * compare-and-set against the unblock's once it has moved.
  */
 public final class ManyToOneRingDescriptor
 {

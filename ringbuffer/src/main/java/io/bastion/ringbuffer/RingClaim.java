@@ -29,6 +29,7 @@ public final class RingClaim
     private int length;
     private int typeId;
     private long position;
+    private long unblockEpoch;
 
     /**
      * An empty claim, to hand to {@code tryClaim} again and again.
@@ -150,5 +151,18 @@ public final class RingClaim
     long position()
     {
         return position;
+    }
+
+    /**
+     * The many-to-one ring's unblock epoch when the claim was made (see {@link ManyToOneRing}).
+     */
+    long unblockEpoch()
+    {
+        return unblockEpoch;
+    }
+
+    void unblockEpoch(final long epoch)
+    {
+        this.unblockEpoch = epoch;
     }
 }

@@ -462,6 +462,21 @@ class ManyToOneRingTest
     }
 
     @Test
+    void aClaimThatAnUnblockAttemptLeftAloneStillCommits()
+    {
+        write(0, 1, 8);
+        assertTrue(ring.tryClaim(2, 24, claim) > 0);
+        claim.buffer().putBytes(0, payload(7, 24));
+        // The attempt finds a committed record at the head and gives up, but it has moved the unblock epoch: the
+        // commit below settles by compare-and-set, and wins, since nothing padded the claim.
+        assertFalse(ring.unblock());
+        assertTrue(claim.commit());
+        assertEquals(2, ring.read(recorder, 10));
+        assertTrue(samePayload(recorder.records.get(1), 7, 2, 24));
+        assertEquals(0, ring.unblockCount());
+    }
+
+    @Test
     void producerThatDiesBeforeStampingIsPaddedUpToTheNextRecord()
     {
         // One lap first, so the dead region holds stale headers of an earlier lap.
