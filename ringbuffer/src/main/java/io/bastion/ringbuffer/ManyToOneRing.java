@@ -48,16 +48,25 @@ import static io.bastion.ringbuffer.RecordDescriptor.MIN_TYPE_ID;
  * <p>
  * A commit costs one release store, like Agrona's, not a second locked instruction: every unblock
  * attempt first bumps an unblock epoch, and a producer settles its commit with a compare-and-set only
- * when the epoch moved since its claim. Two windows stay open, both needing a producer that stalls
- * for the whole unblock timeout and then again at one precise instruction while the unblock runs: a
- * producer that stalls between its tail CAS and stamping its claim while an unblock is scanning, or
- * between reading the epoch and its commit store while an unblock pads its claim, can report success
- * for a record the consumer skips (if its store lands before the consumer passes the padding, the
- * record is read after all, once and intact). Nothing is ever read torn, twice or out of bounds.
- * Choose a timeout far above any scheduling stall.
+ * when the epoch moved since its claim. {@link #unblockIfStuck()} bumps the epoch, then waits
+ * {@link #UNBLOCK_GRACE_MS} before it touches the claim, so a commit store that read the old epoch
+ * has landed by then. Two windows stay open, both needing a producer that stalls for the whole unblock
+ * timeout and then is descheduled at one precise instruction for the grace or longer: between its tail
+ * CAS and stamping its claim while an unblock is scanning, or between reading the epoch and its commit
+ * store. Such a producer can report success for a record the consumer skips (if its store lands before
+ * the consumer passes the padding, the record is read after all, once and intact). Nothing is ever read
+ * torn, twice or out of bounds. Choose a timeout far above any scheduling stall.
  */
 public final class ManyToOneRing implements RecordProducer, RecordConsumer, RingClaim.Owner
 {
+    /**
+     * Milliseconds {@link #unblockIfStuck()} waits between announcing an unblock and carrying it out, on the
+     * ring's clock: far longer than a running producer needs to finish a commit store it has begun.
+     */
+    public static final long UNBLOCK_GRACE_MS = 10;
+
+    private static final long NOT_ANNOUNCED = Long.MIN_VALUE;
+
     private final AtomicBuffer buffer;
     private final EpochClock clock;
     private final long unblockTimeoutMs;
@@ -75,6 +84,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
     private long head;
     private long stuckHead = -1;
     private long stuckSinceMs;
+    private long announcedAtMs = NOT_ANNOUNCED;
     private volatile RingFault fault = RingFault.NONE;
 
     /**
@@ -374,7 +384,9 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
 
     /**
      * Unblock the consumer if the head has stayed behind the tail, without moving, for the unblock
-     * timeout. Call it from the consumer's duty cycle, not per record: it reads the clock.
+     * timeout. The first call past the timeout only announces the unblock (it moves the unblock epoch);
+     * a call at least {@link #UNBLOCK_GRACE_MS} later unblocks, if the head is still stuck. Call it from
+     * the consumer's duty cycle, not per record: it reads the clock.
      *
      * @return true if a stuck region was turned into padding.
      */
@@ -386,25 +398,42 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         {
             stuckHead = head;
             stuckSinceMs = nowMs;
+            announcedAtMs = NOT_ANNOUNCED;
             return false;
         }
         if (buffer.getLongVolatile(tailOffset) == head)
         {
             stuckSinceMs = nowMs;
+            announcedAtMs = NOT_ANNOUNCED;
             return false;
         }
         if (nowMs - stuckSinceMs < unblockTimeoutMs)
         {
             return false;
         }
+        if (NOT_ANNOUNCED == announcedAtMs)
+        {
+            // From here on every commit settles by compare-and-set; the grace lets a commit store that read the
+            // old epoch a moment ago land before the unblock looks at the claim.
+            buffer.getAndAddLong(unblockEpochOffset, 1);
+            announcedAtMs = nowMs;
+            return false;
+        }
+        if (nowMs - announcedAtMs < UNBLOCK_GRACE_MS)
+        {
+            return false;
+        }
         stuckSinceMs = nowMs;
+        announcedAtMs = NOT_ANNOUNCED;
         return unblock();
     }
 
     /**
      * Turn the region at the head into padding now if it is claimed but not committed, or claimed
      * but not even stamped yet. Consumer thread only. Prefer {@link #unblockIfStuck()}: unblocking
-     * a live producer's claim loses its message (its commit returns false).
+     * a live producer's claim loses its message (its commit returns false), and a commit racing this
+     * very call may still land on the padding (see the class description), which the announcement and
+     * grace of {@link #unblockIfStuck()} rule out for a producer that is running.
      *
      * @return true if a region was turned into padding.
      */

@@ -417,6 +417,11 @@ class ManyToOneRingTest
         assertFalse(ring.unblockIfStuck());
         assertEquals(0, ring.unblockCount());
         clock.nowMs += 1;
+        assertFalse(ring.unblockIfStuck(), "the first call past the timeout announces the unblock");
+        clock.nowMs += ManyToOneRing.UNBLOCK_GRACE_MS - 1;
+        assertFalse(ring.unblockIfStuck(), "and waits for the grace");
+        assertEquals(0, ring.unblockCount());
+        clock.nowMs += 1;
         assertTrue(ring.unblockIfStuck());
         assertEquals(1, ring.unblockCount());
         assertEquals(1, ring.read(recorder, 10));
@@ -457,6 +462,8 @@ class ManyToOneRingTest
         ring.unblockIfStuck();
         clock.nowMs += 10 * TIMEOUT_MS;
         assertFalse(ring.unblockIfStuck());
+        clock.nowMs += ManyToOneRing.UNBLOCK_GRACE_MS;
+        assertFalse(ring.unblockIfStuck());
         assertEquals(1, ring.read(recorder, 10));
         assertEquals(0, ring.unblockCount());
     }
@@ -473,6 +480,22 @@ class ManyToOneRingTest
         assertTrue(claim.commit());
         assertEquals(2, ring.read(recorder, 10));
         assertTrue(samePayload(recorder.records.get(1), 7, 2, 24));
+        assertEquals(0, ring.unblockCount());
+    }
+
+    @Test
+    void aClaimCommittedDuringTheGraceIsDeliveredNotUnblocked()
+    {
+        assertTrue(ring.tryClaim(2, 24, claim) > 0);
+        claim.buffer().putBytes(0, payload(9, 24));
+        assertFalse(ring.unblockIfStuck());
+        clock.nowMs += TIMEOUT_MS;
+        assertFalse(ring.unblockIfStuck(), "announced");
+        assertTrue(claim.commit(), "a producer that wakes up within the grace still commits");
+        clock.nowMs += ManyToOneRing.UNBLOCK_GRACE_MS;
+        assertFalse(ring.unblockIfStuck(), "nothing to unblock: the record is committed");
+        assertEquals(1, ring.read(recorder, 10));
+        assertTrue(samePayload(recorder.records.get(0), 9, 2, 24));
         assertEquals(0, ring.unblockCount());
     }
 
@@ -495,6 +518,8 @@ class ManyToOneRingTest
 
         assertFalse(ring.unblockIfStuck());
         clock.nowMs += TIMEOUT_MS;
+        assertFalse(ring.unblockIfStuck());
+        clock.nowMs += ManyToOneRing.UNBLOCK_GRACE_MS;
         assertTrue(ring.unblockIfStuck());
         assertEquals(2, drain(ring, recorder));
         assertTrue(samePayload(recorder.records.get(0), 10, 2, 30));
@@ -520,6 +545,8 @@ class ManyToOneRingTest
         {
             ring.unblockIfStuck();
             clock.nowMs += TIMEOUT_MS;
+            ring.unblockIfStuck();
+            clock.nowMs += ManyToOneRing.UNBLOCK_GRACE_MS;
             assertTrue(ring.unblockIfStuck());
             drain(ring, recorder);
         }
@@ -544,6 +571,8 @@ class ManyToOneRingTest
                 // The producer stalls here, between stamping its claim and committing it.
                 ring.unblockIfStuck();
                 clock.nowMs += TIMEOUT_MS;
+                ring.unblockIfStuck();
+                clock.nowMs += ManyToOneRing.UNBLOCK_GRACE_MS;
                 ring.unblockIfStuck();
                 drain(ring, recorder);
                 return super.byteArray();

@@ -22,7 +22,9 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * A commit that found no unblock announced publishes with a plain release store (see
  * {@link ManyToOneRing}); when the consumer's unblock lands between that check and the store, the
  * store then overwrites the padding and revives the record: both report success and the record is
- * read, once and intact.
+ * read, once and intact. The consumer's duty cycle unblocks through {@code unblockIfStuck()}, which
+ * announces first and waits a grace, so there only a producer descheduled inside that window can meet
+ * this outcome; the test calls {@code unblock()} directly to make the race happen.
  */
 @JCStressTest
 @Outcome(id = "1, 0, 1, 1", expect = ACCEPTABLE, desc = "The commit won: the record is read, intact")
