@@ -5,6 +5,8 @@
 # round by round and prints the median of the per-round ratios.
 # Usage: bench/run-interleaved.sh BENCHMARK IMPL,IMPL[,...] [rounds] [extra JMH options...]
 #   e.g. bench/run-interleaved.sh RingThroughputBenchmark bastion-spsc,agrona-spsc 7 -p size=64
+#   The implementations are values of the benchmark's @Param "impl"; PARAM=mode names another, e.g.
+#   PARAM=mode bench/run-interleaved.sh ChannelThroughputBenchmark sealed,mac-only 5
 # Needs bench/target/benchmarks.jar (mvn -B verify, or mvn -B package -DskipTests).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,6 +14,7 @@ benchmark=${1:?benchmark regex}
 impls=${2:?comma-separated implementations}
 rounds=${3:-7}
 shift 3 || shift $#
+param=${PARAM:-impl}
 opens="--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"
 reversed=$(echo "$impls" | tr ',' '\n' | tac | paste -sd, -)
 out="target/results/interleaved-$(date -u +%Y%m%dT%H%M%SZ)"
@@ -20,7 +23,7 @@ for round in $(seq 1 "$rounds"); do
     order=$impls
     if (( round % 2 == 0 )); then order=$reversed; fi
     for impl in ${order//,/ }; do
-        java "$opens" -jar target/benchmarks.jar "$benchmark" -p impl="$impl" \
+        java "$opens" -jar target/benchmarks.jar "$benchmark" -p "$param=$impl" \
             -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc -jvmArgsAppend "$opens" \
             -rf json -rff "$out/round-$(printf %02d "$round")-$impl.json" "$@" > "$out/round-$(printf %02d "$round")-$impl.txt"
     done
