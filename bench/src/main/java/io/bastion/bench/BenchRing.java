@@ -9,6 +9,7 @@ import io.bastion.ringbuffer.RecordHandler;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
@@ -111,6 +112,22 @@ public abstract class BenchRing
         {
             value += word;
         }
+    }
+
+    /**
+     * A payload of {@code size} bytes counting up from 0, the one every ring benchmark offers.
+     *
+     * @param size bytes.
+     * @return the payload.
+     */
+    public static UnsafeBuffer payload(final int size)
+    {
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[size]);
+        for (int i = 0; i < size; i++)
+        {
+            payload.putByte(i, (byte)i);
+        }
+        return payload;
     }
 
     /**

@@ -61,11 +61,7 @@ public class RingPathCostBenchmark
     {
         files = new ShmFiles();
         ring = BenchRing.create(impl, RingThroughputBenchmark.CAPACITY, files);
-        payload = new UnsafeBuffer(new byte[size]);
-        for (int i = 0; i < size; i++)
-        {
-            payload.putByte(i, (byte)i);
-        }
+        payload = BenchRing.payload(size);
     }
 
     /**

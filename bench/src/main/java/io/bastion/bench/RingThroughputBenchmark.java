@@ -106,11 +106,7 @@ public class RingThroughputBenchmark
     {
         files = new ShmFiles();
         ring = BenchRing.create(impl, CAPACITY, files);
-        payload = new UnsafeBuffer(new byte[size]);
-        for (int i = 0; i < size; i++)
-        {
-            payload.putByte(i, (byte)i);
-        }
+        payload = BenchRing.payload(size);
     }
 
     /**

@@ -26,6 +26,15 @@ final class ScribbledRingPoller
     {
         final long polls = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000L;
         final long baseSeed = args.length > 1 ? Long.parseLong(args[1]) : 42L;
+        // Only ring code may ever run without Agrona's bounds checks: codec and security must never rely on it.
+        for (final String forbidden : new String[]{"io.bastion.codec.FrameReader", "io.bastion.security.keys.KeyRing"})
+        {
+            if (onClassPath(forbidden))
+            {
+                System.out.println("FAIL " + forbidden + " is on the class path of a JVM without bounds checks");
+                System.exit(2);
+            }
+        }
         final HostileCases.Stats stats = new HostileCases.Stats();
         final HostileCases.OneToOne[] oneToOne = {
             new HostileCases.OneToOne(64), new HostileCases.OneToOne(256), new HostileCases.OneToOne(1024)};
@@ -58,5 +67,18 @@ final class ScribbledRingPoller
         }
         System.out.println(SUMMARY + " boundsChecks=" + DirectBuffer.SHOULD_BOUNDS_CHECK + " " + stats);
         System.out.flush();
+    }
+
+    private static boolean onClassPath(final String className)
+    {
+        try
+        {
+            Class.forName(className, false, ScribbledRingPoller.class.getClassLoader());
+            return true;
+        }
+        catch (final ClassNotFoundException ex)
+        {
+            return false;
+        }
     }
 }

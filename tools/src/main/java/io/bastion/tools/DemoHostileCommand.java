@@ -21,9 +21,6 @@ import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,7 +30,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -65,7 +61,7 @@ import java.util.stream.Stream;
     header = "The demo's hostile process (started by 'bastion demo --tamper').",
     description = "Tries a forged token, then writes forged, copied and truncated frames into its own ring on " +
         DemoSubscriberCommand.DATA_CHANNEL + " and floods it until the subscriber quarantines it.")
-final class DemoHostileCommand implements Callable<Integer>
+final class DemoHostileCommand extends DemoChildCommand
 {
     /** Frames of each kind written before the flood: few enough that all kinds come before the quarantine. */
     static final int FRAMES_PER_KIND = 4;
@@ -80,41 +76,15 @@ final class DemoHostileCommand implements Callable<Integer>
     private static final long WATCH_PARK_NS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final long WAIT_PARK_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
-    @Spec
-    private CommandSpec spec;
-
-    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The broker folder.")
-    private Path directory;
-
-    @Option(names = "--token", required = true, paramLabel = "FILE", description = "Its publish token file.")
-    private Path tokenFile;
-
     private final SecureRandom random = new SecureRandom();
     private PrintWriter out;
     private OneToOneRingProducer ring;
     private long sequence = 1;
 
-    /**
-     * {@inheritDoc}
-     */
     @Override
-    public Integer call() throws IOException
+    int serve(final ParentLink parent, final PrintWriter out, final byte[] token) throws IOException
     {
-        final ParentLink parent = ParentLink.watch(System.in);
-        try
-        {
-            return serve(parent);
-        }
-        finally
-        {
-            parent.release();
-        }
-    }
-
-    private int serve(final ParentLink parent) throws IOException
-    {
-        out = spec.commandLine().getOut();
-        final byte[] token = TokenText.readFile(tokenFile);
+        this.out = out;
         final ClientContext context = new ClientContext().directory(directory).token(token).conclude();
         tryForgedToken(context, token);
         final Session session;

@@ -16,14 +16,10 @@ import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -43,7 +39,7 @@ import java.util.concurrent.locks.LockSupport;
     header = "The demo's publisher process (started by 'bastion demo').",
     description = "Publishes the demo's data and pings on " + DemoSubscriberCommand.DATA_CHANNEL + ", reads the " +
         "echoes on " + DemoSubscriberCommand.ECHO_CHANNEL + " and reports to its parent on stdout.")
-final class DemoPublisherCommand implements Callable<Integer>
+final class DemoPublisherCommand extends DemoChildCommand
 {
     /** Pings before the recorded ones, not recorded: they find the subscriber caught up and the code compiled. */
     static final int MAX_WARMUP_PINGS = 1_000;
@@ -57,15 +53,6 @@ final class DemoPublisherCommand implements Callable<Integer>
     private static final FrameHandler DISCARD = (buffer, offset, length, frame) ->
     {
     };
-
-    @Spec
-    private CommandSpec spec;
-
-    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The broker folder.")
-    private Path directory;
-
-    @Option(names = "--token", required = true, paramLabel = "FILE", description = "The capability token file.")
-    private Path tokenFile;
 
     @Option(names = "--messages", required = true, paramLabel = "N", description = "Data frames to send.")
     private long messages;
@@ -83,27 +70,11 @@ final class DemoPublisherCommand implements Callable<Integer>
     private PublisherClient data;
     private SubscriberClient echo;
 
-    /**
-     * {@inheritDoc}
-     */
     @Override
-    public Integer call() throws IOException
+    int serve(final ParentLink parent, final PrintWriter out, final byte[] token) throws IOException
     {
-        parent = ParentLink.watch(System.in);
-        try
-        {
-            return serve();
-        }
-        finally
-        {
-            parent.release();
-        }
-    }
-
-    private int serve() throws IOException
-    {
-        out = spec.commandLine().getOut();
-        final byte[] token = TokenText.readFile(tokenFile);
+        this.parent = parent;
+        this.out = out;
         try (PublisherClient data = PublisherClient.connect(
             new ClientContext().directory(directory).token(token), DemoSubscriberCommand.DATA_CHANNEL);
             SubscriberClient echo = SubscriberClient.connect(new ClientContext().directory(directory).token(token),

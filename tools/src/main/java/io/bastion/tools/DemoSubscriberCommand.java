@@ -15,14 +15,10 @@ import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,7 +37,7 @@ import java.util.concurrent.TimeUnit;
     header = "The demo's subscriber process (started by 'bastion demo').",
     description = "Subscribes to " + DemoSubscriberCommand.DATA_CHANNEL + ", verifies every payload byte, echoes " +
         "pings on " + DemoSubscriberCommand.ECHO_CHANNEL + " and reports to its parent on stdout.")
-final class DemoSubscriberCommand implements Callable<Integer>
+final class DemoSubscriberCommand extends DemoChildCommand
 {
     /** The channel the demo's data and pings travel on. */
     static final String DATA_CHANNEL = "demo.data";
@@ -58,42 +54,15 @@ final class DemoSubscriberCommand implements Callable<Integer>
     private static final long DUTY_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long PROGRESS_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    @Spec
-    private CommandSpec spec;
-
-    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The broker folder.")
-    private Path directory;
-
-    @Option(names = "--token", required = true, paramLabel = "FILE", description = "The capability token file.")
-    private Path tokenFile;
-
     @Option(names = "--messages", required = true, paramLabel = "N", description = "Data frames to expect.")
     private long messages;
 
     @Option(names = "--size", required = true, paramLabel = "BYTES", description = "Payload bytes of each frame.")
     private int size;
 
-    /**
-     * {@inheritDoc}
-     */
     @Override
-    public Integer call() throws IOException
+    int serve(final ParentLink parent, final PrintWriter out, final byte[] token) throws IOException
     {
-        final ParentLink parent = ParentLink.watch(System.in);
-        try
-        {
-            return serve(parent);
-        }
-        finally
-        {
-            parent.release();
-        }
-    }
-
-    private int serve(final ParentLink parent) throws IOException
-    {
-        final PrintWriter out = spec.commandLine().getOut();
-        final byte[] token = TokenText.readFile(tokenFile);
         final ClientContext dataContext = new ClientContext().directory(directory).token(token)
             .quarantinePolicy(new QuarantinePolicy(MAX_SOURCES, QUARANTINE_THRESHOLD, QUARANTINE_WINDOW_NS,
                 Long.MAX_VALUE));

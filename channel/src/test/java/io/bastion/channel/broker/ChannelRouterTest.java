@@ -267,10 +267,7 @@ class ChannelRouterTest
         start((context) -> { });
         final SubscriberClient subscriber = subscriber();
         final PublisherClient good = publisher();
-        final Session rogue = HandshakeClient.connect(fixture.directory.resolve(BrokerContext.SOCKET_FILE_NAME),
-            fixture.validToken(Right.PUBLISH), fixture.broker.identityPublicKey(), BrokerFixture.CHANNEL,
-            Right.PUBLISH, java.time.Duration.ofSeconds(10));
-        clients.add(rogue);
+        final Session rogue = rogueSession();
         awaitSources(subscriber, 2);
 
         // An acknowledgement of a key the broker never sent.
@@ -301,10 +298,7 @@ class ChannelRouterTest
         start((context) -> { });
         final SubscriberClient subscriber = subscriber();
         final PublisherClient good = publisher();
-        final Session rogue = HandshakeClient.connect(fixture.directory.resolve(BrokerContext.SOCKET_FILE_NAME),
-            fixture.validToken(Right.PUBLISH), fixture.broker.identityPublicKey(), BrokerFixture.CHANNEL,
-            Right.PUBLISH, java.time.Duration.ofSeconds(10));
-        clients.add(rogue);
+        final Session rogue = rogueSession();
         final io.bastion.channel.MappedRing mapping =
             new io.bastion.channel.RingFiles(new io.bastion.security.files.OwnerOnlyFiles(
                 io.bastion.security.files.FilePolicy.ownerOnly())).mapAsProducer(rogue.publishRingPath(),
@@ -464,6 +458,18 @@ class ChannelRouterTest
         final PublisherClient client = PublisherClient.connect(clientContext(Right.PUBLISH), BrokerFixture.CHANNEL);
         clients.add(client);
         return client;
+    }
+
+    /**
+     * A publisher that holds a valid token but speaks the control protocol by hand, as a rogue one would.
+     */
+    private Session rogueSession() throws Exception
+    {
+        final Session rogue = HandshakeClient.connect(fixture.directory.resolve(BrokerContext.SOCKET_FILE_NAME),
+            fixture.validToken(Right.PUBLISH), fixture.broker.identityPublicKey(), BrokerFixture.CHANNEL,
+            Right.PUBLISH, java.time.Duration.ofSeconds(10));
+        clients.add(rogue);
+        return rogue;
     }
 
     private List<Path> ringFiles()
