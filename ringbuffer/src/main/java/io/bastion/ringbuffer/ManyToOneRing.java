@@ -65,8 +65,6 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
      */
     public static final long UNBLOCK_GRACE_MS = 10;
 
-    private static final long NOT_ANNOUNCED = Long.MIN_VALUE;
-
     private final AtomicBuffer buffer;
     private final EpochClock clock;
     private final long unblockTimeoutMs;
@@ -81,10 +79,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
     private final int producerHeartbeatOffset;
     private final int consumerHeartbeatOffset;
 
-    private long head;
-    private long stuckHead = -1;
-    private long stuckSinceMs;
-    private long announcedAtMs = NOT_ANNOUNCED;
+    private final ManyToOneConsumerState consumer;
     private volatile RingFault fault = RingFault.NONE;
 
     /**
@@ -127,7 +122,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         {
             throw new IllegalArgumentException("region holds an invalid head: " + head);
         }
-        this.head = head;
+        this.consumer = new ManyToOneConsumerState(head);
     }
 
     /**
@@ -267,7 +262,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         }
 
         final AtomicBuffer buffer = this.buffer;
-        final long head = this.head;
+        final long head = consumer.head;
         long position = head;
         int count = 0;
         try
@@ -327,7 +322,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         }
 
         final AtomicBuffer buffer = this.buffer;
-        final long head = this.head;
+        final long head = consumer.head;
         long position = head;
         int count = 0;
         try
@@ -373,7 +368,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         }
         finally
         {
-            if (position != this.head)
+            if (position != consumer.head)
             {
                 publishHead(position);
             }
@@ -393,38 +388,38 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
     public boolean unblockIfStuck()
     {
         final long nowMs = clock.time();
-        final long head = this.head;
-        if (head != stuckHead)
+        final long head = consumer.head;
+        if (head != consumer.stuckHead)
         {
-            stuckHead = head;
-            stuckSinceMs = nowMs;
-            announcedAtMs = NOT_ANNOUNCED;
+            consumer.stuckHead = head;
+            consumer.stuckSinceMs = nowMs;
+            consumer.announcedAtMs = ManyToOneConsumerState.NOT_ANNOUNCED;
             return false;
         }
         if (buffer.getLongVolatile(tailOffset) == head)
         {
-            stuckSinceMs = nowMs;
-            announcedAtMs = NOT_ANNOUNCED;
+            consumer.stuckSinceMs = nowMs;
+            consumer.announcedAtMs = ManyToOneConsumerState.NOT_ANNOUNCED;
             return false;
         }
-        if (nowMs - stuckSinceMs < unblockTimeoutMs)
+        if (nowMs - consumer.stuckSinceMs < unblockTimeoutMs)
         {
             return false;
         }
-        if (NOT_ANNOUNCED == announcedAtMs)
+        if (ManyToOneConsumerState.NOT_ANNOUNCED == consumer.announcedAtMs)
         {
             // From here on every commit settles by compare-and-set; the grace lets a commit store that read the
             // old epoch a moment ago land before the unblock looks at the claim.
             buffer.getAndAddLong(unblockEpochOffset, 1);
-            announcedAtMs = nowMs;
+            consumer.announcedAtMs = nowMs;
             return false;
         }
-        if (nowMs - announcedAtMs < UNBLOCK_GRACE_MS)
+        if (nowMs - consumer.announcedAtMs < UNBLOCK_GRACE_MS)
         {
             return false;
         }
-        stuckSinceMs = nowMs;
-        announcedAtMs = NOT_ANNOUNCED;
+        consumer.stuckSinceMs = nowMs;
+        consumer.announcedAtMs = ManyToOneConsumerState.NOT_ANNOUNCED;
         return unblock();
     }
 
@@ -443,7 +438,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         {
             return false;
         }
-        final long head = this.head;
+        final long head = consumer.head;
         final long tail = buffer.getLongVolatile(tailOffset);
         final long distance = tail - head;
         if (distance <= 0 || distance > capacity || (tail & (ALIGNMENT - 1)) != 0)
@@ -576,7 +571,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
      */
     public long consumerPosition()
     {
-        return head;
+        return consumer.head;
     }
 
     /**
@@ -735,7 +730,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
 
     private void publishHead(final long newHead)
     {
-        head = newHead;
+        consumer.head = newHead;
         buffer.putLongRelease(headOffset, newHead);
     }
 

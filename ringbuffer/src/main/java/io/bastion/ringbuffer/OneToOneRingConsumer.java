@@ -36,9 +36,7 @@ public final class OneToOneRingConsumer implements RecordConsumer
     private final int capacity;
     private final int mask;
     private final int tailOffset;
-    private long head;
-    private long lastTail;
-    private RingFault fault = RingFault.NONE;
+    private final OneToOneConsumerState state;
 
     /**
      * Attach a consumer to a ring. The head is read once from the consumer region, so a consumer
@@ -64,8 +62,7 @@ public final class OneToOneRingConsumer implements RecordConsumer
         {
             throw new IllegalArgumentException("consumer region holds an invalid head: " + head);
         }
-        this.head = head;
-        this.lastTail = head;
+        this.state = new OneToOneConsumerState(head, head);
     }
 
     /**
@@ -86,7 +83,7 @@ public final class OneToOneRingConsumer implements RecordConsumer
         }
 
         final AtomicBuffer buffer = this.buffer;
-        final long head = this.head;
+        final long head = state.head;
         int count = 0;
         long consumed = 0;
         try
@@ -117,7 +114,7 @@ public final class OneToOneRingConsumer implements RecordConsumer
             }
         }
 
-        return count > 0 || RingFault.NONE == fault ? count : (int)RingStatus.CORRUPT;
+        return count > 0 || RingFault.NONE == state.fault ? count : (int)RingStatus.CORRUPT;
     }
 
     /**
@@ -136,7 +133,7 @@ public final class OneToOneRingConsumer implements RecordConsumer
         }
 
         final AtomicBuffer buffer = this.buffer;
-        final long head = this.head;
+        final long head = state.head;
         int count = 0;
         long consumed = 0;
         try
@@ -178,13 +175,13 @@ public final class OneToOneRingConsumer implements RecordConsumer
         }
         finally
         {
-            if (head + consumed != this.head)
+            if (head + consumed != state.head)
             {
                 publishHead(head + consumed);
             }
         }
 
-        return count > 0 || RingFault.NONE == fault ? count : (int)RingStatus.CORRUPT;
+        return count > 0 || RingFault.NONE == state.fault ? count : (int)RingStatus.CORRUPT;
     }
 
     /**
@@ -214,7 +211,7 @@ public final class OneToOneRingConsumer implements RecordConsumer
      */
     public RingFault fault()
     {
-        return fault;
+        return state.fault;
     }
 
     /**
@@ -224,7 +221,7 @@ public final class OneToOneRingConsumer implements RecordConsumer
      */
     public long position()
     {
-        return head;
+        return state.head;
     }
 
     /**
@@ -242,13 +239,13 @@ public final class OneToOneRingConsumer implements RecordConsumer
      */
     private long available()
     {
-        if (RingFault.NONE != fault)
+        if (RingFault.NONE != state.fault)
         {
             return RingStatus.CORRUPT;
         }
 
         final long tail = buffer.getLongAcquire(tailOffset);
-        if (tail == head)
+        if (tail == state.head)
         {
             return 0;
         }
@@ -256,11 +253,11 @@ public final class OneToOneRingConsumer implements RecordConsumer
         final RingFault tailFault = checkTail(tail);
         if (RingFault.NONE != tailFault)
         {
-            fault = tailFault;
+            state.fault = tailFault;
             return RingStatus.CORRUPT;
         }
-        lastTail = tail;
-        return tail - head;
+        state.lastTail = tail;
+        return tail - state.head;
     }
 
     private RingFault checkTail(final long tail)
@@ -269,11 +266,11 @@ public final class OneToOneRingConsumer implements RecordConsumer
         {
             return RingFault.TAIL_MISALIGNED;
         }
-        if (tail < lastTail)
+        if (tail < state.lastTail)
         {
             return RingFault.TAIL_BACKWARDS;
         }
-        final long distance = tail - head;
+        final long distance = tail - state.head;
         if (distance < 0 || distance > capacity)
         {
             return RingFault.TAIL_OUT_OF_RANGE;
@@ -294,20 +291,20 @@ public final class OneToOneRingConsumer implements RecordConsumer
         // remaining <= capacity and toEnd <= capacity, so every comparison below is between ints in range.
         if (recordLength < HEADER_LENGTH || recordLength > toEnd || RecordDescriptor.align(recordLength) > remaining)
         {
-            fault = RingFault.RECORD_LENGTH_OUT_OF_RANGE;
+            state.fault = RingFault.RECORD_LENGTH_OUT_OF_RANGE;
             return -1;
         }
         if (PADDING_TYPE_ID == typeId)
         {
             if (recordLength != toEnd)
             {
-                fault = RingFault.PADDING_INVALID;
+                state.fault = RingFault.PADDING_INVALID;
                 return -1;
             }
         }
         else if (typeId < MIN_TYPE_ID)
         {
-            fault = RingFault.RECORD_TYPE_INVALID;
+            state.fault = RingFault.RECORD_TYPE_INVALID;
             return -1;
         }
         return recordLength;
@@ -315,7 +312,7 @@ public final class OneToOneRingConsumer implements RecordConsumer
 
     private void publishHead(final long newHead)
     {
-        head = newHead;
+        state.head = newHead;
         consumerRegion.putLongRelease(HEAD_POSITION_OFFSET, newHead);
     }
 }

@@ -27,8 +27,6 @@ import static io.bastion.ringbuffer.RecordDescriptor.PADDING_TYPE_ID;
  */
 public final class OneToOneRingProducer implements RecordProducer, RingClaim.Owner
 {
-    private static final long NO_CLAIM = -1;
-
     private final AtomicBuffer buffer;
     private final AtomicBuffer consumerRegion;
     private final EpochClock clock;
@@ -37,10 +35,7 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
     private final int maxPayloadLength;
     private final int tailOffset;
     private final int heartbeatOffset;
-    private long tail;
-    private long headCache;
-    private long claimTail = NO_CLAIM;
-    private RingFault fault = RingFault.NONE;
+    private final OneToOneProducerState state;
 
     /**
      * Attach a producer to a ring. The tail is read once from the producer region, so a producer
@@ -70,8 +65,8 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
         {
             throw new IllegalArgumentException("producer region holds an invalid tail: " + tail);
         }
-        this.tail = tail;
-        this.headCache = (head >= 0 && head <= tail && tail - head <= capacity) ? head : Math.max(0, tail - capacity);
+        this.state = new OneToOneProducerState(
+            tail, (head >= 0 && head <= tail && tail - head <= capacity) ? head : Math.max(0, tail - capacity));
     }
 
     /**
@@ -103,9 +98,9 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
         buffer.putBytes(recordIndex + HEADER_LENGTH, src, offset, length);
         buffer.putLong(recordIndex, RecordDescriptor.header(recordLength, typeId));
 
-        final long newTail = claimTail;
-        claimTail = NO_CLAIM;
-        tail = newTail;
+        final long newTail = state.claimTail;
+        state.claimTail = OneToOneProducerState.NO_CLAIM;
+        state.tail = newTail;
         buffer.putLongRelease(tailOffset, newTail);
         return newTail;
     }
@@ -139,8 +134,8 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
             return recordIndex;
         }
         buffer.putLong(recordIndex, RecordDescriptor.header(recordLength, typeId));
-        claim.open(this, buffer, recordIndex, recordIndex + HEADER_LENGTH, length, typeId, claimTail);
-        return claimTail;
+        claim.open(this, buffer, recordIndex, recordIndex + HEADER_LENGTH, length, typeId, state.claimTail);
+        return state.claimTail;
     }
 
     /**
@@ -153,10 +148,10 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
     public boolean commit(final RingClaim claim)
     {
         checkOwnClaim(claim);
-        final long newTail = claimTail;
-        claimTail = NO_CLAIM;
+        final long newTail = state.claimTail;
+        state.claimTail = OneToOneProducerState.NO_CLAIM;
         claim.close();
-        tail = newTail;
+        state.tail = newTail;
         buffer.putLongRelease(tailOffset, newTail);
         return true;
     }
@@ -171,7 +166,7 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
     {
         checkOwnClaim(claim);
         // Nothing was published: the tail stays where it was and the space is reused.
-        claimTail = NO_CLAIM;
+        state.claimTail = OneToOneProducerState.NO_CLAIM;
         claim.close();
     }
 
@@ -201,7 +196,7 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
      */
     public RingFault fault()
     {
-        return fault;
+        return state.fault;
     }
 
     /**
@@ -231,39 +226,39 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
      */
     public long position()
     {
-        return tail;
+        return state.tail;
     }
 
     /**
      * Find room for a record of {@code recordLength} bytes, writing padding at the wrap if needed.
-     * Sets {@link #claimTail} to the tail once the record is published.
+     * Sets the state's claim tail to the tail once the record is published.
      *
      * @return the record's index, or a negative {@link RingStatus} code.
      */
     private int reserve(final int recordLength)
     {
-        if (RingFault.NONE != fault)
+        if (RingFault.NONE != state.fault)
         {
             return (int)RingStatus.CORRUPT;
         }
 
         final int capacity = this.capacity;
-        final long tail = this.tail;
+        final long tail = state.tail;
         final int alignedLength = RecordDescriptor.align(recordLength);
         final int tailIndex = (int)tail & mask;
         final int toEnd = capacity - tailIndex;
         final int required = alignedLength > toEnd ? alignedLength + toEnd : alignedLength;
 
-        if (required > capacity - (int)(tail - headCache))
+        if (required > capacity - (int)(tail - state.headCache))
         {
             final long head = consumerRegion.getLongVolatile(HEAD_POSITION_OFFSET);
             final RingFault headFault = checkHead(head, tail);
             if (RingFault.NONE != headFault)
             {
-                fault = headFault;
+                state.fault = headFault;
                 return (int)RingStatus.CORRUPT;
             }
-            headCache = head;
+            state.headCache = head;
             if (required > capacity - (int)(tail - head))
             {
                 return (int)RingStatus.BACK_PRESSURED;
@@ -276,7 +271,7 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
             buffer.putLong(tailIndex, RecordDescriptor.header(toEnd, PADDING_TYPE_ID));
             recordIndex = 0;
         }
-        claimTail = tail + required;
+        state.claimTail = tail + required;
         return recordIndex;
     }
 
@@ -286,7 +281,7 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
         {
             return RingFault.HEAD_MISALIGNED;
         }
-        if (head < headCache)
+        if (head < state.headCache)
         {
             return RingFault.HEAD_BACKWARDS;
         }
@@ -299,7 +294,7 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
 
     private void checkNoOpenClaim()
     {
-        if (NO_CLAIM != claimTail)
+        if (OneToOneProducerState.NO_CLAIM != state.claimTail)
         {
             throw new IllegalStateException("a claim is open: commit or abort it first");
         }
@@ -307,7 +302,7 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
 
     private void checkOwnClaim(final RingClaim claim)
     {
-        if (claim.owner() != this || NO_CLAIM == claimTail)
+        if (claim.owner() != this || OneToOneProducerState.NO_CLAIM == state.claimTail)
         {
             throw new IllegalStateException("claim is not open on this producer");
         }

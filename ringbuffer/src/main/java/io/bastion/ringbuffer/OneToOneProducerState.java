@@ -1,0 +1,35 @@
+package io.bastion.ringbuffer;
+
+/**
+ * The one-to-one producer's own mutable state, padded onto cache lines of its own, so that a consumer object the heap
+ * happens to place beside the producer never shares a line with the fields the producer writes on every record.
+ * Producer thread only.
+ */
+final class OneToOneProducerState extends OneToOneProducerFields
+{
+    /** {@link #claimTail} while no claim is open. */
+    static final long NO_CLAIM = -1;
+
+    long q01;
+    long q02;
+    long q03;
+    long q04;
+    long q05;
+    long q06;
+    long q07;
+    long q08;
+    long q09;
+    long q10;
+    long q11;
+    long q12;
+    long q13;
+    long q14;
+    long q15;
+    long q16;
+
+    OneToOneProducerState(final long tail, final long headCache)
+    {
+        this.tail = tail;
+        this.headCache = headCache;
+    }
+}
