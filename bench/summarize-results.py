@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Summarise JMH JSON results of the throughput benchmarks (RingThroughputBenchmark, ChannelThroughputBenchmark).
 
-For each benchmark and parameter set: the median of the `consumed` counter over all measurement iterations, the
+For each benchmark and set of the other parameters (size, idle, ...): the median of the `consumed` counter over all measurement iterations, the
 median of each fork, and B/op from the GC profiler (gc.alloc.rate.norm). This 2-core VM's cross-core speed flips
 between a fast and a slow mode from fork to fork, so beside the plain ratio of overall medians it prints:
 - for one file (all forks of one implementation ran back to back): ratios of per-fork medians within a fork rank
@@ -19,7 +19,7 @@ import sys
 
 
 def load(paths):
-    """rows[(benchmark, size)][label] = {'values': [...], 'forks': [...], 'alloc': [...], 'rounds': {round: median}}"""
+    """rows[(benchmark, other parameters)][label] = {'values': [...], 'forks': [...], 'alloc': [...], 'rounds': {round: median}}"""
     rows = {}
     for index, path in enumerate(paths):
         match = re.match(r'round-(\d+)-', os.path.basename(path))
@@ -29,7 +29,10 @@ def load(paths):
             if 'consumed' not in metrics:
                 continue
             params = result.get('params', {})
-            key = (result['benchmark'].split('.')[-2], params.get('size', ''))
+            # Every parameter but the one compared (impl or mode) tells the rows apart: size, idle, ...
+            others = ' '.join('%s=%s' % (name, value) for name, value in sorted(params.items())
+                              if name not in ('impl', 'mode'))
+            key = (result['benchmark'].split('.')[-2], others)
             label = params.get('impl') or params.get('mode')
             row = rows.setdefault(key, {}).setdefault(label, {'values': [], 'forks': [], 'alloc': [], 'rounds': {}})
             for fork in metrics['consumed']['rawData']:
@@ -52,8 +55,8 @@ def pairs_of(labels):
 def main(paths):
     rows = load(paths)
     interleaved = len(paths) > 1
-    for (benchmark, size), labels in sorted(rows.items()):
-        print('%s size=%s' % (benchmark, size))
+    for (benchmark, others), labels in sorted(rows.items()):
+        print('%s %s' % (benchmark, others))
         for label, row in labels.items():
             forks = ' '.join('%.2f' % (value / 1e6) for value in sorted(row['forks'], reverse=True))
             alloc = max(row['alloc']) if row['alloc'] else float('nan')

@@ -54,7 +54,15 @@ public class RingThroughputBenchmark
     @Param({"64", "256"})
     public int size;
 
+    /**
+     * What the consumer does after a poll that found nothing: {@code none} polls again at once; {@code spin} calls
+     * {@link Thread#onSpinWait()} first, as an agent with Agrona's {@code BusySpinIdleStrategy} does.
+     */
+    @Param({"none"})
+    public String idle;
+
     private ShmFiles files;
+    private boolean spinWhenIdle;
     private BenchRing ring;
     private UnsafeBuffer payload;
 
@@ -107,6 +115,17 @@ public class RingThroughputBenchmark
         files = new ShmFiles();
         ring = BenchRing.create(impl, CAPACITY, files);
         payload = BenchRing.payload(size);
+        switch (idle)
+        {
+            case "none":
+                spinWhenIdle = false;
+                break;
+            case "spin":
+                spinWhenIdle = true;
+                break;
+            default:
+                throw new IllegalArgumentException("unknown idle strategy: " + idle);
+        }
     }
 
     /**
@@ -144,6 +163,14 @@ public class RingThroughputBenchmark
     @GroupThreads(1)
     public void consumer(final ConsumerCounters counters)
     {
-        counters.consumed += ring.poll(POLL_LIMIT);
+        final int read = ring.poll(POLL_LIMIT);
+        if (read > 0)
+        {
+            counters.consumed += read;
+        }
+        else if (spinWhenIdle)
+        {
+            Thread.onSpinWait();
+        }
     }
 }
