@@ -52,10 +52,12 @@ import static io.bastion.ringbuffer.RecordDescriptor.MIN_TYPE_ID;
  * {@link #UNBLOCK_GRACE_MS} before it touches the claim, so a commit store that read the old epoch
  * has landed by then. Two windows stay open, both needing a producer that stalls for the whole unblock
  * timeout and then is descheduled at one precise instruction for the grace or longer: between its tail
- * CAS and stamping its claim while an unblock is scanning, or between reading the epoch and its commit
- * store. Such a producer can report success for a record the consumer skips (if its store lands before
- * the consumer passes the padding, the record is read after all, once and intact). Nothing is ever read
- * torn, twice or out of bounds. Choose a timeout far above any scheduling stall.
+ * CAS and stamping its claim while an unblock is scanning (a commit that finds the epoch moved refuses
+ * when the head has passed the claim, so only a commit between the unblock and the consumer's next read
+ * gets through), or between reading the epoch and its commit store. Such a producer can report success
+ * for a record the consumer skips (if its store lands before the consumer passes the padding, the record
+ * is read after all, once and intact). Nothing is ever read torn, twice or out of bounds. Choose a
+ * timeout far above any scheduling stall.
  */
 public final class ManyToOneRing implements RecordProducer, RecordConsumer, RingClaim.Owner
 {
@@ -144,7 +146,9 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
 
         final int recordLength = length + HEADER_LENGTH;
         final AtomicBuffer buffer = this.buffer;
-        final long epoch = buffer.getLongVolatile(unblockEpochOffset);
+        // A plain read: it stays before the tail CAS, and the epoch only grows, so a stale value can only send the
+        // commit down the compare-and-set path, never let it skip that path after an unblock attempt.
+        final long epoch = buffer.getLong(unblockEpochOffset);
         final long position = claimCapacity(RecordDescriptor.align(recordLength));
         if (position < 0)
         {
@@ -153,10 +157,6 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
 
         final int index = (int)position & mask;
         buffer.putLongRelease(index, ManyToOneRecordDescriptor.claimed(recordLength, position));
-        if (passedByUnblock(epoch, position))
-        {
-            return RingStatus.UNBLOCKED;
-        }
         buffer.putInt(index + TYPE_OFFSET, typeId);
         buffer.putBytes(index + HEADER_LENGTH, src, offset, length);
         if (!publish(index, recordLength, position, epoch))
@@ -175,8 +175,8 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
      * @param length of the payload, at most {@link #maxPayloadLength()}.
      * @param claim  a reusable claim to fill in.
      * @return the position after the record (positive) on success, else
-     *         {@link RingStatus#BACK_PRESSURED}, {@link RingStatus#CORRUPT} or, when this thread stalled past
-     *         the unblock timeout and the consumer unblocked its claim, {@link RingStatus#UNBLOCKED}.
+     *         {@link RingStatus#BACK_PRESSURED} or {@link RingStatus#CORRUPT}. A claim the consumer unblocks
+     *         because this thread stalled past the unblock timeout is refused by its commit.
      * @throws IllegalArgumentException if the type id or length is out of range.
      * @throws IllegalStateException    if {@code claim} is already open.
      */
@@ -190,7 +190,9 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         }
 
         final int recordLength = length + HEADER_LENGTH;
-        final long epoch = buffer.getLongVolatile(unblockEpochOffset);
+        // A plain read: it stays before the tail CAS, and the epoch only grows, so a stale value can only send the
+        // commit down the compare-and-set path, never let it skip that path after an unblock attempt.
+        final long epoch = buffer.getLong(unblockEpochOffset);
         final long position = claimCapacity(RecordDescriptor.align(recordLength));
         if (position < 0)
         {
@@ -199,10 +201,6 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
 
         final int index = (int)position & mask;
         buffer.putLongRelease(index, ManyToOneRecordDescriptor.claimed(recordLength, position));
-        if (passedByUnblock(epoch, position))
-        {
-            return RingStatus.UNBLOCKED;
-        }
         buffer.putInt(index + TYPE_OFFSET, typeId);
         claim.open(this, buffer, index, index + HEADER_LENGTH, length, typeId, position);
         claim.unblockEpoch(epoch);
@@ -684,15 +682,6 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
     }
 
     /**
-     * Whether an unblock ran since {@code epoch} was read and the consumer's head overtook the claim at
-     * {@code position}, before it was stamped: the claim is then lost and must not be committed.
-     */
-    private boolean passedByUnblock(final long epoch, final long position)
-    {
-        return buffer.getLongVolatile(unblockEpochOffset) != epoch && buffer.getLongVolatile(headOffset) > position;
-    }
-
-    /**
      * Turn a claimed record into a committed one. While no unblock attempt has begun since the claim (the epoch
      * still holds what the claim read), a release store suffices and keeps the commit free of a second locked
      * instruction; otherwise a compare-and-set decides between this commit and the consumer's unblock.
@@ -707,6 +696,12 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         {
             buffer.putLongRelease(index, committed);
             return true;
+        }
+        // The consumer passes a record that is not committed only over an unblock's padding: the claim is lost,
+        // and committing it would leave a word the consumer never reads.
+        if (buffer.getLongVolatile(headOffset) > position)
+        {
+            return false;
         }
         return buffer.compareAndSetLong(index, ManyToOneRecordDescriptor.claimed(recordLength, position), committed);
     }

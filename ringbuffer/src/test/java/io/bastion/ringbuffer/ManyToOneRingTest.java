@@ -590,6 +590,47 @@ class ManyToOneRingTest
     }
 
     /**
+     * A producer whose claim an unblock padded over before its stamp was visible (it stalled between its tail CAS
+     * and the stamp; the unblock, scanning from a dead claim before it, saw no stamp) must not report success when
+     * it resumes: the consumer has passed its record for good.
+     */
+    @Test
+    void writeOvertakenBeforeItsStampLandedDoesNotReportSuccess()
+    {
+        final long deadClaim = tailWord();
+        assertTrue(region.compareAndSetLong(CAPACITY + TAIL_POSITION_OFFSET, deadClaim, deadClaim + 48));
+        final int stalledIndex = (int)(deadClaim + 48) & (CAPACITY - 1);
+        final byte[] bytes = payload(5, 24);
+        final UnsafeBuffer stalling = new UnsafeBuffer(bytes)
+        {
+            @Override
+            public byte[] byteArray()
+            {
+                // As if the stamp had not landed yet: the unblock's scan finds no record after the dead claim and
+                // pads up to the tail, over this claim too. Then the stamp lands, late.
+                final long stamp = region.getLongVolatile(stalledIndex);
+                region.putLongVolatile(stalledIndex, 0);
+                ring.unblockIfStuck();
+                clock.nowMs += TIMEOUT_MS;
+                ring.unblockIfStuck();
+                clock.nowMs += ManyToOneRing.UNBLOCK_GRACE_MS;
+                assertTrue(ring.unblockIfStuck());
+                drain(ring, recorder);
+                region.putLongVolatile(stalledIndex, stamp);
+                return super.byteArray();
+            }
+        };
+
+        final long result = ring.write(7, stalling, 0, 24);
+        assertEquals(RingStatus.UNBLOCKED, result, "record lost but write returned " + RingStatus.describe(result));
+        write(6, 8, 4);
+        assertEquals(1, drain(ring, recorder));
+        assertEquals(1, recorder.records.size());
+        assertTrue(samePayload(recorder.records.get(0), 6, 8, 4));
+        assertEquals(RingFault.NONE, ring.fault());
+    }
+
+    /**
      * A producer reads the tail, then (ring full by its cache) the head. Meanwhile another producer
      * wrote and the consumer read, so the head it reads is beyond the tail it read: that is a race,
      * not a hostile consumer, and must not fault the ring.
