@@ -7,7 +7,8 @@ between a fast and a slow mode from fork to fork, so beside the plain ratio of o
 - for one file (all forks of one implementation ran back to back): ratios of per-fork medians within a fork rank
   (fastest fork against fastest fork, and so on);
 - for several files named round-NN-*.json (bench/run-interleaved.sh: one fork per implementation per round, the
-  order alternating): the ratio within each round, and their median, the figure to quote.
+  order alternating): the ratio within each round, and their median, the figure to quote; and, when some rounds'
+  forks differ by more than 2x (the two forks most likely ran in different modes), the median of the other rounds.
 
 Usage: bench/summarize-results.py RESULT.json [RESULT.json ...]
 """
@@ -16,6 +17,9 @@ import os
 import re
 import statistics
 import sys
+
+# Forks further apart than this factor ran in different modes of the machine (its slow mode is 3-4x slower).
+MODE_GAP = 2.0
 
 
 def load(paths):
@@ -71,6 +75,14 @@ def main(paths):
                 print('  %s / %s: %.2f median of %d per-round ratios [%s] (min %.2f, max %.2f); overall medians %.2f'
                       % (mine, other, statistics.median(ratios), len(ratios), ' '.join('%.2f' % r for r in ratios),
                          min(ratios), max(ratios), overall))
+                # A round whose two forks differ by more than MODE_GAP most likely caught the machine in different
+                # modes: the ratio then measures the machine, not the code.
+                matched = [r for r in ratios if 1 / MODE_GAP <= r <= MODE_GAP]
+                if len(matched) < len(ratios):
+                    print('    rounds within %.0fx of each other (same machine mode, likely): %s'
+                          % (MODE_GAP, '%.2f median of %d [%s]' % (statistics.median(matched), len(matched),
+                                                                   ' '.join('%.2f' % r for r in matched))
+                             if matched else 'none'))
             else:
                 ranked = ' '.join('%.2f' % (x / y) for x, y in zip(sorted(a['forks'], reverse=True),
                                                                    sorted(b['forks'], reverse=True)))
