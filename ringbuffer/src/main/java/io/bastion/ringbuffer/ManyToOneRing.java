@@ -146,9 +146,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
 
         final int recordLength = length + HEADER_LENGTH;
         final AtomicBuffer buffer = this.buffer;
-        // A plain read: it stays before the tail CAS, and the epoch only grows, so a stale value can only send the
-        // commit down the compare-and-set path, never let it skip that path after an unblock attempt.
-        final long epoch = buffer.getLong(unblockEpochOffset);
+        final long epoch = epochBeforeClaim();
         final long position = claimCapacity(RecordDescriptor.align(recordLength));
         if (position < 0)
         {
@@ -190,9 +188,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         }
 
         final int recordLength = length + HEADER_LENGTH;
-        // A plain read: it stays before the tail CAS, and the epoch only grows, so a stale value can only send the
-        // commit down the compare-and-set path, never let it skip that path after an unblock attempt.
-        final long epoch = buffer.getLong(unblockEpochOffset);
+        final long epoch = epochBeforeClaim();
         final long position = claimCapacity(RecordDescriptor.align(recordLength));
         if (position < 0)
         {
@@ -679,6 +675,16 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
             return -1;
         }
         return lengthField;
+    }
+
+    /**
+     * The unblock epoch, read before a claim's tail CAS as the reference its commit compares against. A plain read
+     * suffices: it stays before the CAS, and the epoch only grows, so a stale value can only send the commit down the
+     * compare-and-set path, never let it skip that path after an unblock attempt.
+     */
+    private long epochBeforeClaim()
+    {
+        return buffer.getLong(unblockEpochOffset);
     }
 
     /**
