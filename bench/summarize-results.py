@@ -9,6 +9,10 @@ between a fast and a slow mode from fork to fork, so beside the plain ratio of o
 - for several files named round-NN-*.json (bench/run-interleaved.sh: one fork per implementation per round, the
   order alternating): the ratio within each round, and their median, the figure to quote; and, when some rounds'
   forks differ by more than 2x (the two forks most likely ran in different modes), the median of the other rounds.
+When the JMH text log beside a JSON file (same name, .txt) holds the core-to-core round trips the benchmark's
+CoreToCoreProbe printed at the start and end of each fork, every fork is also labelled near or far (both round trips
+below or above PROBE_FAR_NS, default 100 ns; forks whose start and end disagree are left out), and each
+implementation's median is printed per placement, with the ratio of those medians: like against like.
 
 Usage: bench/summarize-results.py RESULT.json [RESULT.json ...]
 """
@@ -21,6 +25,30 @@ import sys
 # Forks further apart than this factor ran in different modes of the machine (its slow mode is 3-4x slower).
 MODE_GAP = 2.0
 
+# Round trips (ns) at or above this mean the two vCPUs sat far apart on the host for that fork.
+PROBE_FAR_NS = float(os.environ.get('PROBE_FAR_NS', '100'))
+PROBE_LINE = re.compile(r'# core-to-core round trip \((\w+)\): ([0-9.]+) ns')
+
+
+def placements(path):
+    """The placement of each fork in the text log beside path: 'near', 'far', 'mixed', or None without probe lines."""
+    log = os.path.splitext(path)[0] + '.txt'
+    if not os.path.exists(log):
+        return []
+    forks, current = [], []
+    for line in open(log, errors='replace'):
+        match = PROBE_LINE.search(line)
+        if match:
+            current.append(float(match.group(2)))
+            if match.group(1) == 'end':
+                forks.append(current)
+                current = []
+    labels = []
+    for trips in forks:
+        far = [trip >= PROBE_FAR_NS for trip in trips]
+        labels.append('far' if all(far) else 'near' if not any(far) else 'mixed')
+    return labels
+
 
 def load(paths):
     """rows[(benchmark, other parameters)][label] = {'values': [...], 'forks': [...], 'alloc': [...], 'rounds': {round: median}}"""
@@ -28,6 +56,9 @@ def load(paths):
     for index, path in enumerate(paths):
         match = re.match(r'round-(\d+)-', os.path.basename(path))
         round_id = int(match.group(1)) if match else index
+        # Probe lines come in run order, one start and end pair per fork of each benchmark that has the counter.
+        fork_placements = placements(path)
+        probed_forks = 0
         for result in json.load(open(path)):
             metrics = result.get('secondaryMetrics', {})
             if 'consumed' not in metrics:
@@ -38,8 +69,12 @@ def load(paths):
                               if name not in ('impl', 'mode'))
             key = (result['benchmark'].split('.')[-2], others)
             label = params.get('impl') or params.get('mode')
-            row = rows.setdefault(key, {}).setdefault(label, {'values': [], 'forks': [], 'alloc': [], 'rounds': {}})
+            row = rows.setdefault(key, {}).setdefault(
+                label, {'values': [], 'forks': [], 'alloc': [], 'rounds': {}, 'placed': {}})
             for fork in metrics['consumed']['rawData']:
+                if probed_forks < len(fork_placements):
+                    row['placed'].setdefault(fork_placements[probed_forks], []).append(statistics.median(fork))
+                probed_forks += 1
                 row['values'].extend(fork)
                 row['forks'].append(statistics.median(fork))
                 row['rounds'][round_id] = statistics.median(fork)
@@ -87,6 +122,13 @@ def main(paths):
                 ranked = ' '.join('%.2f' % (x / y) for x, y in zip(sorted(a['forks'], reverse=True),
                                                                    sorted(b['forks'], reverse=True)))
                 print('  %s / %s: %.2f (medians), by fork rank [%s]' % (mine, other, overall, ranked))
+            for placement in ('near', 'far'):
+                mine_forks, other_forks = a['placed'].get(placement, []), b['placed'].get(placement, [])
+                if mine_forks and other_forks:
+                    print('    %s placement only: %.2f (%.2f M/s over %d forks / %.2f M/s over %d forks)'
+                          % (placement, statistics.median(mine_forks) / statistics.median(other_forks),
+                             statistics.median(mine_forks) / 1e6, len(mine_forks),
+                             statistics.median(other_forks) / 1e6, len(other_forks)))
 
 
 if __name__ == '__main__':

@@ -155,6 +155,7 @@ public class ChannelThroughputBenchmark
             PRODUCER_ID);
         subscriber.doWork();
         publisher.doWork();
+        CoreToCoreProbe.print("start");
     }
 
     /**
@@ -163,6 +164,7 @@ public class ChannelThroughputBenchmark
     @TearDown(Level.Trial)
     public void tearDown()
     {
+        CoreToCoreProbe.print("end");
         if (null != files)
         {
             files.close();

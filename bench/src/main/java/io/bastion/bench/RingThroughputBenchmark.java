@@ -126,6 +126,7 @@ public class RingThroughputBenchmark
             default:
                 throw new IllegalArgumentException("unknown idle strategy: " + idle);
         }
+        CoreToCoreProbe.print("start");
     }
 
     /**
@@ -134,6 +135,7 @@ public class RingThroughputBenchmark
     @TearDown(Level.Trial)
     public void tearDown()
     {
+        CoreToCoreProbe.print("end");
         files.close();
     }
 

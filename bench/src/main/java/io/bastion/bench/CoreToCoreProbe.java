@@ -1,0 +1,151 @@
+package io.bastion.bench;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
+/**
+ * Measures how long one cache line takes to travel from one core to another and back, with two threads
+ * handing a counter to each other. On this project's 2-vCPU VM the host places the two vCPUs either close
+ * (sharing a cache) or far apart, and changes that placement between benchmark forks; a two-thread ring
+ * benchmark's score depends on it by about 3x. The throughput benchmarks print the probe's figure at the
+ * start and end of each fork, so {@code summarize-results.py} can compare forks that ran with the same
+ * placement.
+ * <p>
+ * Not thread safe; call it while no benchmark thread is busy. Allocates two threads per call.
+ */
+public final class CoreToCoreProbe
+{
+    /** Prefix of the line {@link #print(String)} writes, which {@code summarize-results.py} looks for. */
+    public static final String LINE_PREFIX = "# core-to-core round trip";
+
+    private static final VarHandle TURN;
+    private static final int ROUND_TRIPS_PER_SAMPLE = 20_000;
+    private static final int SAMPLES = 9;
+
+    static
+    {
+        try
+        {
+            TURN = MethodHandles.lookup().findVarHandle(Line.class, "turn", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private CoreToCoreProbe()
+    {
+    }
+
+    /**
+     * The fastest, over several samples, of the mean nanoseconds one round trip of a cache line between two
+     * threads takes: the fastest, because other threads (the JIT's, at a fork's start) only ever add time.
+     *
+     * @return nanoseconds per round trip.
+     * @throws InterruptedException if interrupted while waiting for the probe's threads.
+     */
+    public static double roundTripNanos() throws InterruptedException
+    {
+        final double[] samples = new double[SAMPLES];
+        for (int i = 0; i < SAMPLES; i++)
+        {
+            samples[i] = sample();
+        }
+        Arrays.sort(samples);
+        return samples[0];
+    }
+
+    /**
+     * Print the round trip to standard output as one line JMH copies into its log:
+     * {@code # core-to-core round trip (WHEN): N ns}.
+     *
+     * @param when a word saying when it was taken, e.g. {@code start} or {@code end}.
+     */
+    public static void print(final String when)
+    {
+        try
+        {
+            System.out.printf("%s (%s): %.1f ns%n", LINE_PREFIX, when, roundTripNanos());
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static double sample() throws InterruptedException
+    {
+        final Line line = new Line();
+        final Thread echo = new Thread(() ->
+        {
+            // Odd values are pings; answer each with the next even value.
+            for (long expected = 1; expected < 2L * ROUND_TRIPS_PER_SAMPLE; expected += 2)
+            {
+                while ((long)TURN.getAcquire(line) != expected)
+                {
+                    Thread.onSpinWait();
+                }
+                TURN.setRelease(line, expected + 1);
+            }
+        }, "core-to-core-echo");
+        echo.setDaemon(true);
+        echo.start();
+        // Let the echo thread get its own CPU before timing.
+        while (echo.getState() == Thread.State.NEW)
+        {
+            Thread.onSpinWait();
+        }
+        final long start = System.nanoTime();
+        for (long ping = 1; ping < 2L * ROUND_TRIPS_PER_SAMPLE; ping += 2)
+        {
+            TURN.setRelease(line, ping);
+            while ((long)TURN.getAcquire(line) != ping + 1)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        final long elapsed = System.nanoTime() - start;
+        echo.join();
+        return (double)elapsed / ROUND_TRIPS_PER_SAMPLE;
+    }
+
+    /** The counter, alone on its cache line. */
+    static final class Line
+    {
+        long p01;
+        long p02;
+        long p03;
+        long p04;
+        long p05;
+        long p06;
+        long p07;
+        long p08;
+        long p09;
+        long p10;
+        long p11;
+        long p12;
+        long p13;
+        long p14;
+        long p15;
+        long p16;
+        volatile long turn;
+        long q01;
+        long q02;
+        long q03;
+        long q04;
+        long q05;
+        long q06;
+        long q07;
+        long q08;
+        long q09;
+        long q10;
+        long q11;
+        long q12;
+        long q13;
+        long q14;
+        long q15;
+        long q16;
+    }
+}
