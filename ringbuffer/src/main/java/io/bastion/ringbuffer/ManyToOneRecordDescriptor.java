@@ -22,9 +22,10 @@ package io.bastion.ringbuffer;
  * marks a claimed record that is not yet committed, with the negated length; P marks padding. The
  * stamp is the record's position divided by the alignment, so a word left from an earlier lap, or
  * a late producer's word from a region the consumer already passed, never matches the consumer's
- * expected stamp and never passes as a record. The consumer therefore never has to zero what it
- * consumed, and a producer that commits after the consumer unblocked its claim leaves only a
- * stale word behind. Stamps repeat every 2^35 bytes of traffic through the ring.
+ * expected stamp and never passes as a record. The consumer's safety therefore never depends on the
+ * zeroes it writes over what it consumed (those keep read messages from lingering in the file), and a
+ * producer that commits after the consumer unblocked its claim leaves only a stale word behind. Stamps
+ * repeat every 2^35 bytes of traffic through the ring.
  */
 public final class ManyToOneRecordDescriptor
 {

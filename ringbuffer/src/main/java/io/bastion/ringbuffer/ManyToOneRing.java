@@ -39,7 +39,8 @@ import static io.bastion.ringbuffer.RecordDescriptor.MIN_TYPE_ID;
  * The consumer treats the region as untrusted: record lengths are read once and bounded by the end
  * of the buffer, types are checked, and a value no producer writes faults the ring
  * ({@link RingStatus#CORRUPT}, with {@link #fault()}). Producers check the head they read.
- * Reading, writing and claiming allocate nothing and take no lock.
+ * Reading, writing and claiming allocate nothing and take no lock. The consumer zeroes what it has
+ * read before it publishes the head past it, so read messages do not linger in the shared file.
  * <p>
  * Unblocking is for dead producers. A producer that merely stalls past the timeout and then resumes
  * loses its record (a claim's commit returns false, a write returns {@link RingStatus#UNBLOCKED}) and
@@ -240,8 +241,8 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
     }
 
     /**
-     * Read up to {@code limit} records, handing each to {@code handler}, then publish the head.
-     * Consumer thread only.
+     * Read up to {@code limit} records, handing each to {@code handler}, then zero the bytes read and
+     * publish the head. Consumer thread only. A record's bytes are valid only during its handler call.
      *
      * @param handler receives each record.
      * @param limit   the most records to read.
@@ -302,7 +303,8 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
 
     /**
      * Read up to {@code limit} records, letting the handler decide after each one whether to go on.
-     * Consumer thread only.
+     * Consumer thread only. Bytes consumed are zeroed when the head is published (after the batch, or at
+     * {@link ControlledRecordHandler.Action#COMMIT}); a record's bytes are valid only during its handler call.
      *
      * @param handler receives each record and returns an action.
      * @param limit   the most records to read.
@@ -729,8 +731,28 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         return RingFault.NONE;
     }
 
+    /**
+     * Zero what the consumer has consumed since the last head it published, then publish {@code newHead}. Zeroing
+     * comes first: a producer writes there only once it has read the new head. Zeroing is not what keeps old words
+     * from passing as records (stamps do that); it keeps messages from lingering in shared memory, whose files
+     * outlive their processes, once they are read. It also makes a consumer that keeps up with its producers
+     * own the lines it read until they are reused, which is what Agrona's consumer does too.
+     */
     private void publishHead(final long newHead)
     {
+        final long oldHead = consumer.head;
+        final int from = (int)oldHead & mask;
+        final int bytes = (int)(newHead - oldHead);
+        final int toEnd = capacity - from;
+        if (bytes <= toEnd)
+        {
+            buffer.setMemory(from, bytes, (byte)0);
+        }
+        else
+        {
+            buffer.setMemory(from, toEnd, (byte)0);
+            buffer.setMemory(0, bytes - toEnd, (byte)0);
+        }
         consumer.head = newHead;
         buffer.putLongRelease(headOffset, newHead);
     }

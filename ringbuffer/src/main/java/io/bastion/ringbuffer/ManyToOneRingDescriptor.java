@@ -21,11 +21,12 @@ package io.bastion.ringbuffer;
  *  +----------------------------------------------+  + TRAILER_LENGTH
  * </pre>
  * A record's state word (see {@link ManyToOneRecordDescriptor}) moves from whatever an earlier lap
- * left to claimed (negative length, stamped with the claim's position) to committed (positive
- * length) or padding. The consumer never zeroes what it consumed: stamps tell a word of this lap from
- * an older one. The unblock epoch orders a producer's commit against the consumer's unblock (see
- * {@link ManyToOneRing}): a commit is a release store while the epoch stands still, and a
- * compare-and-set against the unblock's once it has moved.
+ * left (normally the zeroes the consumer wrote over what it read) to claimed (negative length, stamped
+ * with the claim's position) to committed (positive length) or padding. Correctness never rests on those
+ * zeroes: stamps tell a word of this lap from an older one or a late producer's. The unblock epoch
+ * orders a producer's commit against the consumer's unblock (see {@link ManyToOneRing}): a commit is
+ * a release store while the epoch stands still, and a compare-and-set against the unblock's once it
+ * has moved.
  */
 public final class ManyToOneRingDescriptor
 {

@@ -23,6 +23,7 @@ import static io.bastion.ringbuffer.RecordDescriptor.align;
 import static io.bastion.ringbuffer.RingTestSupport.payload;
 import static io.bastion.ringbuffer.RingTestSupport.samePayload;
 import static io.bastion.ringbuffer.RingTestSupport.wrap;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -301,6 +302,81 @@ class ManyToOneRingTest
         {
             assertTrue(samePayload(recorder.records.get(i), i, i + 1, i));
         }
+    }
+
+    @Test
+    void readZeroesWhatItConsumedBeforeTheHeadMovesAndNothingElse()
+    {
+        // Records of 116 bytes take 120.
+        for (int i = 0; i < 3; i++)
+        {
+            write(i, 1, 100);
+        }
+        final byte[] unread = new byte[120];
+        region.getBytes(240, unread);
+        final List<Long> headsSeen = new ArrayList<>();
+        assertEquals(2, ring.read((typeId, buffer, offset, length) -> headsSeen.add(headWord()), 2));
+        assertEquals(List.of(0L, 0L), headsSeen);
+        assertEquals(240, headWord());
+        assertTrue(isZero(0, 240));
+        final byte[] after = new byte[120];
+        region.getBytes(240, after);
+        assertArrayEquals(unread, after, "the unread record was touched");
+
+        assertEquals(1, ring.read(recorder, 10));
+        assertTrue(isZero(0, 360));
+        assertTrue(samePayload(recorder.records.get(0), 2, 1, 100));
+    }
+
+    @Test
+    void aReadAcrossTheWrapZeroesBothEnds()
+    {
+        for (int i = 0; i < 8; i++)
+        {
+            write(i, 1, 100);
+        }
+        assertEquals(8, ring.read(recorder, 100));
+        // The next record does not fit in the 64 bytes left: padding there, the record at index 0.
+        assertEquals(960 + 64 + 120, write(8, 2, 100));
+        assertEquals(ManyToOneRecordDescriptor.padding(64, 960), region.getLong(960));
+        assertFalse(isZero(0, 120));
+        assertEquals(1, drain(ring, recorder));
+        assertEquals(960 + 64 + 120, headWord());
+        assertTrue(isZero(0, CAPACITY), "padding and the wrapped record are zeroed");
+        assertTrue(samePayload(recorder.records.get(8), 8, 2, 100));
+    }
+
+    @Test
+    void controlledReadZeroesOnlyWhatItCommitted()
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            write(i, i + 1, 8);
+        }
+        final byte[] before = new byte[72];
+        region.getBytes(0, before);
+        assertEquals(0, ring.controlledRead((typeId, buffer, offset, length) -> Action.ABORT, 10));
+        final byte[] after = new byte[72];
+        region.getBytes(0, after);
+        assertArrayEquals(before, after, "an aborted read zeroed something");
+
+        assertEquals(2, ring.controlledRead(
+            (typeId, buffer, offset, length) -> 2 == typeId ? Action.COMMIT : Action.CONTINUE, 2));
+        assertTrue(isZero(0, 48));
+        assertEquals(3, ring.read(recorder, 10) + 2);
+        assertTrue(isZero(0, 72));
+    }
+
+    private boolean isZero(final int from, final int to)
+    {
+        for (int i = from; i < to; i++)
+        {
+            if (0 != region.getByte(i))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test
