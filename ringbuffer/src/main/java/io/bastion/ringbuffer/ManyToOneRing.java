@@ -68,6 +68,14 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
      */
     public static final long UNBLOCK_GRACE_MS = 10;
 
+    /**
+     * What {@link #publishHead} copies over consumed bytes. A copy from zeroes, not {@code setMemory}: on JDK 17
+     * {@code Unsafe.setMemory} is a word-at-a-time loop outside the JIT, while a copy runs the JIT's vector copy
+     * stub (RingPathCostBenchmark, 256-byte messages: 33.3 against 30.2 ns per message written and read). Never
+     * written.
+     */
+    private static final byte[] ZEROES = new byte[4096];
+
     private final AtomicBuffer buffer;
     private final EpochClock clock;
     private final long unblockTimeoutMs;
@@ -746,15 +754,27 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         final int toEnd = capacity - from;
         if (bytes <= toEnd)
         {
-            buffer.setMemory(from, bytes, (byte)0);
+            zero(from, bytes);
         }
         else
         {
-            buffer.setMemory(from, toEnd, (byte)0);
-            buffer.setMemory(0, bytes - toEnd, (byte)0);
+            zero(from, toEnd);
+            zero(0, bytes - toEnd);
         }
         consumer.head = newHead;
         buffer.putLongRelease(headOffset, newHead);
+    }
+
+    private void zero(final int index, final int length)
+    {
+        final AtomicBuffer buffer = this.buffer;
+        int done = 0;
+        while (done < length)
+        {
+            final int chunk = Math.min(length - done, ZEROES.length);
+            buffer.putBytes(index + done, ZEROES, 0, chunk);
+            done += chunk;
+        }
     }
 
     private void checkOwnClaim(final RingClaim claim)
