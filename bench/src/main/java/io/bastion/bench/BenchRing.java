@@ -46,7 +46,7 @@ public abstract class BenchRing
      * padded object: as a field beside the ring references the producer reads, every consumer update would cost the
      * producer a cache miss, for every implementation alike, and blur the comparison.
      */
-    protected final Checksum checksum = new Checksum();
+    protected final PaddedLong checksum = new PaddedLong();
 
     /**
      * The checksum of everything read so far.
@@ -56,62 +56,6 @@ public abstract class BenchRing
     public long checksum()
     {
         return checksum.value;
-    }
-
-    /**
-     * A long with a cache line of padding on either side (fields of one class are laid out together; the padding
-     * classes keep the JIT from reordering them away).
-     */
-    static class ChecksumLeftPad
-    {
-        long p01;
-        long p02;
-        long p03;
-        long p04;
-        long p05;
-        long p06;
-        long p07;
-        long p08;
-        long p09;
-        long p10;
-        long p11;
-        long p12;
-        long p13;
-        long p14;
-        long p15;
-        long p16;
-    }
-
-    /** The value, after the left padding. */
-    static class ChecksumValue extends ChecksumLeftPad
-    {
-        long value;
-    }
-
-    /** The value with padding after it too. */
-    static final class Checksum extends ChecksumValue
-    {
-        long q01;
-        long q02;
-        long q03;
-        long q04;
-        long q05;
-        long q06;
-        long q07;
-        long q08;
-        long q09;
-        long q10;
-        long q11;
-        long q12;
-        long q13;
-        long q14;
-        long q15;
-        long q16;
-
-        void add(final long word)
-        {
-            value += word;
-        }
     }
 
     /**
@@ -183,7 +127,7 @@ public abstract class BenchRing
 
         public void onRecord(final int typeId, final DirectBuffer buffer, final int offset, final int length)
         {
-            checksum.add(buffer.getLong(offset));
+            checksum.value += buffer.getLong(offset);
         }
     }
 
@@ -209,7 +153,7 @@ public abstract class BenchRing
 
         public void onRecord(final int typeId, final DirectBuffer buffer, final int offset, final int length)
         {
-            checksum.add(buffer.getLong(offset));
+            checksum.value += buffer.getLong(offset);
         }
     }
 
@@ -235,7 +179,7 @@ public abstract class BenchRing
         public void onMessage(
             final int msgTypeId, final org.agrona.MutableDirectBuffer buffer, final int index, final int length)
         {
-            checksum.add(buffer.getLong(index));
+            checksum.value += buffer.getLong(index);
         }
     }
 }

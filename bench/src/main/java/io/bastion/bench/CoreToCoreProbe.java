@@ -27,7 +27,7 @@ public final class CoreToCoreProbe
     {
         try
         {
-            TURN = MethodHandles.lookup().findVarHandle(Line.class, "turn", long.class);
+            TURN = MethodHandles.lookup().findVarHandle(PaddedLongValue.class, "value", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -77,7 +77,7 @@ public final class CoreToCoreProbe
 
     private static double sample() throws InterruptedException
     {
-        final Line line = new Line();
+        final PaddedLong line = new PaddedLong();
         final Thread echo = new Thread(() ->
         {
             // Odd values are pings; answer each with the next even value.
@@ -92,12 +92,8 @@ public final class CoreToCoreProbe
         }, "core-to-core-echo");
         echo.setDaemon(true);
         echo.start();
-        // Let the echo thread get its own CPU before timing.
-        while (echo.getState() == Thread.State.NEW)
-        {
-            Thread.onSpinWait();
-        }
-        final long start = System.nanoTime();
+        // The first round trip waits for the echo thread to start; the clock starts after it.
+        long start = 0;
         for (long ping = 1; ping < 2L * ROUND_TRIPS_PER_SAMPLE; ping += 2)
         {
             TURN.setRelease(line, ping);
@@ -105,47 +101,13 @@ public final class CoreToCoreProbe
             {
                 Thread.onSpinWait();
             }
+            if (1 == ping)
+            {
+                start = System.nanoTime();
+            }
         }
         final long elapsed = System.nanoTime() - start;
         echo.join();
-        return (double)elapsed / ROUND_TRIPS_PER_SAMPLE;
-    }
-
-    /** The counter, alone on its cache line. */
-    static final class Line
-    {
-        long p01;
-        long p02;
-        long p03;
-        long p04;
-        long p05;
-        long p06;
-        long p07;
-        long p08;
-        long p09;
-        long p10;
-        long p11;
-        long p12;
-        long p13;
-        long p14;
-        long p15;
-        long p16;
-        volatile long turn;
-        long q01;
-        long q02;
-        long q03;
-        long q04;
-        long q05;
-        long q06;
-        long q07;
-        long q08;
-        long q09;
-        long q10;
-        long q11;
-        long q12;
-        long q13;
-        long q14;
-        long q15;
-        long q16;
+        return (double)elapsed / (ROUND_TRIPS_PER_SAMPLE - 1);
     }
 }

@@ -355,7 +355,7 @@ class HostileWriterTest
                 written++;
             }
         }
-        ManyToOneRingTest.drain(ring, recorder);
+        ManyToOneRingFixture.drain(ring, recorder);
         assertTrue(written >= 8, "the ring holds eight such records");
         assertEquals(written, recorder.records.size(), "records accepted but never delivered: fault " + ring.fault());
     }

@@ -1,0 +1,56 @@
+package io.bastion.bench;
+
+/**
+ * A long with a cache line of padding on either side, so that a word one thread writes shares its line with nothing
+ * another thread reads (fields of one class are laid out together; the padding classes keep them in order).
+ * <p>
+ * Not thread safe by itself: the owner decides how {@link #value} is accessed (plainly by one thread, or through a
+ * {@code VarHandle} on {@link PaddedLongValue#value} with acquire / release).
+ */
+public final class PaddedLong extends PaddedLongValue
+{
+    long q01;
+    long q02;
+    long q03;
+    long q04;
+    long q05;
+    long q06;
+    long q07;
+    long q08;
+    long q09;
+    long q10;
+    long q11;
+    long q12;
+    long q13;
+    long q14;
+    long q15;
+    long q16;
+}
+
+/** Padding before the value. */
+class PaddedLongLeftPad
+{
+    long p01;
+    long p02;
+    long p03;
+    long p04;
+    long p05;
+    long p06;
+    long p07;
+    long p08;
+    long p09;
+    long p10;
+    long p11;
+    long p12;
+    long p13;
+    long p14;
+    long p15;
+    long p16;
+}
+
+/** The value, after the left padding. */
+class PaddedLongValue extends PaddedLongLeftPad
+{
+    /** The padded word. */
+    long value;
+}

@@ -1,0 +1,65 @@
+package io.bastion.ringbuffer;
+
+import io.bastion.ringbuffer.RingTestSupport.FakeClock;
+import io.bastion.ringbuffer.RingTestSupport.Recorder;
+import org.agrona.concurrent.AtomicBuffer;
+
+import static io.bastion.ringbuffer.ManyToOneRecordDescriptor.HEADER_LENGTH;
+import static io.bastion.ringbuffer.ManyToOneRingDescriptor.HEAD_POSITION_OFFSET;
+import static io.bastion.ringbuffer.ManyToOneRingDescriptor.TAIL_POSITION_OFFSET;
+import static io.bastion.ringbuffer.ManyToOneRingDescriptor.regionLength;
+import static io.bastion.ringbuffer.RingTestSupport.payload;
+import static io.bastion.ringbuffer.RingTestSupport.wrap;
+
+/**
+ * A fresh 1 KiB many-to-one ring on a fake clock for each test, with the helpers its tests share.
+ */
+abstract class ManyToOneRingFixture
+{
+    static final int CAPACITY = 1024;
+    static final int MAX_PAYLOAD = CAPACITY / 8 - HEADER_LENGTH;
+    static final long TIMEOUT_MS = 500;
+
+    final FakeClock clock = new FakeClock(1_000);
+    final AtomicBuffer region = RingTestSupport.newBuffer(regionLength(CAPACITY));
+    final ManyToOneRing ring = new ManyToOneRing(region, clock, TIMEOUT_MS);
+    final Recorder recorder = new Recorder(CAPACITY, HEADER_LENGTH);
+    final RingClaim claim = new RingClaim();
+
+    long write(final long seq, final int typeId, final int length)
+    {
+        return ring.write(typeId, wrap(payload(seq, length)), 0, length);
+    }
+
+    long tailWord()
+    {
+        return region.getLongVolatile(CAPACITY + TAIL_POSITION_OFFSET);
+    }
+
+    long headWord()
+    {
+        return region.getLongVolatile(CAPACITY + HEAD_POSITION_OFFSET);
+    }
+
+    /**
+     * Read until the head stops moving: a read that only crosses padding at the end returns 0.
+     */
+    static int drain(final ManyToOneRing ring, final RecordHandler handler)
+    {
+        int total = 0;
+        while (true)
+        {
+            final long before = ring.consumerPosition();
+            final int read = ring.read(handler, 1000);
+            if (read < 0)
+            {
+                return read;
+            }
+            total += read;
+            if (0 == read && before == ring.consumerPosition())
+            {
+                return total;
+            }
+        }
+    }
+}
