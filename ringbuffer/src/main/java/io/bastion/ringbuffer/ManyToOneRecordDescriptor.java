@@ -1,51 +1,63 @@
 package io.bastion.ringbuffer;
 
 /**
- * Layout of one record in a many-to-one ring.
+ * Layout of one record in a many-to-one ring: an 8-byte header, the state word, then the payload.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +-+-+-----------------------------------------------------------+
  *  |C|P|                        Length                             |  state word,
- *  +-+-+-----------------------------------------------------------+  read and written
- *  |                 Stamp: (int)(position &gt;&gt;&gt; 3)                |  as one long
- *  +---------------------------------------------------------------+
- *  |                            Type                               |
- *  +---------------------------------------------------------------+
- *  |                          Reserved                             |
- *  +---------------------------------------------------------------+
+ *  +-+-+---------------------------+-------------------------------+  read and written
+ *  |   Type (high 16 bits)         |   Stamp (low 16 bits)         |  as one long
+ *  +-------------------------------+-------------------------------+
  *  |                       Payload                                ...
  * ...                                                              |
  *  +---------------------------------------------------------------+
  * </pre>
- * The state word makes a record exist only at the position it was written for. C (the sign bit)
- * marks a claimed record that is not yet committed, with the negated length; P marks padding. The
- * stamp is the record's position divided by the alignment, so a word left from an earlier lap, or
- * a late producer's word from a region the consumer already passed, never matches the consumer's
- * expected stamp and never passes as a record. The consumer's safety therefore never depends on the
- * zeroes it writes over what it consumed (those keep read messages from lingering in the file), and a
- * producer that commits after the consumer unblocked its claim leaves only a stale word behind. Stamps
- * repeat every 2^35 bytes of traffic through the ring.
+ * The first int is the length field, the second holds the type and the stamp; {@link #committed},
+ * {@link #claimed} and {@link #padding} pack them into the long that is read and written at the record's
+ * start whatever the native byte order. C (the sign bit) marks a claimed record that is not yet
+ * committed, with the negated length; P marks padding, whose type is 0. Records carry types from
+ * {@link RecordDescriptor#MIN_TYPE_ID} to {@link #MAX_TYPE_ID}.
+ * <p>
+ * The state word makes a record exist only at the position it was written for. The stamp is the
+ * record's position divided by the alignment, modulo {@link #STAMP_MODULUS}. The modulus is odd and
+ * capacities are powers of two, so two positions at the same index of the ring, a whole number of laps
+ * apart, share a stamp only when that number of laps is a multiple of the modulus, whatever the capacity:
+ * a word left from an earlier lap, or a late producer's word from a region the consumer already passed,
+ * does not match the consumer's expected stamp. The consumer's safety therefore does not depend on the
+ * zeroes it writes over what it consumed (those keep read messages from lingering in the file, and they
+ * clear any stale word within a lap), and a producer that commits after the consumer unblocked its claim
+ * leaves only a stale word behind.
  */
 public final class ManyToOneRecordDescriptor
 {
-    /** Length of the record header in bytes. */
-    public static final int HEADER_LENGTH = 16;
+    /** Length of the record header in bytes: the state word, nothing else. */
+    public static final int HEADER_LENGTH = 8;
 
     /** Alignment of every record, and of every position, in bytes. */
     public static final int ALIGNMENT = RecordDescriptor.ALIGNMENT;
 
-    /** Offset of the state word (length and flags, then stamp). */
+    /** Offset of the state word (length and flags, then type and stamp). */
     public static final int STATE_OFFSET = 0;
-
-    /** Offset of the 32-bit type. */
-    public static final int TYPE_OFFSET = 8;
 
     /** Bit in the length field that marks padding. */
     public static final int PADDING_FLAG = 1 << 30;
 
     /** Mask of the length bits in a committed length field. */
     public static final int LENGTH_MASK = PADDING_FLAG - 1;
+
+    /** Largest type id a many-to-one record carries: the type has 16 bits of the state word. */
+    public static final int MAX_TYPE_ID = 0xFFFF;
+
+    /**
+     * Stamps count positions (in units of the alignment) modulo this: 2^16 - 1, odd, so it shares no factor with
+     * a power-of-two capacity, and stamps fit in 16 bits.
+     */
+    public static final int STAMP_MODULUS = 0xFFFF;
+
+    private static final int STAMP_MASK = 0xFFFF;
+    private static final int TYPE_SHIFT = 16;
 
     private ManyToOneRecordDescriptor()
     {
@@ -54,36 +66,38 @@ public final class ManyToOneRecordDescriptor
     /**
      * The stamp a record at {@code position} carries.
      *
-     * @param position of the record.
-     * @return its stamp.
+     * @param position of the record, not negative.
+     * @return its stamp, in {@code [0, STAMP_MODULUS)}.
      */
     public static int stamp(final long position)
     {
-        return (int)(position >>> 3);
+        return (int)((position >>> 3) % STAMP_MODULUS);
     }
 
     /**
      * The state word of a committed record.
      *
      * @param length   of the record, header included.
+     * @param typeId   of the record, in {@code [MIN_TYPE_ID, MAX_TYPE_ID]}.
      * @param position of the record.
      * @return the state word.
      */
-    public static long committed(final int length, final long position)
+    public static long committed(final int length, final int typeId, final long position)
     {
-        return HeaderWord.pack(length, stamp(position));
+        return HeaderWord.pack(length, (typeId << TYPE_SHIFT) | stamp(position));
     }
 
     /**
      * The state word of a claimed record that is not yet committed.
      *
      * @param length   of the record, header included.
+     * @param typeId   of the record, in {@code [MIN_TYPE_ID, MAX_TYPE_ID]}.
      * @param position of the record.
      * @return the state word.
      */
-    public static long claimed(final int length, final long position)
+    public static long claimed(final int length, final int typeId, final long position)
     {
-        return HeaderWord.pack(-length, stamp(position));
+        return HeaderWord.pack(-length, (typeId << TYPE_SHIFT) | stamp(position));
     }
 
     /**
@@ -113,10 +127,37 @@ public final class ManyToOneRecordDescriptor
      * The stamp of a state word.
      *
      * @param state word.
-     * @return the stamp.
+     * @return the stamp, in {@code [0, 0xFFFF]}: a hostile word may hold a value no position stamps.
      */
     public static int stampOf(final long state)
     {
-        return HeaderWord.type(state);
+        return HeaderWord.type(state) & STAMP_MASK;
+    }
+
+    /**
+     * The type of a state word.
+     *
+     * @param state word.
+     * @return the type, in {@code [0, MAX_TYPE_ID]}.
+     */
+    public static int typeOf(final long state)
+    {
+        return HeaderWord.type(state) >>> TYPE_SHIFT;
+    }
+
+    /**
+     * Check that a type id fits a many-to-one record.
+     *
+     * @param typeId to check.
+     * @throws IllegalArgumentException if it is below {@link RecordDescriptor#MIN_TYPE_ID} or above
+     *                                  {@link #MAX_TYPE_ID}.
+     */
+    public static void checkTypeId(final int typeId)
+    {
+        if (typeId < RecordDescriptor.MIN_TYPE_ID || typeId > MAX_TYPE_ID)
+        {
+            throw new IllegalArgumentException(
+                "type id must be in [" + RecordDescriptor.MIN_TYPE_ID + ", " + MAX_TYPE_ID + "]: " + typeId);
+        }
     }
 }

@@ -7,7 +7,6 @@ import org.agrona.concurrent.EpochClock;
 import static io.bastion.ringbuffer.ManyToOneRecordDescriptor.HEADER_LENGTH;
 import static io.bastion.ringbuffer.ManyToOneRecordDescriptor.LENGTH_MASK;
 import static io.bastion.ringbuffer.ManyToOneRecordDescriptor.PADDING_FLAG;
-import static io.bastion.ringbuffer.ManyToOneRecordDescriptor.TYPE_OFFSET;
 import static io.bastion.ringbuffer.ManyToOneRingDescriptor.CONSUMER_HEARTBEAT_OFFSET;
 import static io.bastion.ringbuffer.ManyToOneRingDescriptor.HEAD_CACHE_POSITION_OFFSET;
 import static io.bastion.ringbuffer.ManyToOneRingDescriptor.HEAD_POSITION_OFFSET;
@@ -139,7 +138,8 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
     /**
      * Copy a record into the ring and publish it. Safe from any thread.
      *
-     * @param typeId a type id of at least {@link RecordDescriptor#MIN_TYPE_ID}.
+     * @param typeId a type id from {@link RecordDescriptor#MIN_TYPE_ID} to
+     *               {@link ManyToOneRecordDescriptor#MAX_TYPE_ID}.
      * @param src    the payload's buffer.
      * @param offset of the payload in {@code src}.
      * @param length of the payload, at most {@link #maxPayloadLength()}.
@@ -150,7 +150,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
      */
     public long write(final int typeId, final DirectBuffer src, final int offset, final int length)
     {
-        RecordDescriptor.checkTypeId(typeId);
+        ManyToOneRecordDescriptor.checkTypeId(typeId);
         RingCapacity.checkPayloadLength(length, maxPayloadLength);
 
         final int recordLength = length + HEADER_LENGTH;
@@ -163,10 +163,9 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         }
 
         final int index = (int)position & mask;
-        buffer.putLongRelease(index, ManyToOneRecordDescriptor.claimed(recordLength, position));
-        buffer.putInt(index + TYPE_OFFSET, typeId);
+        buffer.putLongRelease(index, ManyToOneRecordDescriptor.claimed(recordLength, typeId, position));
         buffer.putBytes(index + HEADER_LENGTH, src, offset, length);
-        if (!publish(index, recordLength, position, epoch))
+        if (!publish(index, recordLength, typeId, position, epoch))
         {
             return RingStatus.UNBLOCKED;
         }
@@ -178,7 +177,8 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
      * Claim space for a record to be written in place and then committed or aborted through the
      * claim. Safe from any thread, each with its own claim object.
      *
-     * @param typeId a type id of at least {@link RecordDescriptor#MIN_TYPE_ID}.
+     * @param typeId a type id from {@link RecordDescriptor#MIN_TYPE_ID} to
+     *               {@link ManyToOneRecordDescriptor#MAX_TYPE_ID}.
      * @param length of the payload, at most {@link #maxPayloadLength()}.
      * @param claim  a reusable claim to fill in.
      * @return the position after the record (positive) on success, else
@@ -189,7 +189,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
      */
     public long tryClaim(final int typeId, final int length, final RingClaim claim)
     {
-        RecordDescriptor.checkTypeId(typeId);
+        ManyToOneRecordDescriptor.checkTypeId(typeId);
         RingCapacity.checkPayloadLength(length, maxPayloadLength);
         if (claim.isActive())
         {
@@ -205,8 +205,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         }
 
         final int index = (int)position & mask;
-        buffer.putLongRelease(index, ManyToOneRecordDescriptor.claimed(recordLength, position));
-        buffer.putInt(index + TYPE_OFFSET, typeId);
+        buffer.putLongRelease(index, ManyToOneRecordDescriptor.claimed(recordLength, typeId, position));
         claim.open(this, buffer, index, index + HEADER_LENGTH, length, typeId, position);
         claim.unblockEpoch(epoch);
         return position + RecordDescriptor.align(recordLength);
@@ -225,9 +224,10 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         final int index = claim.recordIndex();
         final long position = claim.position();
         final int recordLength = claim.length() + HEADER_LENGTH;
+        final int typeId = claim.typeId();
         final long epoch = claim.unblockEpoch();
         claim.close();
-        return publish(index, recordLength, position, epoch);
+        return publish(index, recordLength, typeId, position, epoch);
     }
 
     /**
@@ -242,9 +242,10 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         final int index = claim.recordIndex();
         final long position = claim.position();
         final int recordLength = claim.length() + HEADER_LENGTH;
+        final int typeId = claim.typeId();
         claim.close();
         buffer.compareAndSetLong(
-            index, ManyToOneRecordDescriptor.claimed(recordLength, position),
+            index, ManyToOneRecordDescriptor.claimed(recordLength, typeId, position),
             ManyToOneRecordDescriptor.padding(RecordDescriptor.align(recordLength), position));
     }
 
@@ -287,7 +288,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
                     position += alignedLength;
                     continue;
                 }
-                final int typeId = buffer.getInt(index + TYPE_OFFSET);
+                final int typeId = ManyToOneRecordDescriptor.typeOf(state);
                 if (typeId < MIN_TYPE_ID)
                 {
                     fault = RingFault.RECORD_TYPE_INVALID;
@@ -346,7 +347,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
                     position += alignedLength;
                     continue;
                 }
-                final int typeId = buffer.getInt(index + TYPE_OFFSET);
+                final int typeId = ManyToOneRecordDescriptor.typeOf(state);
                 if (typeId < MIN_TYPE_ID)
                 {
                     fault = RingFault.RECORD_TYPE_INVALID;
@@ -704,10 +705,11 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
      *
      * @return false if the consumer unblocked the claim first: the record is lost.
      */
-    private boolean publish(final int index, final int recordLength, final long position, final long epoch)
+    private boolean publish(
+        final int index, final int recordLength, final int typeId, final long position, final long epoch)
     {
         final AtomicBuffer buffer = this.buffer;
-        final long committed = ManyToOneRecordDescriptor.committed(recordLength, position);
+        final long committed = ManyToOneRecordDescriptor.committed(recordLength, typeId, position);
         if (buffer.getLongVolatile(unblockEpochOffset) == epoch)
         {
             buffer.putLongRelease(index, committed);
@@ -719,7 +721,8 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         {
             return false;
         }
-        return buffer.compareAndSetLong(index, ManyToOneRecordDescriptor.claimed(recordLength, position), committed);
+        return buffer.compareAndSetLong(
+            index, ManyToOneRecordDescriptor.claimed(recordLength, typeId, position), committed);
     }
 
     private RingFault checkHead(final long head, final long tail)

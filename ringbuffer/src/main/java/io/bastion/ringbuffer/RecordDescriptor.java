@@ -1,8 +1,8 @@
 package io.bastion.ringbuffer;
 
 /**
- * Layout of one record in a one-to-one ring (the many-to-one ring's records carry a claim stamp as
- * well: see {@link ManyToOneRecordDescriptor}).
+ * Layout of one record in a one-to-one ring (the many-to-one ring packs a claim stamp in beside a
+ * 16-bit type: see {@link ManyToOneRecordDescriptor}).
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1

@@ -11,7 +11,8 @@ public interface RecordProducer
     /**
      * Copy a record into the ring and publish it.
      *
-     * @param typeId a type id of at least {@link RecordDescriptor#MIN_TYPE_ID}.
+     * @param typeId a type id of at least {@link RecordDescriptor#MIN_TYPE_ID} (a many-to-one ring takes at most
+     *               {@link ManyToOneRecordDescriptor#MAX_TYPE_ID}).
      * @param src    the payload's buffer.
      * @param offset of the payload in {@code src}.
      * @param length of the payload, at most {@link #maxPayloadLength()}.
@@ -22,7 +23,8 @@ public interface RecordProducer
     /**
      * Claim space for a record to be written in place, then committed or aborted through the claim.
      *
-     * @param typeId a type id of at least {@link RecordDescriptor#MIN_TYPE_ID}.
+     * @param typeId a type id of at least {@link RecordDescriptor#MIN_TYPE_ID} (a many-to-one ring takes at most
+     *               {@link ManyToOneRecordDescriptor#MAX_TYPE_ID}).
      * @param length of the payload, at most {@link #maxPayloadLength()}.
      * @param claim  a reusable claim to fill in.
      * @return a positive position on success, else a negative {@link RingStatus} code.

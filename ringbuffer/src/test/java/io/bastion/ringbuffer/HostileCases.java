@@ -689,9 +689,10 @@ final class HostileCases
                     lengthField = pick(random, TARGET_LENGTHS);
                     break;
             }
-            final int stamp = random.nextInt(8) == 0 ? random.nextInt() : ManyToOneRecordDescriptor.stamp(position);
-            region.putInt(index + ManyToOneRecordDescriptor.TYPE_OFFSET, pick(random, TARGET_TYPES));
-            region.putLongRelease(index, RecordDescriptor.header(lengthField, stamp));
+            // The second int of the state word: type (high 16 bits) and stamp (low 16), or any bits at all.
+            final int typeAndStamp = random.nextInt(8) == 0 ? random.nextInt() :
+                pick(random, TARGET_TYPES) << 16 | ManyToOneRecordDescriptor.stamp(position);
+            region.putLongRelease(index, RecordDescriptor.header(lengthField, typeAndStamp));
         }
     }
 }

@@ -240,14 +240,13 @@ class HostileWriterTest
     {
         final int[][] cases = {
             {1, 1, RingFault.RECORD_LENGTH_OUT_OF_RANGE.ordinal()},
-            {15, 1, RingFault.RECORD_LENGTH_OUT_OF_RANGE.ordinal()},
+            {7, 1, RingFault.RECORD_LENGTH_OUT_OF_RANGE.ordinal()},
             {CAPACITY, 1, RingFault.RECORD_LENGTH_OUT_OF_RANGE.ordinal()},
             {0x3FFF_FFFF, 1, RingFault.RECORD_LENGTH_OUT_OF_RANGE.ordinal()},
             {(1 << 30) | 4, 1, RingFault.RECORD_LENGTH_OUT_OF_RANGE.ordinal()},
             {(1 << 30) | CAPACITY, 1, RingFault.RECORD_LENGTH_OUT_OF_RANGE.ordinal()},
-            {24, 0, RingFault.RECORD_TYPE_INVALID.ordinal()},
-            {24, -1, RingFault.RECORD_TYPE_INVALID.ordinal()},
-            {24, Integer.MIN_VALUE, RingFault.RECORD_TYPE_INVALID.ordinal()},
+            {16, 0, RingFault.RECORD_TYPE_INVALID.ordinal()},
+            {8, 0, RingFault.RECORD_TYPE_INVALID.ordinal()},
         };
         for (final int[] c : cases)
         {
@@ -256,8 +255,8 @@ class HostileWriterTest
             final Recorder recorder = new Recorder(CAPACITY, ManyToOneRecordDescriptor.HEADER_LENGTH);
             ring.write(1, wrap(payload(0, 8)), 0, 8);
             ring.write(1, wrap(payload(1, 8)), 0, 8);
-            region.putInt(24 + ManyToOneRecordDescriptor.TYPE_OFFSET, c[1]);
-            region.putLong(24, RecordDescriptor.header(c[0], ManyToOneRecordDescriptor.stamp(24)));
+            // The second record sits at 16; its state word carries the type beside the right stamp.
+            region.putLong(16, RecordDescriptor.header(c[0], c[1] << 16 | ManyToOneRecordDescriptor.stamp(16)));
             assertEquals(1, ring.read(recorder, 100));
             assertEquals(RingStatus.CORRUPT, ring.read(recorder, 100));
             assertEquals(RingFault.values()[c[2]], ring.fault(), "length field " + c[0] + " type " + c[1]);
@@ -275,10 +274,9 @@ class HostileWriterTest
         final ManyToOneRing ring = new ManyToOneRing(region, clock, 100);
         final Recorder recorder = new Recorder(CAPACITY, ManyToOneRecordDescriptor.HEADER_LENGTH);
         // A perfect committed record at index 0, stamped for a position a lap later.
-        region.putInt(ManyToOneRecordDescriptor.TYPE_OFFSET, 5);
-        region.putLong(0, ManyToOneRecordDescriptor.committed(32, CAPACITY));
+        region.putLong(0, ManyToOneRecordDescriptor.committed(32, 5, CAPACITY));
         assertEquals(0, ring.read(recorder, 100));
-        region.putLong(0, ManyToOneRecordDescriptor.committed(32, 0));
+        region.putLong(0, ManyToOneRecordDescriptor.committed(32, 5, 0));
         assertEquals(1, ring.read(recorder, 100));
         assertEquals(RingFault.NONE, ring.fault());
     }
@@ -329,7 +327,7 @@ class HostileWriterTest
             final AtomicBuffer region = RingTestSupport.newBuffer(ManyToOneRingDescriptor.regionLength(CAPACITY));
             final ManyToOneRing ring = new ManyToOneRing(region, clock, 100);
             region.putLongRelease(CAPACITY + ManyToOneRingDescriptor.TAIL_POSITION_OFFSET, 64);
-            region.putLongRelease(0, ManyToOneRecordDescriptor.claimed(claimed, 0));
+            region.putLongRelease(0, ManyToOneRecordDescriptor.claimed(claimed, 1, 0));
             assertFalse(ring.unblock(), "claimed length " + claimed);
             assertEquals(RingFault.RECORD_LENGTH_OUT_OF_RANGE, ring.fault(), "claimed length " + claimed);
             assertEquals(0, ring.unblockCount());

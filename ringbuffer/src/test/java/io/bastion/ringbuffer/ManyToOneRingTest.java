@@ -37,13 +37,13 @@ class ManyToOneRingTest extends ManyToOneRingFixture
         final long first = write(1, 7, 5);
         assertEquals(align(HEADER_LENGTH + 5), first);
         assertEquals(first + HEADER_LENGTH, write(2, 8, 0));
-        final long end = write(3, Integer.MAX_VALUE, MAX_PAYLOAD);
+        final long end = write(3, ManyToOneRecordDescriptor.MAX_TYPE_ID, MAX_PAYLOAD);
         assertEquals(end, tailWord());
         assertEquals(end, ring.producerPosition());
         assertEquals(3, ring.read(recorder, 10));
         assertTrue(samePayload(recorder.records.get(0), 1, 7, 5));
         assertTrue(samePayload(recorder.records.get(1), 2, 8, 0));
-        assertTrue(samePayload(recorder.records.get(2), 3, Integer.MAX_VALUE, MAX_PAYLOAD));
+        assertTrue(samePayload(recorder.records.get(2), 3, ManyToOneRecordDescriptor.MAX_TYPE_ID, MAX_PAYLOAD));
         assertEquals(end, headWord());
         assertEquals(end, ring.consumerPosition());
         assertEquals(0, ring.read(recorder, 10));
@@ -52,16 +52,16 @@ class ManyToOneRingTest extends ManyToOneRingFixture
     @Test
     void wrapsWithPaddingWhenARecordWouldStraddleTheEnd()
     {
-        // Records of 116 bytes take 120: eight fill 960 bytes and leave 64 before the end.
+        // Records of 116 bytes (108 of payload) take 120: eight fill 960 bytes and leave 64 before the end.
         for (int i = 0; i < 8; i++)
         {
-            write(i, 1, 100);
+            write(i, 1, 108);
         }
         assertEquals(8, ring.read(recorder, 100));
-        assertEquals(960 + 64 + 120, write(8, 2, 100));
+        assertEquals(960 + 64 + 120, write(8, 2, 108));
         final long padding = region.getLong(960);
         assertEquals(ManyToOneRecordDescriptor.padding(64, 960), padding);
-        assertEquals(ManyToOneRecordDescriptor.committed(116, 1024), region.getLong(0));
+        assertEquals(ManyToOneRecordDescriptor.committed(116, 2, 1024), region.getLong(0));
 
         final List<Integer> offsets = new ArrayList<>();
         assertEquals(1, drain(ring, (typeId, buffer, offset, length) -> offsets.add(offset)));
@@ -74,14 +74,14 @@ class ManyToOneRingTest extends ManyToOneRingFixture
     {
         for (int i = 0; i < 8; i++)
         {
-            write(i, 1, 100);
+            write(i, 1, 108);
         }
         assertEquals(8, ring.read(recorder, 100));
-        write(8, 2, 100);
-        write(9, 3, 100);
+        write(8, 2, 108);
+        write(9, 3, 108);
         assertEquals(2, ring.read(recorder, 100), "padding at the end must not end the read");
-        assertTrue(samePayload(recorder.records.get(8), 8, 2, 100));
-        assertTrue(samePayload(recorder.records.get(9), 9, 3, 100));
+        assertTrue(samePayload(recorder.records.get(8), 8, 2, 108));
+        assertTrue(samePayload(recorder.records.get(9), 9, 3, 108));
         assertEquals(960 + 64 + 240, ring.consumerPosition());
     }
 
@@ -126,9 +126,10 @@ class ManyToOneRingTest extends ManyToOneRingFixture
     }
 
     @Test
-    void typeIdBelowOneIsRefused()
+    void typeIdOutsideOneToMaxTypeIdIsRefused()
     {
-        for (final int typeId : new int[]{0, -1, Integer.MIN_VALUE})
+        final int tooBig = ManyToOneRecordDescriptor.MAX_TYPE_ID + 1;
+        for (final int typeId : new int[]{0, -1, Integer.MIN_VALUE, tooBig, Integer.MAX_VALUE})
         {
             assertThrows(IllegalArgumentException.class, () -> ring.write(typeId, wrap(new byte[1]), 0, 1));
             assertThrows(IllegalArgumentException.class, () -> ring.tryClaim(typeId, 1, claim));
@@ -199,6 +200,7 @@ class ManyToOneRingTest extends ManyToOneRingFixture
     @Test
     void controlledReadActions()
     {
+        final long record = align(HEADER_LENGTH + 8);
         for (int i = 0; i < 6; i++)
         {
             write(i, i + 1, 8);
@@ -215,7 +217,7 @@ class ManyToOneRingTest extends ManyToOneRingFixture
             seen.add(typeId);
             return Action.BREAK;
         }, 10));
-        assertEquals(24, headWord());
+        assertEquals(record, headWord());
         final List<Long> heads = new ArrayList<>();
         assertEquals(2, ring.controlledRead((typeId, buffer, offset, length) ->
         {
@@ -223,8 +225,8 @@ class ManyToOneRingTest extends ManyToOneRingFixture
             heads.add(headWord());
             return Action.COMMIT;
         }, 2));
-        assertEquals(List.of(24L, 48L), heads);
-        assertEquals(72, headWord());
+        assertEquals(List.of(record, 2L * record), heads);
+        assertEquals(3 * record, headWord());
         heads.clear();
         assertEquals(2, ring.controlledRead((typeId, buffer, offset, length) ->
         {
@@ -232,8 +234,8 @@ class ManyToOneRingTest extends ManyToOneRingFixture
             heads.add(headWord());
             return 6 == typeId ? Action.ABORT : Action.CONTINUE;
         }, 10));
-        assertEquals(List.of(72L, 72L, 72L), heads);
-        assertEquals(120, headWord());
+        assertEquals(List.of(3L * record, 3L * record, 3L * record), heads);
+        assertEquals(5 * record, headWord());
         assertEquals(1, ring.read(recorder, 10));
         assertEquals(List.of(1, 1, 2, 3, 4, 5, 6), seen);
         assertTrue(samePayload(recorder.records.get(0), 5, 6, 8));
@@ -258,10 +260,10 @@ class ManyToOneRingTest extends ManyToOneRingFixture
     @Test
     void readHandsOverIntactRecordsThenZeroesThemAndNothingElse()
     {
-        // Records of 116 bytes take 120.
+        // Records of 116 bytes (108 of payload) take 120.
         for (int i = 0; i < 3; i++)
         {
-            write(i, 1, 100);
+            write(i, 1, 108);
         }
         final byte[] unread = new byte[120];
         region.getBytes(240, unread);
@@ -272,8 +274,8 @@ class ManyToOneRingTest extends ManyToOneRingFixture
             recorder.onRecord(typeId, buffer, offset, length);
         }, 2));
         assertEquals(List.of(0L, 0L), headsSeen);
-        assertTrue(samePayload(recorder.records.get(0), 0, 1, 100));
-        assertTrue(samePayload(recorder.records.get(1), 1, 1, 100));
+        assertTrue(samePayload(recorder.records.get(0), 0, 1, 108));
+        assertTrue(samePayload(recorder.records.get(1), 1, 1, 108));
         assertEquals(240, headWord());
         assertTrue(isZero(0, 240));
         final byte[] after = new byte[120];
@@ -282,7 +284,7 @@ class ManyToOneRingTest extends ManyToOneRingFixture
 
         assertEquals(1, ring.read(recorder, 10));
         assertTrue(isZero(0, 360));
-        assertTrue(samePayload(recorder.records.get(2), 2, 1, 100));
+        assertTrue(samePayload(recorder.records.get(2), 2, 1, 108));
     }
 
     @Test
@@ -290,38 +292,39 @@ class ManyToOneRingTest extends ManyToOneRingFixture
     {
         for (int i = 0; i < 8; i++)
         {
-            write(i, 1, 100);
+            write(i, 1, 108);
         }
         assertEquals(8, ring.read(recorder, 100));
         // The next record does not fit in the 64 bytes left: padding there, the record at index 0.
-        assertEquals(960 + 64 + 120, write(8, 2, 100));
+        assertEquals(960 + 64 + 120, write(8, 2, 108));
         assertEquals(ManyToOneRecordDescriptor.padding(64, 960), region.getLong(960));
         assertFalse(isZero(0, 120));
         assertEquals(1, drain(ring, recorder));
         assertEquals(960 + 64 + 120, headWord());
         assertTrue(isZero(0, CAPACITY), "padding and the wrapped record are zeroed");
-        assertTrue(samePayload(recorder.records.get(8), 8, 2, 100));
+        assertTrue(samePayload(recorder.records.get(8), 8, 2, 108));
     }
 
     @Test
     void controlledReadZeroesOnlyWhatItCommitted()
     {
+        final int record = align(HEADER_LENGTH + 8);
         for (int i = 0; i < 3; i++)
         {
             write(i, i + 1, 8);
         }
-        final byte[] before = new byte[72];
+        final byte[] before = new byte[3 * record];
         region.getBytes(0, before);
         assertEquals(0, ring.controlledRead((typeId, buffer, offset, length) -> Action.ABORT, 10));
-        final byte[] after = new byte[72];
+        final byte[] after = new byte[3 * record];
         region.getBytes(0, after);
         assertArrayEquals(before, after, "an aborted read zeroed something");
 
         assertEquals(2, ring.controlledRead(
             (typeId, buffer, offset, length) -> 2 == typeId ? Action.COMMIT : Action.CONTINUE, 2));
-        assertTrue(isZero(0, 48));
+        assertTrue(isZero(0, 2 * record));
         assertEquals(3, ring.read(recorder, 10) + 2);
-        assertTrue(isZero(0, 72));
+        assertTrue(isZero(0, 3 * record));
     }
 
     private boolean isZero(final int from, final int to)

@@ -1,9 +1,11 @@
 package io.bastion.ringbuffer;
 
 import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 class RingDescriptorsTest
 {
@@ -33,19 +35,63 @@ class RingDescriptorsTest
     }
 
     @Test
-    void manyToOneStateWordsCarryLengthFlagsAndStamp()
+    void manyToOneStateWordsCarryLengthFlagsTypeAndStamp()
     {
         final long position = 0x7_0000_0008L;
-        assertEquals((int)(position >>> 3), ManyToOneRecordDescriptor.stamp(position));
-        final long committed = ManyToOneRecordDescriptor.committed(40, position);
+        assertEquals((int)((position >>> 3) % 0xFFFF), ManyToOneRecordDescriptor.stamp(position));
+        final long committed = ManyToOneRecordDescriptor.committed(40, ManyToOneRecordDescriptor.MAX_TYPE_ID, position);
         assertEquals(40, ManyToOneRecordDescriptor.lengthField(committed));
+        assertEquals(ManyToOneRecordDescriptor.MAX_TYPE_ID, ManyToOneRecordDescriptor.typeOf(committed));
         assertEquals(ManyToOneRecordDescriptor.stamp(position), ManyToOneRecordDescriptor.stampOf(committed));
-        assertEquals(-40, ManyToOneRecordDescriptor.lengthField(ManyToOneRecordDescriptor.claimed(40, position)));
-        final int padding = ManyToOneRecordDescriptor.lengthField(ManyToOneRecordDescriptor.padding(64, position));
+        final long claimed = ManyToOneRecordDescriptor.claimed(40, 3, position);
+        assertEquals(-40, ManyToOneRecordDescriptor.lengthField(claimed));
+        assertEquals(3, ManyToOneRecordDescriptor.typeOf(claimed));
+        assertEquals(ManyToOneRecordDescriptor.stamp(position), ManyToOneRecordDescriptor.stampOf(claimed));
+        final long paddingWord = ManyToOneRecordDescriptor.padding(64, position);
+        final int padding = ManyToOneRecordDescriptor.lengthField(paddingWord);
         assertEquals(ManyToOneRecordDescriptor.PADDING_FLAG | 64, padding);
         assertEquals(64, padding & ManyToOneRecordDescriptor.LENGTH_MASK);
-        assertEquals(ManyToOneRecordDescriptor.stamp(position + (1L << 35)),
-            ManyToOneRecordDescriptor.stamp(position), "stamps repeat every 2^35 bytes");
+        assertEquals(0, ManyToOneRecordDescriptor.typeOf(paddingWord));
+        assertEquals(ManyToOneRecordDescriptor.stamp(position), ManyToOneRecordDescriptor.stampOf(paddingWord));
+
+        // The header is one word: the length field is the int at the record's start, in either byte order.
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[8]);
+        buffer.putLong(0, claimed);
+        assertEquals(-40, buffer.getInt(0));
+        assertEquals(8, ManyToOneRecordDescriptor.HEADER_LENGTH);
+    }
+
+    /**
+     * What keeps a word of an earlier lap from passing as a record: at the same index, whatever the capacity, the
+     * stamps of two laps differ unless the laps are a multiple of the (odd) stamp modulus apart.
+     */
+    @Test
+    void manyToOneStampsTellLapsApartForEveryCapacity()
+    {
+        for (int capacity = RingCapacity.MIN_CAPACITY; capacity <= RingCapacity.MAX_CAPACITY; capacity <<= 1)
+        {
+            for (final long index : new long[]{0, 8, capacity - 8L})
+            {
+                final int stamp = ManyToOneRecordDescriptor.stamp(index);
+                for (long lap = 1; lap < ManyToOneRecordDescriptor.STAMP_MODULUS; lap++)
+                {
+                    if (ManyToOneRecordDescriptor.stamp(index + lap * capacity) == stamp)
+                    {
+                        fail("capacity " + capacity + " index " + index + ": lap " + lap + " repeats the stamp");
+                    }
+                }
+                final long repeat = index + (long)ManyToOneRecordDescriptor.STAMP_MODULUS * capacity;
+                assertEquals(stamp, ManyToOneRecordDescriptor.stamp(repeat), "stamps repeat after STAMP_MODULUS laps");
+            }
+        }
+        // Within a lap, positions share a stamp only STAMP_MODULUS alignment units apart.
+        for (long offset = 8; offset < 8L * ManyToOneRecordDescriptor.STAMP_MODULUS; offset += 8)
+        {
+            if (ManyToOneRecordDescriptor.stamp(offset) == ManyToOneRecordDescriptor.stamp(0))
+            {
+                fail("offset " + offset + " repeats stamp 0");
+            }
+        }
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.bastion.stress;
 
+import io.bastion.ringbuffer.ManyToOneRecordDescriptor;
 import io.bastion.ringbuffer.ManyToOneRing;
+import io.bastion.ringbuffer.RecordDescriptor;
 import io.bastion.ringbuffer.RingClaim;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -26,6 +28,8 @@ public class ManyToOneDisjointClaimsTest
 {
     private static final int FIRST_TYPE = 11;
     private static final int SECOND_TYPE = 12;
+    private static final int RECORD_LENGTH =
+        RecordDescriptor.align(ManyToOneRecordDescriptor.HEADER_LENGTH + StressRings.PAYLOAD_LENGTH);
 
     private final ManyToOneRing ring = StressRings.manyToOne();
     private final RingClaim firstClaim = new RingClaim();
@@ -64,7 +68,7 @@ public class ManyToOneDisjointClaimsTest
     public void arbiter(final II_Result r)
     {
         final long distance = Math.abs(firstEnd - secondEnd);
-        r.r1 = firstEnd > 0 && secondEnd > 0 && distance >= StressRings.PAYLOAD_LENGTH + 16 ? 1 : 0;
+        r.r1 = firstEnd > 0 && secondEnd > 0 && distance >= RECORD_LENGTH ? 1 : 0;
         final int[] intact = new int[1];
         ring.read(
             (typeId, buffer, offset, length) ->
