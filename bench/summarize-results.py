@@ -31,7 +31,7 @@ PROBE_LINE = re.compile(r'# core-to-core round trip \((\w+)\): ([0-9.]+) ns')
 
 
 def placements(path):
-    """The placement of each fork in the text log beside path: 'near', 'far', 'mixed', or None without probe lines."""
+    """The placement of each fork in the text log beside path, in run order: 'near', 'far' or 'mixed' (empty if no log)."""
     log = os.path.splitext(path)[0] + '.txt'
     if not os.path.exists(log):
         return []

@@ -2,7 +2,6 @@ package io.bastion.bench;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 
 /**
  * Measures how long one cache line takes to travel from one core to another and back, with two threads
@@ -12,7 +11,7 @@ import java.util.Arrays;
  * start and end of each fork, so {@code summarize-results.py} can compare forks that ran with the same
  * placement.
  * <p>
- * Not thread safe; call it while no benchmark thread is busy. Allocates two threads per call.
+ * Not thread safe; call it while no benchmark thread is busy. Starts one thread per sample.
  */
 public final class CoreToCoreProbe
 {
@@ -48,13 +47,12 @@ public final class CoreToCoreProbe
      */
     public static double roundTripNanos() throws InterruptedException
     {
-        final double[] samples = new double[SAMPLES];
+        double fastest = Double.MAX_VALUE;
         for (int i = 0; i < SAMPLES; i++)
         {
-            samples[i] = sample();
+            fastest = Math.min(fastest, sample());
         }
-        Arrays.sort(samples);
-        return samples[0];
+        return fastest;
     }
 
     /**

@@ -36,7 +36,8 @@ import static io.bastion.ringbuffer.RecordDescriptor.MIN_TYPE_ID;
  * never read twice and never read a lap later.
  * <p>
  * The consumer treats the region as untrusted: record lengths are read once and bounded by the end
- * of the buffer, types are checked, and a value no producer writes faults the ring
+ * of the buffer and by a lap from the head (no producer claims further), types are checked, and a value no
+ * producer writes faults the ring
  * ({@link RingStatus#CORRUPT}, with {@link #fault()}). Producers check the head they read.
  * Reading, writing and claiming allocate nothing and take no lock. The consumer zeroes what it has
  * read before it publishes the head past it, so read messages do not linger in the shared file.
@@ -277,7 +278,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
             {
                 final int index = (int)position & mask;
                 final long state = buffer.getLongVolatile(index);
-                final int length = checkRecord(state, position, capacity - index);
+                final int length = checkRecord(state, position, index, head);
                 if (length <= 0)
                 {
                     break;
@@ -336,7 +337,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
             {
                 final int index = (int)position & mask;
                 final long state = buffer.getLongVolatile(index);
-                final int length = checkRecord(state, position, capacity - index);
+                final int length = checkRecord(state, position, index, consumer.head);
                 if (length <= 0)
                 {
                     break;
@@ -669,9 +670,10 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
 
     /**
      * Check a record's state word; returns its length field (flags kept) if it is a committed
-     * record or padding that fits, 0 if nothing is published there yet, or -1 after a fault.
+     * record or padding that fits, 0 if nothing is published there yet, or -1 after a fault. A record fits if it
+     * ends by the end of the buffer and within a lap of {@code publishedHead}: producers claim no further.
      */
-    private int checkRecord(final long state, final long position, final int remaining)
+    private int checkRecord(final long state, final long position, final int index, final long publishedHead)
     {
         final int lengthField = ManyToOneRecordDescriptor.lengthField(state);
         if (ManyToOneRecordDescriptor.stampOf(state) != ManyToOneRecordDescriptor.stamp(position) || lengthField <= 0)
@@ -680,7 +682,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         }
         final int length = lengthField & LENGTH_MASK;
         final int minLength = (lengthField & PADDING_FLAG) != 0 ? ALIGNMENT : HEADER_LENGTH;
-        if (length < minLength || length > remaining)
+        if (length < minLength || length > capacity - index || length > publishedHead + capacity - position)
         {
             fault = RingFault.RECORD_LENGTH_OUT_OF_RANGE;
             return -1;

@@ -281,6 +281,46 @@ class HostileWriterTest
         assertEquals(RingFault.NONE, ring.fault());
     }
 
+    /**
+     * No producer claims past a lap from the head, so a record that would end there is corruption even when it fits
+     * in the buffer: reading it would publish a head beyond every claim.
+     */
+    @Test
+    void manyToOneRecordEndingMoreThanALapPastTheHeadIsAFault()
+    {
+        final AtomicBuffer region = RingTestSupport.newBuffer(ManyToOneRingDescriptor.regionLength(CAPACITY));
+        final ManyToOneRing ring = new ManyToOneRing(region, clock, 100);
+        final Recorder recorder = new Recorder(CAPACITY, ManyToOneRecordDescriptor.HEADER_LENGTH);
+        final int record = 64;
+        final int payload = record - ManyToOneRecordDescriptor.HEADER_LENGTH;
+        for (int i = 0; i < 8; i++)
+        {
+            ring.write(1, wrap(payload(i, payload)), 0, payload);
+        }
+        assertEquals(8, ring.read(recorder, 100));
+        final long head = ring.consumerPosition();
+        assertEquals(8 * record, head);
+        // Honest records up to 8 bytes short of a lap past the head, the last one 56 bytes long.
+        for (int i = 0; i < 15; i++)
+        {
+            ring.write(2, wrap(payload(100 + i, payload)), 0, payload);
+        }
+        ring.write(3, wrap(payload(200, payload - 8)), 0, payload - 8);
+        final long hostile = head + CAPACITY - 8;
+        assertEquals(hostile, ring.producerPosition());
+        // It fits before the end of the buffer, but would end a lap and more past the head.
+        final int index = (int)hostile & (CAPACITY - 1);
+        region.putLong(index, ManyToOneRecordDescriptor.committed(CAPACITY - index, 4, hostile));
+
+        assertEquals(16, ring.read(recorder, 100));
+        assertEquals(RingFault.RECORD_LENGTH_OUT_OF_RANGE, ring.fault());
+        assertEquals(hostile, ring.consumerPosition());
+        assertEquals(hostile, region.getLongVolatile(CAPACITY + ManyToOneRingDescriptor.HEAD_POSITION_OFFSET));
+        assertEquals(24, recorder.records.size());
+        assertTrue(samePayload(recorder.records.get(23), 200, 3, payload - 8));
+        assertEquals(RingStatus.CORRUPT, ring.read(recorder, 100));
+    }
+
     @Test
     void manyToOneProducersReportAHostileHead()
     {

@@ -10,6 +10,8 @@ import static io.bastion.ringbuffer.ManyToOneRingDescriptor.TAIL_POSITION_OFFSET
 import static io.bastion.ringbuffer.ManyToOneRingDescriptor.regionLength;
 import static io.bastion.ringbuffer.RingTestSupport.payload;
 import static io.bastion.ringbuffer.RingTestSupport.wrap;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * A fresh 1 KiB many-to-one ring on a fake clock for each test, with the helpers its tests share.
@@ -29,6 +31,34 @@ abstract class ManyToOneRingFixture
     long write(final long seq, final int typeId, final int length)
     {
         return ring.write(typeId, wrap(payload(seq, length)), 0, length);
+    }
+
+    /**
+     * Write eight records of 108-byte payloads (116 bytes, 120 aligned) and read them: head and tail stand at 960,
+     * 64 bytes before the end, where the next such record needs padding first.
+     */
+    void fillToTheWrap()
+    {
+        for (int i = 0; i < 8; i++)
+        {
+            write(i, 1, 108);
+        }
+        assertEquals(8, ring.read(recorder, 100));
+        assertEquals(960, headWord());
+    }
+
+    /**
+     * Let the head stand still past the unblock timeout and the grace: arm the timer, announce, then unblock.
+     *
+     * @return what the last {@link ManyToOneRing#unblockIfStuck()} returned: whether it unblocked.
+     */
+    boolean unblockAfterTimeoutAndGrace()
+    {
+        assertFalse(ring.unblockIfStuck(), "arms the timer");
+        clock.nowMs += TIMEOUT_MS;
+        assertFalse(ring.unblockIfStuck(), "announces");
+        clock.nowMs += ManyToOneRing.UNBLOCK_GRACE_MS;
+        return ring.unblockIfStuck();
     }
 
     long tailWord()

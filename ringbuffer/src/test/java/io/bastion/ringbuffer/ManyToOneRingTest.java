@@ -52,12 +52,7 @@ class ManyToOneRingTest extends ManyToOneRingFixture
     @Test
     void wrapsWithPaddingWhenARecordWouldStraddleTheEnd()
     {
-        // Records of 116 bytes (108 of payload) take 120: eight fill 960 bytes and leave 64 before the end.
-        for (int i = 0; i < 8; i++)
-        {
-            write(i, 1, 108);
-        }
-        assertEquals(8, ring.read(recorder, 100));
+        fillToTheWrap();
         assertEquals(960 + 64 + 120, write(8, 2, 108));
         final long padding = region.getLong(960);
         assertEquals(ManyToOneRecordDescriptor.padding(64, 960), padding);
@@ -72,11 +67,7 @@ class ManyToOneRingTest extends ManyToOneRingFixture
     @Test
     void oneReadCarriesOnPastThePaddingAtTheWrap()
     {
-        for (int i = 0; i < 8; i++)
-        {
-            write(i, 1, 108);
-        }
-        assertEquals(8, ring.read(recorder, 100));
+        fillToTheWrap();
         write(8, 2, 108);
         write(9, 3, 108);
         assertEquals(2, ring.read(recorder, 100), "padding at the end must not end the read");
@@ -290,11 +281,7 @@ class ManyToOneRingTest extends ManyToOneRingFixture
     @Test
     void aReadAcrossTheWrapZeroesBothEnds()
     {
-        for (int i = 0; i < 8; i++)
-        {
-            write(i, 1, 108);
-        }
-        assertEquals(8, ring.read(recorder, 100));
+        fillToTheWrap();
         // The next record does not fit in the 64 bytes left: padding there, the record at index 0.
         assertEquals(960 + 64 + 120, write(8, 2, 108));
         assertEquals(ManyToOneRecordDescriptor.padding(64, 960), region.getLong(960));
