@@ -20,15 +20,17 @@ package io.bastion.ringbuffer;
  * committed, with the negated length; P marks padding, whose type is 0. Records carry types from
  * {@link RecordDescriptor#MIN_TYPE_ID} to {@link #MAX_TYPE_ID}.
  * <p>
- * The state word makes a record exist only at the position it was written for. The stamp is the
- * record's position divided by the alignment, modulo {@link #STAMP_MODULUS}. The modulus is odd and
- * capacities are powers of two, so two positions at the same index of the ring, a whole number of laps
- * apart, share a stamp only when that number of laps is a multiple of the modulus, whatever the capacity:
- * a word left from an earlier lap, or a late producer's word from a region the consumer already passed,
- * does not match the consumer's expected stamp. The consumer's safety therefore does not depend on the
- * zeroes it writes over what it consumed (those keep read messages from lingering in the file, and they
- * clear any stale word within a lap), and a producer that commits after the consumer unblocked its claim
- * leaves only a stale word behind.
+ * The state word makes a record exist only in the lap it was written for. The stamp is the low 16 bits
+ * of the record's lap, its position divided by the capacity ({@link #stamp}), so two words at the same
+ * index a whole number of laps apart share a stamp only when that number is a multiple of 2^16, whatever
+ * the capacity: a word left from an earlier lap, or a late producer's word from a region the consumer
+ * already passed, does not match the stamp the consumer expects. Within a lap a stamped word sits only at
+ * a record's start (producers write state words nowhere else), so a stamp need not tell positions of one
+ * lap apart. The stamp is constant over a lap, so the consumer checks it with one comparison and
+ * producers derive it with one shift. Stamps do not keep honest payload bytes of an earlier lap from
+ * posing as a state word (2^-16 of random words would carry the right stamp): the zeroes the consumer
+ * writes over what it consumed do that, and they keep read messages from lingering in the file. A
+ * producer that commits after the consumer unblocked its claim leaves only a stale word behind.
  */
 public final class ManyToOneRecordDescriptor
 {
@@ -50,13 +52,9 @@ public final class ManyToOneRecordDescriptor
     /** Largest type id a many-to-one record carries: the type has 16 bits of the state word. */
     public static final int MAX_TYPE_ID = 0xFFFF;
 
-    /**
-     * Stamps count positions (in units of the alignment) modulo this: 2^16 - 1, odd, so it shares no factor with
-     * a power-of-two capacity, and stamps fit in 16 bits.
-     */
-    public static final int STAMP_MODULUS = 0xFFFF;
+    /** Mask of the stamp: the low 16 bits of the lap. */
+    public static final int STAMP_MASK = 0xFFFF;
 
-    private static final int STAMP_MASK = 0xFFFF;
     private static final int TYPE_SHIFT = 16;
 
     private ManyToOneRecordDescriptor()
@@ -64,52 +62,53 @@ public final class ManyToOneRecordDescriptor
     }
 
     /**
-     * The stamp a record at {@code position} carries.
+     * The stamp a record at {@code position} carries: the low 16 bits of its lap.
      *
      * @param position of the record, not negative.
-     * @return its stamp, in {@code [0, STAMP_MODULUS)}.
+     * @param capacity of the ring, a power of two.
+     * @return its stamp, in {@code [0, STAMP_MASK]}.
      */
-    public static int stamp(final long position)
+    public static int stamp(final long position, final int capacity)
     {
-        return (int)((position >>> 3) % STAMP_MODULUS);
+        return (int)(position >>> Integer.numberOfTrailingZeros(capacity)) & STAMP_MASK;
     }
 
     /**
      * The state word of a committed record.
      *
-     * @param length   of the record, header included.
-     * @param typeId   of the record, in {@code [MIN_TYPE_ID, MAX_TYPE_ID]}.
-     * @param position of the record.
+     * @param length of the record, header included.
+     * @param typeId of the record, in {@code [MIN_TYPE_ID, MAX_TYPE_ID]}.
+     * @param stamp  of the record's position (see {@link #stamp}).
      * @return the state word.
      */
-    public static long committed(final int length, final int typeId, final long position)
+    public static long committed(final int length, final int typeId, final int stamp)
     {
-        return HeaderWord.pack(length, (typeId << TYPE_SHIFT) | stamp(position));
+        return HeaderWord.pack(length, (typeId << TYPE_SHIFT) | stamp);
     }
 
     /**
      * The state word of a claimed record that is not yet committed.
      *
-     * @param length   of the record, header included.
-     * @param typeId   of the record, in {@code [MIN_TYPE_ID, MAX_TYPE_ID]}.
-     * @param position of the record.
+     * @param length of the record, header included.
+     * @param typeId of the record, in {@code [MIN_TYPE_ID, MAX_TYPE_ID]}.
+     * @param stamp  of the record's position (see {@link #stamp}).
      * @return the state word.
      */
-    public static long claimed(final int length, final int typeId, final long position)
+    public static long claimed(final int length, final int typeId, final int stamp)
     {
-        return HeaderWord.pack(-length, (typeId << TYPE_SHIFT) | stamp(position));
+        return HeaderWord.pack(-length, (typeId << TYPE_SHIFT) | stamp);
     }
 
     /**
      * The state word of a padding record.
      *
-     * @param length   of the padding.
-     * @param position of the padding.
+     * @param length of the padding.
+     * @param stamp  of the padding's position (see {@link #stamp}).
      * @return the state word.
      */
-    public static long padding(final int length, final long position)
+    public static long padding(final int length, final int stamp)
     {
-        return HeaderWord.pack(length | PADDING_FLAG, stamp(position));
+        return HeaderWord.pack(length | PADDING_FLAG, stamp);
     }
 
     /**
@@ -127,7 +126,7 @@ public final class ManyToOneRecordDescriptor
      * The stamp of a state word.
      *
      * @param state word.
-     * @return the stamp, in {@code [0, 0xFFFF]}: a hostile word may hold a value no position stamps.
+     * @return the stamp, in {@code [0, STAMP_MASK]}.
      */
     public static int stampOf(final long state)
     {

@@ -31,9 +31,10 @@ import static io.bastion.ringbuffer.RecordDescriptor.MIN_TYPE_ID;
  * A producer that dies between claim and commit would hold the consumer up forever: the consumer
  * calls {@link #unblockIfStuck()} in its duty cycle, which turns the stuck region into padding
  * once the head has not moved for the unblock timeout on the injected clock. Because every record
- * is stamped with its position, a producer that commits after its claim was unblocked leaves a
- * word that never matches the consumer's expected stamp: its record is lost, never half-read,
- * never read twice and never read a lap later.
+ * is stamped with its lap, a producer that commits after its claim was unblocked leaves a word that
+ * never matches the consumer's expected stamp (the consumer has passed that position, and comes back
+ * to its index only in a later lap): its record is lost, never half-read, never read twice and never
+ * read a lap later.
  * <p>
  * The consumer treats the region as untrusted: record lengths are read once and bounded by the end
  * of the buffer and by a lap from the head (no producer claims further), types are checked, and a value no
@@ -164,9 +165,10 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         }
 
         final int index = (int)position & mask;
-        buffer.putLongRelease(index, ManyToOneRecordDescriptor.claimed(recordLength, typeId, position));
+        final int stamp = ManyToOneRecordDescriptor.stamp(position, capacity);
+        buffer.putLongRelease(index, ManyToOneRecordDescriptor.claimed(recordLength, typeId, stamp));
         buffer.putBytes(index + HEADER_LENGTH, src, offset, length);
-        if (!publish(index, recordLength, typeId, position, epoch))
+        if (!publish(index, recordLength, typeId, stamp, position, epoch))
         {
             return RingStatus.UNBLOCKED;
         }
@@ -206,7 +208,8 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         }
 
         final int index = (int)position & mask;
-        buffer.putLongRelease(index, ManyToOneRecordDescriptor.claimed(recordLength, typeId, position));
+        final int stamp = ManyToOneRecordDescriptor.stamp(position, capacity);
+        buffer.putLongRelease(index, ManyToOneRecordDescriptor.claimed(recordLength, typeId, stamp));
         claim.open(this, buffer, index, index + HEADER_LENGTH, length, typeId, position);
         claim.unblockEpoch(epoch);
         return position + RecordDescriptor.align(recordLength);
@@ -228,7 +231,8 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         final int typeId = claim.typeId();
         final long epoch = claim.unblockEpoch();
         claim.close();
-        return publish(index, recordLength, typeId, position, epoch);
+        return publish(
+            index, recordLength, typeId, ManyToOneRecordDescriptor.stamp(position, capacity), position, epoch);
     }
 
     /**
@@ -244,10 +248,11 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         final long position = claim.position();
         final int recordLength = claim.length() + HEADER_LENGTH;
         final int typeId = claim.typeId();
+        final int stamp = ManyToOneRecordDescriptor.stamp(position, capacity);
         claim.close();
         buffer.compareAndSetLong(
-            index, ManyToOneRecordDescriptor.claimed(recordLength, typeId, position),
-            ManyToOneRecordDescriptor.padding(RecordDescriptor.align(recordLength), position));
+            index, ManyToOneRecordDescriptor.claimed(recordLength, typeId, stamp),
+            ManyToOneRecordDescriptor.padding(RecordDescriptor.align(recordLength), stamp));
     }
 
     /**
@@ -267,26 +272,50 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         }
 
         final AtomicBuffer buffer = this.buffer;
+        final int capacity = this.capacity;
         final long head = consumer.head;
-        long position = head;
+        final int headIndex = (int)head & mask;
+        // Two segments at most: the rest of the head's lap up to the end of the buffer, then, past the padding at
+        // the wrap, the next lap up to the head's index. A read covers a lap at most, so even a region full of
+        // 8-byte padding costs a bounded amount of work. Within a segment the stamp is constant and a record must
+        // end by the segment's end (the end of the buffer, then a lap from the head: producers claim no
+        // further), so one comparison bounds a record's length.
+        long segmentStart = head - headIndex;
+        int end = capacity;
+        int stamp = ManyToOneRecordDescriptor.stamp(head, capacity);
+        int index = headIndex;
         int count = 0;
         try
         {
-            // Positions, not indices: a read carries on past the padding at the wrap. It stops after a lap
-            // at most, so even a region full of 8-byte padding costs a bounded amount of work.
-            while (count < limit && position - head < capacity)
+            while (count < limit)
             {
-                final int index = (int)position & mask;
+                if (index >= end)
+                {
+                    if (end != capacity || 0 == headIndex)
+                    {
+                        break;
+                    }
+                    segmentStart += capacity;
+                    end = headIndex;
+                    stamp = (stamp + 1) & ManyToOneRecordDescriptor.STAMP_MASK;
+                    index = 0;
+                    continue;
+                }
                 final long state = buffer.getLongVolatile(index);
-                final int length = checkRecord(state, position, index, head);
-                if (length <= 0)
+                final int lengthField = ManyToOneRecordDescriptor.lengthField(state);
+                if (ManyToOneRecordDescriptor.stampOf(state) != stamp || lengthField <= 0)
                 {
                     break;
                 }
-                final int alignedLength = RecordDescriptor.align(length & LENGTH_MASK);
-                if ((length & PADDING_FLAG) != 0)
+                final int length = lengthField & LENGTH_MASK;
+                if (length < HEADER_LENGTH || length > end - index)
                 {
-                    position += alignedLength;
+                    fault = RingFault.RECORD_LENGTH_OUT_OF_RANGE;
+                    break;
+                }
+                if ((lengthField & PADDING_FLAG) != 0)
+                {
+                    index += RecordDescriptor.align(length);
                     continue;
                 }
                 final int typeId = ManyToOneRecordDescriptor.typeOf(state);
@@ -295,13 +324,15 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
                     fault = RingFault.RECORD_TYPE_INVALID;
                     break;
                 }
-                position += alignedLength;
+                final int recordIndex = index;
+                index += RecordDescriptor.align(length);
                 count++;
-                handler.onRecord(typeId, buffer, index + HEADER_LENGTH, length - HEADER_LENGTH);
+                handler.onRecord(typeId, buffer, recordIndex + HEADER_LENGTH, length - HEADER_LENGTH);
             }
         }
         finally
         {
+            final long position = segmentStart + index;
             if (position != head)
             {
                 publishHead(position);
@@ -462,7 +493,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         final int headIndex = (int)head & mask;
         final int limit = (int)Math.min(distance, capacity - headIndex);
         final long state = buffer.getLongVolatile(headIndex);
-        final int expectedStamp = ManyToOneRecordDescriptor.stamp(head);
+        final int expectedStamp = ManyToOneRecordDescriptor.stamp(head, capacity);
         final int lengthField = ManyToOneRecordDescriptor.lengthField(state);
         final int padLength;
         if (ManyToOneRecordDescriptor.stampOf(state) == expectedStamp && lengthField != 0)
@@ -481,10 +512,10 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         }
         else
         {
-            padLength = scanToNextRecord(headIndex, head, limit);
+            padLength = scanToNextRecord(headIndex, expectedStamp, limit);
         }
 
-        if (!buffer.compareAndSetLong(headIndex, state, ManyToOneRecordDescriptor.padding(padLength, head)))
+        if (!buffer.compareAndSetLong(headIndex, state, ManyToOneRecordDescriptor.padding(padLength, expectedStamp)))
         {
             return false;
         }
@@ -642,7 +673,8 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
             {
                 if (padding != 0)
                 {
-                    buffer.putLongRelease(tailIndex, ManyToOneRecordDescriptor.padding(padding, tail));
+                    final int stamp = ManyToOneRecordDescriptor.stamp(tail, capacity);
+                    buffer.putLongRelease(tailIndex, ManyToOneRecordDescriptor.padding(padding, stamp));
                 }
                 return tail + padding;
             }
@@ -651,16 +683,15 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
 
     /**
      * A producer claimed the region at the head but died before stamping it: pad up to the next
-     * word stamped for its own position (the next claim), or to the limit.
+     * word stamped for the head's lap (the next claim), or to the limit, which stays within the lap.
      */
-    private int scanToNextRecord(final int headIndex, final long head, final int limit)
+    private int scanToNextRecord(final int headIndex, final int stamp, final int limit)
     {
         final AtomicBuffer buffer = this.buffer;
         for (int offset = ALIGNMENT; offset < limit; offset += ALIGNMENT)
         {
             final long state = buffer.getLongVolatile(headIndex + offset);
-            if (ManyToOneRecordDescriptor.stampOf(state) == ManyToOneRecordDescriptor.stamp(head + offset) &&
-                ManyToOneRecordDescriptor.lengthField(state) != 0)
+            if (ManyToOneRecordDescriptor.stampOf(state) == stamp && ManyToOneRecordDescriptor.lengthField(state) != 0)
             {
                 return offset;
             }
@@ -676,7 +707,8 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
     private int checkRecord(final long state, final long position, final int index, final long publishedHead)
     {
         final int lengthField = ManyToOneRecordDescriptor.lengthField(state);
-        if (ManyToOneRecordDescriptor.stampOf(state) != ManyToOneRecordDescriptor.stamp(position) || lengthField <= 0)
+        if (ManyToOneRecordDescriptor.stampOf(state) != ManyToOneRecordDescriptor.stamp(position, capacity) ||
+            lengthField <= 0)
         {
             return 0;
         }
@@ -708,10 +740,15 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
      * @return false if the consumer unblocked the claim first: the record is lost.
      */
     private boolean publish(
-        final int index, final int recordLength, final int typeId, final long position, final long epoch)
+        final int index,
+        final int recordLength,
+        final int typeId,
+        final int stamp,
+        final long position,
+        final long epoch)
     {
         final AtomicBuffer buffer = this.buffer;
-        final long committed = ManyToOneRecordDescriptor.committed(recordLength, typeId, position);
+        final long committed = ManyToOneRecordDescriptor.committed(recordLength, typeId, stamp);
         if (buffer.getLongVolatile(unblockEpochOffset) == epoch)
         {
             buffer.putLongRelease(index, committed);
@@ -724,7 +761,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
             return false;
         }
         return buffer.compareAndSetLong(
-            index, ManyToOneRecordDescriptor.claimed(recordLength, typeId, position), committed);
+            index, ManyToOneRecordDescriptor.claimed(recordLength, typeId, stamp), committed);
     }
 
     private RingFault checkHead(final long head, final long tail)
@@ -746,10 +783,10 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
 
     /**
      * Zero what the consumer has consumed since the last head it published, then publish {@code newHead}. Zeroing
-     * comes first: a producer writes there only once it has read the new head. Zeroing is not what keeps old words
-     * from passing as records (stamps do that); it keeps messages from lingering in shared memory, whose files
-     * outlive their processes, once they are read. It also makes a consumer that keeps up with its producers
-     * own the lines it read until they are reused, which is what Agrona's consumer does too.
+     * comes first: a producer writes there only once it has read the new head. Stamps reject a state word of an
+     * earlier lap; the zeroes keep an earlier lap's payload bytes from posing as one (the stamp alone would let
+     * 2^-16 of random words through), and keep messages from lingering in shared memory, whose files outlive
+     * their processes, once they are read.
      */
     private void publishHead(final long newHead)
     {

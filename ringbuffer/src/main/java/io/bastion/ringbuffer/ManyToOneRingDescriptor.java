@@ -20,10 +20,12 @@ package io.bastion.ringbuffer;
  *  |  consumer heartbeat, epoch ms                |  + CONSUMER_HEARTBEAT_OFFSET
  *  +----------------------------------------------+  + TRAILER_LENGTH
  * </pre>
- * A record's state word (see {@link ManyToOneRecordDescriptor}) moves from whatever an earlier lap
- * left (normally the zeroes the consumer wrote over what it read) to claimed (negative length, stamped
- * with the claim's position) to committed (positive length) or padding. Correctness never rests on those
- * zeroes: stamps tell a word of this lap from an older one or a late producer's. The unblock epoch
+ * A record's state word (see {@link ManyToOneRecordDescriptor}) moves from zero (the consumer zeroes
+ * what it read before it publishes the head past it) to claimed (negative length, stamped with the
+ * claim's lap) to committed (positive length) or padding. The consumer's bounds never rest on those
+ * zeroes, since it checks whatever a word holds; stamps reject a state word left by an earlier lap or
+ * written late by a producer the consumer has passed, and the zeroes keep an earlier lap's payload bytes
+ * from posing as a state word. The unblock epoch
  * orders a producer's commit against the consumer's unblock (see {@link ManyToOneRing}): a commit is
  * a release store while the epoch stands still, and a compare-and-set against the unblock's once it
  * has moved.

@@ -691,7 +691,7 @@ final class HostileCases
             }
             // The second int of the state word: type (high 16 bits) and stamp (low 16), or any bits at all.
             final int typeAndStamp = random.nextInt(8) == 0 ? random.nextInt() :
-                pick(random, TARGET_TYPES) << 16 | ManyToOneRecordDescriptor.stamp(position);
+                pick(random, TARGET_TYPES) << 16 | ManyToOneRecordDescriptor.stamp(position, capacity);
             region.putLongRelease(index, RecordDescriptor.header(lengthField, typeAndStamp));
         }
     }

@@ -33,6 +33,11 @@ class HostileWriterTest
     private static final int CAPACITY = 1024;
     private final FakeClock clock = new FakeClock(1_000);
 
+    private static int stampAt(final long position)
+    {
+        return ManyToOneRecordDescriptor.stamp(position, CAPACITY);
+    }
+
     @Test
     @Timeout(120)
     void oneToOneSurvivesRandomAndTargetedScribbles()
@@ -256,7 +261,7 @@ class HostileWriterTest
             ring.write(1, wrap(payload(0, 8)), 0, 8);
             ring.write(1, wrap(payload(1, 8)), 0, 8);
             // The second record sits at 16; its state word carries the type beside the right stamp.
-            region.putLong(16, RecordDescriptor.header(c[0], c[1] << 16 | ManyToOneRecordDescriptor.stamp(16)));
+            region.putLong(16, RecordDescriptor.header(c[0], c[1] << 16 | stampAt(16)));
             assertEquals(1, ring.read(recorder, 100));
             assertEquals(RingStatus.CORRUPT, ring.read(recorder, 100));
             assertEquals(RingFault.values()[c[2]], ring.fault(), "length field " + c[0] + " type " + c[1]);
@@ -274,9 +279,9 @@ class HostileWriterTest
         final ManyToOneRing ring = new ManyToOneRing(region, clock, 100);
         final Recorder recorder = new Recorder(CAPACITY, ManyToOneRecordDescriptor.HEADER_LENGTH);
         // A perfect committed record at index 0, stamped for a position a lap later.
-        region.putLong(0, ManyToOneRecordDescriptor.committed(32, 5, CAPACITY));
+        region.putLong(0, ManyToOneRecordDescriptor.committed(32, 5, stampAt(CAPACITY)));
         assertEquals(0, ring.read(recorder, 100));
-        region.putLong(0, ManyToOneRecordDescriptor.committed(32, 5, 0));
+        region.putLong(0, ManyToOneRecordDescriptor.committed(32, 5, stampAt(0)));
         assertEquals(1, ring.read(recorder, 100));
         assertEquals(RingFault.NONE, ring.fault());
     }
@@ -310,7 +315,7 @@ class HostileWriterTest
         assertEquals(hostile, ring.producerPosition());
         // It fits before the end of the buffer, but would end a lap and more past the head.
         final int index = (int)hostile & (CAPACITY - 1);
-        region.putLong(index, ManyToOneRecordDescriptor.committed(CAPACITY - index, 4, hostile));
+        region.putLong(index, ManyToOneRecordDescriptor.committed(CAPACITY - index, 4, stampAt(hostile)));
 
         assertEquals(16, ring.read(recorder, 100));
         assertEquals(RingFault.RECORD_LENGTH_OUT_OF_RANGE, ring.fault());
@@ -367,7 +372,7 @@ class HostileWriterTest
             final AtomicBuffer region = RingTestSupport.newBuffer(ManyToOneRingDescriptor.regionLength(CAPACITY));
             final ManyToOneRing ring = new ManyToOneRing(region, clock, 100);
             region.putLongRelease(CAPACITY + ManyToOneRingDescriptor.TAIL_POSITION_OFFSET, 64);
-            region.putLongRelease(0, ManyToOneRecordDescriptor.claimed(claimed, 1, 0));
+            region.putLongRelease(0, ManyToOneRecordDescriptor.claimed(claimed, 1, stampAt(0)));
             assertFalse(ring.unblock(), "claimed length " + claimed);
             assertEquals(RingFault.RECORD_LENGTH_OUT_OF_RANGE, ring.fault(), "claimed length " + claimed);
             assertEquals(0, ring.unblockCount());

@@ -28,6 +28,14 @@ abstract class ManyToOneRingFixture
     final Recorder recorder = new Recorder(CAPACITY, HEADER_LENGTH);
     final RingClaim claim = new RingClaim();
 
+    /**
+     * The stamp a state word at {@code position} of this fixture's ring carries.
+     */
+    static int stampAt(final long position)
+    {
+        return ManyToOneRecordDescriptor.stamp(position, CAPACITY);
+    }
+
     long write(final long seq, final int typeId, final int length)
     {
         return ring.write(typeId, wrap(payload(seq, length)), 0, length);

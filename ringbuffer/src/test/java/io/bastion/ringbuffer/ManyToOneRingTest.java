@@ -55,8 +55,8 @@ class ManyToOneRingTest extends ManyToOneRingFixture
         fillToTheWrap();
         assertEquals(960 + 64 + 120, write(8, 2, 108));
         final long padding = region.getLong(960);
-        assertEquals(ManyToOneRecordDescriptor.padding(64, 960), padding);
-        assertEquals(ManyToOneRecordDescriptor.committed(116, 2, 1024), region.getLong(0));
+        assertEquals(ManyToOneRecordDescriptor.padding(64, stampAt(960)), padding);
+        assertEquals(ManyToOneRecordDescriptor.committed(116, 2, stampAt(1024)), region.getLong(0));
 
         final List<Integer> offsets = new ArrayList<>();
         assertEquals(1, drain(ring, (typeId, buffer, offset, length) -> offsets.add(offset)));
@@ -74,6 +74,28 @@ class ManyToOneRingTest extends ManyToOneRingFixture
         assertTrue(samePayload(recorder.records.get(8), 8, 2, 108));
         assertTrue(samePayload(recorder.records.get(9), 9, 3, 108));
         assertEquals(960 + 64 + 240, ring.consumerPosition());
+    }
+
+    /**
+     * Past the padding at the wrap a read is in the next lap: a word there stamped for the head's lap is left from an
+     * earlier lap, never a record, however well formed.
+     */
+    @Test
+    void pastTheWrapOnlyTheNextLapsStampCounts()
+    {
+        fillToTheWrap();
+        write(8, 2, 108);
+        final long record = region.getLong(0);
+        assertEquals(stampAt(1024), ManyToOneRecordDescriptor.stampOf(record));
+        region.putLong(0, ManyToOneRecordDescriptor.committed(116, 2, stampAt(960)));
+
+        assertEquals(0, ring.read(recorder, 100));
+        assertEquals(1024, ring.consumerPosition(), "the padding is consumed, the stale word is not");
+        assertEquals(RingFault.NONE, ring.fault());
+        region.putLong(0, record);
+        assertEquals(1, ring.read(recorder, 100));
+        assertTrue(samePayload(recorder.records.get(8), 8, 2, 108));
+        assertEquals(1024 + 120, ring.consumerPosition());
     }
 
     @Test
@@ -284,7 +306,7 @@ class ManyToOneRingTest extends ManyToOneRingFixture
         fillToTheWrap();
         // The next record does not fit in the 64 bytes left: padding there, the record at index 0.
         assertEquals(960 + 64 + 120, write(8, 2, 108));
-        assertEquals(ManyToOneRecordDescriptor.padding(64, 960), region.getLong(960));
+        assertEquals(ManyToOneRecordDescriptor.padding(64, stampAt(960)), region.getLong(960));
         assertFalse(isZero(0, 120));
         assertEquals(1, drain(ring, recorder));
         assertEquals(960 + 64 + 120, headWord());

@@ -131,7 +131,7 @@ class ManyToOneUnblockTest extends ManyToOneRingFixture
         // The consumer zeroes what it read, so plant what a late producer or another lap could leave in the dead
         // region: a well-formed header stamped for another position. The scan must not stop there.
         final int staleIndex = (int)tail + 8;
-        region.putLong(staleIndex, ManyToOneRecordDescriptor.committed(40, 2, staleIndex + CAPACITY));
+        region.putLong(staleIndex, ManyToOneRecordDescriptor.committed(40, 2, stampAt(staleIndex + CAPACITY)));
         write(10, 2, 30);
         write(11, 3, 0);
         assertEquals(0, drain(ring, recorder));

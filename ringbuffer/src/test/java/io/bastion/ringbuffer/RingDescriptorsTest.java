@@ -37,22 +37,24 @@ class RingDescriptorsTest
     @Test
     void manyToOneStateWordsCarryLengthFlagsTypeAndStamp()
     {
+        final int capacity = 1 << 16;
         final long position = 0x7_0000_0008L;
-        assertEquals((int)((position >>> 3) % 0xFFFF), ManyToOneRecordDescriptor.stamp(position));
-        final long committed = ManyToOneRecordDescriptor.committed(40, ManyToOneRecordDescriptor.MAX_TYPE_ID, position);
+        assertEquals((int)((position / capacity) & 0xFFFF), ManyToOneRecordDescriptor.stamp(position, capacity));
+        final int stamp = ManyToOneRecordDescriptor.stamp(position, capacity);
+        final long committed = ManyToOneRecordDescriptor.committed(40, ManyToOneRecordDescriptor.MAX_TYPE_ID, stamp);
         assertEquals(40, ManyToOneRecordDescriptor.lengthField(committed));
         assertEquals(ManyToOneRecordDescriptor.MAX_TYPE_ID, ManyToOneRecordDescriptor.typeOf(committed));
-        assertEquals(ManyToOneRecordDescriptor.stamp(position), ManyToOneRecordDescriptor.stampOf(committed));
-        final long claimed = ManyToOneRecordDescriptor.claimed(40, 3, position);
+        assertEquals(stamp, ManyToOneRecordDescriptor.stampOf(committed));
+        final long claimed = ManyToOneRecordDescriptor.claimed(40, 3, stamp);
         assertEquals(-40, ManyToOneRecordDescriptor.lengthField(claimed));
         assertEquals(3, ManyToOneRecordDescriptor.typeOf(claimed));
-        assertEquals(ManyToOneRecordDescriptor.stamp(position), ManyToOneRecordDescriptor.stampOf(claimed));
-        final long paddingWord = ManyToOneRecordDescriptor.padding(64, position);
+        assertEquals(stamp, ManyToOneRecordDescriptor.stampOf(claimed));
+        final long paddingWord = ManyToOneRecordDescriptor.padding(64, stamp);
         final int padding = ManyToOneRecordDescriptor.lengthField(paddingWord);
         assertEquals(ManyToOneRecordDescriptor.PADDING_FLAG | 64, padding);
         assertEquals(64, padding & ManyToOneRecordDescriptor.LENGTH_MASK);
         assertEquals(0, ManyToOneRecordDescriptor.typeOf(paddingWord));
-        assertEquals(ManyToOneRecordDescriptor.stamp(position), ManyToOneRecordDescriptor.stampOf(paddingWord));
+        assertEquals(stamp, ManyToOneRecordDescriptor.stampOf(paddingWord));
 
         // The header is one word: the length field is the int at the record's start, in either byte order.
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[8]);
@@ -63,33 +65,30 @@ class RingDescriptorsTest
 
     /**
      * What keeps a word of an earlier lap from passing as a record: at the same index, whatever the capacity, the
-     * stamps of two laps differ unless the laps are a multiple of the (odd) stamp modulus apart.
+     * stamps of two laps differ unless the laps are a multiple of 2^16 apart; and a lap's positions share its stamp.
      */
     @Test
     void manyToOneStampsTellLapsApartForEveryCapacity()
     {
+        final int laps = ManyToOneRecordDescriptor.STAMP_MASK + 1;
         for (int capacity = RingCapacity.MIN_CAPACITY; capacity <= RingCapacity.MAX_CAPACITY; capacity <<= 1)
         {
             for (final long index : new long[]{0, 8, capacity - 8L})
             {
-                final int stamp = ManyToOneRecordDescriptor.stamp(index);
-                for (long lap = 1; lap < ManyToOneRecordDescriptor.STAMP_MODULUS; lap++)
+                for (final long base : new long[]{0, 3L * capacity, (long)Integer.MAX_VALUE * capacity})
                 {
-                    if (ManyToOneRecordDescriptor.stamp(index + lap * capacity) == stamp)
+                    final int stamp = ManyToOneRecordDescriptor.stamp(base + index, capacity);
+                    assertEquals(ManyToOneRecordDescriptor.stamp(base, capacity), stamp, "one stamp per lap");
+                    for (long lap = 1; lap < laps; lap++)
                     {
-                        fail("capacity " + capacity + " index " + index + ": lap " + lap + " repeats the stamp");
+                        if (ManyToOneRecordDescriptor.stamp(base + index + lap * capacity, capacity) == stamp)
+                        {
+                            fail("capacity " + capacity + " index " + index + ": lap " + lap + " repeats the stamp");
+                        }
                     }
+                    final long repeat = base + index + (long)laps * capacity;
+                    assertEquals(stamp, ManyToOneRecordDescriptor.stamp(repeat, capacity), "repeats after 2^16 laps");
                 }
-                final long repeat = index + (long)ManyToOneRecordDescriptor.STAMP_MODULUS * capacity;
-                assertEquals(stamp, ManyToOneRecordDescriptor.stamp(repeat), "stamps repeat after STAMP_MODULUS laps");
-            }
-        }
-        // Within a lap, positions share a stamp only STAMP_MODULUS alignment units apart.
-        for (long offset = 8; offset < 8L * ManyToOneRecordDescriptor.STAMP_MODULUS; offset += 8)
-        {
-            if (ManyToOneRecordDescriptor.stamp(offset) == ManyToOneRecordDescriptor.stamp(0))
-            {
-                fail("offset " + offset + " repeats stamp 0");
             }
         }
     }
