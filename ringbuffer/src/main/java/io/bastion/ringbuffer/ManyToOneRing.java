@@ -55,11 +55,13 @@ import static io.bastion.ringbuffer.RecordDescriptor.MIN_TYPE_ID;
  * attempt first bumps an unblock epoch, and a producer settles its commit with a compare-and-set only
  * when the epoch moved since its claim. {@link #unblockIfStuck()} bumps the epoch, then waits
  * {@link #UNBLOCK_GRACE_MS} before it touches the claim, so a commit store that read the old epoch
- * has landed by then. Two windows stay open, both needing a producer that stalls for the whole unblock
- * timeout and then is descheduled at one precise instruction for the grace or longer: between its tail
- * CAS and stamping its claim while an unblock is scanning (a commit that finds the epoch moved refuses
- * when the head has passed the claim, so only a commit between the unblock and the consumer's next read
- * gets through), or between reading the epoch and its commit store. Such a producer can report success
+ * has landed by then. Two windows stay open, both needing a producer descheduled at one precise
+ * instruction. One: between its tail CAS and stamping its claim while an unblock scans from a dead claim
+ * before it; the dead claim supplies the timeout, so this producer need only be descheduled for as long
+ * as the scan takes (a commit that finds the epoch moved refuses when the head has passed the claim, so
+ * only a commit between the unblock and the consumer's next read gets through). Two: a producer whose
+ * own claim stalled for the whole unblock timeout, descheduled for the grace or longer between reading
+ * the epoch and its commit store. Such a producer can report success
  * for a record the consumer skips (if its store lands before the consumer passes the padding, the record
  * is read after all, once and intact). Nothing is ever read torn, twice or out of bounds. Choose a
  * timeout far above any scheduling stall.
