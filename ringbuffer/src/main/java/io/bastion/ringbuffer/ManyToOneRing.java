@@ -302,7 +302,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
                     }
                     segmentStart += capacity;
                     end = headIndex;
-                    stamp = (stamp + 1) & ManyToOneRecordDescriptor.STAMP_MASK;
+                    stamp = ManyToOneRecordDescriptor.stamp(segmentStart, capacity);
                     index = 0;
                     continue;
                 }
