@@ -84,7 +84,6 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
 
     private final AtomicBuffer buffer;
     private final EpochClock clock;
-    private final long unblockTimeoutMs;
     private final int capacity;
     private final int mask;
     private final int maxPayloadLength;
@@ -97,6 +96,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
     private final int consumerHeartbeatOffset;
 
     private final ManyToOneConsumerState consumer;
+    private final ManyToOneUnblocker unblocker;
     private volatile RingFault fault = RingFault.NONE;
 
     /**
@@ -119,7 +119,6 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         }
         this.buffer = region;
         this.clock = clock;
-        this.unblockTimeoutMs = unblockTimeoutMs;
         this.mask = capacity - 1;
         this.maxPayloadLength = RingCapacity.maxRecordLength(capacity) - HEADER_LENGTH;
         if (maxPayloadLength < 0)
@@ -140,6 +139,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
             throw new IllegalArgumentException("region holds an invalid head: " + head);
         }
         this.consumer = new ManyToOneConsumerState(head);
+        this.unblocker = new ManyToOneUnblocker(region, capacity, clock, unblockTimeoutMs, consumer);
     }
 
     /**
@@ -434,40 +434,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
      */
     public boolean unblockIfStuck()
     {
-        final long nowMs = clock.time();
-        final long head = consumer.head;
-        if (head != consumer.stuckHead)
-        {
-            consumer.stuckHead = head;
-            consumer.stuckSinceMs = nowMs;
-            consumer.announcedAtMs = ManyToOneConsumerState.NOT_ANNOUNCED;
-            return false;
-        }
-        if (buffer.getLongVolatile(tailOffset) == head)
-        {
-            consumer.stuckSinceMs = nowMs;
-            consumer.announcedAtMs = ManyToOneConsumerState.NOT_ANNOUNCED;
-            return false;
-        }
-        if (nowMs - consumer.stuckSinceMs < unblockTimeoutMs)
-        {
-            return false;
-        }
-        if (ManyToOneConsumerState.NOT_ANNOUNCED == consumer.announcedAtMs)
-        {
-            // From here on every commit settles by compare-and-set; the grace lets a commit store that read the
-            // old epoch a moment ago land before the unblock looks at the claim.
-            buffer.getAndAddLong(unblockEpochOffset, 1);
-            consumer.announcedAtMs = nowMs;
-            return false;
-        }
-        if (nowMs - consumer.announcedAtMs < UNBLOCK_GRACE_MS)
-        {
-            return false;
-        }
-        consumer.stuckSinceMs = nowMs;
-        consumer.announcedAtMs = ManyToOneConsumerState.NOT_ANNOUNCED;
-        return unblock();
+        return unblocker.isDue() && unblock();
     }
 
     /**
@@ -485,52 +452,13 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         {
             return false;
         }
-        final long head = consumer.head;
-        final long tail = buffer.getLongVolatile(tailOffset);
-        final long distance = tail - head;
-        if (distance <= 0 || distance > capacity || (tail & (ALIGNMENT - 1)) != 0)
+        final boolean unblocked = unblocker.unblock();
+        final RingFault found = unblocker.fault();
+        if (RingFault.NONE != found)
         {
-            if (distance != 0)
-            {
-                fault = RingFault.TAIL_OUT_OF_RANGE;
-            }
-            return false;
+            fault = found;
         }
-
-        // Announce the attempt before reading the head's word: a producer that stamps or commits after this
-        // sees the new epoch, and settles with a compare-and-set instead of a plain store (see publish).
-        buffer.getAndAddLong(unblockEpochOffset, 1);
-        final int headIndex = (int)head & mask;
-        final int limit = (int)Math.min(distance, capacity - headIndex);
-        final long state = buffer.getLongVolatile(headIndex);
-        final int expectedStamp = ManyToOneRecordDescriptor.stamp(head, capacity);
-        final int lengthField = ManyToOneRecordDescriptor.lengthField(state);
-        final int padLength;
-        if (ManyToOneRecordDescriptor.stampOf(state) == expectedStamp && lengthField != 0)
-        {
-            if (lengthField > 0)
-            {
-                return false;
-            }
-            // Compare before aligning: align(-lengthField) overflows for lengths near Integer.MAX_VALUE.
-            if (lengthField == Integer.MIN_VALUE || -lengthField > limit)
-            {
-                fault = RingFault.RECORD_LENGTH_OUT_OF_RANGE;
-                return false;
-            }
-            padLength = RecordDescriptor.align(-lengthField);
-        }
-        else
-        {
-            padLength = scanToNextRecord(headIndex, expectedStamp, limit);
-        }
-
-        if (!buffer.compareAndSetLong(headIndex, state, ManyToOneRecordDescriptor.padding(padLength, expectedStamp)))
-        {
-            return false;
-        }
-        buffer.getAndAddLong(unblockCountOffset, 1);
-        return true;
+        return unblocked;
     }
 
     /**
@@ -689,24 +617,6 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
                 return tail + padding;
             }
         }
-    }
-
-    /**
-     * A producer claimed the region at the head but died before stamping it: pad up to the next
-     * word stamped for the head's lap (the next claim), or to the limit, which stays within the lap.
-     */
-    private int scanToNextRecord(final int headIndex, final int stamp, final int limit)
-    {
-        final AtomicBuffer buffer = this.buffer;
-        for (int offset = ALIGNMENT; offset < limit; offset += ALIGNMENT)
-        {
-            final long state = buffer.getLongVolatile(headIndex + offset);
-            if (ManyToOneRecordDescriptor.stampOf(state) == stamp && ManyToOneRecordDescriptor.lengthField(state) != 0)
-            {
-                return offset;
-            }
-        }
-        return limit;
     }
 
     /**
