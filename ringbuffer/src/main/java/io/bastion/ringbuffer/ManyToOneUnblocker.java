@@ -117,7 +117,7 @@ final class ManyToOneUnblocker
         {
             if (distance != 0)
             {
-                fault = RingFault.TAIL_OUT_OF_RANGE;
+                fault = (tail & (ALIGNMENT - 1)) != 0 ? RingFault.TAIL_MISALIGNED : RingFault.TAIL_OUT_OF_RANGE;
             }
             return false;
         }

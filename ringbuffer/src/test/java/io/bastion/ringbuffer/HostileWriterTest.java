@@ -360,6 +360,18 @@ class HostileWriterTest
         assertEquals(RingStatus.CORRUPT, ring.read((t, b, o, l) -> { }, 10));
     }
 
+    @Test
+    void manyToOneUnblockReportsAMisalignedTailAsMisaligned()
+    {
+        // Within a lap of the head, so only the alignment is wrong: the same reason a producer's claim reports.
+        final AtomicBuffer region = RingTestSupport.newBuffer(ManyToOneRingDescriptor.regionLength(CAPACITY));
+        final ManyToOneRing ring = new ManyToOneRing(region, clock, 100);
+        region.putLongRelease(CAPACITY + ManyToOneRingDescriptor.TAIL_POSITION_OFFSET, 19);
+        assertFalse(ring.unblock());
+        assertEquals(RingFault.TAIL_MISALIGNED, ring.fault());
+        assertEquals(RingStatus.CORRUPT, ring.read((t, b, o, l) -> { }, 10));
+    }
+
     /**
      * A stuck claim whose negated length overflows the alignment must be reported, not padded with a
      * negative length.
