@@ -8,6 +8,12 @@ abstract class ManyToOneConsumerFields extends CacheLinePadding
     /** The consumer's head position. */
     long head;
 
+    /**
+     * Whether the last read consumed half the ring or more: the consumer is behind, and producers may be waiting
+     * for room, so the next read publishes the head as it goes.
+     */
+    boolean behind;
+
     /** The head position the unblock timer is watching. */
     long stuckHead = -1;
 

@@ -8,6 +8,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -312,6 +313,131 @@ class ManyToOneRingTest extends ManyToOneRingFixture
         assertEquals(960 + 64 + 120, headWord());
         assertTrue(isZero(0, CAPACITY), "padding and the wrapped record are zeroed");
         assertTrue(samePayload(recorder.records.get(8), 8, 2, 108));
+    }
+
+    @Test
+    void aConsumerThatIsBehindPublishesTheHeadAsItReads()
+    {
+        assertProducersGoOnWhileABehindConsumerReads(false);
+    }
+
+    @Test
+    void aConsumerThatIsBehindPublishesTheHeadAsItControlledReads()
+    {
+        assertProducersGoOnWhileABehindConsumerReads(true);
+    }
+
+    /**
+     * A ring of four publication strides, filled with 256-byte records, is read in one call whose handler records
+     * the published head and tries to write one more record each time. The first such read (the consumer was not
+     * behind) publishes once, at its end; the next, after a read of half the ring or more, publishes every stride,
+     * and from the first publication on producers find room. A short read ends that. Everything written is read
+     * once, intact, in order.
+     */
+    private void assertProducersGoOnWhileABehindConsumerReads(final boolean controlled)
+    {
+        final int capacity = 4 * ManyToOneRing.HEAD_PUBLICATION_BYTES;
+        final int payloadLength = 256 - HEADER_LENGTH;
+        final int perStride = ManyToOneRing.HEAD_PUBLICATION_BYTES / 256;
+        final int perLap = capacity / 256;
+        final AtomicBuffer bigRegion = RingTestSupport.newBuffer(regionLength(capacity));
+        final ManyToOneRing bigRing = new ManyToOneRing(bigRegion, clock, TIMEOUT_MS);
+        final Recorder bigRecorder = new Recorder(capacity, HEADER_LENGTH);
+        final List<Long> headsSeen = new ArrayList<>();
+        final List<Long> writesDuringRead = new ArrayList<>();
+        final long[] nextSeq = {0};
+        final RecordHandler handler = (typeId, buffer, offset, length) ->
+        {
+            headsSeen.add(bigRegion.getLongVolatile(capacity + HEAD_POSITION_OFFSET));
+            bigRecorder.onRecord(typeId, buffer, offset, length);
+            final long result = bigRing.write(2, wrap(payload(nextSeq[0], payloadLength)), 0, payloadLength);
+            writesDuringRead.add(result);
+            if (result > 0)
+            {
+                nextSeq[0]++;
+            }
+        };
+        // The sequence numbers expected in order, negated for the records the handler wrote (type 2).
+        final List<Long> expectedSeq = new ArrayList<>();
+
+        // Not behind: one publication, at the end; no producer gets in while the ring is read.
+        assertEquals(perLap, fill(bigRing, nextSeq, expectedSeq, payloadLength));
+        assertEquals(perLap, readOnce(bigRing, handler, controlled));
+        assertEquals(Collections.nCopies(perLap, 0L), headsSeen);
+        assertEquals(Collections.nCopies(perLap, RingStatus.BACK_PRESSURED), writesDuringRead);
+
+        // Behind: the head moves every stride and producers go on from the first publication.
+        headsSeen.clear();
+        writesDuringRead.clear();
+        final long lapStart = capacity;
+        assertEquals(perLap, fill(bigRing, nextSeq, expectedSeq, payloadLength));
+        assertEquals(perLap, readOnce(bigRing, handler, controlled));
+        final List<Long> expectedHeads = new ArrayList<>();
+        final List<Long> expectedWrites = new ArrayList<>();
+        for (int i = 0; i < perLap; i++)
+        {
+            expectedHeads.add(lapStart + (long)(i / perStride) * ManyToOneRing.HEAD_PUBLICATION_BYTES);
+            if (i < perStride)
+            {
+                expectedWrites.add(RingStatus.BACK_PRESSURED);
+            }
+            else
+            {
+                expectedWrites.add(2L * capacity + 256L * (i - perStride + 1));
+                expectedSeq.add(-(2L * perLap + i - perStride));
+            }
+        }
+        assertEquals(expectedHeads, headsSeen);
+        assertEquals(expectedWrites, writesDuringRead);
+        assertEquals(2L * capacity, bigRing.consumerPosition());
+
+        // A read of less than half the ring: the consumer has caught up, and the next read publishes at its end.
+        headsSeen.clear();
+        writesDuringRead.clear();
+        final int late = perLap - perStride;
+        assertEquals(late / 2, bigRing.read(bigRecorder, late / 2));
+        assertEquals(late - late / 2, bigRing.read(bigRecorder, late / 2));
+        final long caughtUp = bigRing.consumerPosition();
+        assertEquals(2L * capacity + 256L * late, caughtUp);
+        final int refill = fill(bigRing, nextSeq, expectedSeq, payloadLength);
+        assertEquals(perLap, refill);
+        assertEquals(perLap, readOnce(bigRing, handler, controlled));
+        assertEquals(Collections.nCopies(perLap, caughtUp), headsSeen);
+        assertEquals(Collections.nCopies(perLap, RingStatus.BACK_PRESSURED), writesDuringRead);
+
+        assertEquals(expectedSeq.size(), bigRecorder.records.size());
+        for (int i = 0; i < expectedSeq.size(); i++)
+        {
+            final long seq = expectedSeq.get(i);
+            assertTrue(samePayload(bigRecorder.records.get(i), Math.abs(seq), seq < 0 ? 2 : 1, payloadLength),
+                "record " + i);
+        }
+        assertEquals(RingFault.NONE, bigRing.fault());
+    }
+
+    private static int fill(
+        final ManyToOneRing ring, final long[] nextSeq, final List<Long> expectedSeq, final int payloadLength)
+    {
+        int written = 0;
+        while (ring.write(1, wrap(payload(nextSeq[0], payloadLength)), 0, payloadLength) > 0)
+        {
+            expectedSeq.add(nextSeq[0]++);
+            written++;
+        }
+        return written;
+    }
+
+    private static int readOnce(final ManyToOneRing ring, final RecordHandler handler, final boolean controlled)
+    {
+        if (!controlled)
+        {
+            return ring.read(handler, 1000);
+        }
+        return ring.controlledRead((typeId, buffer, offset, length) ->
+        {
+            handler.onRecord(typeId, buffer, offset, length);
+            return Action.CONTINUE;
+        }, 1000);
     }
 
     @Test
