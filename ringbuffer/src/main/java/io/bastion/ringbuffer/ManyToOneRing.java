@@ -270,9 +270,9 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
 
     /**
      * Read up to {@code limit} records, handing each to {@code handler}, then zero the bytes read and
-     * publish the head; while the consumer is behind, a read also does so each time it has consumed
-     * {@link #HEAD_PUBLICATION_BYTES} since it last did. Consumer thread only. A record's bytes are valid only
-     * during its handler call.
+     * publish the head. While the consumer is behind, a read that starts at least {@link #HEAD_PUBLICATION_BYTES}
+     * from the end of the buffer also does so each time it has consumed that many bytes since it last did, and
+     * stops at the end of the buffer. Consumer thread only. A record's bytes are valid only during its handler call.
      *
      * @param handler receives each record.
      * @param limit   the most records to read.
@@ -284,6 +284,10 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         if (RingFault.NONE != fault)
         {
             return (int)RingStatus.CORRUPT;
+        }
+        if (consumer.behind && capacity - ((int)consumer.head & mask) >= HEAD_PUBLICATION_BYTES)
+        {
+            return readToTheEndPublishing(handler, limit);
         }
 
         final AtomicBuffer buffer = this.buffer;
@@ -299,8 +303,6 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         int end = capacity;
         int stamp = ManyToOneRecordDescriptor.stamp(head, capacity);
         int index = headIndex;
-        long published = head;
-        final boolean behind = consumer.behind;
         int count = 0;
         try
         {
@@ -346,7 +348,72 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
                 index += RecordDescriptor.align(length);
                 count++;
                 handler.onRecord(typeId, buffer, recordIndex + HEADER_LENGTH, length - HEADER_LENGTH);
-                if (behind && segmentStart + index - published >= HEAD_PUBLICATION_BYTES)
+            }
+        }
+        finally
+        {
+            final long position = segmentStart + index;
+            consumer.behind = position - head >= capacity >> 1;
+            if (position != head)
+            {
+                publishHead(position);
+            }
+        }
+
+        return count > 0 || RingFault.NONE == fault ? count : (int)RingStatus.CORRUPT;
+    }
+
+    /**
+     * {@link #read} while the consumer is behind and at least {@link #HEAD_PUBLICATION_BYTES} from the end of the
+     * buffer: up to the end only, as Agrona's reads go, zeroing and publishing the head each
+     * {@link #HEAD_PUBLICATION_BYTES}. Stopping at the end keeps a record's bound exact: a publication lets producers
+     * claim up to a lap past the new head, past where a second segment would end. The consumer stays behind while
+     * such reads reach the end of the buffer or take half the ring.
+     */
+    private int readToTheEndPublishing(final RecordHandler handler, final int limit)
+    {
+        final AtomicBuffer buffer = this.buffer;
+        final int capacity = this.capacity;
+        final long head = consumer.head;
+        final int headIndex = (int)head & mask;
+        final long segmentStart = head - headIndex;
+        final int stamp = ManyToOneRecordDescriptor.stamp(head, capacity);
+        int index = headIndex;
+        long published = head;
+        int count = 0;
+        try
+        {
+            while (count < limit && index < capacity)
+            {
+                final long state = buffer.getLongVolatile(index);
+                final int lengthField = ManyToOneRecordDescriptor.lengthField(state);
+                if (ManyToOneRecordDescriptor.stampOf(state) != stamp || lengthField <= 0)
+                {
+                    pauseIfClaimed(lengthField);
+                    break;
+                }
+                final int length = lengthField & LENGTH_MASK;
+                if (length < HEADER_LENGTH || length > capacity - index)
+                {
+                    fault = RingFault.RECORD_LENGTH_OUT_OF_RANGE;
+                    break;
+                }
+                if ((lengthField & PADDING_FLAG) != 0)
+                {
+                    index += RecordDescriptor.align(length);
+                    continue;
+                }
+                final int typeId = ManyToOneRecordDescriptor.typeOf(state);
+                if (typeId < MIN_TYPE_ID)
+                {
+                    fault = RingFault.RECORD_TYPE_INVALID;
+                    break;
+                }
+                final int recordIndex = index;
+                index += RecordDescriptor.align(length);
+                count++;
+                handler.onRecord(typeId, buffer, recordIndex + HEADER_LENGTH, length - HEADER_LENGTH);
+                if (segmentStart + index - published >= HEAD_PUBLICATION_BYTES)
                 {
                     published = segmentStart + index;
                     publishHead(published);
@@ -356,7 +423,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         finally
         {
             final long position = segmentStart + index;
-            consumer.behind = position - head >= capacity >> 1;
+            consumer.behind = index == capacity || position - head >= capacity >> 1;
             if (position != published)
             {
                 publishHead(position);

@@ -415,6 +415,63 @@ class ManyToOneRingTest extends ManyToOneRingFixture
         assertEquals(RingFault.NONE, bigRing.fault());
     }
 
+    @Test
+    void recordsClaimedPastTheStartingLapDuringAReadAreNoFault()
+    {
+        // Once a read has published mid-batch, producers may claim up to a lap past the new head, so a record may
+        // run past the point a lap from where the read began. Start the laps at every offset a 264-byte record can,
+        // from the start of the buffer to its last stride, where the first segment is too short to publish in.
+        final int capacity = 4 * ManyToOneRing.HEAD_PUBLICATION_BYTES;
+        final int payloadLength = 256;
+        final int fillerLength = 200;
+        for (int shift = 8; shift <= 264 * 31; shift += 8)
+        {
+            for (final boolean controlled : new boolean[]{false, true})
+            {
+                final AtomicBuffer bigRegion = RingTestSupport.newBuffer(regionLength(capacity));
+                final ManyToOneRing bigRing = new ManyToOneRing(bigRegion, clock, TIMEOUT_MS);
+                final Recorder bigRecorder = new Recorder(capacity, HEADER_LENGTH);
+                final List<Long> expectedSeq = new ArrayList<>();
+                final long[] nextSeq = {0};
+                // Record by record, so that no read takes half the ring and the next fills-then-reads one lap.
+                final int skipped = (shift - 8) / 264;
+                for (int i = 0; i < skipped; i++)
+                {
+                    bigRing.write(1, wrap(payload(nextSeq[0]++, payloadLength)), 0, payloadLength);
+                    assertEquals(1, bigRing.read(bigRecorder, 100));
+                }
+                final int small = shift - 264 * skipped - HEADER_LENGTH;
+                bigRing.write(1, wrap(payload(nextSeq[0]++, small)), 0, small);
+                assertEquals(1, bigRing.read(bigRecorder, 100));
+                fill(bigRing, nextSeq, expectedSeq, payloadLength);
+                assertEquals(expectedSeq.size(), readOnce(bigRing, bigRecorder, controlled), "shift " + shift);
+                // 208-byte records rarely tile the lap, so a 264-byte record written during the read runs past it.
+                fill(bigRing, nextSeq, expectedSeq, fillerLength);
+                final RecordHandler writingHandler = (typeId, buffer, offset, length) ->
+                {
+                    bigRecorder.onRecord(typeId, buffer, offset, length);
+                    if (bigRing.write(1, wrap(payload(nextSeq[0], payloadLength)), 0, payloadLength) > 0)
+                    {
+                        expectedSeq.add(nextSeq[0]++);
+                    }
+                };
+                assertTrue(readOnce(bigRing, writingHandler, controlled) > 0, "shift " + shift);
+                assertEquals(RingFault.NONE, bigRing.fault(), "shift " + shift + " controlled " + controlled);
+                assertTrue(drain(bigRing, bigRecorder) >= 0);
+                assertEquals(RingFault.NONE, bigRing.fault(), "shift " + shift + " controlled " + controlled);
+                assertEquals(expectedSeq.size() + skipped + 1, bigRecorder.records.size(), "shift " + shift);
+                for (int i = 0; i < expectedSeq.size(); i++)
+                {
+                    final RingTestSupport.Received received = bigRecorder.records.get(skipped + 1 + i);
+                    final int length = received.payload.length;
+                    assertTrue(length == payloadLength || length == fillerLength, "shift " + shift + " record " + i);
+                    assertTrue(samePayload(received, expectedSeq.get(i), 1, length),
+                        "shift " + shift + " record " + i);
+                }
+            }
+        }
+    }
+
     private static int fill(
         final ManyToOneRing ring, final long[] nextSeq, final List<Long> expectedSeq, final int payloadLength)
     {
