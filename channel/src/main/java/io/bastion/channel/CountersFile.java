@@ -86,8 +86,9 @@ public final class CountersFile implements AutoCloseable
             final ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.nativeOrder());
             header.putInt(MAGIC_OFFSET, MAGIC).putInt(VERSION_OFFSET, VERSION)
                 .putInt(METADATA_LENGTH_OFFSET, metadataLength).putInt(VALUES_LENGTH_OFFSET, valuesLength);
+            // Every page written, not a sparse file: a full tmpfs then fails here, not as a fault in a mapping later.
+            RingFiles.zeroFill(channel, length);
             channel.write(header, 0);
-            channel.write(ByteBuffer.allocate(1), length - 1);
         });
         return map(files, path, length, metadataLength, valuesLength, true);
     }

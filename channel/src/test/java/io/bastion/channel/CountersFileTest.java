@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,6 +17,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CountersFileTest
 {
@@ -44,6 +46,24 @@ class CountersFileTest
             assertEquals(2L, seen.get("prices/sub: frames in"));
             assertEquals(150L, seen.get("prices/sub: bytes in"));
             assertEquals(1L, seen.get("prices/sub: rejected BAD_TAG"));
+        }
+    }
+
+    @Test
+    void aNewCountersFileHasEveryPageWrittenNotASparseOne() throws Exception
+    {
+        // A sparse file's pages are allocated on first touch: on a full tmpfs that touch faults inside a mapping.
+        final Path dir = Files.createDirectory(temp.resolve("c"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        final Path path = dir.resolve("counters");
+        try (CountersFile ignored = CountersFile.create(new OwnerOnlyFiles(FilePolicy.ownerOnly()), path, 4096))
+        {
+            final Process stat = new ProcessBuilder("/usr/bin/stat", "-c", "%b %B", path.toString()).start();
+            final String[] blocks = new String(stat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
+                .strip().split(" ");
+            assertEquals(0, stat.waitFor());
+            final long allocated = Long.parseLong(blocks[0]) * Long.parseLong(blocks[1]);
+            assertTrue(allocated >= Files.size(path), allocated + " bytes allocated of " + Files.size(path));
         }
     }
 

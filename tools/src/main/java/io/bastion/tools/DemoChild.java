@@ -1,5 +1,8 @@
 package io.bastion.tools;
 
+import io.bastion.security.files.FilePolicy;
+import io.bastion.security.files.OwnerOnlyFiles;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -71,8 +74,11 @@ final class DemoChild implements AutoCloseable
         command.add(System.getProperty("java.class.path"));
         command.add(BastionCommand.class.getName());
         command.addAll(args);
+        // Created owner-only first: a redirect would create it with the umask (0644), and a child's stderr may
+        // name paths and peers. Appending to it keeps that mode.
+        new OwnerOnlyFiles(FilePolicy.ownerOnly()).createFile(stderr).close();
         final Process process = new ProcessBuilder(command)
-            .redirectError(stderr.toFile())
+            .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()))
             .redirectInput(ProcessBuilder.Redirect.PIPE)
             .start();
         final DemoChild child = new DemoChild(name, process, stderr);
