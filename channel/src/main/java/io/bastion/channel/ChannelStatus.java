@@ -40,6 +40,12 @@ public final class ChannelStatus
      */
     public static final long CORRUPTED = -6;
 
+    /**
+     * The ring's shared memory faulted (its file was truncated, or its pages could not be backed): the publisher
+     * stopped for good and touches the ring no more. Close it; the broker can hand over a new ring.
+     */
+    public static final long MAPPING_FAULT = -7;
+
     private ChannelStatus()
     {
     }
@@ -70,6 +76,8 @@ public final class ChannelStatus
                 return "CLOSED";
             case (int)CORRUPTED:
                 return "CORRUPTED";
+            case (int)MAPPING_FAULT:
+                return "MAPPING_FAULT";
             default:
                 return "UNKNOWN(" + status + ")";
         }

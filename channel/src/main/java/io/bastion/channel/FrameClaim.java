@@ -4,9 +4,11 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * A claimed frame for zero-copy publishing: write the payload into {@link #buffer()} between
- * {@link #offset()} and {@code offset() + length()}, then {@link #commit()} (which seals it) or
- * {@link #abort()}. Reuse one instance per publishing thread; not thread safe.
+ * A claimed frame: write the payload into {@link #buffer()} between {@link #offset()} and
+ * {@code offset() + length()}, then {@link #commit()} (which seals it and copies it into the ring) or
+ * {@link #abort()}. The buffer is the publisher's private frame buffer, never the ring's shared memory: what another
+ * process writes into the ring meanwhile cannot become part of what gets sealed. Reuse one instance per publishing
+ * thread; not thread safe.
  */
 public final class FrameClaim
 {
@@ -22,7 +24,7 @@ public final class FrameClaim
     }
 
     /**
-     * The buffer to write the payload into: a view over exactly the claimed payload.
+     * The buffer to write the payload into: a view over exactly the claimed payload, in the publisher's private memory.
      *
      * @return the buffer, valid until commit or abort.
      */

@@ -2,6 +2,7 @@ package io.bastion.channel;
 
 import io.bastion.codec.FrameDescriptor;
 import io.bastion.codec.FrameWriter;
+import io.bastion.codec.RejectReason;
 import io.bastion.ringbuffer.RecordProducer;
 import io.bastion.ringbuffer.RingClaim;
 import io.bastion.ringbuffer.RingStatus;
@@ -9,11 +10,22 @@ import io.bastion.security.rate.TokenBucket;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Publishes sealed frames into one ring: each frame carries the channel id, this producer's id,
  * the sending key id, a sequence number, a timestamp and the message type, and its tag covers
  * every other byte of the record.
+ * <p>
+ * Frames are built and sealed in memory private to the publisher and only then copied into the ring, so a process
+ * that can write the ring's memory can change what the subscriber reads (and have it refused as a bad tag), but can
+ * never get bytes of its own choosing sealed. {@link #tryClaim} follows the same rule: the claim's buffer is private,
+ * and {@link FrameClaim#commit()} seals it and copies it in.
+ * <p>
+ * A fault of the ring's shared memory (its file truncated, or its pages not backed) closes the publisher for good:
+ * the call that met it and every later one return {@link ChannelStatus#MAPPING_FAULT}. On a JVM that reports such a
+ * fault only asynchronously (JDK 17), the error can surface at a later safepoint instead; rings handed over as
+ * sealed anonymous memory cannot be truncated, see {@code io.bastion.channel.shm}.
  * <p>
  * Not thread safe: one publishing thread, which also calls {@link #doWork()} in its duty cycle.
  * {@code doWork} reads the clock once and caches it for frame timestamps (no clock read per frame),
@@ -46,6 +58,7 @@ public final class Publisher implements AutoCloseable
     private final ChannelCounters counters;
     private final int maxPayloadLength;
     private final FrameWriter writer = new FrameWriter();
+    private final UnsafeBuffer frameBuffer;
     private final RingClaim ringClaim = new RingClaim();
     private long livenessTimeoutMs = DEFAULT_LIVENESS_TIMEOUT_MS;
     private long heartbeatIntervalNs = DEFAULT_HEARTBEAT_INTERVAL_MS * NANOS_PER_MILLI;
@@ -56,6 +69,7 @@ public final class Publisher implements AutoCloseable
     private boolean connected;
     private boolean closed;
     private boolean corrupted;
+    private boolean faulted;
 
     /**
      * A publisher over one ring.
@@ -87,6 +101,8 @@ public final class Publisher implements AutoCloseable
         {
             throw new IllegalArgumentException("ring too small for a frame: " + ring.maxPayloadLength());
         }
+        // A heap array: the MAC then reads the frame straight from it.
+        this.frameBuffer = new UnsafeBuffer(new byte[FrameDescriptor.frameLength(maxPayloadLength)]);
         this.cachedTimeNs = clock.nanoTime();
     }
 
@@ -135,15 +151,26 @@ public final class Publisher implements AutoCloseable
     {
         final long nowNs = clock.nanoTime();
         cachedTimeNs = nowNs;
-        int work = 0;
-        if (nowNs - lastHeartbeatNs >= heartbeatIntervalNs)
+        if (faulted)
         {
-            lastHeartbeatNs = nowNs;
-            ring.producerHeartbeat();
-            counters.onHeartbeat();
-            work = 1;
+            return 0;
         }
-        connected = ring.isConsumerAlive(livenessTimeoutMs);
+        int work = 0;
+        try
+        {
+            if (nowNs - lastHeartbeatNs >= heartbeatIntervalNs)
+            {
+                lastHeartbeatNs = nowNs;
+                ring.producerHeartbeat();
+                counters.onHeartbeat();
+                work = 1;
+            }
+            connected = ring.isConsumerAlive(livenessTimeoutMs);
+        }
+        catch (final InternalError ex)
+        {
+            onMappingFault();
+        }
         return work;
     }
 
@@ -168,8 +195,10 @@ public final class Publisher implements AutoCloseable
     }
 
     /**
-     * Claim a frame whose payload the caller writes in place, then seals and publishes with
-     * {@link FrameClaim#commit()} or gives up with {@link FrameClaim#abort()}. Reuse the claim.
+     * Claim a frame whose payload the caller writes into the claim's buffer, then seals and publishes with
+     * {@link FrameClaim#commit()} or gives up with {@link FrameClaim#abort()}. The ring's record is claimed now, so
+     * the subscriber waits at it until the commit or abort; the claim's buffer is private to this publisher and is
+     * copied into the ring only once sealed. Reuse the claim.
      *
      * @param length    of the payload.
      * @param msgTypeId the application's message type.
@@ -183,7 +212,7 @@ public final class Publisher implements AutoCloseable
         {
             return position;
         }
-        claim.open(this, writer.buffer(), writer.payloadOffset(), length, position);
+        claim.open(this, frameBuffer, writer.payloadOffset(), length, position);
         return position;
     }
 
@@ -218,6 +247,16 @@ public final class Publisher implements AutoCloseable
     }
 
     /**
+     * Whether the ring's shared memory faulted, which closed this publisher for good.
+     *
+     * @return true after a {@link ChannelStatus#MAPPING_FAULT}.
+     */
+    public boolean isFaulted()
+    {
+        return faulted;
+    }
+
+    /**
      * Stop publishing; later offers return {@link ChannelStatus#CLOSED}.
      */
     public void close()
@@ -232,7 +271,14 @@ public final class Publisher implements AutoCloseable
 
     void abortClaim()
     {
-        ringClaim.abort();
+        try
+        {
+            ringClaim.abort();
+        }
+        catch (final InternalError ex)
+        {
+            onMappingFault();
+        }
     }
 
     private long claimFrame(final int length, final int msgTypeId)
@@ -240,6 +286,10 @@ public final class Publisher implements AutoCloseable
         if (closed)
         {
             return ChannelStatus.CLOSED;
+        }
+        if (faulted)
+        {
+            return ChannelStatus.MAPPING_FAULT;
         }
         if (corrupted)
         {
@@ -267,13 +317,21 @@ public final class Publisher implements AutoCloseable
         }
 
         final int frameLength = FrameDescriptor.frameLength(length);
-        final long position = ring.tryClaim(FRAME_RECORD_TYPE, frameLength, ringClaim);
+        final long position;
+        try
+        {
+            // Claimed before sealing, so a full ring costs no MAC.
+            position = ring.tryClaim(FRAME_RECORD_TYPE, frameLength, ringClaim);
+        }
+        catch (final InternalError ex)
+        {
+            return onMappingFault();
+        }
         if (position < 0)
         {
             return mapRingStatus(position);
         }
-        final MutableDirectBuffer buffer = ringClaim.buffer();
-        writer.wrap(buffer, ringClaim.offset(), frameLength, length);
+        writer.wrap(frameBuffer, 0, frameLength, length);
         writer.channelId(channelId)
             .producerId(producerId)
             .keyId(keyId)
@@ -287,20 +345,43 @@ public final class Publisher implements AutoCloseable
     private long sealAndCommit(final long position)
     {
         final int frameLength = writer.frameLength();
-        if (!sealer.seal(writer.buffer(), writer.offset(), frameLength))
+        final MutableDirectBuffer frame = writer.buffer();
+        final int frameOffset = writer.offset();
+        final RingClaim ringClaim = this.ringClaim;
+        try
         {
-            ringClaim.abort();
-            corrupted = true;
-            return ChannelStatus.CORRUPTED;
+            if (!sealer.seal(frame, frameOffset, frameLength))
+            {
+                ringClaim.abort();
+                corrupted = true;
+                return ChannelStatus.CORRUPTED;
+            }
+            ringClaim.buffer().putBytes(ringClaim.offset(), frame, frameOffset, frameLength);
+            if (!ringClaim.commit())
+            {
+                counters.onBackPressure();
+                return ChannelStatus.BACK_PRESSURED;
+            }
         }
-        if (!ringClaim.commit())
+        catch (final InternalError ex)
         {
-            counters.onBackPressure();
-            return ChannelStatus.BACK_PRESSURED;
+            return onMappingFault();
         }
         nextSequence++;
         counters.onFrameOut(frameLength);
         return position;
+    }
+
+    private long onMappingFault()
+    {
+        // The ring's memory is gone: nothing of it may be touched again, not even to abort the claim.
+        if (!faulted)
+        {
+            faulted = true;
+            connected = false;
+            counters.onRejected(RejectReason.MAPPING_FAULT);
+        }
+        return ChannelStatus.MAPPING_FAULT;
     }
 
     private long mapRingStatus(final long status)

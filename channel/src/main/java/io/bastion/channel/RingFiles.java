@@ -152,7 +152,7 @@ public final class RingFiles
         deleteQuietly(producerFile(ring));
     }
 
-    private static void zeroFill(final FileChannel channel, final long length) throws IOException
+    static void zeroFill(final FileChannel channel, final long length) throws IOException
     {
         // Real zeros rather than a sparse file: the pages exist now, so a full tmpfs fails here, not as SIGBUS later.
         final ByteBuffer zeros = ByteBuffer.allocate((int)Math.min(ZERO_CHUNK, length));

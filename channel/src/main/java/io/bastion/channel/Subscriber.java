@@ -26,7 +26,10 @@ import java.util.Arrays;
  * against the source's replay guard. A refused frame goes to the {@link RejectionHandler} with
  * its typed reason and is counted; the {@link FrameHandler} never sees it. A source whose
  * refusals cross the quarantine threshold, or whose ring is corrupt, is quarantined: its ring is
- * no longer read.
+ * no longer read. A fault of a ring's shared memory (its file truncated under the mapping) quarantines that source
+ * with {@link RejectReason#MAPPING_FAULT} instead of escaping {@code poll}; a JVM that reports such faults only
+ * asynchronously (JDK 17) may raise the error at a later safepoint instead, which is why rings are handed over as
+ * sealed anonymous memory that cannot shrink where the platform has it.
  * <p>
  * Sources are polled fairly: each poll starts one source further on.
  * <p>
@@ -41,6 +44,7 @@ public final class Subscriber implements AutoCloseable
     public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 100;
 
     private static final long NANOS_PER_MILLI = 1_000_000;
+    private static final int MAPPING_FAULT = Integer.MIN_VALUE;
 
     private final int channelId;
     private final FrameSealer defaultVerifier;
@@ -58,6 +62,7 @@ public final class Subscriber implements AutoCloseable
     private long heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS;
     private Source currentSource;
     private FrameHandler currentHandler;
+    private boolean inApplicationHandler;
 
     /**
      * A subscriber for one channel.
@@ -216,15 +221,7 @@ public final class Subscriber implements AutoCloseable
         {
             if (!source.quarantined && !source.removed)
             {
-                if (heartbeatDue)
-                {
-                    source.ring.consumerHeartbeat();
-                    work++;
-                }
-                if (source.ring.unblockIfStuck())
-                {
-                    work++;
-                }
+                work += sourceDutyCycle(source, heartbeatDue);
             }
         }
         return work;
@@ -246,6 +243,7 @@ public final class Subscriber implements AutoCloseable
             return 0;
         }
         currentHandler = handler;
+        inApplicationHandler = false;
         final int start = nextSource;
         nextSource = start + 1 >= count ? 0 : start + 1;
         int read = 0;
@@ -259,10 +257,11 @@ public final class Subscriber implements AutoCloseable
                 continue;
             }
             currentSource = source;
-            final int result = source.ring.read(recordHandler, fragmentLimit - read);
+            final int result = readSource(source, fragmentLimit - read);
             if (result < 0)
             {
-                reject(source, RejectReason.RECORD_LENGTH_INVALID);
+                reject(source,
+                    MAPPING_FAULT == result ? RejectReason.MAPPING_FAULT : RejectReason.RECORD_LENGTH_INVALID);
                 quarantine(source);
             }
             else
@@ -285,7 +284,21 @@ public final class Subscriber implements AutoCloseable
      */
     public boolean isSourceAlive(final int sourceId, final long timeoutMs)
     {
-        return sources[sourceId].ring.isProducerAlive(timeoutMs);
+        final Source source = sources[sourceId];
+        if (source.quarantined || source.removed)
+        {
+            return false;
+        }
+        try
+        {
+            return source.ring.isProducerAlive(timeoutMs);
+        }
+        catch (final InternalError ex)
+        {
+            reject(source, RejectReason.MAPPING_FAULT);
+            quarantine(source);
+            return false;
+        }
     }
 
     /**
@@ -334,6 +347,48 @@ public final class Subscriber implements AutoCloseable
     public void close()
     {
         sources = new Source[0];
+    }
+
+    private int sourceDutyCycle(final Source source, final boolean heartbeatDue)
+    {
+        try
+        {
+            int work = 0;
+            if (heartbeatDue)
+            {
+                source.ring.consumerHeartbeat();
+                work++;
+            }
+            if (source.ring.unblockIfStuck())
+            {
+                work++;
+            }
+            return work;
+        }
+        catch (final InternalError ex)
+        {
+            reject(source, RejectReason.MAPPING_FAULT);
+            quarantine(source);
+            return 1;
+        }
+    }
+
+    private int readSource(final Source source, final int limit)
+    {
+        try
+        {
+            return source.ring.read(recordHandler, limit);
+        }
+        catch (final InternalError ex)
+        {
+            if (inApplicationHandler)
+            {
+                inApplicationHandler = false;
+                throw ex;
+            }
+            // The ring's memory vanished under the read (a truncated file): the source is never touched again.
+            return MAPPING_FAULT;
+        }
     }
 
     private int add(final Source source)
@@ -428,7 +483,9 @@ public final class Subscriber implements AutoCloseable
         }
         guard.commit(sequence);
         counters.onFrameIn(length);
+        inApplicationHandler = true;
         currentHandler.onFrame(frame, reader.payloadOffset(), reader.payloadLength(), reader);
+        inApplicationHandler = false;
     }
 
     private void reject(final Source source, final RejectReason reason)

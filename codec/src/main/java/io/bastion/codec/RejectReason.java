@@ -83,7 +83,12 @@ public enum RejectReason
     /** The channel is closed. */
     CHANNEL_CLOSED(49),
     /** The channel already has a subscriber: a channel's rings have one consumer each. */
-    CHANNEL_IN_USE(50);
+    CHANNEL_IN_USE(50),
+    /**
+     * The ring's shared memory faulted under a read or write: its file was truncated or its pages could not be
+     * backed (a full tmpfs). The source is quarantined; nothing of the fault reaches the application.
+     */
+    MAPPING_FAULT(51);
 
     private static final RejectReason[] BY_CODE;
 

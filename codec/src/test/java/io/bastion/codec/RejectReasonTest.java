@@ -31,7 +31,7 @@ class RejectReasonTest
             "UNKNOWN_KEY", "REVOKED_KEY", "BAD_TAG", "REPLAY", "SEQUENCE_GAP", "RATE_LIMITED", "QUARANTINED",
             "UNAUTHORIZED", "EXPIRED_TOKEN", "INVALID_TOKEN", "BAD_SIGNATURE", "PEER_REJECTED", "UNSUPPORTED_VERSION",
             "PROTOCOL_VIOLATION", "RECORD_LENGTH_INVALID", "PERMISSIONS_TOO_WIDE", "TIMED_OUT", "CHANNEL_CLOSED",
-            "CHANNEL_IN_USE"};
+            "CHANNEL_IN_USE", "MAPPING_FAULT"};
         for (int i = 0; i < channelNames.length; i++)
         {
             expected.put(channelNames[i], i + 32);
@@ -74,7 +74,7 @@ class RejectReasonTest
         assertNull(RejectReason.fromCode(20));
         assertNull(RejectReason.fromCode(RejectReason.maxCode() + 1));
         assertNull(RejectReason.fromCode(Integer.MAX_VALUE));
-        assertEquals(50, RejectReason.maxCode());
+        assertEquals(51, RejectReason.maxCode());
     }
 
     @Test

@@ -54,8 +54,26 @@ final class ChildJvm implements AutoCloseable
     static ChildJvm start(final Path logDir, final String name, final Class<?> mainClass, final String... args)
             throws IOException
     {
+        return start(Path.of(System.getProperty("java.home")), logDir, name, mainClass, args);
+    }
+
+    /**
+     * Start a child JVM of another JDK.
+     *
+     * @param javaHome  the JDK to run it on.
+     * @param logDir    where its stderr goes.
+     * @param name      a short name for messages.
+     * @param mainClass its main class, on this JVM's class path.
+     * @param args      its arguments.
+     * @return the running child.
+     * @throws IOException if it cannot be started.
+     */
+    static ChildJvm start(
+        final Path javaHome, final Path logDir, final String name, final Class<?> mainClass, final String... args)
+            throws IOException
+    {
         final List<String> command = new ArrayList<>();
-        command.add(System.getProperty("java.home") + "/bin/java");
+        command.add(javaHome.resolve("bin").resolve("java").toString());
         command.add("--add-opens");
         command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
         // Small heaps and one compiler thread: two or three of these share two cores with the test.
