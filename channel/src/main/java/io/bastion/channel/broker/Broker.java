@@ -10,22 +10,29 @@ import io.bastion.security.peer.PeerDecision;
 import io.bastion.security.peer.PeerIdentity;
 import io.bastion.security.token.IssuerKeys;
 import io.bastion.security.token.TokenVerifier;
+import org.newsclub.net.unix.AFUNIXServerSocketChannel;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.AFUNIXSocketChannel;
+import org.newsclub.net.unix.AFUNIXSocketCredentials;
 
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +48,12 @@ import java.util.concurrent.locks.LockSupport;
  * The broker: listens on a Unix-domain socket, checks each peer with {@code SO_PEERCRED}, runs the handshake (see
  * {@link BrokerHandshake} and the package description) and hands each open {@link Session} to the context's
  * {@link SessionListener}.
+ * <p>
+ * The sockets are junixsocket's ({@link AFUNIXServerSocketChannel}, {@link AFUNIXSocketChannel}), which can pass
+ * file descriptors ({@code SCM_RIGHTS}); the JDK's cannot. They are set up to behave as the JDK's did: binding never
+ * takes over a live socket's name, closing never deletes the file (this class does), and the socket file gets the
+ * mode the umask gives (junixsocket would make it {@code rw-rw-rw-}). The peer's credentials are the kernel's
+ * {@code SO_PEERCRED} numbers, named by {@link PeerIdentity#credentials(long, long, long)}.
  * <p>
  * Threads: one acceptor thread, and at most {@link BrokerContext#maxPendingHandshakes()} handshake threads. The
  * acceptor reads the peer's credentials and refuses a peer the policy does not allow ({@code PEER_REJECTED}) and a
@@ -67,7 +80,7 @@ public final class Broker implements AutoCloseable
     private final AtomicLong sessionIds;
     private final Semaphore pendingSlots;
     private final Set<ControlChannel> pending = ConcurrentHashMap.newKeySet();
-    private final ServerSocketChannel server;
+    private final AFUNIXServerSocketChannel server;
     private final ExecutorService workers;
     private final Thread acceptor;
     private final ChannelRouter router;
@@ -257,7 +270,7 @@ public final class Broker implements AutoCloseable
         new OwnerOnlyFiles(context.filePolicy()).publish(file, IssuerKeys.rawPublic(identityPublicKey()));
     }
 
-    private static ChannelRouter openRouter(final BrokerContext context, final ServerSocketChannel server)
+    private static ChannelRouter openRouter(final BrokerContext context, final AFUNIXServerSocketChannel server)
             throws IOException
     {
         try
@@ -272,13 +285,19 @@ public final class Broker implements AutoCloseable
         }
     }
 
-    private static ServerSocketChannel bind(final Path socketPath) throws IOException
+    private static AFUNIXServerSocketChannel bind(final Path socketPath) throws IOException
     {
         removeStaleSocket(socketPath);
-        final ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        final AFUNIXServerSocketChannel server = AFUNIXServerSocketChannel.open();
         try
         {
-            server.bind(UnixDomainSocketAddress.of(socketPath));
+            // junixsocket's defaults are not the JDK's: with reuse on, bind moves a live socket's file aside and takes
+            // its name; with delete-on-close on, closing deletes whatever file has the name by then.
+            server.socket().setReuseAddress(false);
+            server.setDeleteOnClose(false);
+            server.bind(AFUNIXSocketAddress.of(socketPath));
+            // junixsocket's bind makes the file rw-rw-rw-: give it what the JDK's bind leaves, 0777 less the umask.
+            Files.setPosixFilePermissions(socketPath, socketFileMode());
             return server;
         }
         catch (final IOException | RuntimeException ex)
@@ -286,6 +305,41 @@ public final class Broker implements AutoCloseable
             server.close();
             throw ex;
         }
+    }
+
+    /**
+     * The mode {@code bind(2)} gives a socket file: {@code 0777} less this process's umask, read from
+     * {@code /proc/self/status}; owner-only if it cannot be read.
+     */
+    private static Set<PosixFilePermission> socketFileMode()
+    {
+        int umask = 0077;
+        try
+        {
+            final List<String> status = Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII);
+            for (final String line : status)
+            {
+                if (line.startsWith("Umask:"))
+                {
+                    umask = Integer.parseInt(line.substring("Umask:".length()).trim(), 8);
+                }
+            }
+        }
+        catch (final IOException | NumberFormatException ex)
+        {
+            // Keep owner-only.
+        }
+        final Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
+        final PosixFilePermission[] bits = PosixFilePermission.values();
+        for (int i = 0; i < bits.length; i++)
+        {
+            // values() runs OWNER_READ .. OTHERS_EXECUTE, the octal bits 0400 down to 0001.
+            if (0 == (umask & (0400 >> i)))
+            {
+                mode.add(bits[i]);
+            }
+        }
+        return mode;
     }
 
     private static void removeStaleSocket(final Path socketPath) throws IOException
@@ -303,6 +357,7 @@ public final class Broker implements AutoCloseable
         {
             throw new IOException("not a socket, refusing to replace: " + socketPath);
         }
+        // A JDK socket: it only probes, and reports "nobody listens" as a ConnectException (junixsocket does not).
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX))
         {
             probe.connect(UnixDomainSocketAddress.of(socketPath));
@@ -319,7 +374,7 @@ public final class Broker implements AutoCloseable
     {
         while (running)
         {
-            final SocketChannel channel;
+            final AFUNIXSocketChannel channel;
             try
             {
                 channel = server.accept();
@@ -330,11 +385,26 @@ public final class Broker implements AutoCloseable
             }
             catch (final IOException ex)
             {
+                if (!running)
+                {
+                    return;
+                }
                 auditLog.log(AuditEventType.HANDSHAKE, AuditOutcome.FAILURE, null, null,
                     "accept failed: " + ex.getClass().getSimpleName());
                 // Out of descriptors, typically: back off briefly instead of spinning on the same error.
                 LockSupport.parkNanos(ACCEPT_BACKOFF_NS);
                 continue;
+            }
+            if (null == channel)
+            {
+                // junixsocket's accept may return null when the server socket closes under it.
+                continue;
+            }
+            if (!running)
+            {
+                // Closing a junixsocket server connects to it to wake a blocked accept: nobody to serve.
+                closeQuietly(channel);
+                return;
             }
             try
             {
@@ -349,10 +419,10 @@ public final class Broker implements AutoCloseable
         }
     }
 
-    private void onAccepted(final SocketChannel channel) throws IOException
+    private void onAccepted(final AFUNIXSocketChannel channel) throws IOException
     {
         final long acceptedNs = System.nanoTime();
-        final PeerCredentials credentials = PeerIdentity.credentials(channel);
+        final PeerCredentials credentials = peerCredentials(channel);
         final PeerDecision decision = context.peerPolicy().decide(credentials);
         final String principal = null == credentials ? null : credentials.user().getName();
         final ControlChannel control = new ControlChannel(channel);
@@ -392,6 +462,26 @@ public final class Broker implements AutoCloseable
             pending.remove(control);
             pendingSlots.release();
             refuseNow(control, principal, RejectReason.CHANNEL_CLOSED);
+        }
+    }
+
+    /**
+     * The peer's {@code SO_PEERCRED} credentials, as the kernel recorded them at connect: the uid and gid decide,
+     * the PID only helps name them (see {@link PeerIdentity#credentials(long, long, long)}).
+     *
+     * @param channel the accepted socket.
+     * @return the credentials, or null if they cannot be read or named.
+     */
+    static PeerCredentials peerCredentials(final AFUNIXSocketChannel channel)
+    {
+        try
+        {
+            final AFUNIXSocketCredentials kernel = channel.getPeerCredentials();
+            return null == kernel ? null : PeerIdentity.credentials(kernel.getUid(), kernel.getGid(), kernel.getPid());
+        }
+        catch (final IOException ex)
+        {
+            return null;
         }
     }
 
@@ -437,7 +527,7 @@ public final class Broker implements AutoCloseable
         workers.shutdownNow();
         for (final ControlChannel control : pending)
         {
-            control.close();
+            control.abort();
         }
         boolean interrupted = false;
         try

@@ -12,8 +12,10 @@ import io.bastion.security.audit.AuditOutcome;
 import io.bastion.security.keys.KeyDirection;
 import io.bastion.security.token.Right;
 import org.agrona.concurrent.EpochClock;
+import org.newsclub.net.unix.AFUNIXSelectorProvider;
 
 import java.io.IOException;
+import java.nio.channels.IllegalSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.file.Path;
@@ -100,7 +102,8 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         this.keyGraceMs = keyGraceMs;
         this.keyRotationIntervalMs = keyRotationIntervalMs;
         this.unlinkRings = unlinkRings;
-        this.selector = Selector.open();
+        // junixsocket's selector: the sessions' sockets are junixsocket channels, which the JDK's cannot register.
+        this.selector = AFUNIXSelectorProvider.getInstance().openSelector();
         this.nextRotationMs = keyRotationIntervalMs > 0 ? clock.time() + keyRotationIntervalMs : Long.MAX_VALUE;
         this.thread = new Thread(this::run, "bastion-broker-conductor");
         this.thread.setDaemon(true);
@@ -289,7 +292,7 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         {
             session.controlChannel().register(selector, SelectionKey.OP_READ, endpoint);
         }
-        catch (final IOException ex)
+        catch (final IOException | IllegalSelectorException ex)
         {
             endpoint.drop("cannot watch the control socket");
         }
@@ -655,7 +658,8 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
                 }
                 if (length < 0)
                 {
-                    drop(ControlLink.BAD_LENGTH == length ? "bad message length" : null);
+                    drop(ControlLink.BAD_LENGTH == length ? "bad message length" :
+                        ControlLink.TOO_MANY_DESCRIPTORS == length ? "too many descriptors" : null);
                     return;
                 }
                 final ControlMessage message = ControlMessages.parse(link.messageBuffer(), length);

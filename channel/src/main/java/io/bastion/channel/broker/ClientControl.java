@@ -60,6 +60,11 @@ final class ClientControl
                 break;
             }
             work++;
+            if (ControlLink.TOO_MANY_DESCRIPTORS == length)
+            {
+                violation();
+                break;
+            }
             if (length < 0)
             {
                 end(RejectReason.CHANNEL_CLOSED);

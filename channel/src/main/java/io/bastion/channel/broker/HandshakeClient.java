@@ -6,10 +6,10 @@ import io.bastion.codec.sbe.ChallengeDecoder;
 import io.bastion.codec.sbe.RefusalDecoder;
 import io.bastion.codec.sbe.WelcomeDecoder;
 import io.bastion.security.token.Right;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.AFUNIXSocketChannel;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -68,10 +68,10 @@ public final class HandshakeClient
     {
         final long deadlineNs = System.nanoTime() + timeout.toNanos();
         final byte[] credentials = HelloCredentials.encode(token, channel, right);
-        final SocketChannel socket;
+        final AFUNIXSocketChannel socket;
         try
         {
-            socket = SocketChannel.open(StandardProtocolFamily.UNIX);
+            socket = AFUNIXSocketChannel.open();
         }
         catch (final IOException ex)
         {
@@ -80,8 +80,9 @@ public final class HandshakeClient
         final ControlChannel control;
         try
         {
-            socket.connect(UnixDomainSocketAddress.of(socketPath));
-            control = new ControlChannel(socket);
+            socket.connect(AFUNIXSocketAddress.of(socketPath));
+            // The client receives descriptors: the broker may hand it rings as descriptors with a message.
+            control = new ControlChannel(socket, true);
         }
         catch (final IOException | RuntimeException ex)
         {

@@ -112,7 +112,7 @@ public final class PublisherClient implements AutoCloseable
                 new OneToOneRingProducer(mapping.producerRegion(), mapping.consumerRegion(), context.epochClock()),
                 new HmacFrameSealer(keys), session.channelId(), session.producerId(), context.nanoClock(),
                 counters.counters());
-            final ControlLink link = new ControlLink(session.controlChannel());
+            final ControlLink link = new ControlLink(session.controlChannel(), true);
             final PublisherClient client = new PublisherClient(
                 session, link, mapping, keys, counters, publisher, context.controlPollIntervalNs());
             client.acknowledge(SourceAction.MAPPED, 0);

@@ -113,7 +113,7 @@ public final class SubscriberClient implements AutoCloseable
         {
             counters = ClientCounters.open(context, session, "sub");
             return new SubscriberClient(
-                context, session, new ControlLink(session.controlChannel()), noKeys, counters, rejections);
+                context, session, new ControlLink(session.controlChannel(), true), noKeys, counters, rejections);
         }
         catch (final IOException | RuntimeException ex)
         {

@@ -15,7 +15,10 @@
  * and {@link io.bastion.channel.broker.SessionListener}, and {@link io.bastion.channel.broker.HandshakeException}.
  * <p>
  * Wire: each control message is a uint32 little-endian length then one SBE control message of the codec schema
- * ({@code ControlChannel}), validated by {@link io.bastion.codec.ControlMessageValidator} before decoding.
+ * ({@code ControlChannel}), validated by {@link io.bastion.codec.ControlMessageValidator} before decoding. The
+ * sockets are junixsocket's, so that a message can carry file descriptors ({@code SCM_RIGHTS}, ancillary data beside
+ * the bytes, see {@code ControlLink}); the client side receives them, the broker side lets the kernel close any a
+ * client attaches.
  * <pre>
  * client                                             broker
  *   | connect                                          | SO_PEERCRED vs PeerPolicy    (else Refusal PEER_REJECTED)

@@ -120,8 +120,31 @@ class BrokerContextTest
             assertThrows(java.io.IOException.class, () -> Broker.launch(new BrokerContext()
                 .directory(fixture.directory).socketPath(socket).issuerPublicKey(fixture.issuerKeys.getPublic())
                 .auditLog(fixture.broker.context().auditLog())), "a second broker on a live socket");
+            try (Session session = HandshakeClient.connect(socket, fixture.validToken(Right.PUBLISH),
+                fixture.broker.identityPublicKey(), BrokerFixture.CHANNEL, Right.PUBLISH, Duration.ofSeconds(10)))
+            {
+                assertNotNull(session.publishRingPath(), "the live broker still has its socket");
+            }
         }
         assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void theSocketFileHasTheModeTheJdksBindGaveNotJunixsocketsOpenOne() throws Exception
+    {
+        final Path reference = tempDir.resolve("reference.sock");
+        try (java.nio.channels.ServerSocketChannel jdk =
+            java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX))
+        {
+            jdk.bind(java.net.UnixDomainSocketAddress.of(reference));
+            try (BrokerFixture fixture = new BrokerFixture(tempDir, (context) -> { }))
+            {
+                final String mode = PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(fixture.broker.socketPath(), LinkOption.NOFOLLOW_LINKS));
+                assertEquals(PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(reference, LinkOption.NOFOLLOW_LINKS)), mode);
+            }
+        }
     }
 
     @Test

@@ -5,14 +5,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.newsclub.net.unix.AFUNIXServerSocketChannel;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.AFUNIXSocketChannel;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -22,25 +21,27 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The non-blocking framing every open session uses: messages arriving a byte at a time are reassembled, a length no
- * control message can have is refused before its body, a failed read still lets a refusal out, the end of the stream
- * is reported, and a peer that stops reading cannot make the queue grow without bound.
+ * The non-blocking framing every open session uses, on the broker's junixsocket channels: messages arriving a byte
+ * at a time are reassembled, a length no control message can have is refused before its body, a failed read still
+ * lets a refusal out, the end of the stream is reported, and a peer that stops reading cannot make the queue grow
+ * without bound. Descriptors: {@link ControlLinkDescriptorTest}.
  */
 class ControlLinkTest
 {
     @TempDir
     Path temp;
 
-    private ServerSocketChannel server;
-    private SocketChannel peer;
+    private AFUNIXServerSocketChannel server;
+    private AFUNIXSocketChannel peer;
     private ControlLink link;
 
     @BeforeEach
     void connect() throws IOException
     {
-        final UnixDomainSocketAddress address = UnixDomainSocketAddress.of(temp.resolve("link.sock"));
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(address);
-        peer = SocketChannel.open(address);
+        final AFUNIXSocketAddress address = AFUNIXSocketAddress.of(temp.resolve("link.sock"));
+        server = AFUNIXServerSocketChannel.open();
+        server.bind(address);
+        peer = AFUNIXSocketChannel.open(address);
         link = new ControlLink(server.accept());
     }
 

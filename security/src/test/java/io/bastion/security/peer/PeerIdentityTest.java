@@ -87,7 +87,34 @@ class PeerIdentityTest
             assertEquals(Files.getOwner(Path.of("/proc/self")), credentials.user());
             assertEquals(PeerDecision.ALLOWED_USER, PeerIdentity.check(peer, policy));
             assertEquals(PeerDecision.REFUSED, PeerIdentity.check(peer, PeerPolicy.builder().build()));
+
+            // The same identity from the kernel's numbers, as a socket library other than the JDK's reports them.
+            final int uid = (Integer)Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            final int gid = (Integer)Files.getAttribute(Path.of("/proc/self"), "unix:gid");
+            final PeerCredentials fromIds = PeerIdentity.credentials(uid, gid, -1);
+            assertNotNull(fromIds);
+            assertEquals(credentials.user(), fromIds.user());
+            assertEquals(credentials.group(), fromIds.group());
+            assertEquals(credentials.user().getName(), fromIds.user().getName());
+            assertEquals(credentials.group().getName(), fromIds.group().getName());
+            assertEquals(PeerDecision.ALLOWED_USER, policy.decide(fromIds));
         }
+    }
+
+    @Test
+    void idsThatCannotBeNamedFromTheKernelsNumbersGiveNoCredentials() throws Exception
+    {
+        final int uid = (Integer)Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        final int gid = (Integer)Files.getAttribute(Path.of("/proc/self"), "unix:gid");
+        assertNull(PeerIdentity.credentials(-1, gid, -1), "unknown uid");
+        assertNull(PeerIdentity.credentials(uid, -1, -1), "unknown gid");
+        assertNull(PeerIdentity.credentials(0xFFFF_FFFFL, gid, -1), "(uid_t)-1 is no user");
+        // A uid that is neither ours nor that of the process the PID names: never guessed, even if the PID is ours.
+        final long stranger = uid == 54_321 ? 54_322 : 54_321;
+        assertNull(PeerIdentity.credentials(stranger, gid, ProcessHandle.current().pid()));
+        assertNull(PeerIdentity.credentials(stranger, gid, 0));
+        assertEquals(PeerDecision.NO_CREDENTIALS,
+            PeerPolicy.builder().allowCurrentUser().build().decide(PeerIdentity.credentials(stranger, gid, -1)));
     }
 
     @Test
@@ -117,6 +144,19 @@ class PeerIdentityTest
                 PeerIdentity.check(peer, PeerPolicy.builder().allowUser("nobody").build()));
             assertEquals(PeerDecision.ALLOWED_GROUP,
                 PeerIdentity.check(peer, PeerPolicy.builder().allowCurrentUser().allowGroup("nogroup").build()));
+
+            // The same from the kernel's numbers: named through the peer's /proc folder, whose ids must match.
+            final PeerCredentials fromIds =
+                PeerIdentity.credentials(AsNobody.NOBODY_ID, AsNobody.NOBODY_ID, child.pid());
+            assertNotNull(fromIds);
+            assertEquals(credentials.user(), fromIds.user());
+            assertEquals(credentials.group(), fromIds.group());
+            assertEquals("nobody", fromIds.user().getName());
+            assertEquals("nogroup", fromIds.group().getName());
+            assertEquals(PeerDecision.REFUSED, sameUserOnly.decide(fromIds));
+            assertEquals(PeerDecision.ALLOWED_USER, PeerPolicy.builder().allowUser("nobody").build().decide(fromIds));
+            assertNull(PeerIdentity.credentials(AsNobody.NOBODY_ID, AsNobody.NOBODY_ID, ProcessHandle.current().pid()),
+                "a PID whose folder has other ids names nobody");
             peer.write(ByteBuffer.wrap((decision + "\n").getBytes(StandardCharsets.US_ASCII)));
         }
         finally
