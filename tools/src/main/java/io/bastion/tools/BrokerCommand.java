@@ -58,6 +58,12 @@ final class BrokerCommand implements Callable<Integer>
             ").")
     private Integer ringCapacity;
 
+    @Option(names = "--ring-files",
+        description = "Make rings named files in the broker folder (the fallback where anonymous sealed memory is " +
+            "missing), whose names go once both sides mapped them, instead of sealed anonymous memory handed over " +
+            "the socket (the default on Linux).")
+    private boolean ringFiles;
+
     /**
      * {@inheritDoc}
      */
@@ -122,6 +128,10 @@ final class BrokerCommand implements Callable<Integer>
         if (null != ringCapacity)
         {
             context.ringCapacity(ringCapacity);
+        }
+        if (ringFiles)
+        {
+            context.sealedRings(false);
         }
         return context;
     }

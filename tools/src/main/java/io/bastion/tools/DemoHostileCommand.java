@@ -4,6 +4,7 @@ import io.bastion.channel.HmacFrameSealer;
 import io.bastion.channel.MappedRing;
 import io.bastion.channel.Publisher;
 import io.bastion.channel.RingFiles;
+import io.bastion.channel.SealedRing;
 import io.bastion.channel.broker.ClientContext;
 import io.bastion.channel.broker.HandshakeClient;
 import io.bastion.channel.broker.HandshakeException;
@@ -98,8 +99,8 @@ final class DemoHostileCommand extends DemoChildCommand
             throw new CommandFailure("the broker refused the hostile's real token: " + ex.reason());
         }
         final OwnerOnlyFiles files = new OwnerOnlyFiles(FilePolicy.ownerOnly());
-        try (session; MappedRing own = new RingFiles(files).mapAsProducer(session.publishRingPath(),
-            session.ringCapacity()); RingSpy spy = RingSpy.open(files, directory, session))
+        try (session; MappedRing own = mapOwnRing(files, session);
+            RingSpy spy = RingSpy.open(files, directory, session))
         {
             ring = new OneToOneRingProducer(own.producerRegion(), own.consumerRegion(), SystemEpochClock.INSTANCE);
             out.println("ready producer=" + session.producerId() + " rings=" + spy.ringCount());
@@ -363,5 +364,18 @@ final class DemoHostileCommand extends DemoChildCommand
                 watch.close();
             }
         }
+    }
+
+    private static MappedRing mapOwnRing(final OwnerOnlyFiles files, final Session session) throws IOException
+    {
+        // The hostile is a party to its own ring: the broker handed it the ring, sealed or as a file.
+        final SealedRing sealed = session.rings().sealedRing();
+        if (null != sealed)
+        {
+            final MappedRing mapping = sealed.mapAsProducer();
+            sealed.close();
+            return mapping;
+        }
+        return new RingFiles(files).mapAsProducer(session.publishRingPath(), session.ringCapacity());
     }
 }

@@ -48,7 +48,7 @@ class BrokerCommandTest
 
         try (BastionProcess broker = BastionProcess.start(dir, "broker", "--dir", brokerDir.toString(),
             "--identity-key", keys.resolve("identity.key").toString(),
-            "--issuer-public", keys.resolve("issuer.pub").toString(), "--ring-capacity", "4096"))
+            "--issuer-public", keys.resolve("issuer.pub").toString(), "--ring-capacity", "4096", "--ring-files"))
         {
             assertEquals("broker listening on " + socket, broker.awaitLine("broker listening on "));
             assertTrue(broker.awaitLine("identity ").startsWith("identity " + KeyFiles.fingerprint(identity)));

@@ -1,5 +1,6 @@
 package io.bastion.channel.broker;
 
+import io.bastion.channel.shm.ProcessHardening;
 import io.bastion.codec.RejectReason;
 import io.bastion.security.audit.AuditEventType;
 import io.bastion.security.audit.AuditLog;
@@ -133,6 +134,10 @@ public final class Broker implements AutoCloseable
     public static Broker launch(final BrokerContext context) throws IOException
     {
         context.conclude();
+        if (context.nonDumpable())
+        {
+            ProcessHardening.disableDumping();
+        }
         final Broker broker;
         try
         {

@@ -1,5 +1,6 @@
 package io.bastion.channel.broker;
 
+import io.bastion.channel.SealedRing;
 import io.bastion.security.audit.AuditLog;
 import io.bastion.security.audit.AuditLogConfig;
 import io.bastion.security.files.FilePolicy;
@@ -33,7 +34,13 @@ import java.util.HexFormat;
  *     <tr><td>{@value #AUDIT_DIR_PROP}</td><td>{@code <dir>/audit}</td></tr>
  *     <tr><td>{@value #KEY_GRACE_PROP}</td><td>{@value #KEY_GRACE_MS_DEFAULT}</td></tr>
  *     <tr><td>{@value #KEY_ROTATION_PROP}</td><td>0: keys rotate only on request</td></tr>
- *     <tr><td>{@value #UNLINK_RINGS_PROP}</td><td>false</td></tr>
+ *     <tr><td>{@value #NON_DUMPABLE_PROP}</td><td>true: {@link Broker#launch} marks the process non-dumpable, so
+ *     other processes of the same user cannot open its ring descriptors through {@code /proc/PID/fd} or read its
+ *     keys through {@code /proc/PID/mem}</td></tr>
+ *     <tr><td>{@value #SEALED_RINGS_PROP}</td><td>true: rings are sealed anonymous memory (Linux {@code memfd}) handed
+ *     over as descriptors; where the platform lacks it, or with false, named ring files in the folder</td></tr>
+ *     <tr><td>{@value #UNLINK_RINGS_PROP}</td><td>true: named ring files lose their names once both sides mapped
+ *     them</td></tr>
  * </table>
  * Everything else (identity key, peer policy, revocation list, clock, audit log, ring allocator, session listener,
  * file policy) is set in code; {@link #conclude()} fills: a fresh Ed25519 identity (whose public key the broker
@@ -72,6 +79,10 @@ public final class BrokerContext
     public static final long KEY_GRACE_MS_DEFAULT = 5_000L;
     /** Property: interval at which every publisher's key rotates, ms; 0 for only on request. */
     public static final String KEY_ROTATION_PROP = "bastion.broker.key.rotation.ms";
+    /** Property: false leaves the broker's process dumpable (debugging); default true. */
+    public static final String NON_DUMPABLE_PROP = "bastion.broker.non.dumpable";
+    /** Property: make rings sealed anonymous memory where the platform has it (else named files). */
+    public static final String SEALED_RINGS_PROP = "bastion.broker.sealed.rings";
     /** Property: remove a ring's file names once both sides mapped it. */
     public static final String UNLINK_RINGS_PROP = "bastion.broker.unlink.rings";
     /** Name of the file holding the broker's raw Ed25519 identity public key. */
@@ -85,7 +96,9 @@ public final class BrokerContext
     private int ringCapacity = Integer.getInteger(RING_CAPACITY_PROP, RING_CAPACITY_DEFAULT);
     private long keyGraceMs = Long.getLong(KEY_GRACE_PROP, KEY_GRACE_MS_DEFAULT);
     private long keyRotationIntervalMs = Long.getLong(KEY_ROTATION_PROP, 0L);
-    private boolean unlinkRings = Boolean.getBoolean(UNLINK_RINGS_PROP);
+    private boolean unlinkRings = Boolean.parseBoolean(System.getProperty(UNLINK_RINGS_PROP, "true"));
+    private boolean nonDumpable = Boolean.parseBoolean(System.getProperty(NON_DUMPABLE_PROP, "true"));
+    private boolean sealedRings = Boolean.parseBoolean(System.getProperty(SEALED_RINGS_PROP, "true"));
     private PublicKey issuerPublicKey;
     private KeyPair identity;
     private PeerPolicy peerPolicy;
@@ -174,7 +187,8 @@ public final class BrokerContext
         }
         if (null == ringAllocator)
         {
-            ringAllocator = new OwnerOnlyRingAllocator(directory, ringCapacity, filePolicy);
+            ringAllocator = new OwnerOnlyRingAllocator(
+                directory, ringCapacity, filePolicy, sealedRings && SealedRing.isSupported());
         }
         if (keyGraceMs < 0 || keyRotationIntervalMs < 0)
         {
@@ -563,6 +577,51 @@ public final class BrokerContext
     {
         this.unlinkRings = unlinkRings;
         return this;
+    }
+
+    /**
+     * Whether {@link Broker#launch} marks the process non-dumpable (default true).
+     *
+     * @param nonDumpable false to leave it dumpable.
+     * @return this.
+     */
+    public BrokerContext nonDumpable(final boolean nonDumpable)
+    {
+        this.nonDumpable = nonDumpable;
+        return this;
+    }
+
+    /**
+     * Whether {@link Broker#launch} marks the process non-dumpable.
+     *
+     * @return true if it does.
+     */
+    public boolean nonDumpable()
+    {
+        return nonDumpable;
+    }
+
+    /**
+     * Whether the default ring allocator makes sealed anonymous rings (where the platform has them) or named files.
+     * Ignored when a ring allocator is set.
+     *
+     * @param sealedRings true for sealed rings where supported, false for named files always.
+     * @return this.
+     */
+    public BrokerContext sealedRings(final boolean sealedRings)
+    {
+        this.sealedRings = sealedRings;
+        return this;
+    }
+
+    /**
+     * Whether the default ring allocator makes sealed anonymous rings where supported.
+     *
+     * @return true for sealed rings.
+     */
+    public boolean sealedRings()
+    {
+        return sealedRings;
     }
 
     /**

@@ -10,6 +10,7 @@ import io.bastion.security.token.TokenDecision;
 import io.bastion.security.token.TokenVerification;
 import io.bastion.security.token.TokenVerifier;
 
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -171,7 +172,17 @@ final class BrokerHandshake implements Runnable
         {
             final byte[] welcome = ControlMessages.welcome(sessionId, keys.keyId(), rings,
                 pathText(rings.publishRingPath()), pathText(rings.subscribeRingPath()));
-            control.write(welcome, welcome.length, deadlineNs);
+            if (null == rings.sealedRing())
+            {
+                control.write(welcome, welcome.length, deadlineNs);
+            }
+            else
+            {
+                // The publisher's ring travels with its Welcome: its own region writable, the consumer's read-only.
+                final int[] fds = rings.sealedRing().producerSideDescriptors();
+                control.write(welcome, welcome.length,
+                    new FileDescriptor[]{ControlLink.wrap(fds[0]), ControlLink.wrap(fds[1])}, deadlineNs);
+            }
         }
         catch (final HandshakeException | RuntimeException ex)
         {

@@ -1,6 +1,7 @@
 package io.bastion.channel.broker;
 
 import io.bastion.channel.RingFiles;
+import io.bastion.channel.SealedRing;
 import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.GoodbyeDecoder;
 import io.bastion.codec.sbe.GoodbyeReason;
@@ -261,7 +262,8 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         final ChannelState state = channels.computeIfAbsent(session.channel(),
             (name) -> new ChannelState(name, session.channelId()));
         final Endpoint endpoint;
-        if (Right.PUBLISH == session.right() && null != session.publishRingPath())
+        if (Right.PUBLISH == session.right() &&
+            (null != session.publishRingPath() || null != session.rings().sealedRing()))
         {
             final PublisherEntry publisher = new PublisherEntry(state, session, link);
             state.publishers.add(publisher);
@@ -325,13 +327,29 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         {
             final byte[] sealed =
                 KeyWrap.seal(subscriber.controlKey, publisher.state.channelId, publisher.producerId, keyId, key);
-            sendSource(subscriber, action, publisher.state.channelId, publisher.producerId, keyId,
-                publisher.session.ringCapacity(), graceMs, publisher.session.publishRingPath(), sealed);
+            final byte[] update = ControlMessages.sourceUpdate(action, publisher.state.channelId,
+                publisher.producerId, keyId, publisher.session.ringCapacity(), graceMs,
+                pathText(publisher.session.publishRingPath()), sealed);
+            final SealedRing ring = publisher.session.rings().sealedRing();
+            if (SourceAction.ADDED == action && null != ring)
+            {
+                // The ring travels with its announcement: its records read-only, the consumer's region writable.
+                subscriber.link.send(update, ring.consumerSideDescriptors());
+            }
+            else
+            {
+                subscriber.link.send(update);
+            }
         }
         finally
         {
             Arrays.fill(key, (byte)0);
         }
+    }
+
+    private static String pathText(final Path path)
+    {
+        return null == path ? "" : path.toString();
     }
 
     private static void sendSource(
@@ -464,7 +482,8 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
 
     private void unlinkIfBothMapped(final PublisherEntry publisher)
     {
-        if (unlinkRings && publisher.mapped && publisher.subscriberAcked && !publisher.unlinked)
+        if (unlinkRings && publisher.mapped && publisher.subscriberAcked && !publisher.unlinked &&
+            null != publisher.session.publishRingPath())
         {
             publisher.unlinked = true;
             try

@@ -1,5 +1,6 @@
 package io.bastion.channel.broker;
 
+import io.bastion.channel.shm.ProcessHardening;
 import io.bastion.codec.FrameDescriptor;
 import io.bastion.security.files.FilePolicy;
 import io.bastion.security.files.OwnerOnlyFiles;
@@ -29,11 +30,18 @@ import java.util.concurrent.TimeUnit;
  * {@link BrokerContext#HANDSHAKE_TIMEOUT_PROP}, the system clocks, an owner-only file policy, frames up to
  * {@link FrameDescriptor#MAX_FRAME_LENGTH}, and a quarantine after 16 refusals within 10 s, until the source goes.
  * The capability token has no default. Not thread safe; one context per client.
+ * <p>
+ * {@link #conclude()} also marks the process non-dumpable ({@code prctl(PR_SET_DUMPABLE, 0)}, unless
+ * {@link #NON_DUMPABLE_PROP} or {@link #nonDumpable(boolean)} says false): other processes of the same user can then
+ * no longer open its descriptors through {@code /proc/PID/fd}, read its memory through {@code /proc/PID/mem} or
+ * attach a debugger, so the rings and keys it holds stay its own. Core dumps are off too.
  */
 public final class ClientContext
 {
     /** Suffix of a client's counters file in the broker folder: {@code <sessionId hex>.counters}. */
     public static final String COUNTERS_FILE_SUFFIX = ".counters";
+    /** Property: false leaves the process dumpable (debugging); default true. */
+    public static final String NON_DUMPABLE_PROP = "bastion.client.non.dumpable";
     /** Default of {@link #controlPollIntervalNs(long)}: 1 ms. */
     public static final long CONTROL_POLL_INTERVAL_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(1);
     /** Default quarantine threshold: refusals within {@link #QUARANTINE_WINDOW_NS}. */
@@ -54,6 +62,7 @@ public final class ClientContext
     private QuarantinePolicy quarantinePolicy;
     private boolean countersFile = true;
     private long controlPollIntervalNs = CONTROL_POLL_INTERVAL_NS_DEFAULT;
+    private boolean nonDumpable = Boolean.parseBoolean(System.getProperty(NON_DUMPABLE_PROP, "true"));
     private boolean concluded;
 
     /**
@@ -61,6 +70,28 @@ public final class ClientContext
      */
     public ClientContext()
     {
+    }
+
+    /**
+     * Whether {@link #conclude()} marks the process non-dumpable (default true).
+     *
+     * @param nonDumpable false to leave the process dumpable, for instance to debug it.
+     * @return this.
+     */
+    public ClientContext nonDumpable(final boolean nonDumpable)
+    {
+        this.nonDumpable = nonDumpable;
+        return this;
+    }
+
+    /**
+     * Whether {@link #conclude()} marks the process non-dumpable.
+     *
+     * @return true if it does.
+     */
+    public boolean nonDumpable()
+    {
+        return nonDumpable;
     }
 
     /**
@@ -79,6 +110,11 @@ public final class ClientContext
         if (null == token)
         {
             throw new IllegalStateException("no capability token");
+        }
+        if (nonDumpable)
+        {
+            // Before any ring or key reaches this process. Where the platform has no prctl there is nothing to do.
+            ProcessHardening.disableDumping();
         }
         if (maxFrameLength < FrameDescriptor.MIN_FRAME_LENGTH || maxFrameLength > FrameDescriptor.MAX_FRAME_LENGTH)
         {

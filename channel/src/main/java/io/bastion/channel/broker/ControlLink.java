@@ -534,7 +534,7 @@ final class ControlLink implements AutoCloseable
         close(descriptor);
     }
 
-    private static FileDescriptor wrap(final int descriptor)
+    static FileDescriptor wrap(final int descriptor)
     {
         try
         {

@@ -1,5 +1,6 @@
 package io.bastion.channel.broker;
 
+import io.bastion.channel.SealedRing;
 import io.bastion.codec.FrameValidator;
 import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.ChallengeDecoder;
@@ -145,8 +146,7 @@ public final class HandshakeClient
         {
             final ControlMessage welcome = receive(control, deadlineNs, WelcomeDecoder.TEMPLATE_ID);
             final SessionKeys keys = HandshakeCrypto.deriveKeys(transcript, shared, welcome.sessionId, welcome.keyId);
-            final RingAllocation rings = new RingAllocation(welcome.channelId, welcome.producerId,
-                welcome.ringCapacity, pathOf(welcome.publishRingPath), pathOf(welcome.subscribeRingPath));
+            final RingAllocation rings = rings(control, welcome);
             return new Session(null, channel, right, welcome.sessionId, keys, rings, control.detach());
         }
         finally
@@ -210,6 +210,24 @@ public final class HandshakeClient
             throw abort(control, RejectReason.PROTOCOL_VIOLATION, "unexpected template " + message.templateId());
         }
         return message;
+    }
+
+    /**
+     * The rings a Welcome gives: a publisher's ring travels either as a path (the named-file fallback) or, with no
+     * path, as the two descriptors sent with the Welcome itself, which must be taken before the next read.
+     */
+    private static RingAllocation rings(final ControlChannel control, final ControlMessage welcome)
+            throws HandshakeException
+    {
+        final Path publishRing = pathOf(welcome.publishRingPath);
+        if (null == publishRing && welcome.producerId > 0 && welcome.ringCapacity > 0)
+        {
+            final int[] fds = control.takeDescriptors(2);
+            return new RingAllocation(welcome.channelId, welcome.producerId, welcome.ringCapacity,
+                SealedRing.received(welcome.ringCapacity, fds[0], fds[1]));
+        }
+        return new RingAllocation(welcome.channelId, welcome.producerId, welcome.ringCapacity, publishRing,
+            pathOf(welcome.subscribeRingPath));
     }
 
     static Path pathOf(final String text)

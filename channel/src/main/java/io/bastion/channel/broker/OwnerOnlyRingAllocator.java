@@ -1,6 +1,7 @@
 package io.bastion.channel.broker;
 
 import io.bastion.channel.RingFiles;
+import io.bastion.channel.SealedRing;
 import io.bastion.ringbuffer.RingCapacity;
 import io.bastion.security.files.FilePolicy;
 import io.bastion.security.files.OwnerOnlyFiles;
@@ -15,8 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The default {@link RingAllocator}: one fresh one-to-one ring per publishing session, as two owner-only files in
- * one folder, zero-filled and published atomically through {@link OwnerOnlyFiles#publish}.
+ * The default {@link RingAllocator}: one fresh one-to-one ring per publishing session. Where the platform has it
+ * (Linux), and unless told otherwise, the ring is a {@link SealedRing}: anonymous memory sealed against shrinking and
+ * growing, with no name in any folder, handed to its parties as descriptors. Otherwise (the named-file fallback) it
+ * is two owner-only files in one folder, zero-filled and published atomically through {@link OwnerOnlyFiles#publish}:
  * <pre>
  *  &lt;dir&gt;/&lt;sessionId hex&gt;-pub.ring            producer region of the ring the client writes
  *  &lt;dir&gt;/&lt;sessionId hex&gt;-pub.ring.consumer   consumer region of that ring
@@ -37,6 +40,7 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
     private final int capacity;
     private final OwnerOnlyFiles files;
     private final RingFiles ringFiles;
+    private final boolean sealedRings;
     private final ConcurrentHashMap<String, Integer> channelIds = new ConcurrentHashMap<>();
     private final AtomicInteger nextChannelId = new AtomicInteger(1);
     private final ConcurrentHashMap<Integer, AtomicInteger> producerIds = new ConcurrentHashMap<>();
@@ -53,6 +57,27 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
     public OwnerOnlyRingAllocator(final Path directory, final int capacity, final FilePolicy policy)
             throws IOException
     {
+        this(directory, capacity, policy, SealedRing.isSupported());
+    }
+
+    /**
+     * An allocator that makes sealed anonymous rings or named ring files, as told.
+     *
+     * @param directory   folder for ring files; created owner-only if missing, checked if present.
+     * @param capacity    record capacity of each ring, as for {@link #OwnerOnlyRingAllocator(Path, int, FilePolicy)}.
+     * @param policy      the file policy (owner, modes).
+     * @param sealedRings true for sealed anonymous rings (the platform must support them), false for named files.
+     * @throws IOException if the folder fails its check.
+     */
+    public OwnerOnlyRingAllocator(
+        final Path directory, final int capacity, final FilePolicy policy, final boolean sealedRings)
+            throws IOException
+    {
+        if (sealedRings && !SealedRing.isSupported())
+        {
+            throw new IllegalArgumentException("sealed rings need memfd_create (Linux)");
+        }
+        this.sealedRings = sealedRings;
         if (capacity < RingCapacity.MIN_CAPACITY || capacity > RingCapacity.MAX_CAPACITY ||
             Integer.bitCount(capacity) != 1)
         {
@@ -74,6 +99,16 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
     public static Path consumerRegionPath(final Path producerRegionPath)
     {
         return RingFiles.consumerFile(producerRegionPath);
+    }
+
+    /**
+     * Whether this allocator makes sealed anonymous rings rather than named files.
+     *
+     * @return true for sealed rings.
+     */
+    public boolean sealedRings()
+    {
+        return sealedRings;
     }
 
     /**
@@ -103,6 +138,10 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
             return new RingAllocation(channelId, 0, 0, null, null);
         }
         final int producerId = producerIds.computeIfAbsent(channelId, (id) -> new AtomicInteger(1)).getAndIncrement();
+        if (sealedRings)
+        {
+            return new RingAllocation(channelId, producerId, capacity, SealedRing.create(capacity));
+        }
         final Path publish = createRing(directory.resolve(Long.toHexString(sessionId) + RING_SUFFIX));
         return new RingAllocation(channelId, producerId, capacity, publish, null);
     }
@@ -110,12 +149,17 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
     /**
      * {@inheritDoc}
      * <p>
-     * Deletes the allocation's ring files.
+     * Deletes the allocation's ring files, or closes its sealed ring's descriptors (the memory goes once the
+     * parties unmap it too).
      */
     @Override
     public void release(
         final RingAllocation allocation, final String channel, final Right right, final long sessionId)
     {
+        if (null != allocation.sealedRing())
+        {
+            allocation.sealedRing().close();
+        }
         if (null != allocation.publishRingPath())
         {
             deleteRing(allocation.publishRingPath());

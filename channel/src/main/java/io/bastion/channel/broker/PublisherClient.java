@@ -6,6 +6,7 @@ import io.bastion.channel.HmacFrameSealer;
 import io.bastion.channel.MappedRing;
 import io.bastion.channel.Publisher;
 import io.bastion.channel.RingFiles;
+import io.bastion.channel.SealedRing;
 import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.KeyUpdateDecoder;
 import io.bastion.codec.sbe.SourceAction;
@@ -91,12 +92,22 @@ public final class PublisherClient implements AutoCloseable
         ClientCounters counters = null;
         try
         {
-            if (null == session.publishRingPath() || 0 == session.producerId())
+            final SealedRing sealedRing = session.rings().sealedRing();
+            if ((null == session.publishRingPath() && null == sealedRing) || 0 == session.producerId())
             {
                 throw new HandshakeException(RejectReason.PROTOCOL_VIOLATION, false, "no ring in the Welcome");
             }
-            mapping = new RingFiles(new OwnerOnlyFiles(context.filePolicy()))
-                .mapAsProducer(session.publishRingPath(), session.ringCapacity());
+            if (null != sealedRing)
+            {
+                // Checked sealed and of its size before mapping; the descriptors are not needed once mapped.
+                mapping = sealedRing.mapAsProducer();
+                sealedRing.close();
+            }
+            else
+            {
+                mapping = new RingFiles(new OwnerOnlyFiles(context.filePolicy()))
+                    .mapAsProducer(session.publishRingPath(), session.ringCapacity());
+            }
             keys = new KeyRing(session.channelId(), KeyDirection.INITIATOR_TO_RESPONDER, context.epochClock());
             final byte[] key = session.keys().key(KeyDirection.INITIATOR_TO_RESPONDER);
             try

@@ -1,10 +1,14 @@
 package io.bastion.channel.broker;
 
+import io.bastion.channel.SealedRing;
+
 import java.nio.file.Path;
 
 /**
  * What a {@link RingAllocator} gives a session: the channel id, the producer id the client stamps into its frames,
- * the rings' record capacity and the two rings' paths (producer regions). Immutable.
+ * the rings' record capacity, and the ring the client writes: either the two rings' paths (producer regions), on the
+ * named-file fallback, or a {@link SealedRing} of anonymous memory that travels as descriptors. Immutable but for the
+ * sealed ring's descriptors, which its holder closes.
  */
 public final class RingAllocation
 {
@@ -13,6 +17,7 @@ public final class RingAllocation
     private final int ringCapacity;
     private final Path publishRingPath;
     private final Path subscribeRingPath;
+    private final SealedRing sealedRing;
 
     /**
      * An allocation.
@@ -31,11 +36,47 @@ public final class RingAllocation
         final Path publishRingPath,
         final Path subscribeRingPath)
     {
+        this(channelId, producerId, ringCapacity, publishRingPath, subscribeRingPath, null);
+    }
+
+    /**
+     * An allocation whose publishing ring is sealed anonymous memory rather than a file.
+     *
+     * @param channelId    the channel's id in frames.
+     * @param producerId   the producer id of the client's frames (unique per channel).
+     * @param ringCapacity record capacity of the ring.
+     * @param sealedRing   the ring the client writes; the allocation's holder closes it.
+     */
+    public RingAllocation(
+        final int channelId, final int producerId, final int ringCapacity, final SealedRing sealedRing)
+    {
+        this(channelId, producerId, ringCapacity, null, null, sealedRing);
+    }
+
+    private RingAllocation(
+        final int channelId,
+        final int producerId,
+        final int ringCapacity,
+        final Path publishRingPath,
+        final Path subscribeRingPath,
+        final SealedRing sealedRing)
+    {
         this.channelId = channelId;
         this.producerId = producerId;
         this.ringCapacity = ringCapacity;
         this.publishRingPath = publishRingPath;
         this.subscribeRingPath = subscribeRingPath;
+        this.sealedRing = sealedRing;
+    }
+
+    /**
+     * The ring the client writes, when it is sealed anonymous memory.
+     *
+     * @return the ring, or null when the ring is a file ({@link #publishRingPath()}) or there is none.
+     */
+    public SealedRing sealedRing()
+    {
+        return sealedRing;
     }
 
     /**

@@ -170,12 +170,17 @@ public final class Session implements AutoCloseable
     }
 
     /**
-     * Zero the keys and close the control socket.
+     * Zero the keys, close the sealed ring's descriptors if this session holds one (mappings made from them stay),
+     * and close the control socket.
      */
     @Override
     public void close()
     {
         keys.close();
+        if (null != rings.sealedRing())
+        {
+            rings.sealedRing().close();
+        }
         try
         {
             controlChannel.close();

@@ -7,6 +7,7 @@ import io.bastion.channel.MappedRing;
 import io.bastion.channel.Publisher;
 import io.bastion.channel.RejectionHandler;
 import io.bastion.channel.RingFiles;
+import io.bastion.channel.SealedRing;
 import io.bastion.channel.Subscriber;
 import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.SourceAction;
@@ -57,6 +58,7 @@ public final class SubscriberClient implements AutoCloseable
     private final ClientContext context;
     private final Session session;
     private final ClientControl control;
+    private final ControlLink link;
     private final byte[] controlKey;
     private final KeyRing noKeys;
     private final ClientCounters counters;
@@ -79,6 +81,7 @@ public final class SubscriberClient implements AutoCloseable
         this.context = context;
         this.session = session;
         this.control = new ClientControl(link, context.controlPollIntervalNs(), this::onMessage, () -> { });
+        this.link = link;
         this.controlKey = session.keys().controlKey();
         this.noKeys = noKeys;
         this.counters = counters;
@@ -236,31 +239,52 @@ public final class SubscriberClient implements AutoCloseable
     {
         final int capacity = message.ringCapacity;
         final Path ring = HandshakeClient.pathOf(message.publishRingPath);
-        if (null == ring || capacity < RingCapacity.MIN_CAPACITY || capacity > RingCapacity.MAX_CAPACITY ||
+        if (capacity < RingCapacity.MIN_CAPACITY || capacity > RingCapacity.MAX_CAPACITY ||
             Integer.bitCount(capacity) != 1 || message.producerId <= 0)
         {
             violation();
             return false;
+        }
+        // Without a path the ring is sealed anonymous memory whose two descriptors came with this message.
+        SealedRing sealedRing = null;
+        if (null == ring)
+        {
+            try
+            {
+                final int[] fds = link.takeDescriptors(2);
+                sealedRing = SealedRing.received(capacity, fds[0], fds[1]);
+            }
+            catch (final HandshakeException ex)
+            {
+                violation();
+                return false;
+            }
         }
         final KeyRing keys = new KeyRing(session.channelId(), KeyDirection.INITIATOR_TO_RESPONDER,
             context.epochClock());
         if (!installKey(null, keys, message, 0))
         {
             keys.close();
+            closeQuietly(sealedRing);
             return false;
         }
         final MappedRing mapping;
         try
         {
-            mapping = ringFiles.mapAsConsumer(ring, capacity);
+            mapping = null != sealedRing ? sealedRing.mapAsConsumer() : ringFiles.mapAsConsumer(ring, capacity);
         }
         catch (final IOException | RuntimeException ex)
         {
-            // The ring failed its file checks: nothing of this publisher is read, the other sources carry on.
+            // The ring failed its checks (file or seals): nothing of this publisher is read, the others carry on.
             keys.close();
             refusedProducers.add(message.producerId);
             refusedSources++;
             return false;
+        }
+        finally
+        {
+            // The mapping outlives the descriptors.
+            closeQuietly(sealedRing);
         }
         try
         {
@@ -276,6 +300,14 @@ public final class SubscriberClient implements AutoCloseable
             mapping.close();
             violation();
             return false;
+        }
+    }
+
+    private static void closeQuietly(final SealedRing sealedRing)
+    {
+        if (null != sealedRing)
+        {
+            sealedRing.close();
         }
     }
 

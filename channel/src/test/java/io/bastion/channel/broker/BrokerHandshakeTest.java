@@ -1,5 +1,9 @@
 package io.bastion.channel.broker;
 
+import io.bastion.channel.MappedRing;
+import io.bastion.channel.SealedRing;
+import io.bastion.channel.shm.MappedRegion;
+import io.bastion.channel.shm.SharedMemory;
 import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.RefusalDecoder;
 import io.bastion.ringbuffer.OneToOneRingDescriptor;
@@ -31,6 +35,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,6 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The handshake over real Unix-domain sockets against an in-process broker: the happy path, every typed refusal
@@ -65,8 +71,45 @@ class BrokerHandshakeTest
 
     private BrokerFixture start(final Consumer<BrokerContext> configure) throws IOException
     {
-        fixture = new BrokerFixture(tempDir, configure);
+        // These tests check the named-file fallback's rings; sealedRingsTravelWithTheWelcome the sealed ones.
+        fixture = new BrokerFixture(tempDir, (context) -> configure.accept(context.sealedRings(false)));
         return fixture;
+    }
+
+    @Test
+    void sealedRingsTravelWithTheWelcomeAsDescriptors() throws Exception
+    {
+        assumeTrue(SealedRing.isSupported(), "sealed rings need Linux memfd");
+        fixture = new BrokerFixture(tempDir, (context) -> context.sealedRings(true));
+        try (Session client = connect(fixture.validToken(Right.PUBLISH), BrokerFixture.CHANNEL, Right.PUBLISH))
+        {
+            final Session broker = fixture.brokerSessions.poll(10, TimeUnit.SECONDS);
+            assertNotNull(broker, "broker session handed to the listener");
+            try (broker)
+            {
+                assertNull(client.publishRingPath(), "a sealed ring has no name");
+                assertNotNull(client.rings().sealedRing());
+                final int[] subscriberSide = broker.rings().sealedRing().consumerSideDescriptors();
+                try (MappedRing producer = client.rings().sealedRing().mapAsProducer();
+                    MappedRegion records = SharedMemory.map(subscriberSide[0],
+                        OneToOneRingDescriptor.producerRegionLength(BrokerFixture.RING_CAPACITY), false);
+                    MappedRegion head = SharedMemory.map(subscriberSide[1],
+                        OneToOneRingDescriptor.CONSUMER_REGION_LENGTH, true))
+                {
+                    producer.producerRegion().putLongVolatile(0, 0x5EA1EDL);
+                    assertEquals(0x5EA1EDL, records.buffer().getLongVolatile(0), "one memory, two sides");
+                    head.buffer().putLongVolatile(0, 42);
+                    assertEquals(42, producer.consumerRegion().getLongVolatile(0));
+                }
+                assertThrows(IOException.class, () -> SharedMemory.map(subscriberSide[0],
+                    OneToOneRingDescriptor.producerRegionLength(BrokerFixture.RING_CAPACITY), true),
+                    "the subscriber's descriptor of the records is read-only");
+            }
+        }
+        try (Stream<Path> listing = Files.list(fixture.directory))
+        {
+            assertTrue(listing.noneMatch((p) -> p.getFileName().toString().contains(".ring")));
+        }
     }
 
     private Session connect(final byte[] token, final String channel, final Right right) throws HandshakeException

@@ -1,5 +1,6 @@
 package io.bastion.channel.broker;
 
+import io.bastion.channel.SealedRing;
 import io.bastion.channel.ChannelStatus;
 import io.bastion.channel.FrameHandler;
 import io.bastion.channel.RejectionHandler;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Publishers and subscribers joined by the broker's {@link ChannelRouter}, in one JVM: each publisher's ring and key
@@ -188,7 +190,8 @@ class ChannelRouterTest
     @Test
     void aPublisherThatLeavesIsDrainedThenItsRingIsDeleted() throws Exception
     {
-        start((context) -> { });
+        // The named-file fallback, whose ring files go with their publisher.
+        start((context) -> context.sealedRings(false).unlinkRings(false));
         final SubscriberClient subscriber = subscriber();
         final PublisherClient publisher = publisher();
         awaitSources(subscriber, 1);
@@ -244,9 +247,36 @@ class ChannelRouterTest
     }
 
     @Test
+    void sealedRingsHaveNoNameInTheFolderAndCarryTheStreamUntilThePublisherLeaves() throws Exception
+    {
+        assumeTrue(SealedRing.isSupported(), "sealed rings need Linux memfd");
+        start((context) -> { });
+        final SubscriberClient subscriber = subscriber();
+        final PublisherClient publisher = publisher();
+        awaitSources(subscriber, 1);
+        awaitConnected(subscriber, publisher);
+        publish(publisher, 1, 100, subscriber);
+        awaitReceived(subscriber, 1, 100);
+        try (Stream<Path> listing = Files.list(fixture.directory))
+        {
+            final List<String> names = listing.map((p) -> p.getFileName().toString()).toList();
+            assertTrue(names.stream().noneMatch((n) -> n.contains(".ring")), "no ring in the folder: " + names);
+        }
+        clients.remove(publisher);
+        publisher.close();
+        await(() ->
+        {
+            subscriber.doWork();
+            subscriber.poll(handler, 64);
+            return 0 == subscriber.sourceCount();
+        }, "the departed publisher's source drained and removed");
+        assertInOrder(1, 1, 100);
+    }
+
+    @Test
     void theUnlinkOptionRemovesTheRingNamesOnceBothSidesMappedIt() throws Exception
     {
-        start((context) -> context.unlinkRings(true));
+        start((context) -> context.sealedRings(false).unlinkRings(true));
         final SubscriberClient subscriber = subscriber();
         final PublisherClient publisher = publisher();
         awaitSources(subscriber, 1);
@@ -295,7 +325,8 @@ class ChannelRouterTest
     @Test
     void aPublisherTheSubscriberQuarantinesIsAuditedCutOffAndRemoved() throws Exception
     {
-        start((context) -> { });
+        // The rogue maps the ring file, on the named-file fallback.
+        start((context) -> context.sealedRings(false).unlinkRings(false));
         final SubscriberClient subscriber = subscriber();
         final PublisherClient good = publisher();
         final Session rogue = rogueSession();

@@ -4,7 +4,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -269,6 +271,82 @@ class SharedMemoryTest
         }
     }
 
+    @Test
+    void aSameUserProcessCannotOpenTheRingOfANonDumpablePartyThroughProc() throws Exception
+    {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv missing");
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to switch to nobody");
+
+        // Both the party and the attacker run as nobody: root's CAP_SYS_PTRACE would open everything.
+        final Path stage = Files.createTempDirectory(Path.of("/tmp"), "bastion-shm-test-");
+        try
+        {
+            Files.setPosixFilePermissions(stage, PosixFilePermissions.fromString("rwxr-xr-x"));
+            final String classPath = stageClassPath(stage);
+            final Path writable = Files.createDirectory(stage.resolve("writable"));
+            Files.setAttribute(writable, "unix:uid", NOBODY);
+            Files.setAttribute(writable, "unix:gid", NOBODY);
+
+            assertEquals("denied", attackRingHolder(stage, classPath, writable, "non-dumpable"));
+            // The control: the same attacker reads the ring of a party that left itself dumpable.
+            assertEquals(RingHolderMain.SECRET, attackRingHolder(stage, classPath, writable, "dumpable"));
+        }
+        finally
+        {
+            try (Stream<Path> files = Files.walk(stage))
+            {
+                for (final Path path : files.sorted(Comparator.reverseOrder()).toList())
+                {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+    }
+
+    /**
+     * Start a ring holder as nobody, then have python3, also as nobody, open its region through /proc/PID/fd.
+     *
+     * @return what the attacker read, or "denied".
+     */
+    private String attackRingHolder(final Path stage, final String classPath, final Path tmp, final String mode)
+            throws Exception
+    {
+        final List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv",
+            "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
+        command.addAll(javaCommand());
+        command.addAll(List.of("-Djava.io.tmpdir=" + tmp, "-cp", classPath, RingHolderMain.class.getName(), mode));
+        final ProcessBuilder builder = new ProcessBuilder(command).directory(stage.toFile());
+        builder.environment().put("HOME", "/nonexistent");
+        final Process holder = builder.redirectError(temp.resolve("holder-" + mode + ".stderr").toFile()).start();
+        try
+        {
+            final String line = new BufferedReader(new InputStreamReader(holder.getInputStream(),
+                StandardCharsets.US_ASCII)).readLine();
+            assertTrue(null != line && line.startsWith("pid="),
+                line + " " + Files.readString(temp.resolve("holder-" + mode + ".stderr")));
+            assertTrue(line.endsWith("dumpable=" + "dumpable".equals(mode)), line);
+            final String[] parts = line.split(" ");
+            final String target = "/proc/" + parts[0].substring(4) + "/fd/" + parts[1].substring(3);
+            final Process attacker = new ProcessBuilder("/usr/bin/setpriv",
+                "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "/usr/bin/python3", "-c",
+                "import sys\ntry:\n    print(open(sys.argv[1], 'rb').read(17).decode())\n" +
+                "except PermissionError:\n    print('denied')", target)
+                .redirectErrorStream(true).start();
+            final String out = new String(attacker.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(attacker.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, attacker.exitValue(), out);
+            return out.strip();
+        }
+        finally
+        {
+            holder.getOutputStream().close();
+            if (!holder.waitFor(30, TimeUnit.SECONDS))
+            {
+                holder.destroyForcibly();
+            }
+        }
+    }
+
     private List<String> runAsNobody(final Path stage, final String classPath, final String... properties)
             throws Exception
     {
@@ -323,7 +401,7 @@ class SharedMemoryTest
         final Path classes = stage.resolve("classes");
         final Path packageDir = classes.resolve("io/bastion/channel/shm");
         Files.createDirectories(packageDir);
-        for (final Class<?> type : List.of(SharedMemory.class, HardeningChildMain.class))
+        for (final Class<?> type : List.of(SharedMemory.class, HardeningChildMain.class, RingHolderMain.class))
         {
             try (Stream<Path> files = Files.list(codeSource(type).resolve("io/bastion/channel/shm")))
             {
