@@ -231,15 +231,11 @@ class SharedMemoryTest
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv missing");
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root to switch to nobody");
 
-        // Everything nobody reads must be outside /root; the class path is staged under a fresh /tmp folder.
-        final Path stage = Files.createTempDirectory(Path.of("/tmp"), "bastion-shm-test-");
+        final Path stage = newStage();
         try
         {
-            Files.setPosixFilePermissions(stage, PosixFilePermissions.fromString("rwxr-xr-x"));
             final String classPath = stageClassPath(stage);
-            final Path writable = Files.createDirectory(stage.resolve("writable"));
-            Files.setAttribute(writable, "unix:uid", NOBODY);
-            Files.setAttribute(writable, "unix:gid", NOBODY);
+            final Path writable = nobodysFolder(stage);
             final Path readOnly = Files.createDirectory(stage.resolve("read-only"));
             Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
 
@@ -261,13 +257,7 @@ class SharedMemoryTest
         }
         finally
         {
-            try (Stream<Path> files = Files.walk(stage))
-            {
-                for (final Path path : files.sorted(Comparator.reverseOrder()).toList())
-                {
-                    Files.deleteIfExists(path);
-                }
-            }
+            deleteTree(stage);
         }
     }
 
@@ -278,14 +268,11 @@ class SharedMemoryTest
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root to switch to nobody");
 
         // Both the party and the attacker run as nobody: root's CAP_SYS_PTRACE would open everything.
-        final Path stage = Files.createTempDirectory(Path.of("/tmp"), "bastion-shm-test-");
+        final Path stage = newStage();
         try
         {
-            Files.setPosixFilePermissions(stage, PosixFilePermissions.fromString("rwxr-xr-x"));
             final String classPath = stageClassPath(stage);
-            final Path writable = Files.createDirectory(stage.resolve("writable"));
-            Files.setAttribute(writable, "unix:uid", NOBODY);
-            Files.setAttribute(writable, "unix:gid", NOBODY);
+            final Path writable = nobodysFolder(stage);
 
             assertEquals("denied", attackRingHolder(stage, classPath, writable, "non-dumpable"));
             // The control: the same attacker reads the ring of a party that left itself dumpable.
@@ -293,12 +280,35 @@ class SharedMemoryTest
         }
         finally
         {
-            try (Stream<Path> files = Files.walk(stage))
+            deleteTree(stage);
+        }
+    }
+
+    /**
+     * A fresh folder under /tmp that nobody can traverse: everything nobody reads must be outside /root.
+     */
+    private static Path newStage() throws IOException
+    {
+        final Path stage = Files.createTempDirectory(Path.of("/tmp"), "bastion-shm-test-");
+        Files.setPosixFilePermissions(stage, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return stage;
+    }
+
+    private static Path nobodysFolder(final Path stage) throws IOException
+    {
+        final Path writable = Files.createDirectory(stage.resolve("writable"));
+        Files.setAttribute(writable, "unix:uid", NOBODY);
+        Files.setAttribute(writable, "unix:gid", NOBODY);
+        return writable;
+    }
+
+    private static void deleteTree(final Path root) throws IOException
+    {
+        try (Stream<Path> files = Files.walk(root))
+        {
+            for (final Path path : files.sorted(Comparator.reverseOrder()).toList())
             {
-                for (final Path path : files.sorted(Comparator.reverseOrder()).toList())
-                {
-                    Files.deleteIfExists(path);
-                }
+                Files.deleteIfExists(path);
             }
         }
     }
