@@ -1,5 +1,6 @@
 package io.bastion.channel.broker;
 
+import io.bastion.channel.shm.AccountNames;
 import io.bastion.channel.shm.ProcessHardening;
 import io.bastion.codec.RejectReason;
 import io.bastion.security.audit.AuditEventType;
@@ -23,12 +24,14 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipalLookupService;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -482,12 +485,34 @@ public final class Broker implements AutoCloseable
         try
         {
             final AFUNIXSocketCredentials kernel = channel.getPeerCredentials();
-            return null == kernel ? null : PeerIdentity.credentials(kernel.getUid(), kernel.getGid(), kernel.getPid());
+            if (null == kernel)
+            {
+                return null;
+            }
+            final PeerCredentials fromProc =
+                PeerIdentity.credentials(kernel.getUid(), kernel.getGid(), kernel.getPid());
+            return null != fromProc ? fromProc : namedByTheNameService(kernel.getUid(), kernel.getGid());
         }
         catch (final IOException ex)
         {
             return null;
         }
+    }
+
+    /**
+     * Name a peer whose {@code /proc/PID} cannot (a client of another user is non-dumpable, so its folder belongs to
+     * root): the C library names the kernel's ids, and the JDK makes principals of those names.
+     */
+    private static PeerCredentials namedByTheNameService(final long uid, final long gid) throws IOException
+    {
+        final String user = AccountNames.userName(uid);
+        final String group = AccountNames.groupName(gid);
+        if (null == user || null == group)
+        {
+            return null;
+        }
+        final UserPrincipalLookupService lookup = FileSystems.getDefault().getUserPrincipalLookupService();
+        return new PeerCredentials(lookup.lookupPrincipalByName(user), lookup.lookupPrincipalByGroupName(group));
     }
 
     private void refuseNow(final ControlChannel control, final String principal, final RejectReason reason)
