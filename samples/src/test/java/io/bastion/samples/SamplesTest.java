@@ -91,7 +91,7 @@ class SamplesTest
     {
         final List<String> command = new ArrayList<>(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
             "-Dbastion.broker.dir=" + dir,
             "-cp", System.getProperty("java.class.path"),
             main.getName()));

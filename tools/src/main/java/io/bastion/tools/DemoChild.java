@@ -67,6 +67,8 @@ final class DemoChild implements AutoCloseable
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-opens");
         command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+        // JNA and junixsocket load native code: JDK 24 and later warn on stderr without this (JDK 17 accepts it).
+        command.add("--enable-native-access=ALL-UNNAMED");
         // One GC thread and a modest heap: the demo runs up to three of these beside the parent, on few cores.
         command.add("-XX:+UseSerialGC");
         command.add("-Xmx256m");

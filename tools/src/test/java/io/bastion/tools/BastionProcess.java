@@ -153,6 +153,8 @@ final class BastionProcess implements AutoCloseable
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-opens");
         command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+        // JNA and junixsocket load native code: JDK 24 and later warn on stderr without this (JDK 17 accepts it).
+        command.add("--enable-native-access=ALL-UNNAMED");
         // A short-lived tool: small heap, quick start, and room for the test's other JVMs on two cores.
         command.add("-Xmx128m");
         command.add("-XX:TieredStopAtLevel=1");

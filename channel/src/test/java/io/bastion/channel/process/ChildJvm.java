@@ -76,6 +76,8 @@ final class ChildJvm implements AutoCloseable
         command.add(javaHome.resolve("bin").resolve("java").toString());
         command.add("--add-opens");
         command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+        // JNA and junixsocket load native code: JDK 24 and later warn on stderr without this (JDK 17 accepts it).
+        command.add("--enable-native-access=ALL-UNNAMED");
         // Small heaps and one compiler thread: two or three of these share two cores with the test.
         command.add("-Xmx256m");
         command.add("-XX:CICompilerCount=2");
