@@ -59,7 +59,7 @@ final class ControlLink implements AutoCloseable
 
     /**
      * Ancillary receive buffer: {@code CMSG_SPACE} of {@link #MAX_DESCRIPTORS} ints (16-byte header on 64-bit
-     * Linux). junixsocket 2.10 rounds any positive size to 256 bytes, room for 60: a peer that attaches more to one
+     * Linux). junixsocket 2.10 raises any positive size to 256 bytes, room for 60: a peer that attaches more to one
      * write gets the read failed ({@code MSG_CTRUNC}), and the link breaks.
      */
     private static final int ANCILLARY_BUFFER_BYTES = 16 + MAX_DESCRIPTORS * Integer.BYTES;
