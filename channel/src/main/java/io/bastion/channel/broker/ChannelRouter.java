@@ -189,7 +189,7 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
             if (null != state.subscriber)
             {
                 sendSource(state.subscriber, SourceAction.KEY_REVOKED, state.channelId, producerId, keyId, 0, 0,
-                    null, null);
+                    null, null, null);
             }
         });
     }
@@ -327,29 +327,15 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         {
             final byte[] sealed =
                 KeyWrap.seal(subscriber.controlKey, publisher.state.channelId, publisher.producerId, keyId, key);
-            final byte[] update = ControlMessages.sourceUpdate(action, publisher.state.channelId,
-                publisher.producerId, keyId, publisher.session.ringCapacity(), graceMs,
-                pathText(publisher.session.publishRingPath()), sealed);
-            final SealedRing ring = publisher.session.rings().sealedRing();
-            if (SourceAction.ADDED == action && null != ring)
-            {
-                // The ring travels with its announcement: its records read-only, the consumer's region writable.
-                subscriber.link.send(update, ring.consumerSideDescriptors());
-            }
-            else
-            {
-                subscriber.link.send(update);
-            }
+            // An ADDED announcement carries the ring itself when it is sealed memory: records read-only, head writable.
+            sendSource(subscriber, action, publisher.state.channelId, publisher.producerId, keyId,
+                publisher.session.ringCapacity(), graceMs, publisher.session.publishRingPath(), sealed,
+                SourceAction.ADDED == action ? publisher.session.rings().sealedRing() : null);
         }
         finally
         {
             Arrays.fill(key, (byte)0);
         }
-    }
-
-    private static String pathText(final Path path)
-    {
-        return null == path ? "" : path.toString();
     }
 
     private static void sendSource(
@@ -361,10 +347,19 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         final int ringCapacity,
         final long graceMs,
         final Path ringPath,
-        final byte[] sealedKey)
+        final byte[] sealedKey,
+        final SealedRing ring)
     {
-        subscriber.link.send(ControlMessages.sourceUpdate(action, channelId, producerId, keyId, ringCapacity, graceMs,
-            null == ringPath ? "" : ringPath.toString(), sealedKey));
+        final byte[] update = ControlMessages.sourceUpdate(action, channelId, producerId, keyId, ringCapacity, graceMs,
+            null == ringPath ? "" : ringPath.toString(), sealedKey);
+        if (null == ring)
+        {
+            subscriber.link.send(update);
+        }
+        else
+        {
+            subscriber.link.send(update, ring.consumerSideDescriptors());
+        }
     }
 
     private void startRotation(final ChannelState state, final PublisherEntry publisher)
@@ -421,7 +416,7 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
             if (null != subscriber && publisher.announced)
             {
                 sendSource(subscriber, SourceAction.KEY_RETIRED, publisher.state.channelId, publisher.producerId,
-                    retired, 0, keyGraceMs, null, null);
+                    retired, 0, keyGraceMs, null, null, null);
             }
             if (publisher.rotationQueued)
             {
@@ -508,7 +503,7 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         {
             // The subscriber drains what the publisher committed, then acknowledges; only then is the ring deleted.
             sendSource(subscriber, SourceAction.REMOVED, publisher.state.channelId, publisher.producerId, 0, 0, 0,
-                null, null);
+                null, null, null);
         }
         else
         {
