@@ -187,9 +187,8 @@ class HostileFrameTest
     void aCorruptRingIsQuarantinedAtOnce()
     {
         publish(1);
-        // The consumer must never accept a tail beyond head + capacity.
-        rig.producerRegion.putLongVolatile(ChannelRig.CAPACITY + OneToOneRingDescriptor.TAIL_POSITION_OFFSET,
-            ChannelRig.CAPACITY * 4L);
+        // The consumer must never accept a record running past the end of the buffer.
+        rig.producerRegion.putLongVolatile(0, RecordDescriptor.header(ChannelRig.CAPACITY + 8, 1));
         drain();
         assertTrue(rig.subscriber.isQuarantined(rig.sourceId));
         expectRejected(RejectReason.RECORD_LENGTH_INVALID);

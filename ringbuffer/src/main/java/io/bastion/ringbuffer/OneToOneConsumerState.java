@@ -24,9 +24,8 @@ final class OneToOneConsumerState extends OneToOneConsumerFields
     long q15;
     long q16;
 
-    OneToOneConsumerState(final long head, final long lastTail)
+    OneToOneConsumerState(final long head)
     {
         this.head = head;
-        this.lastTail = lastTail;
     }
 }

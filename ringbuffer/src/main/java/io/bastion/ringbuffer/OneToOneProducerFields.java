@@ -14,6 +14,9 @@ abstract class OneToOneProducerFields extends CacheLinePadding
     /** The tail an open claim publishes on commit, or {@link OneToOneProducerState#NO_CLAIM}. */
     long claimTail = OneToOneProducerState.NO_CLAIM;
 
+    /** Where the padding before a wrapped, reserved record goes, or {@link OneToOneProducerState#NO_PADDING}. */
+    int paddingIndex = OneToOneProducerState.NO_PADDING;
+
     /** Why the producer stopped trusting the consumer region, or {@link RingFault#NONE}. */
     RingFault fault = RingFault.NONE;
 }

@@ -10,6 +10,9 @@ final class OneToOneProducerState extends OneToOneProducerFields
     /** {@link #claimTail} while no claim is open. */
     static final long NO_CLAIM = -1;
 
+    /** {@link #paddingIndex} while the reserved record does not wrap. */
+    static final int NO_PADDING = -1;
+
     long q01;
     long q02;
     long q03;
@@ -26,6 +29,7 @@ final class OneToOneProducerState extends OneToOneProducerFields
     long q14;
     long q15;
     long q16;
+    long q17;
 
     OneToOneProducerState(final long tail, final long headCache)
     {

@@ -6,7 +6,6 @@ import org.agrona.concurrent.EpochClock;
 import static io.bastion.ringbuffer.OneToOneRingDescriptor.CONSUMER_HEARTBEAT_OFFSET;
 import static io.bastion.ringbuffer.OneToOneRingDescriptor.HEAD_POSITION_OFFSET;
 import static io.bastion.ringbuffer.OneToOneRingDescriptor.PRODUCER_HEARTBEAT_OFFSET;
-import static io.bastion.ringbuffer.OneToOneRingDescriptor.TAIL_POSITION_OFFSET;
 import static io.bastion.ringbuffer.RecordDescriptor.HEADER_LENGTH;
 import static io.bastion.ringbuffer.RecordDescriptor.MIN_TYPE_ID;
 import static io.bastion.ringbuffer.RecordDescriptor.PADDING_TYPE_ID;
@@ -16,14 +15,20 @@ import static io.bastion.ringbuffer.RecordDescriptor.PADDING_TYPE_ID;
  * producer region, which may be a read-only mapping, and writes the head and its heartbeat into
  * the consumer region.
  * <p>
- * The producer region is untrusted. Each read takes the tail once and checks it (aligned, not
- * behind the head, not more than the capacity ahead, never backwards); each record's header is
- * read once and its length checked against the published bytes and the end of the buffer. A value
- * a correct producer never writes faults the ring: {@code read} returns
- * {@link RingStatus#CORRUPT} from then on and {@link #fault()} says why. Whatever the region
- * holds, a read does work bounded by its limit and the capacity, never reads outside the buffer and
- * never hands the handler an offset or length outside a record. The consumer keeps its own head and
- * never reads it back from shared memory.
+ * The consumer polls the header word at its head, as Agrona's consumer does, and never reads the
+ * tail: a record exists once its header is non-zero, and the producer zeroes each next header word
+ * before it publishes the record in front of it. Polling a word the producer writes once per
+ * record, rather than a tail it writes on every record, is what keeps the ring at Agrona's speed
+ * when the two threads sit on distant cores.
+ * <p>
+ * The producer region is untrusted. Each header is read once and checked (a length from the header
+ * length to the end of the buffer, padding that ends exactly at the end, a type a producer may
+ * write), and one call never reads further than a correct producer can have published, a lap less
+ * one alignment unit past the head. A value a correct producer never writes faults the ring:
+ * {@code read} returns {@link RingStatus#CORRUPT} from then on and {@link #fault()} says why.
+ * Whatever the region holds, a read does work bounded by its limit and the capacity, never reads
+ * outside the buffer and never hands the handler an offset or length outside a record. The
+ * consumer keeps its own head and never reads it back from shared memory.
  * <p>
  * Not thread safe: one consuming thread. Reading allocates nothing and takes no lock. An exception
  * thrown by a handler propagates after the head has moved past that record.
@@ -35,7 +40,7 @@ public final class OneToOneRingConsumer implements RecordConsumer
     private final EpochClock clock;
     private final int capacity;
     private final int mask;
-    private final int tailOffset;
+    private final int maxUnread;
     private final OneToOneConsumerState state;
 
     /**
@@ -55,14 +60,14 @@ public final class OneToOneRingConsumer implements RecordConsumer
         this.consumerRegion = consumerRegion;
         this.clock = clock;
         this.mask = capacity - 1;
-        this.tailOffset = capacity + TAIL_POSITION_OFFSET;
+        this.maxUnread = capacity - RecordDescriptor.ALIGNMENT;
 
         final long head = consumerRegion.getLongVolatile(HEAD_POSITION_OFFSET);
         if (head < 0 || (head & (RecordDescriptor.ALIGNMENT - 1)) != 0)
         {
             throw new IllegalArgumentException("consumer region holds an invalid head: " + head);
         }
-        this.state = new OneToOneConsumerState(head, head);
+        this.state = new OneToOneConsumerState(head);
     }
 
     /**
@@ -76,23 +81,26 @@ public final class OneToOneRingConsumer implements RecordConsumer
      */
     public int read(final RecordHandler handler, final int limit)
     {
-        final long available = available();
-        if (available <= 0)
+        if (RingFault.NONE != state.fault)
         {
-            return (int)available;
+            return (int)RingStatus.CORRUPT;
         }
 
         final AtomicBuffer buffer = this.buffer;
         final long head = state.head;
         int count = 0;
-        long consumed = 0;
+        int consumed = 0;
         try
         {
-            while (consumed < available && count < limit)
+            while (count < limit)
             {
                 final int index = (int)(head + consumed) & mask;
-                final long header = buffer.getLong(index);
-                final int recordLength = checkRecord(header, index, available - consumed);
+                final long header = buffer.getLongAcquire(index);
+                if (0 == header)
+                {
+                    break;
+                }
+                final int recordLength = checkRecord(header, index, consumed);
                 if (recordLength < 0)
                 {
                     break;
@@ -126,23 +134,26 @@ public final class OneToOneRingConsumer implements RecordConsumer
      */
     public int controlledRead(final ControlledRecordHandler handler, final int limit)
     {
-        final long available = available();
-        if (available <= 0)
+        if (RingFault.NONE != state.fault)
         {
-            return (int)available;
+            return (int)RingStatus.CORRUPT;
         }
 
         final AtomicBuffer buffer = this.buffer;
         final long head = state.head;
         int count = 0;
-        long consumed = 0;
+        int consumed = 0;
         try
         {
-            while (consumed < available && count < limit)
+            while (count < limit)
             {
                 final int index = (int)(head + consumed) & mask;
-                final long header = buffer.getLong(index);
-                final int recordLength = checkRecord(header, index, available - consumed);
+                final long header = buffer.getLongAcquire(index);
+                if (0 == header)
+                {
+                    break;
+                }
+                final int recordLength = checkRecord(header, index, consumed);
                 if (recordLength < 0)
                 {
                     break;
@@ -235,61 +246,20 @@ public final class OneToOneRingConsumer implements RecordConsumer
     }
 
     /**
-     * Bytes published and not yet consumed, after checking the tail; or a negative status.
-     */
-    private long available()
-    {
-        if (RingFault.NONE != state.fault)
-        {
-            return RingStatus.CORRUPT;
-        }
-
-        final long tail = buffer.getLongAcquire(tailOffset);
-        if (tail == state.head)
-        {
-            return 0;
-        }
-
-        final RingFault tailFault = checkTail(tail);
-        if (RingFault.NONE != tailFault)
-        {
-            state.fault = tailFault;
-            return RingStatus.CORRUPT;
-        }
-        state.lastTail = tail;
-        return tail - state.head;
-    }
-
-    private RingFault checkTail(final long tail)
-    {
-        if ((tail & (RecordDescriptor.ALIGNMENT - 1)) != 0)
-        {
-            return RingFault.TAIL_MISALIGNED;
-        }
-        if (tail < state.lastTail)
-        {
-            return RingFault.TAIL_BACKWARDS;
-        }
-        final long distance = tail - state.head;
-        if (distance < 0 || distance > capacity)
-        {
-            return RingFault.TAIL_OUT_OF_RANGE;
-        }
-        return RingFault.NONE;
-    }
-
-    /**
-     * Check one record's header against the bytes the tail published and the end of the buffer.
+     * Check one non-zero record header against the end of the buffer and against how far a correct
+     * producer can be ahead of the head.
      *
+     * @param consumed bytes this call already read past the head.
      * @return the record length, or -1 after recording a fault.
      */
-    private int checkRecord(final long header, final int index, final long remaining)
+    private int checkRecord(final long header, final int index, final int consumed)
     {
         final int recordLength = RecordDescriptor.lengthOf(header);
         final int typeId = RecordDescriptor.typeOf(header);
         final int toEnd = capacity - index;
-        // remaining <= capacity and toEnd <= capacity, so every comparison below is between ints in range.
-        if (recordLength < HEADER_LENGTH || recordLength > toEnd || RecordDescriptor.align(recordLength) > remaining)
+        // consumed <= maxUnread < capacity and toEnd <= capacity, so no comparison below overflows.
+        if (recordLength < HEADER_LENGTH || recordLength > toEnd ||
+            RecordDescriptor.align(recordLength) > maxUnread - consumed)
         {
             state.fault = RingFault.RECORD_LENGTH_OUT_OF_RANGE;
             return -1;

@@ -9,7 +9,7 @@ package io.bastion.ringbuffer;
  *  +----------------------------------------------+  0
  *  |  records: capacity bytes (a power of two)   ...
  *  +----------------------------------------------+  capacity
- *  |  tail position (8 bytes), then padding       |  + TAIL_POSITION_OFFSET
+ *  |  tail position (8 bytes, for observers), pad |  + TAIL_POSITION_OFFSET
  *  +----------------------------------------------+  + 128
  *  |  producer heartbeat, epoch ms (8 bytes)      |  + PRODUCER_HEARTBEAT_OFFSET
  *  +----------------------------------------------+  + PRODUCER_TRAILER_LENGTH
@@ -21,10 +21,13 @@ package io.bastion.ringbuffer;
  *  |  consumer heartbeat, epoch ms (8 bytes)      |  CONSUMER_HEARTBEAT_OFFSET
  *  +----------------------------------------------+  CONSUMER_REGION_LENGTH
  * </pre>
- * Records are published by the tail: a record exists for the consumer only once the tail, written
- * with release semantics after the record's bytes, has moved past it. Bytes beyond the tail, left
- * from an earlier lap or written early, are never read as records, so the consumer needs no write
- * access to the records. Hot words sit {@link #PAD} bytes apart, so neither false sharing nor the
+ * A record is published by its header word, written last with release semantics; the consumer
+ * polls the header at its head and never reads the tail. Because the consumer cannot clear what it
+ * read (its view may be read-only), the producer zeroes the next record's header word before it
+ * publishes each record, and always leaves at least {@link RecordDescriptor#ALIGNMENT} bytes free so
+ * that zeroed word is never a record still to be read. A word left from an earlier lap is
+ * therefore never taken for a record. The tail is kept for observers and for a producer resuming
+ * the ring. Hot words sit {@link #PAD} bytes apart, so neither false sharing nor the
  * adjacent-line prefetcher couples them.
  */
 public final class OneToOneRingDescriptor

@@ -16,6 +16,14 @@ import static io.bastion.ringbuffer.RecordDescriptor.PADDING_TYPE_ID;
  * and the tail into the producer region and only reads the consumer region, which may be a
  * read-only mapping.
  * <p>
+ * A record is published by its header word, written last with release semantics. Before it, the
+ * producer zeroes the header word of the record that will follow, so the consumer, which polls the
+ * header at its head and cannot clear what it read, never takes a word left from an earlier lap
+ * for a record. That zeroed word must never be a record the consumer has yet to read, so the
+ * producer always leaves at least {@link RecordDescriptor#ALIGNMENT} bytes free. The tail is
+ * written after each record for observers and for a producer that resumes the ring; the consumer
+ * never reads it.
+ * <p>
  * The producer keeps its own tail and never reads it back from shared memory. It reads the
  * consumer's head only when its cached view says the ring is full, checks every head it reads
  * (aligned, not beyond the tail, never backwards) and faults with {@link RingStatus#CORRUPT} on
@@ -94,15 +102,8 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
             return recordIndex;
         }
 
-        final AtomicBuffer buffer = this.buffer;
         buffer.putBytes(recordIndex + HEADER_LENGTH, src, offset, length);
-        buffer.putLong(recordIndex, RecordDescriptor.header(recordLength, typeId));
-
-        final long newTail = state.claimTail;
-        state.claimTail = OneToOneProducerState.NO_CLAIM;
-        state.tail = newTail;
-        buffer.putLongRelease(tailOffset, newTail);
-        return newTail;
+        return publish(recordIndex, RecordDescriptor.header(recordLength, typeId));
     }
 
     /**
@@ -133,7 +134,6 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
         {
             return recordIndex;
         }
-        buffer.putLong(recordIndex, RecordDescriptor.header(recordLength, typeId));
         claim.open(this, buffer, recordIndex, recordIndex + HEADER_LENGTH, length, typeId, state.claimTail);
         return state.claimTail;
     }
@@ -148,11 +148,10 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
     public boolean commit(final RingClaim claim)
     {
         checkOwnClaim(claim);
-        final long newTail = state.claimTail;
-        state.claimTail = OneToOneProducerState.NO_CLAIM;
+        final int recordIndex = claim.recordIndex();
+        final long header = RecordDescriptor.header(claim.length() + HEADER_LENGTH, claim.typeId());
         claim.close();
-        state.tail = newTail;
-        buffer.putLongRelease(tailOffset, newTail);
+        publish(recordIndex, header);
         return true;
     }
 
@@ -165,8 +164,9 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
     public void abort(final RingClaim claim)
     {
         checkOwnClaim(claim);
-        // Nothing was published: the tail stays where it was and the space is reused.
+        // Nothing was published, not even the header: the tail stays where it was and the space is reused.
         state.claimTail = OneToOneProducerState.NO_CLAIM;
+        state.paddingIndex = OneToOneProducerState.NO_PADDING;
         claim.close();
     }
 
@@ -230,8 +230,36 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
     }
 
     /**
-     * Find room for a record of {@code recordLength} bytes, writing padding at the wrap if needed.
-     * Sets the state's claim tail to the tail once the record is published.
+     * Publish the record reserved at {@code recordIndex}, its payload already written: zero the next
+     * record's header word, then release the header, then the padding before it if the record
+     * wrapped, then the tail.
+     *
+     * @return the new tail.
+     */
+    private long publish(final int recordIndex, final long header)
+    {
+        final AtomicBuffer buffer = this.buffer;
+        final OneToOneProducerState state = this.state;
+        final long newTail = state.claimTail;
+        final int paddingIndex = state.paddingIndex;
+        buffer.putLong((int)newTail & mask, 0L);
+        buffer.putLongRelease(recordIndex, header);
+        if (OneToOneProducerState.NO_PADDING != paddingIndex)
+        {
+            // Released after the record at 0: a consumer that passes the padding finds that record, never a stale word.
+            buffer.putLongRelease(paddingIndex, RecordDescriptor.header(capacity - paddingIndex, PADDING_TYPE_ID));
+            state.paddingIndex = OneToOneProducerState.NO_PADDING;
+        }
+        state.claimTail = OneToOneProducerState.NO_CLAIM;
+        state.tail = newTail;
+        buffer.putLongRelease(tailOffset, newTail);
+        return newTail;
+    }
+
+    /**
+     * Find room for a record of {@code recordLength} bytes, leaving one alignment unit free after it
+     * for the zeroed header word, and noting where padding goes if the record wraps. Sets the
+     * state's claim tail to the tail once the record is published.
      *
      * @return the record's index, or a negative {@link RingStatus} code.
      */
@@ -248,8 +276,10 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
         final int tailIndex = (int)tail & mask;
         final int toEnd = capacity - tailIndex;
         final int required = alignedLength > toEnd ? alignedLength + toEnd : alignedLength;
+        // The word after the record is zeroed on publication, so it must not be the head's unread header.
+        final int requiredFree = required + RecordDescriptor.ALIGNMENT;
 
-        if (required > capacity - (int)(tail - state.headCache))
+        if (requiredFree > capacity - (int)(tail - state.headCache))
         {
             final long head = consumerRegion.getLongVolatile(HEAD_POSITION_OFFSET);
             final RingFault headFault = checkHead(head, tail);
@@ -259,7 +289,7 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
                 return (int)RingStatus.CORRUPT;
             }
             state.headCache = head;
-            if (required > capacity - (int)(tail - head))
+            if (requiredFree > capacity - (int)(tail - head))
             {
                 return (int)RingStatus.BACK_PRESSURED;
             }
@@ -268,7 +298,7 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
         int recordIndex = tailIndex;
         if (alignedLength > toEnd)
         {
-            buffer.putLong(tailIndex, RecordDescriptor.header(toEnd, PADDING_TYPE_ID));
+            state.paddingIndex = tailIndex;
             recordIndex = 0;
         }
         state.claimTail = tail + required;

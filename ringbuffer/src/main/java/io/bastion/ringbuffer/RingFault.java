@@ -15,7 +15,8 @@ public enum RingFault
     /** The tail moved backwards. */
     TAIL_BACKWARDS,
     /** A record length is below the header length, negative where that is not allowed, or runs past
-     * the published tail or the end of the buffer. */
+     * the published tail, the end of the buffer, or (one-to-one) further past the head than a correct
+     * producer can publish. */
     RECORD_LENGTH_OUT_OF_RANGE,
     /** A record carries a type that no producer writes (zero or a negative value other than padding). */
     RECORD_TYPE_INVALID,

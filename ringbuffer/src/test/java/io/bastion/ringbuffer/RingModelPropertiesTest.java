@@ -77,14 +77,22 @@ class RingModelPropertiesTest
         final ArrayDeque<Entry> entries = new ArrayDeque<>();
         final int capacity;
         final int headerLength;
+        final int reserve;
         long head;
         long tail;
         int messages;
 
-        Model(final int capacity, final int headerLength)
+        /**
+         * A model of an empty ring.
+         *
+         * @param reserve bytes the ring always leaves free: the one-to-one ring keeps one alignment
+         *                unit for the header word it zeroes after each record.
+         */
+        Model(final int capacity, final int headerLength, final int reserve)
         {
             this.capacity = capacity;
             this.headerLength = headerLength;
+            this.reserve = reserve;
         }
 
         /**
@@ -95,7 +103,7 @@ class RingModelPropertiesTest
             final int aligned = RecordDescriptor.align(bytes.length + headerLength);
             final int toEnd = capacity - (int)(tail & (capacity - 1));
             final int padding = aligned > toEnd ? toEnd : 0;
-            if (aligned + padding > capacity - (tail - head))
+            if (aligned + padding + reserve > capacity - (tail - head))
             {
                 return -1;
             }
@@ -116,7 +124,7 @@ class RingModelPropertiesTest
         {
             final int aligned = RecordDescriptor.align(payloadLength + headerLength);
             final int toEnd = capacity - (int)(tail & (capacity - 1));
-            return aligned + (aligned > toEnd ? toEnd : 0) <= capacity - (tail - head);
+            return aligned + (aligned > toEnd ? toEnd : 0) + reserve <= capacity - (tail - head);
         }
 
         /**
@@ -311,7 +319,7 @@ class RingModelPropertiesTest
                 return producer.maxPayloadLength();
             }
         };
-        run(ring, new Model(capacity, RecordDescriptor.HEADER_LENGTH), ops, false);
+        run(ring, new Model(capacity, RecordDescriptor.HEADER_LENGTH, RecordDescriptor.ALIGNMENT), ops, false);
         assertEquals(RingFault.NONE, consumer.fault());
         assertEquals(RingFault.NONE, producer.fault());
         assertEquals(consumer.position(), consumerRegion.getLongVolatile(OneToOneRingDescriptor.HEAD_POSITION_OFFSET));
@@ -371,7 +379,7 @@ class RingModelPropertiesTest
                 return manyToOne.maxPayloadLength();
             }
         };
-        run(ring, new Model(capacity, ManyToOneRecordDescriptor.HEADER_LENGTH), ops, true);
+        run(ring, new Model(capacity, ManyToOneRecordDescriptor.HEADER_LENGTH, 0), ops, true);
         assertEquals(RingFault.NONE, manyToOne.fault());
         assertEquals(0, manyToOne.unblockCount());
     }

@@ -14,7 +14,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * One-to-one ring: a record the consumer sees as published (the tail moved past it) carries the
+ * One-to-one ring: a record the consumer sees as published (its header word is set) carries the
  * payload the producer wrote in place with plain stores before committing. r1 is the number of
  * records read, r2 whether every record read had its full payload.
  */
