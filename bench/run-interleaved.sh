@@ -7,6 +7,10 @@
 #   e.g. bench/run-interleaved.sh RingThroughputBenchmark bastion-spsc,agrona-spsc 7 -p size=64
 #   The implementations are values of the benchmark's @Param "impl"; PARAM=mode names another, e.g.
 #   PARAM=mode bench/run-interleaved.sh ChannelThroughputBenchmark sealed,mac-only 5
+# Placement: by default the scheduler places the two threads. Pin them with the benchmarks' cpus parameter,
+#   producer CPU / consumer CPU: -p cpus=0/1 (different cores here), or two hyperthreads of one core on a host
+#   that has them (see /sys/devices/system/cpu/cpu0/topology/thread_siblings_list). Each fork logs its placement
+#   and its core-to-core probe, taken on the same two CPUs.
 # Needs bench/target/benchmarks.jar (mvn -B verify, or mvn -B package -DskipTests).
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -75,6 +75,15 @@ public class ChannelThroughputBenchmark
     @Param({"64", "256", "1024"})
     public int size;
 
+    /**
+     * Where the two threads run: {@code none} (the scheduler decides), or {@code P/C}, the publisher's CPU then the
+     * subscriber's (see {@link CorePlacement}), e.g. {@code -p cpus=0/1}.
+     */
+    @Param({CorePlacement.NONE})
+    public String cpus;
+
+    private CorePlacement placement;
+
     private ShmFiles files;
     private Publisher publisher;
     private Subscriber subscriber;
@@ -97,6 +106,17 @@ public class ChannelThroughputBenchmark
         public long consumed;
 
         /**
+         * Pin the subscribing thread, when the benchmark places its threads.
+         *
+         * @param benchmark the group's state, set up first.
+         */
+        @Setup(Level.Trial)
+        public void pin(final ChannelThroughputBenchmark benchmark)
+        {
+            benchmark.placement.pinConsumer();
+        }
+
+        /**
          * Zero before each iteration.
          */
         @Setup(Level.Iteration)
@@ -107,11 +127,36 @@ public class ChannelThroughputBenchmark
     }
 
     /**
+     * The publishing thread's own state: where it runs.
+     */
+    @State(Scope.Thread)
+    public static class PublisherThread
+    {
+        /**
+         * Pin the publishing thread, when the benchmark places its threads.
+         *
+         * @param benchmark the group's state, set up first.
+         */
+        @Setup(Level.Trial)
+        public void pin(final ChannelThroughputBenchmark benchmark)
+        {
+            benchmark.placement.pinProducer();
+        }
+    }
+
+    /**
      * Build the flow for this mode.
+     *
+     * @throws IllegalArgumentException for a mode this benchmark does not know.
      */
     @Setup(Level.Trial)
     public void setup()
     {
+        if (!"sealed".equals(mode) && !"plain".equals(mode) && !"mac-only".equals(mode))
+        {
+            throw new IllegalArgumentException("unknown mode '" + mode + "': sealed, plain or mac-only");
+        }
+        placement = CorePlacement.parse(cpus);
         payload = new UnsafeBuffer(new byte[size]);
         final int frameLength = FrameDescriptor.frameLength(size);
         if ("mac-only".equals(mode))
@@ -122,6 +167,7 @@ public class ChannelThroughputBenchmark
             producerFrame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(frameLength, 64));
             consumerFrame = new UnsafeBuffer(new byte[frameLength]);
             consumerMac.signSkippingTag(macKey, consumerFrame, 0, frameLength, FrameDescriptor.TAG_OFFSET);
+            CoreToCoreProbe.print("start", placement);
             return;
         }
 
@@ -155,7 +201,7 @@ public class ChannelThroughputBenchmark
             PRODUCER_ID);
         subscriber.doWork();
         publisher.doWork();
-        CoreToCoreProbe.print("start");
+        CoreToCoreProbe.print("start", placement);
     }
 
     /**
@@ -164,7 +210,7 @@ public class ChannelThroughputBenchmark
     @TearDown(Level.Trial)
     public void tearDown()
     {
-        CoreToCoreProbe.print("end");
+        CoreToCoreProbe.print("end", placement);
         if (null != files)
         {
             files.close();
@@ -174,12 +220,13 @@ public class ChannelThroughputBenchmark
     /**
      * The publishing thread: one offer (or one seal) per call.
      *
+     * @param thread the publishing thread's state (its placement).
      * @return the offer's result, so the JIT keeps it.
      */
     @Benchmark
     @Group("channel")
     @GroupThreads(1)
-    public long publish()
+    public long publish(final PublisherThread thread)
     {
         if (null == publisher)
         {

@@ -47,10 +47,23 @@ public final class CoreToCoreProbe
      */
     public static double roundTripNanos() throws InterruptedException
     {
+        return roundTripNanos(CorePlacement.UNPINNED);
+    }
+
+    /**
+     * As {@link #roundTripNanos()}, with the pinging thread where {@code placement} puts a producer and the echoing
+     * thread where it puts a consumer, so the figure describes the placement a benchmark measured.
+     *
+     * @param placement where the two probe threads run.
+     * @return nanoseconds per round trip.
+     * @throws InterruptedException if interrupted while waiting for the probe's threads.
+     */
+    public static double roundTripNanos(final CorePlacement placement) throws InterruptedException
+    {
         double fastest = Double.MAX_VALUE;
         for (int i = 0; i < SAMPLES; i++)
         {
-            fastest = Math.min(fastest, sample());
+            fastest = Math.min(fastest, sample(placement));
         }
         return fastest;
     }
@@ -63,9 +76,25 @@ public final class CoreToCoreProbe
      */
     public static void print(final String when)
     {
+        print(when, CorePlacement.UNPINNED);
+    }
+
+    /**
+     * As {@link #print(String)}, with the probe's threads placed as {@code placement} says, and the placement
+     * described on a second line when the threads are pinned.
+     *
+     * @param when      a word saying when it was taken, e.g. {@code start} or {@code end}.
+     * @param placement where the two probe threads run.
+     */
+    public static void print(final String when, final CorePlacement placement)
+    {
         try
         {
-            System.out.printf("%s (%s): %.1f ns%n", LINE_PREFIX, when, roundTripNanos());
+            System.out.printf("%s (%s): %.1f ns%n", LINE_PREFIX, when, roundTripNanos(placement));
+            if (placement.isPinned())
+            {
+                System.out.printf("# placement (%s): %s%n", when, placement.describe());
+            }
         }
         catch (final InterruptedException ex)
         {
@@ -73,11 +102,12 @@ public final class CoreToCoreProbe
         }
     }
 
-    private static double sample() throws InterruptedException
+    private static double sample(final CorePlacement placement) throws InterruptedException
     {
         final PaddedLong line = new PaddedLong();
         final Thread echo = new Thread(() ->
         {
+            placement.pinConsumer();
             // Odd values are pings; answer each with the next even value.
             for (long expected = 1; expected < 2L * ROUND_TRIPS_PER_SAMPLE; expected += 2)
             {
@@ -88,24 +118,33 @@ public final class CoreToCoreProbe
                 TURN.setRelease(line, expected + 1);
             }
         }, "core-to-core-echo");
-        echo.setDaemon(true);
-        echo.start();
-        // The first round trip waits for the echo thread to start; the clock starts after it.
-        long start = 0;
-        for (long ping = 1; ping < 2L * ROUND_TRIPS_PER_SAMPLE; ping += 2)
+        final long[] elapsed = new long[1];
+        // The pinging side is a thread of its own too, so pinning it never moves the caller (a benchmark thread).
+        final Thread ping = new Thread(() ->
         {
-            TURN.setRelease(line, ping);
-            while ((long)TURN.getAcquire(line) != ping + 1)
+            placement.pinProducer();
+            // The first round trip waits for the echo thread to start; the clock starts after it.
+            long start = 0;
+            for (long turn = 1; turn < 2L * ROUND_TRIPS_PER_SAMPLE; turn += 2)
             {
-                Thread.onSpinWait();
+                TURN.setRelease(line, turn);
+                while ((long)TURN.getAcquire(line) != turn + 1)
+                {
+                    Thread.onSpinWait();
+                }
+                if (1 == turn)
+                {
+                    start = System.nanoTime();
+                }
             }
-            if (1 == ping)
-            {
-                start = System.nanoTime();
-            }
-        }
-        final long elapsed = System.nanoTime() - start;
+            elapsed[0] = System.nanoTime() - start;
+        }, "core-to-core-ping");
+        echo.setDaemon(true);
+        ping.setDaemon(true);
+        echo.start();
+        ping.start();
+        ping.join();
         echo.join();
-        return (double)elapsed / (ROUND_TRIPS_PER_SAMPLE - 1);
+        return (double)elapsed[0] / (ROUND_TRIPS_PER_SAMPLE - 1);
     }
 }

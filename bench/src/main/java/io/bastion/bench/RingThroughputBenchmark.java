@@ -61,6 +61,15 @@ public class RingThroughputBenchmark
     @Param({"none"})
     public String idle;
 
+    /**
+     * Where the two threads run: {@code none} (the scheduler decides), or {@code P/C}, the producer's CPU then the
+     * consumer's (see {@link CorePlacement}), e.g. {@code -p cpus=0/1}.
+     */
+    @Param({CorePlacement.NONE})
+    public String cpus;
+
+    private CorePlacement placement;
+
     private ShmFiles files;
     private boolean spinWhenIdle;
     private BenchRing ring;
@@ -75,6 +84,17 @@ public class RingThroughputBenchmark
     {
         /** Messages read. */
         public long consumed;
+
+        /**
+         * Pin the consumer thread, when the benchmark places its threads.
+         *
+         * @param benchmark the group's state, set up first.
+         */
+        @Setup(Level.Trial)
+        public void pin(final RingThroughputBenchmark benchmark)
+        {
+            benchmark.placement.pinConsumer();
+        }
 
         /**
          * Zero before each iteration.
@@ -97,6 +117,17 @@ public class RingThroughputBenchmark
         public long backPressured;
 
         /**
+         * Pin the producer thread, when the benchmark places its threads.
+         *
+         * @param benchmark the group's state, set up first.
+         */
+        @Setup(Level.Trial)
+        public void pin(final RingThroughputBenchmark benchmark)
+        {
+            benchmark.placement.pinProducer();
+        }
+
+        /**
          * Zero before each iteration.
          */
         @Setup(Level.Iteration)
@@ -112,6 +143,7 @@ public class RingThroughputBenchmark
     @Setup(Level.Trial)
     public void setup()
     {
+        placement = CorePlacement.parse(cpus);
         files = new ShmFiles();
         ring = BenchRing.create(impl, CAPACITY, files);
         payload = BenchRing.payload(size);
@@ -126,7 +158,7 @@ public class RingThroughputBenchmark
             default:
                 throw new IllegalArgumentException("unknown idle strategy: " + idle);
         }
-        CoreToCoreProbe.print("start");
+        CoreToCoreProbe.print("start", placement);
     }
 
     /**
@@ -135,7 +167,7 @@ public class RingThroughputBenchmark
     @TearDown(Level.Trial)
     public void tearDown()
     {
-        CoreToCoreProbe.print("end");
+        CoreToCoreProbe.print("end", placement);
         files.close();
     }
 
