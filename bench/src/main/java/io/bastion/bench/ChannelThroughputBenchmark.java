@@ -1,5 +1,6 @@
 package io.bastion.bench;
 
+import io.bastion.bench.latency.CoreToCoreProbe;
 import io.bastion.channel.ChannelCounters;
 import io.bastion.channel.FrameHandler;
 import io.bastion.channel.FrameSealer;

@@ -1,7 +1,8 @@
-package io.bastion.bench;
+package io.bastion.bench.latency;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
  * Measures how long one cache line takes to travel from one core to another and back, with two threads
@@ -11,6 +12,8 @@ import java.lang.invoke.VarHandle;
  * start and end of each fork, so {@code summarize-results.py} can compare forks that ran with the same
  * placement.
  * <p>
+ * The latency suite quotes the median of the samples ({@link #sampleRoundTripNanos()}) with its figures.
+ * <p>
  * Not thread safe; call it while no benchmark thread is busy. Starts one thread per sample.
  */
 public final class CoreToCoreProbe
@@ -18,21 +21,14 @@ public final class CoreToCoreProbe
     /** Prefix of the line {@link #print(String)} writes, which {@code summarize-results.py} looks for. */
     public static final String LINE_PREFIX = "# core-to-core round trip";
 
-    private static final VarHandle TURN;
-    private static final int ROUND_TRIPS_PER_SAMPLE = 20_000;
-    private static final int SAMPLES = 9;
+    /** How many samples {@link #roundTripNanos()} and {@link #sampleRoundTripNanos()} take. */
+    public static final int SAMPLES = 9;
 
-    static
-    {
-        try
-        {
-            TURN = MethodHandles.lookup().findVarHandle(PaddedLongValue.class, "value", long.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
+    private static final VarHandle TURN = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final int ROUND_TRIPS_PER_SAMPLE = 20_000;
+    /** The line is the middle of an array with a cache line and more (128 bytes) of padding on either side. */
+    private static final int PADDED_LENGTH = 33;
+    private static final int SLOT = 16;
 
     private CoreToCoreProbe()
     {
@@ -56,6 +52,43 @@ public final class CoreToCoreProbe
     }
 
     /**
+     * Every sample, in the order taken: each the mean nanoseconds of one round trip of a cache line between two
+     * threads over {@value #ROUND_TRIPS_PER_SAMPLE} round trips. Their median is the figure to quote beside
+     * latency percentiles taken while other work may share the cores; the fastest is {@link #roundTripNanos()}.
+     *
+     * @return {@link #SAMPLES} samples, in nanoseconds per round trip.
+     * @throws InterruptedException if interrupted while waiting for the probe's threads.
+     */
+    public static double[] sampleRoundTripNanos() throws InterruptedException
+    {
+        final double[] samples = new double[SAMPLES];
+        for (int i = 0; i < SAMPLES; i++)
+        {
+            samples[i] = sample();
+        }
+        return samples;
+    }
+
+    /**
+     * The median of some samples.
+     *
+     * @param samples at least one value; not changed.
+     * @return the middle value, or the mean of the two middle values for an even count.
+     * @throws IllegalArgumentException if there are no samples.
+     */
+    public static double median(final double[] samples)
+    {
+        if (0 == samples.length)
+        {
+            throw new IllegalArgumentException("no samples");
+        }
+        final double[] sorted = samples.clone();
+        Arrays.sort(sorted);
+        final int middle = sorted.length / 2;
+        return 0 == sorted.length % 2 ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[middle];
+    }
+
+    /**
      * Print the round trip to standard output as one line JMH copies into its log:
      * {@code # core-to-core round trip (WHEN): N ns}.
      *
@@ -75,17 +108,17 @@ public final class CoreToCoreProbe
 
     private static double sample() throws InterruptedException
     {
-        final PaddedLong line = new PaddedLong();
+        final long[] line = new long[PADDED_LENGTH];
         final Thread echo = new Thread(() ->
         {
             // Odd values are pings; answer each with the next even value.
             for (long expected = 1; expected < 2L * ROUND_TRIPS_PER_SAMPLE; expected += 2)
             {
-                while ((long)TURN.getAcquire(line) != expected)
+                while ((long)TURN.getAcquire(line, SLOT) != expected)
                 {
                     Thread.onSpinWait();
                 }
-                TURN.setRelease(line, expected + 1);
+                TURN.setRelease(line, SLOT, expected + 1);
             }
         }, "core-to-core-echo");
         echo.setDaemon(true);
@@ -94,8 +127,8 @@ public final class CoreToCoreProbe
         long start = 0;
         for (long ping = 1; ping < 2L * ROUND_TRIPS_PER_SAMPLE; ping += 2)
         {
-            TURN.setRelease(line, ping);
-            while ((long)TURN.getAcquire(line) != ping + 1)
+            TURN.setRelease(line, SLOT, ping);
+            while ((long)TURN.getAcquire(line, SLOT) != ping + 1)
             {
                 Thread.onSpinWait();
             }
