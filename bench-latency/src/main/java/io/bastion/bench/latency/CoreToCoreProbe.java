@@ -26,6 +26,12 @@ public final class CoreToCoreProbe
 
     private static final VarHandle TURN = MethodHandles.arrayElementVarHandle(long[].class);
     private static final int ROUND_TRIPS_PER_SAMPLE = 20_000;
+    /**
+     * A sample ends early after this long: where other threads keep both cores busy, every round trip can wait a
+     * scheduler slice, and 20,000 of them would take a minute to say only that the machine is busy.
+     */
+    private static final long MAX_SAMPLE_NS = 200_000_000L;
+    private static final int CLOCK_CHECK_MASK = 15;
     /** The line is the middle of an array with a cache line and more (128 bytes) of padding on either side. */
     private static final int PADDED_LENGTH = 33;
     private static final int SLOT = 16;
@@ -53,8 +59,9 @@ public final class CoreToCoreProbe
 
     /**
      * Every sample, in the order taken: each the mean nanoseconds of one round trip of a cache line between two
-     * threads over {@value #ROUND_TRIPS_PER_SAMPLE} round trips. Their median is the figure to quote beside
-     * latency percentiles taken while other work may share the cores; the fastest is {@link #roundTripNanos()}.
+     * threads over {@value #ROUND_TRIPS_PER_SAMPLE} round trips (fewer if they take more than 0.2 s). Their median
+     * is the figure to quote beside latency percentiles taken while other work may share the cores; the fastest
+     * is {@link #roundTripNanos()}.
      *
      * @return {@link #SAMPLES} samples, in nanoseconds per round trip.
      * @throws InterruptedException if interrupted while waiting for the probe's threads.
@@ -111,11 +118,16 @@ public final class CoreToCoreProbe
         final long[] line = new long[PADDED_LENGTH];
         final Thread echo = new Thread(() ->
         {
-            // Odd values are pings; answer each with the next even value.
-            for (long expected = 1; expected < 2L * ROUND_TRIPS_PER_SAMPLE; expected += 2)
+            // Odd values are pings; answer each with the next even value; a negative one ends the sample.
+            for (long expected = 1; true; expected += 2)
             {
-                while ((long)TURN.getAcquire(line, SLOT) != expected)
+                long value;
+                while ((value = (long)TURN.getAcquire(line, SLOT)) != expected)
                 {
+                    if (value < 0)
+                    {
+                        return;
+                    }
                     Thread.onSpinWait();
                 }
                 TURN.setRelease(line, SLOT, expected + 1);
@@ -125,7 +137,9 @@ public final class CoreToCoreProbe
         echo.start();
         // The first round trip waits for the echo thread to start; the clock starts after it.
         long start = 0;
-        for (long ping = 1; ping < 2L * ROUND_TRIPS_PER_SAMPLE; ping += 2)
+        long deadline = 0;
+        long trips = 0;
+        for (long ping = 1; trips < ROUND_TRIPS_PER_SAMPLE; ping += 2)
         {
             TURN.setRelease(line, SLOT, ping);
             while ((long)TURN.getAcquire(line, SLOT) != ping + 1)
@@ -135,10 +149,16 @@ public final class CoreToCoreProbe
             if (1 == ping)
             {
                 start = System.nanoTime();
+                deadline = start + MAX_SAMPLE_NS;
+            }
+            else if ((++trips & CLOCK_CHECK_MASK) == 0 && System.nanoTime() - deadline > 0)
+            {
+                break;
             }
         }
         final long elapsed = System.nanoTime() - start;
+        TURN.setRelease(line, SLOT, -1L);
         echo.join();
-        return (double)elapsed / (ROUND_TRIPS_PER_SAMPLE - 1);
+        return (double)elapsed / trips;
     }
 }

@@ -4,7 +4,7 @@ import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -40,7 +40,7 @@ public final class LatencySuite
         DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final SuiteConfig config;
-    private final PrintStream progress;
+    private final PrintWriter progress;
     private final List<RunResult> results = new ArrayList<>();
     private int runIndex;
 
@@ -56,7 +56,7 @@ public final class LatencySuite
     {
     }
 
-    private LatencySuite(final SuiteConfig config, final PrintStream progress)
+    private LatencySuite(final SuiteConfig config, final PrintWriter progress)
     {
         this.config = config;
         this.progress = progress;
@@ -88,7 +88,7 @@ public final class LatencySuite
         }
         try
         {
-            final Report report = run(config, System.err);
+            final Report report = run(config, new PrintWriter(System.err, true));
             System.out.print(report.table());
             System.out.println("report   " + report.folder().toAbsolutePath());
         }
@@ -117,12 +117,12 @@ public final class LatencySuite
      * Run the suite and write its report.
      *
      * @param config   the settings.
-     * @param progress where to say what runs now, one line per run.
+     * @param progress where to say what runs now, one line per run (flushed after each).
      * @return what it measured and where the report is.
      * @throws Exception if a case cannot be set up, a ponger fails, an echo is missing or altered, or the report
      *                   cannot be written.
      */
-    public static Report run(final SuiteConfig config, final PrintStream progress) throws Exception
+    public static Report run(final SuiteConfig config, final PrintWriter progress) throws Exception
     {
         final Path folder = null == config.report() ? defaultReportFolder() : config.report();
         final ReportWriter writer = ReportWriter.create(folder);
@@ -134,6 +134,7 @@ public final class LatencySuite
         {
             progress.println("pinning  off: " + pinning);
         }
+        progress.flush();
         final LatencySuite suite = new LatencySuite(config, progress);
         try (SharedFolder shared = SharedFolder.create())
         {
@@ -204,12 +205,20 @@ public final class LatencySuite
                 runIndex++;
                 progress.printf(Locale.ROOT, "case %d/%d %s %d B %s ...%n", runIndex, totalRuns,
                     latencyCase.label(), size, RunResult.rateLabel(rate));
+                progress.flush();
                 // Both allocated before the loops run: the measured loop allocates nothing.
                 final Histogram histogram = PingLoop.newHistogram();
                 final long intervalNs = SuiteConfig.FLAT_OUT == rate ? 0 : TimeUnit.SECONDS.toNanos(1) / rate;
                 sent += loop.run(size, config.warmup(), 0, 0, null);
-                sent += loop.run(size, config.roundsAt(rate), intervalNs,
-                    config.messages() > 0 ? 0 : config.durationNs(), histogram);
+                final long rounds = config.roundsAt(rate);
+                final long recorded = loop.run(size, rounds, intervalNs, config.timeLimitNs(rate), histogram);
+                sent += recorded;
+                if (SuiteConfig.FLAT_OUT != rate && recorded < rounds)
+                {
+                    progress.printf(Locale.ROOT, "  stopped after %d of %d round trips: the run fell behind its " +
+                        "schedule (is something else busy on this machine?)%n", recorded, rounds);
+                    progress.flush();
+                }
                 results.add(new RunResult(latencyCase, size, rate, histogram));
             }
         }

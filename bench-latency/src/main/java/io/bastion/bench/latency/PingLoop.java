@@ -89,8 +89,8 @@ public final class PingLoop implements MessageSink
      * @param length     bytes of each message, from {@link #MIN_LENGTH} to the loop's maximum.
      * @param rounds     the most round trips to run.
      * @param intervalNs the schedule's interval (a fixed rate), or 0 for flat out.
-     * @param durationNs flat out only: stop once this long has passed (0 for no limit); ignored at a fixed rate,
-     *                   where {@code rounds} alone decides.
+     * @param durationNs stop once this long has passed since the first round, even if fewer than {@code rounds}
+     *                   ran (0 for no limit).
      * @param histogram  receives each round trip in nanoseconds from its intended send time, or null to discard
      *                   them (warm-up).
      * @return the number of round trips run.
@@ -109,18 +109,20 @@ public final class PingLoop implements MessageSink
         while (round < rounds)
         {
             final long intendedNs;
+            final long nowNs;
             if (intervalNs > 0)
             {
                 intendedNs = startNs + round * intervalNs;
-                awaitSchedule(intendedNs);
+                nowNs = awaitSchedule(intendedNs);
             }
             else
             {
                 intendedNs = clock.nanoTime();
-                if (durationNs > 0 && intendedNs - startNs >= durationNs)
-                {
-                    break;
-                }
+                nowNs = intendedNs;
+            }
+            if (durationNs > 0 && nowNs - startNs >= durationNs)
+            {
+                break;
             }
             final long sequence = nextSequence++;
             send(sequence, length);
@@ -138,7 +140,7 @@ public final class PingLoop implements MessageSink
         return round;
     }
 
-    private void awaitSchedule(final long intendedNs)
+    private long awaitSchedule(final long intendedNs)
     {
         long nowNs = clock.nanoTime();
         while (nowNs - intendedNs < 0)
@@ -150,6 +152,7 @@ public final class PingLoop implements MessageSink
             idle.idle();
             nowNs = clock.nanoTime();
         }
+        return nowNs;
     }
 
     private void send(final long sequence, final int length)

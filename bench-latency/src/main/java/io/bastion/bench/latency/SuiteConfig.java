@@ -82,7 +82,7 @@ public final class SuiteConfig
 
     /**
      * How long each run lasts when no count is set: at a fixed rate it sets the count (rate times duration), flat
-     * out it is a time limit.
+     * out it is a time limit ({@link #timeLimitNs(long)}).
      *
      * @return nanoseconds.
      */
@@ -158,6 +158,22 @@ public final class SuiteConfig
             return Long.MAX_VALUE;
         }
         return Math.max(1, rate * durationNs / TimeUnit.SECONDS.toNanos(1));
+    }
+
+    /**
+     * How long one run may last: none when a count is set; flat out the duration; at a fixed rate twice the
+     * duration, so that a run that falls behind its schedule (another busy process on the cores) still ends.
+     *
+     * @param rate messages per second, or {@link #FLAT_OUT}.
+     * @return nanoseconds, 0 for no limit.
+     */
+    public long timeLimitNs(final long rate)
+    {
+        if (messages > 0)
+        {
+            return 0;
+        }
+        return FLAT_OUT == rate ? durationNs : 2 * durationNs;
     }
 
     /**
