@@ -40,7 +40,8 @@ class LatencySuiteTest
     {
         final Path folder = temp.resolve("report");
         final SuiteConfig config = SuiteOptions.parse("--sizes", "64", "--rates", "flat,20k", "--messages",
-            Integer.toString(MESSAGES), "--warmup", "200", "--idle", IdleStrategies.YIELD, "--report", folder.toString());
+            Integer.toString(MESSAGES), "--warmup", "200", "--idle", IdleStrategies.YIELD,
+            "--report", folder.toString());
         final StringWriter progressText = new StringWriter();
         final LatencySuite.Report report = LatencySuite.run(config, new PrintWriter(progressText));
         final String progress = progressText.toString();
