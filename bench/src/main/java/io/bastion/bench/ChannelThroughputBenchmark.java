@@ -1,5 +1,7 @@
 package io.bastion.bench;
 
+import io.bastion.bench.latency.CorePlacement;
+import io.bastion.bench.latency.CoreToCoreProbe;
 import io.bastion.channel.ChannelCounters;
 import io.bastion.channel.FrameHandler;
 import io.bastion.channel.FrameSealer;

@@ -1,5 +1,7 @@
 package io.bastion.bench;
 
+import io.bastion.bench.latency.CorePlacement;
+import io.bastion.bench.latency.CoreToCoreProbe;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;

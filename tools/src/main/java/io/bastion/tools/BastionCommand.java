@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
     versionProvider = BastionVersion.class,
     synopsisSubcommandLabel = "COMMAND",
     description = "Secure shared-memory messaging on one machine: see it work ('bastion demo'), run a broker, " +
-        "publish and subscribe, watch the counters, and check ring files, keys, capability tokens and audit logs.",
+        "publish and subscribe, watch the counters, check ring files, keys, capability tokens and audit logs, and " +
+        "measure round-trip latency beside Agrona and Aeron ('bastion bench').",
     footer = {
         "",
         "Exit codes: 0 success, 1 refused or a check failed, 2 usage error.",
@@ -34,6 +35,7 @@ import picocli.CommandLine.Command;
         KeygenCommand.class,
         TokenCommand.class,
         AuditCommand.class,
+        BenchCommand.class,
         DemoSubscriberCommand.class,
         DemoPublisherCommand.class,
         DemoHostileCommand.class,

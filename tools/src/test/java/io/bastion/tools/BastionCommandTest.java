@@ -20,7 +20,7 @@ class BastionCommandTest
 
         assertEquals(ExitCodes.OK, result.exitCode(), result::toString);
         for (final String command : new String[]{
-            "demo", "broker", "publish", "subscribe", "stat", "inspect", "keygen", "token", "audit"})
+            "demo", "broker", "publish", "subscribe", "stat", "inspect", "keygen", "token", "audit", "bench"})
         {
             assertTrue(result.stdout().contains("  " + command + " "), () -> command + " missing: " + result);
         }
@@ -78,7 +78,7 @@ class BastionCommandTest
     {
         final String[][] commands = {
             {"demo"}, {"broker"}, {"publish"}, {"subscribe"}, {"stat"}, {"inspect"}, {"keygen"}, {"token"},
-            {"token", "issue"}, {"token", "verify"}, {"audit"}, {"audit", "verify"},
+            {"token", "issue"}, {"token", "verify"}, {"audit"}, {"audit", "verify"}, {"bench"},
         };
         for (final String[] command : commands)
         {

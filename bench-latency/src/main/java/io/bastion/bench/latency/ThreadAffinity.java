@@ -1,4 +1,4 @@
-package io.bastion.bench;
+package io.bastion.bench.latency;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
@@ -7,7 +7,8 @@ import com.sun.jna.Platform;
 
 /**
  * Pins the calling thread to one CPU with Linux's {@code sched_setaffinity(2)}, so that a benchmark can place its
- * two threads on the same core or on different ones and measure both placements on one host.
+ * two threads on one core's hyperthreads or on different cores and measure both placements on one host. Only the
+ * calling thread moves, not the JVM's compiler and GC threads, nor an embedded broker or media driver.
  * <p>
  * Thread safe; each call affects only the calling thread.
  */
@@ -22,6 +23,16 @@ public final class ThreadAffinity
 
     private ThreadAffinity()
     {
+    }
+
+    /**
+     * Whether pinning can mean anything here.
+     *
+     * @return null if it can, else why not.
+     */
+    public static String unavailableReason()
+    {
+        return Runtime.getRuntime().availableProcessors() < 2 ? "this machine has one CPU" : null;
     }
 
     /**
@@ -48,10 +59,11 @@ public final class ThreadAffinity
         catch (final LastErrorException ex)
         {
             throw new IllegalStateException(
-                "cannot pin this thread to cpu " + cpu + " (errno " + ex.getErrorCode() + "): this host offers cpus 0.." +
-                (Runtime.getRuntime().availableProcessors() - 1), ex);
+                "cannot pin this thread to cpu " + cpu + " (errno " + ex.getErrorCode() + "): this host offers cpus " +
+                "0.." + (Runtime.getRuntime().availableProcessors() - 1), ex);
         }
     }
 
+    @SuppressWarnings("checkstyle:methodname")
     private static native int sched_setaffinity(int pid, long cpuSetSize, long[] mask) throws LastErrorException;
 }

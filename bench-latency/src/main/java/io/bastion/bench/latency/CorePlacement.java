@@ -1,4 +1,4 @@
-package io.bastion.bench;
+package io.bastion.bench.latency;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +47,8 @@ public final class CorePlacement
         final String[] parts = spec.split("/", -1);
         if (parts.length != 2)
         {
-            throw new IllegalArgumentException("cpus must be 'none' or 'PRODUCER/CONSUMER', e.g. 0/1 (JMH splits parameter values at commas): " + spec);
+            throw new IllegalArgumentException(
+                "cpus must be 'none' or 'PRODUCER/CONSUMER', e.g. 0/1 (JMH splits values at commas): " + spec);
         }
         final int producer = cpu(parts[0], spec);
         final int consumer = cpu(parts[1], spec);

@@ -1,7 +1,8 @@
-package io.bastion.bench;
+package io.bastion.bench.latency;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
  * Measures how long one cache line takes to travel from one core to another and back, with two threads
@@ -11,6 +12,8 @@ import java.lang.invoke.VarHandle;
  * start and end of each fork, so {@code summarize-results.py} can compare forks that ran with the same
  * placement.
  * <p>
+ * The latency suite quotes the median of the samples ({@link #sampleRoundTripNanos()}) with its figures.
+ * <p>
  * Not thread safe; call it while no benchmark thread is busy. Starts one thread per sample.
  */
 public final class CoreToCoreProbe
@@ -18,21 +21,20 @@ public final class CoreToCoreProbe
     /** Prefix of the line {@link #print(String)} writes, which {@code summarize-results.py} looks for. */
     public static final String LINE_PREFIX = "# core-to-core round trip";
 
-    private static final VarHandle TURN;
-    private static final int ROUND_TRIPS_PER_SAMPLE = 20_000;
-    private static final int SAMPLES = 9;
+    /** How many samples {@link #roundTripNanos()} and {@link #sampleRoundTripNanos()} take. */
+    public static final int SAMPLES = 9;
 
-    static
-    {
-        try
-        {
-            TURN = MethodHandles.lookup().findVarHandle(PaddedLongValue.class, "value", long.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
+    private static final VarHandle TURN = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final int ROUND_TRIPS_PER_SAMPLE = 20_000;
+    /**
+     * A sample ends early after this long: where other threads keep both cores busy, every round trip can wait a
+     * scheduler slice, and 20,000 of them would take a minute to say only that the machine is busy.
+     */
+    private static final long MAX_SAMPLE_NS = 200_000_000L;
+    private static final int CLOCK_CHECK_MASK = 15;
+    /** The line is the middle of an array with a cache line and more (128 bytes) of padding on either side. */
+    private static final int PADDED_LENGTH = 33;
+    private static final int SLOT = 16;
 
     private CoreToCoreProbe()
     {
@@ -66,6 +68,44 @@ public final class CoreToCoreProbe
             fastest = Math.min(fastest, sample(placement));
         }
         return fastest;
+    }
+
+    /**
+     * Every sample, in the order taken: each the mean nanoseconds of one round trip of a cache line between two
+     * threads over {@value #ROUND_TRIPS_PER_SAMPLE} round trips (fewer if they take more than 0.2 s). Their median
+     * is the figure to quote beside latency percentiles taken while other work may share the cores; the fastest
+     * is {@link #roundTripNanos()}.
+     *
+     * @return {@link #SAMPLES} samples, in nanoseconds per round trip.
+     * @throws InterruptedException if interrupted while waiting for the probe's threads.
+     */
+    public static double[] sampleRoundTripNanos() throws InterruptedException
+    {
+        final double[] samples = new double[SAMPLES];
+        for (int i = 0; i < SAMPLES; i++)
+        {
+            samples[i] = sample(CorePlacement.UNPINNED);
+        }
+        return samples;
+    }
+
+    /**
+     * The median of some samples.
+     *
+     * @param samples at least one value; not changed.
+     * @return the middle value, or the mean of the two middle values for an even count.
+     * @throws IllegalArgumentException if there are no samples.
+     */
+    public static double median(final double[] samples)
+    {
+        if (0 == samples.length)
+        {
+            throw new IllegalArgumentException("no samples");
+        }
+        final double[] sorted = samples.clone();
+        Arrays.sort(sorted);
+        final int middle = sorted.length / 2;
+        return 0 == sorted.length % 2 ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[middle];
     }
 
     /**
@@ -104,40 +144,31 @@ public final class CoreToCoreProbe
 
     private static double sample(final CorePlacement placement) throws InterruptedException
     {
-        final PaddedLong line = new PaddedLong();
+        final long[] line = new long[PADDED_LENGTH];
         final Thread echo = new Thread(() ->
         {
             placement.pinConsumer();
-            // Odd values are pings; answer each with the next even value.
-            for (long expected = 1; expected < 2L * ROUND_TRIPS_PER_SAMPLE; expected += 2)
+            // Odd values are pings; answer each with the next even value; a negative one ends the sample.
+            for (long expected = 1; true; expected += 2)
             {
-                while ((long)TURN.getAcquire(line) != expected)
+                long value;
+                while ((value = (long)TURN.getAcquire(line, SLOT)) != expected)
                 {
+                    if (value < 0)
+                    {
+                        return;
+                    }
                     Thread.onSpinWait();
                 }
-                TURN.setRelease(line, expected + 1);
+                TURN.setRelease(line, SLOT, expected + 1);
             }
         }, "core-to-core-echo");
-        final long[] elapsed = new long[1];
+        final double[] result = new double[1];
         // The pinging side is a thread of its own too, so pinning it never moves the caller (a benchmark thread).
         final Thread ping = new Thread(() ->
         {
             placement.pinProducer();
-            // The first round trip waits for the echo thread to start; the clock starts after it.
-            long start = 0;
-            for (long turn = 1; turn < 2L * ROUND_TRIPS_PER_SAMPLE; turn += 2)
-            {
-                TURN.setRelease(line, turn);
-                while ((long)TURN.getAcquire(line) != turn + 1)
-                {
-                    Thread.onSpinWait();
-                }
-                if (1 == turn)
-                {
-                    start = System.nanoTime();
-                }
-            }
-            elapsed[0] = System.nanoTime() - start;
+            result[0] = ping(line);
         }, "core-to-core-ping");
         echo.setDaemon(true);
         ping.setDaemon(true);
@@ -145,6 +176,34 @@ public final class CoreToCoreProbe
         ping.start();
         ping.join();
         echo.join();
-        return (double)elapsed[0] / (ROUND_TRIPS_PER_SAMPLE - 1);
+        return result[0];
+    }
+
+    private static double ping(final long[] line)
+    {
+        // The first round trip waits for the echo thread to start; the clock starts after it.
+        long start = 0;
+        long deadline = 0;
+        long trips = 0;
+        for (long ping = 1; trips < ROUND_TRIPS_PER_SAMPLE; ping += 2)
+        {
+            TURN.setRelease(line, SLOT, ping);
+            while ((long)TURN.getAcquire(line, SLOT) != ping + 1)
+            {
+                Thread.onSpinWait();
+            }
+            if (1 == ping)
+            {
+                start = System.nanoTime();
+                deadline = start + MAX_SAMPLE_NS;
+            }
+            else if ((++trips & CLOCK_CHECK_MASK) == 0 && System.nanoTime() - deadline > 0)
+            {
+                break;
+            }
+        }
+        final long elapsed = System.nanoTime() - start;
+        TURN.setRelease(line, SLOT, -1L);
+        return (double)elapsed / trips;
     }
 }

@@ -1,0 +1,123 @@
+package io.bastion.bench.latency;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The transports the suite measures, each by the name used on the command line and in the report.
+ */
+public enum LatencyCase
+{
+    /** Bastion's sealed channel through a broker: handshake, token, HMAC-SHA256 on every frame, verified copy. */
+    BASTION_SEALED("bastion-sealed"),
+    /** Bastion's one-to-one ring alone, over mapped files: no sealing, no broker. */
+    BASTION_PLAIN("bastion-plain"),
+    /** Agrona's {@code OneToOneRingBuffer} over mapped files. */
+    AGRONA("agrona"),
+    /** Aeron IPC with an embedded media driver. */
+    AERON_IPC("aeron-ipc");
+
+    private final String label;
+
+    LatencyCase(final String label)
+    {
+        this.label = label;
+    }
+
+    /**
+     * The case's name.
+     *
+     * @return e.g. {@code bastion-sealed}.
+     */
+    public String label()
+    {
+        return label;
+    }
+
+    /**
+     * The case with a name.
+     *
+     * @param label a name as {@link #label()} gives it.
+     * @return the case.
+     * @throws IllegalArgumentException if no case has that name.
+     */
+    public static LatencyCase of(final String label)
+    {
+        for (final LatencyCase latencyCase : values())
+        {
+            if (latencyCase.label.equals(label))
+            {
+                return latencyCase;
+            }
+        }
+        throw new IllegalArgumentException("unknown case: " + label + " (cases: " + labels() + ")");
+    }
+
+    /**
+     * Every case's name.
+     *
+     * @return the names, comma-separated, in the order the suite runs them.
+     */
+    public static String labels()
+    {
+        final StringBuilder text = new StringBuilder();
+        for (final LatencyCase latencyCase : values())
+        {
+            text.append(text.length() > 0 ? "," : "").append(latencyCase.label);
+        }
+        return text.toString();
+    }
+
+    /**
+     * Set up the transport in the pinger's process.
+     *
+     * @param folder the suite's private folder.
+     * @return the transport with the pinger's side attached.
+     * @throws IOException if it cannot be set up.
+     */
+    CaseTransport open(final SharedFolder folder) throws IOException
+    {
+        switch (this)
+        {
+            case BASTION_SEALED:
+                return SealedChannelCase.open(folder);
+            case BASTION_PLAIN:
+                return PlainRingCase.open(folder);
+            case AGRONA:
+                return AgronaRingCase.open(folder);
+            default:
+                return AeronIpcCase.open(folder);
+        }
+    }
+
+    /**
+     * Attach the ponger's side to a transport the pinger set up.
+     *
+     * @param folder  the pinger's private folder.
+     * @param args    the transport's {@link CaseTransport#pongerArgs()}.
+     * @param secrets where to read the transport's {@link CaseTransport#pongerSecrets()} from.
+     * @return the ponger's duplex.
+     * @throws IOException if it cannot attach.
+     */
+    Duplex attach(final SharedFolder folder, final List<String> args, final BufferedReader secrets) throws IOException
+    {
+        switch (this)
+        {
+            case BASTION_SEALED:
+                final String token = secrets.readLine();
+                if (null == token)
+                {
+                    throw new IOException("no token on stdin");
+                }
+                return SealedChannelCase.attach(Path.of(args.get(0)), token);
+            case BASTION_PLAIN:
+                return PlainRingCase.attach(folder);
+            case AGRONA:
+                return AgronaRingCase.attach(folder);
+            default:
+                return AeronIpcCase.attach(args.get(0));
+        }
+    }
+}
