@@ -17,9 +17,9 @@ import static io.bastion.ringbuffer.RecordDescriptor.PADDING_TYPE_ID;
  * <p>
  * The consumer polls the header word at its head, as Agrona's consumer does, and never reads the
  * tail: a record exists once its header is non-zero, and the producer zeroes each next header word
- * before it publishes the record in front of it. Polling a word the producer writes once per
- * record, rather than a tail it writes on every record, is what keeps the ring at Agrona's speed
- * when the two threads sit on distant cores.
+ * before it publishes the record in front of it. Polling a word the producer writes once per record,
+ * rather than a tail it writes on every record, saves a transfer of the tail's cache line between the
+ * two cores on every record (the evidence and the proof are in {@code docs/one-to-one-ring.md}).
  * <p>
  * The producer region is untrusted. Each header is read once and checked (a length from the header
  * length to the end of the buffer, padding that ends exactly at the end, a type a producer may
