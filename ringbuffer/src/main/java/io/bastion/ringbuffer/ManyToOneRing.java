@@ -84,9 +84,8 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
      * while the consumer is still reading. A consumer that keeps up publishes once per read: publishing within its
      * shorter batches only cost throughput.
      * <p>
-     * Measured with two threads, 256-byte messages and a 64 KiB ring, where the consumer sets the pace and a batch
-     * covers the ring: 0.89 of Agrona's throughput with one publication per read, 1.12 with this; strides of
-     * 4 KiB and 8 KiB reached 1.02 and 0.97, 1 KiB fell to 0.68 (2-vCPU Xeon VM, JDK 17, interleaved JMH rounds).
+     * The stride was chosen by measurement against one publication per read and strides of 1, 4 and 8 KiB
+     * ({@code BENCHMARKS.md}, "Many-to-one design choices").
      */
     public static final int HEAD_PUBLICATION_BYTES = 2048;
 
@@ -820,9 +819,8 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
     /**
      * {@code setMemory}, as Agrona's ring zeroes, not a copy from an array of zeroes. With 256-byte messages the
      * ring runs full and the consumer sets the pace, zeroing lines it never read that sit in the producer's cache;
-     * the copy made that 20% slower (most likely its stores fetch each line before overwriting it). Measured on the
-     * 2-vCPU Xeon VM, two threads, 8 interleaved JMH rounds: 10.3 to 12.5 M/s on JDK 17 and 10.8 to 13.4 M/s on
-     * JDK 25 (Agrona 12.7 and 13.5); 64-byte messages and the one-thread path cost unchanged.
+     * a copy's stores most likely fetch each line before overwriting it, and measured slower
+     * ({@code BENCHMARKS.md}, "Many-to-one design choices").
      */
     private void zero(final int index, final int length)
     {
@@ -833,7 +831,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
      * A claimed word at the head means a producer is between its claim and its commit, most likely copying its
      * payload into that very line. Reading the line again at once (the next poll of a spinning consumer) takes it
      * back before the commit store lands and costs the producer another transfer; one spin-wait hint spaces the
-     * reads. Measured: +6% two-thread throughput at 64 bytes with the vCPUs near, no change far.
+     * reads ({@code BENCHMARKS.md}, "Many-to-one design choices").
      */
     private static void pauseIfClaimed(final int lengthField)
     {

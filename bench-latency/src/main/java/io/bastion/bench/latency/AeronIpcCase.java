@@ -103,12 +103,6 @@ final class AeronIpcCase implements CaseTransport
     }
 
     @Override
-    public List<String> pongerSecrets()
-    {
-        return List.of();
-    }
-
-    @Override
     public void close()
     {
         if (!closed)

@@ -3,7 +3,6 @@ package io.bastion.bench.latency;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.io.IOException;
-import java.util.List;
 
 /**
  * Sets up the {@code agrona} case: two Agrona one-to-one rings (ping and pong), each one owner-only file of the
@@ -52,18 +51,6 @@ final class AgronaRingCase implements CaseTransport
     public Duplex pinger()
     {
         return pinger;
-    }
-
-    @Override
-    public List<String> pongerArgs()
-    {
-        return List.of();
-    }
-
-    @Override
-    public List<String> pongerSecrets()
-    {
-        return List.of();
     }
 
     @Override

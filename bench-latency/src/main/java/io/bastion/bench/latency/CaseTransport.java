@@ -18,16 +18,22 @@ interface CaseTransport extends AutoCloseable
     /**
      * The ponger's command-line arguments after the case name: names of files and folders, nothing secret.
      *
-     * @return the arguments.
+     * @return the arguments; none unless the case overrides this.
      */
-    List<String> pongerArgs();
+    default List<String> pongerArgs()
+    {
+        return List.of();
+    }
 
     /**
      * Lines the ponger reads first from its stdin, for what must not appear on a command line (a capability token).
      *
-     * @return the lines, often none.
+     * @return the lines; none unless the case overrides this.
      */
-    List<String> pongerSecrets();
+    default List<String> pongerSecrets()
+    {
+        return List.of();
+    }
 
     /**
      * Close the pinger's side and stop what the transport started; idempotent.

@@ -4,7 +4,6 @@ import io.bastion.ringbuffer.OneToOneRingDescriptor;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.io.IOException;
-import java.util.List;
 
 /**
  * Sets up the {@code bastion-plain} case: two Bastion one-to-one rings (ping and pong), each a producer region and a
@@ -62,18 +61,6 @@ final class PlainRingCase implements CaseTransport
     public Duplex pinger()
     {
         return pinger;
-    }
-
-    @Override
-    public List<String> pongerArgs()
-    {
-        return List.of();
-    }
-
-    @Override
-    public List<String> pongerSecrets()
-    {
-        return List.of();
     }
 
     @Override
