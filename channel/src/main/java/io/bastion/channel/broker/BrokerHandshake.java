@@ -6,6 +6,7 @@ import io.bastion.codec.sbe.HelloDecoder;
 import io.bastion.security.audit.AuditEventType;
 import io.bastion.security.audit.AuditLog;
 import io.bastion.security.audit.AuditOutcome;
+import io.bastion.security.token.CapabilityToken;
 import io.bastion.security.token.TokenDecision;
 import io.bastion.security.token.TokenVerification;
 import io.bastion.security.token.TokenVerifier;
@@ -103,7 +104,7 @@ final class BrokerHandshake implements Runnable
         }
         audit.log(AuditEventType.TOKEN_CHECK, AuditOutcome.SUCCESS, principal, channelName, tokenDetail);
 
-        return challengeAndWelcome(hello, helloLength, message, credentials, version);
+        return challengeAndWelcome(hello, helloLength, message, credentials, version, verification.token());
     }
 
     private boolean challengeAndWelcome(
@@ -111,7 +112,8 @@ final class BrokerHandshake implements Runnable
         final int helloLength,
         final ControlMessage message,
         final HelloCredentials credentials,
-        final int version) throws HandshakeException
+        final int version,
+        final CapabilityToken token) throws HandshakeException
     {
         final SecureRandom random = broker.random();
         final byte[] brokerNonce = new byte[ControlMessages.BYTES32];
@@ -145,10 +147,11 @@ final class BrokerHandshake implements Runnable
         broker.auditLog().log(AuditEventType.HANDSHAKE, AuditOutcome.INFO, principal, channelName,
             "challenge sent version=" + version + " session=" + Long.toHexString(sessionId));
 
-        return welcome(credentials, sessionId, keys);
+        return welcome(credentials, sessionId, keys, token);
     }
 
-    private boolean welcome(final HelloCredentials credentials, final long sessionId, final SessionKeys keys)
+    private boolean welcome(
+        final HelloCredentials credentials, final long sessionId, final SessionKeys keys, final CapabilityToken token)
             throws HandshakeException
     {
         final RingAllocation rings;
@@ -196,7 +199,7 @@ final class BrokerHandshake implements Runnable
         broker.auditLog().log(AuditEventType.CHANNEL_OPENED, AuditOutcome.SUCCESS, principal, channelName,
             "session=" + Long.toHexString(sessionId));
         final Session session = new Session(principal, credentials.channel, credentials.right, sessionId,
-            keys, rings, control.detach());
+            keys, rings, control.detach(), token);
         try
         {
             broker.sessionListener().onSession(session);

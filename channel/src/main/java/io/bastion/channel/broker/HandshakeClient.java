@@ -147,7 +147,7 @@ public final class HandshakeClient
             final ControlMessage welcome = receive(control, deadlineNs, WelcomeDecoder.TEMPLATE_ID);
             final SessionKeys keys = HandshakeCrypto.deriveKeys(transcript, shared, welcome.sessionId, welcome.keyId);
             final RingAllocation rings = rings(control, welcome);
-            return new Session(null, channel, right, welcome.sessionId, keys, rings, control.detach());
+            return new Session(null, channel, right, welcome.sessionId, keys, rings, control.detach(), null);
         }
         finally
         {

@@ -1,5 +1,6 @@
 package io.bastion.channel.broker;
 
+import io.bastion.security.token.CapabilityToken;
 import io.bastion.security.token.Right;
 
 import java.io.IOException;
@@ -28,6 +29,7 @@ public final class Session implements AutoCloseable
     private final SessionKeys keys;
     private final RingAllocation rings;
     private final SocketChannel controlChannel;
+    private final CapabilityToken token;
 
     Session(
         final String subject,
@@ -36,7 +38,8 @@ public final class Session implements AutoCloseable
         final long sessionId,
         final SessionKeys keys,
         final RingAllocation rings,
-        final SocketChannel controlChannel)
+        final SocketChannel controlChannel,
+        final CapabilityToken token)
     {
         this.subject = subject;
         this.channel = channel;
@@ -46,6 +49,18 @@ public final class Session implements AutoCloseable
         this.keys = keys;
         this.rings = rings;
         this.controlChannel = controlChannel;
+        this.token = token;
+    }
+
+    /**
+     * The verified token the session was opened with, whose validity window and id bound the session's life. On the
+     * client side, null: the client only holds the token's bytes.
+     *
+     * @return the token or null.
+     */
+    public CapabilityToken token()
+    {
+        return token;
     }
 
     /**
