@@ -319,8 +319,22 @@ public final class Subscriber implements AutoCloseable
     }
 
     /**
-     * Whether a source was removed by {@link #removeWhenDrained(int)}; after that its ring is never touched again,
-     * so its mapping may be released.
+     * Stop reading a source now, without draining it: its publisher's authority ended (its token expired or was
+     * revoked, or its key was revoked), so nothing more of its ring is read, checked or dispatched, whatever it
+     * still holds. Removal keeps the source id taken, so ids stay stable.
+     *
+     * @param sourceId the source.
+     */
+    public void removeNow(final int sourceId)
+    {
+        final Source source = sources[sourceId];
+        source.draining = true;
+        source.removed = true;
+    }
+
+    /**
+     * Whether a source was removed by {@link #removeWhenDrained(int)} or {@link #removeNow(int)}; after that its ring
+     * is never touched again, so its mapping may be released.
      *
      * @param sourceId the source.
      * @return true once removed.

@@ -71,6 +71,42 @@ public final class OneToOneRingConsumer implements RecordConsumer
     }
 
     /**
+     * Attach a consumer to a ring at a position someone it trusts chose (a broker that joins a new consumer at the
+     * live position), not at the head the consumer region holds: whoever else can write that region cannot choose
+     * where this consumer starts. The head is published at once, so the producer may reuse what lies before it.
+     * <p>
+     * The position is only checked for its form; a position the producer never published behaves as any content
+     * of an untrusted producer region does (nothing is read until a header appears there, and a bad one faults the
+     * ring).
+     *
+     * @param producerRegion the records and producer trailer; only read, may be a read-only mapping.
+     * @param consumerRegion the consumer's region, writable.
+     * @param clock          source of the epoch-millisecond heartbeat.
+     * @param startPosition  the position of the first record to read: not negative, a multiple of
+     *                       {@link RecordDescriptor#ALIGNMENT}.
+     * @throws IllegalArgumentException if a region has the wrong size or alignment, or the position is invalid.
+     */
+    public OneToOneRingConsumer(
+        final AtomicBuffer producerRegion,
+        final AtomicBuffer consumerRegion,
+        final EpochClock clock,
+        final long startPosition)
+    {
+        this.capacity = RingCapacity.oneToOneCapacityOf(producerRegion, consumerRegion);
+        this.buffer = producerRegion;
+        this.consumerRegion = consumerRegion;
+        this.clock = clock;
+        this.mask = capacity - 1;
+        this.maxUnread = capacity - RecordDescriptor.ALIGNMENT;
+        if (startPosition < 0 || (startPosition & (RecordDescriptor.ALIGNMENT - 1)) != 0)
+        {
+            throw new IllegalArgumentException("invalid start position: " + startPosition);
+        }
+        this.state = new OneToOneConsumerState(startPosition);
+        consumerRegion.putLongRelease(HEAD_POSITION_OFFSET, startPosition);
+    }
+
+    /**
      * Read up to {@code limit} records, handing each to {@code handler}, then publish the head.
      *
      * @param handler receives each record.

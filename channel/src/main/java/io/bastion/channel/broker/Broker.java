@@ -284,7 +284,8 @@ public final class Broker implements AutoCloseable
         try
         {
             return new ChannelRouter(context.ringAllocator(), context.auditLog(), context.epochClock(),
-                context.keyGraceMs(), context.keyRotationIntervalMs(), context.unlinkRings());
+                context.keyGraceMs(), context.keyRotationIntervalMs(), context.unlinkRings(),
+                context.revocationList(), context.limits());
         }
         catch (final IOException | RuntimeException ex)
         {

@@ -103,6 +103,7 @@ public final class BrokerContext
     private KeyPair identity;
     private PeerPolicy peerPolicy;
     private RevocationList revocationList;
+    private BrokerLimits limits;
     private EpochClock epochClock;
     private AuditLog auditLog;
     private boolean ownsAuditLog;
@@ -676,5 +677,28 @@ public final class BrokerContext
     public FilePolicy filePolicy()
     {
         return filePolicy;
+    }
+
+    /**
+     * The limits the broker's router enforces (sessions per principal, rings per channel, the acknowledgement
+     * timeout); see {@link BrokerLimits} for each default and its system property.
+     *
+     * @param limits the limits.
+     * @return this.
+     */
+    public BrokerContext limits(final BrokerLimits limits)
+    {
+        this.limits = limits;
+        return this;
+    }
+
+    /**
+     * The limits the broker's router enforces; {@link BrokerLimits#defaults()} unless set.
+     *
+     * @return the limits.
+     */
+    public BrokerLimits limits()
+    {
+        return null == limits ? BrokerLimits.defaults() : limits;
     }
 }

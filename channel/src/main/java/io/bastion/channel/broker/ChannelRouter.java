@@ -7,11 +7,14 @@ import io.bastion.codec.sbe.GoodbyeDecoder;
 import io.bastion.codec.sbe.GoodbyeReason;
 import io.bastion.codec.sbe.SourceAction;
 import io.bastion.codec.sbe.SourceUpdateDecoder;
+import io.bastion.ringbuffer.RecordDescriptor;
 import io.bastion.security.audit.AuditEventType;
 import io.bastion.security.audit.AuditLog;
 import io.bastion.security.audit.AuditOutcome;
 import io.bastion.security.keys.KeyDirection;
+import io.bastion.security.token.CapabilityToken;
 import io.bastion.security.token.Right;
+import io.bastion.security.token.RevocationList;
 import org.agrona.concurrent.EpochClock;
 import org.newsclub.net.unix.AFUNIXSelectorProvider;
 
@@ -26,7 +29,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -50,8 +52,31 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *  subscriber: QUARANTINED(producer)    -&gt; audit; publisher: Refusal(QUARANTINED); then as if it left
  * </pre>
  * So the subscriber holds a key before any frame under it can exist, and keeps the old key for the grace period
- * after the publisher switched: a rotation loses no frame. A subscriber that leaves frees the channel; the next one is
- * told about every live publisher and reads on from where its predecessor stopped.
+ * after the publisher switched: a rotation loses no frame.
+ * <p>
+ * <b>Joining at the live position.</b> The subscriber set changing rotates every publisher's key: when a subscriber
+ * leaves (it held the keys), and when one joins. A joining subscriber is never given a key that existed before it
+ * came, and it never reads where to start from shared memory:
+ * <pre>
+ *  subscriber joins                     -&gt; publisher:  KeyUpdate(n+1)         &lt;- ack KEY_IN_USE(position p)
+ *                                       -&gt; subscriber: ADDED(producer, ring, key n+1, start at p)
+ * </pre>
+ * p is where the publisher's first frame under key n+1 lies, so the subscriber reads exactly the frames sealed after
+ * it joined: what was sealed before (under keys it never holds) cannot pass, whatever a process that can write the
+ * ring's consumer region (its predecessor) leaves in the head word. A rotation already under way completes first.
+ * <p>
+ * <b>Authority.</b> A session lives only as long as its token: on every tick the router checks each session's token
+ * against the clock and the revocation list. An expired one ends with {@link GoodbyeReason#SESSION_EXPIRED}, a revoked
+ * one with {@link GoodbyeReason#TOKEN_REVOKED}, and {@link #revokeKey} ends the publisher's session too (its keys all
+ * derive from its session secret, so revoking one key alone would leave it the next): the publisher is told and drops
+ * its keys, and the subscriber is told {@code CUT_OFF} for that publisher, after which nothing more of its ring is
+ * read, not even what it had committed.
+ * <p>
+ * <b>Limits</b> ({@link BrokerLimits}): sessions per principal and publisher rings per channel are refused during the
+ * handshake ({@link RejectReason#RATE_LIMITED}, audited); a client that owes an acknowledgement (a key, an
+ * announcement, a drained ring) for longer than the key acknowledgement timeout is evicted
+ * ({@link RejectReason#TIMED_OUT}); a message its control queue cannot take ends its session (never a silent drop:
+ * a lost {@code KEY_REVOKED} would fail open). Each is counted ({@link #counters()}).
  * <p>
  * Threads: one conductor thread owns every session and link; the public methods only queue commands for it, so they
  * are thread safe and return at once. Control messages from clients are parsed by the validator first; a client that
@@ -62,6 +87,8 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
 {
     private static final long SELECT_MS = 100;
     private static final long CLOSE_WAIT_MS = 5_000;
+    /** {@code RouterPublisher.joinKeyId} when the join waits for the rotation after the one under way. */
+    private static final int JOIN_ON_NEXT_ROTATION = -1;
 
     private final RingAllocator allocator;
     private final AuditLog audit;
@@ -69,12 +96,15 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
     private final long keyGraceMs;
     private final long keyRotationIntervalMs;
     private final boolean unlinkRings;
+    private final RevocationList revocations;
+    private final BrokerLimits limits;
+    private final RouterCounters counters = new RouterCounters();
+    private final List<RouterEndpoint> overflowed = new ArrayList<>();
     private final Selector selector;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
-    private final ConcurrentHashMap<String, Long> subscriberSlots = new ConcurrentHashMap<>();
-    private final Map<String, ChannelState> channels = new HashMap<>();
-    private final RingAllocator slotAllocator = new SlotAllocator();
+    private final Map<String, RouterChannel> channels = new HashMap<>();
+    private final RingAllocator slotAllocator;
     private volatile boolean running = true;
     private long nextRotationMs;
 
@@ -97,6 +127,36 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         final long keyRotationIntervalMs,
         final boolean unlinkRings) throws IOException
     {
+        this(allocator, audit, clock, keyGraceMs, keyRotationIntervalMs, unlinkRings, null, BrokerLimits.defaults());
+    }
+
+    /**
+     * A router that also ends sessions whose token is revoked, and enforces limits.
+     *
+     * @param allocator             creates and deletes the rings.
+     * @param audit                 where every source change is recorded.
+     * @param clock                 epoch milliseconds; also judges each session's token expiry.
+     * @param keyGraceMs            how long a subscriber still accepts a publisher's key after a rotation.
+     * @param keyRotationIntervalMs how often every publisher's key rotates; 0 for only on request.
+     * @param unlinkRings           remove a ring's file names once both sides mapped it.
+     * @param revocations           revoked token ids, consulted on every tick; null for none (the list is the
+     *                              caller's and may change while the router runs).
+     * @param limits                the limits to enforce.
+     * @throws IOException if the selector cannot be opened.
+     */
+    public ChannelRouter(
+        final RingAllocator allocator,
+        final AuditLog audit,
+        final EpochClock clock,
+        final long keyGraceMs,
+        final long keyRotationIntervalMs,
+        final boolean unlinkRings,
+        final RevocationList revocations,
+        final BrokerLimits limits) throws IOException
+    {
+        this.revocations = revocations;
+        this.limits = limits;
+        this.slotAllocator = new SessionSlots(allocator, limits, counters);
         this.allocator = allocator;
         this.audit = audit;
         this.clock = clock;
@@ -132,6 +192,16 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
     }
 
     /**
+     * What the router counted: limit refusals, evictions, sessions ended by their authority.
+     *
+     * @return the live counters; thread safe to read.
+     */
+    public RouterCounters counters()
+    {
+        return counters;
+    }
+
+    /**
      * {@inheritDoc}
      */
     @Override
@@ -156,10 +226,10 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
     {
         command(() ->
         {
-            final ChannelState state = channels.get(channel);
+            final RouterChannel state = channels.get(channel);
             if (null != state)
             {
-                for (final PublisherEntry publisher : state.publishers)
+                for (final RouterPublisher publisher : state.publishers)
                 {
                     startRotation(state, publisher);
                 }
@@ -169,7 +239,9 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
 
     /**
      * Revoke one key of one publisher: the subscriber refuses every frame under it from now on, with
-     * {@link RejectReason#REVOKED_KEY}.
+     * {@link RejectReason#REVOKED_KEY}, and the publisher's session ends ({@link GoodbyeReason#KEY_REVOKED}): all its
+     * keys derive from its session secret, so it would otherwise hold the next one. The subscriber is told to stop
+     * reading that publisher's ring at once.
      *
      * @param channel    the channel name.
      * @param producerId the publisher's producer id.
@@ -179,7 +251,7 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
     {
         command(() ->
         {
-            final ChannelState state = channels.get(channel);
+            final RouterChannel state = channels.get(channel);
             if (null == state)
             {
                 return;
@@ -191,6 +263,13 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
                 sendSource(state.subscriber, SourceAction.KEY_REVOKED, state.channelId, producerId, keyId, 0, 0,
                     null, null, null);
             }
+            final RouterPublisher publisher = state.publisher(producerId);
+            if (null != publisher && !publisher.dropped)
+            {
+                endSession(publisher, GoodbyeReason.KEY_REVOKED, "key " + keyId + " revoked");
+                counters.revokedSessions.increment();
+            }
+            dropOverflowed();
         });
     }
 
@@ -220,20 +299,22 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
                 {
                     final SelectionKey key = keys.next();
                     keys.remove();
-                    ((Endpoint)key.attachment()).onReadable();
+                    ((RouterEndpoint)key.attachment()).onReadable();
                 }
                 final long nowMs = clock.time();
                 if (nowMs >= nextRotationMs)
                 {
                     nextRotationMs = nowMs + keyRotationIntervalMs;
-                    for (final ChannelState state : channels.values())
+                    for (final RouterChannel state : channels.values())
                     {
-                        for (final PublisherEntry publisher : state.publishers)
+                        for (final RouterPublisher publisher : state.publishers)
                         {
                             startRotation(state, publisher);
                         }
                     }
                 }
+                checkAuthorityAndDeadlines(nowMs);
+                dropOverflowed();
             }
         }
         catch (final IOException | RuntimeException ex)
@@ -259,28 +340,29 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
             closeAndRelease(session);
             return;
         }
-        final ChannelState state = channels.computeIfAbsent(session.channel(),
-            (name) -> new ChannelState(name, session.channelId()));
-        final Endpoint endpoint;
+        final RouterChannel state = channels.computeIfAbsent(session.channel(),
+            (name) -> new RouterChannel(name, session.channelId()));
+        final RouterEndpoint endpoint;
         if (Right.PUBLISH == session.right() &&
             (null != session.publishRingPath() || null != session.rings().sealedRing()))
         {
-            final PublisherEntry publisher = new PublisherEntry(state, session, link);
+            final RouterPublisher publisher = new RouterPublisher(this, state, session, link);
             state.publishers.add(publisher);
             endpoint = publisher;
             if (null != state.subscriber)
             {
-                announce(state.subscriber, publisher);
+                // A new ring under a key nobody held before: the subscriber starts at its beginning.
+                announce(state.subscriber, publisher, 0);
             }
         }
         else if (Right.SUBSCRIBE == session.right())
         {
-            final SubscriberEntry subscriber = new SubscriberEntry(state, session, link);
+            final RouterSubscriber subscriber = new RouterSubscriber(this, state, session, link);
             state.subscriber = subscriber;
             endpoint = subscriber;
-            for (final PublisherEntry publisher : state.publishers)
+            for (final RouterPublisher publisher : state.publishers)
             {
-                announce(subscriber, publisher);
+                joinAtLivePosition(publisher);
             }
         }
         else
@@ -298,29 +380,56 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         {
             endpoint.drop("cannot watch the control socket");
         }
+        dropOverflowed();
     }
 
-    private void announce(final SubscriberEntry subscriber, final PublisherEntry publisher)
+    /**
+     * A subscriber joined: rotate the publisher's key first, and announce the publisher to the subscriber only once
+     * the publisher says where its first frame under the new key lies.
+     */
+    private void joinAtLivePosition(final RouterPublisher publisher)
     {
-        final ChannelState state = publisher.state;
+        if (publisher.closing || publisher.dropped)
+        {
+            return;
+        }
+        if (0 == publisher.pendingKeyId)
+        {
+            startRotation(publisher.state, publisher);
+            publisher.joinKeyId = publisher.pendingKeyId;
+        }
+        else
+        {
+            // The rotation under way may have a key the previous subscriber was given: the join waits for the next.
+            publisher.rotationQueued = true;
+            publisher.joinKeyId = JOIN_ON_NEXT_ROTATION;
+        }
+        audit.log(AuditEventType.KEY_ROTATED, AuditOutcome.INFO, publisher.session.subject(), publisher.state.name,
+            "subscriber joined: producer=" + publisher.producerId + " rotates before it is announced");
+    }
+
+    private void announce(final RouterSubscriber subscriber, final RouterPublisher publisher, final long startPosition)
+    {
+        final RouterChannel state = publisher.state;
         publisher.announced = true;
         publisher.subscriberAcked = false;
-        sendKey(subscriber, SourceAction.ADDED, publisher, publisher.keyId, 0);
+        publisher.joinKeyId = 0;
+        sendKey(subscriber, SourceAction.ADDED, publisher, publisher.keyId, startPosition);
         if (0 != publisher.pendingKeyId)
         {
             sendKey(subscriber, SourceAction.KEY_ADDED, publisher, publisher.pendingKeyId, 0);
         }
         audit.log(AuditEventType.CHANNEL_OPENED, AuditOutcome.INFO, subscriber.session.subject(), state.name,
-            "source added producer=" + publisher.producerId + " subscriberSession=" +
-            Long.toHexString(subscriber.session.sessionId()));
+            "source added producer=" + publisher.producerId + " keyId=" + publisher.keyId + " position=" +
+            startPosition + " subscriberSession=" + Long.toHexString(subscriber.session.sessionId()));
     }
 
     private void sendKey(
-        final SubscriberEntry subscriber,
+        final RouterSubscriber subscriber,
         final SourceAction action,
-        final PublisherEntry publisher,
+        final RouterPublisher publisher,
         final int keyId,
-        final long graceMs)
+        final long graceMsOrPosition)
     {
         final byte[] key = publisher.session.keys().key(KeyDirection.INITIATOR_TO_RESPONDER, keyId);
         try
@@ -329,8 +438,9 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
                 KeyWrap.seal(subscriber.controlKey, publisher.state.channelId, publisher.producerId, keyId, key);
             // An ADDED announcement carries the ring itself when it is sealed memory: records read-only, head writable.
             sendSource(subscriber, action, publisher.state.channelId, publisher.producerId, keyId,
-                publisher.session.ringCapacity(), graceMs, publisher.session.publishRingPath(), sealed,
+                publisher.session.ringCapacity(), graceMsOrPosition, publisher.session.publishRingPath(), sealed,
                 SourceAction.ADDED == action ? publisher.session.rings().sealedRing() : null);
+            publisher.oweSubscriberAck(clock.time(), limits.keyAckTimeoutMs());
         }
         finally
         {
@@ -338,8 +448,8 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         }
     }
 
-    private static void sendSource(
-        final SubscriberEntry subscriber,
+    private void sendSource(
+        final RouterSubscriber subscriber,
         final SourceAction action,
         final int channelId,
         final int producerId,
@@ -352,17 +462,141 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
     {
         final byte[] update = ControlMessages.sourceUpdate(action, channelId, producerId, keyId, ringCapacity, graceMs,
             null == ringPath ? "" : ringPath.toString(), sealedKey);
-        if (null == ring)
-        {
-            subscriber.link.send(update);
-        }
-        else
-        {
+        final boolean queued = null == ring ? subscriber.link.send(update) :
             subscriber.link.send(update, ring.consumerSideDescriptors());
+        if (!queued)
+        {
+            overflowed(subscriber);
         }
     }
 
-    private void startRotation(final ChannelState state, final PublisherEntry publisher)
+    /**
+     * Queue a message for a client; a client whose queue cannot take it is dropped (after the current step), never
+     * left running without it.
+     */
+    private void send(final RouterEndpoint endpoint, final byte[] message)
+    {
+        if (!endpoint.link.send(message))
+        {
+            overflowed(endpoint);
+        }
+    }
+
+    private void overflowed(final RouterEndpoint endpoint)
+    {
+        if (!endpoint.dropped && !endpoint.overflowed)
+        {
+            endpoint.overflowed = true;
+            overflowed.add(endpoint);
+        }
+    }
+
+    /**
+     * End the sessions whose control queue overflowed. Runs between steps, never inside one, so the lists the steps
+     * walk do not change under them.
+     */
+    private void dropOverflowed()
+    {
+        while (!overflowed.isEmpty())
+        {
+            final RouterEndpoint endpoint = overflowed.remove(overflowed.size() - 1);
+            if (!endpoint.dropped)
+            {
+                counters.controlOverflows.increment();
+                audit.log(AuditEventType.RATE_LIMITED, AuditOutcome.REFUSED, endpoint.session.subject(),
+                    endpoint.state.name, "control queue overflow: session " +
+                    Long.toHexString(endpoint.session.sessionId()) + " ended");
+                endpoint.drop(null);
+            }
+        }
+    }
+
+    private void checkAuthorityAndDeadlines(final long nowMs)
+    {
+        final List<RouterEndpoint> expired = new ArrayList<>();
+        for (final RouterChannel state : channels.values())
+        {
+            for (final RouterPublisher publisher : state.publishers)
+            {
+                collectEnded(publisher, nowMs, expired);
+            }
+            if (null != state.subscriber)
+            {
+                collectEnded(state.subscriber, nowMs, expired);
+            }
+        }
+        for (final RouterEndpoint endpoint : expired)
+        {
+            if (endpoint.dropped)
+            {
+                continue;
+            }
+            if (endpoint.endsFor == GoodbyeReason.SESSION_EXPIRED)
+            {
+                counters.expiredSessions.increment();
+                endSession(endpoint, GoodbyeReason.SESSION_EXPIRED, "token expired");
+            }
+            else if (endpoint.endsFor == GoodbyeReason.TOKEN_REVOKED)
+            {
+                counters.revokedSessions.increment();
+                endSession(endpoint, GoodbyeReason.TOKEN_REVOKED, "token revoked");
+            }
+            else
+            {
+                counters.ackTimeouts.increment();
+                audit.log(AuditEventType.HANDSHAKE, AuditOutcome.REFUSED, endpoint.session.subject(),
+                    endpoint.state.name, RejectReason.TIMED_OUT + ": no acknowledgement within " +
+                    limits.keyAckTimeoutMs() + " ms, session " + Long.toHexString(endpoint.session.sessionId()) +
+                    " evicted");
+                send(endpoint, ControlMessages.refusal(RejectReason.TIMED_OUT));
+                endpoint.drop(null);
+            }
+        }
+    }
+
+    private void collectEnded(final RouterEndpoint endpoint, final long nowMs, final List<RouterEndpoint> ended)
+    {
+        if (endpoint.dropped)
+        {
+            return;
+        }
+        final CapabilityToken token = endpoint.session.token();
+        if (null != token && nowMs >= token.notAfterMs())
+        {
+            endpoint.endsFor = GoodbyeReason.SESSION_EXPIRED;
+            ended.add(endpoint);
+        }
+        else if (null != token && null != revocations && revocations.isRevoked(token.tokenId()))
+        {
+            endpoint.endsFor = GoodbyeReason.TOKEN_REVOKED;
+            ended.add(endpoint);
+        }
+        else if (endpoint.ackOverdue(nowMs, limits.keyAckTimeoutMs()))
+        {
+            endpoint.endsFor = null;
+            ended.add(endpoint);
+        }
+    }
+
+    /**
+     * End a session whose authority ended: tell it why, and for a publisher tell the subscriber to stop reading its
+     * ring at once (a revoked or expired publisher may go on writing whatever it likes into it).
+     */
+    private void endSession(final RouterEndpoint endpoint, final GoodbyeReason reason, final String why)
+    {
+        audit.log(GoodbyeReason.SESSION_EXPIRED == reason ? AuditEventType.CHANNEL_CLOSED : AuditEventType.REVOKED,
+            AuditOutcome.SUCCESS, endpoint.session.subject(), endpoint.state.name,
+            "session " + Long.toHexString(endpoint.session.sessionId()) + " ended: " + why + " (" + reason + ")");
+        // Best effort: a client that cannot take its goodbye loses its session all the same.
+        endpoint.link.send(ControlMessages.goodbye(reason));
+        if (endpoint instanceof RouterPublisher)
+        {
+            ((RouterPublisher)endpoint).cutOff = true;
+        }
+        endpoint.drop(null);
+    }
+
+    private void startRotation(final RouterChannel state, final RouterPublisher publisher)
     {
         if (publisher.closing)
         {
@@ -376,17 +610,29 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
             return;
         }
         publisher.pendingKeyId = publisher.keyId + 1;
+        if (JOIN_ON_NEXT_ROTATION == publisher.joinKeyId)
+        {
+            publisher.joinKeyId = publisher.pendingKeyId;
+        }
         if (null != state.subscriber && publisher.announced)
         {
             sendKey(state.subscriber, SourceAction.KEY_ADDED, publisher, publisher.pendingKeyId, 0);
         }
         else
         {
-            publisher.link.send(ControlMessages.keyUpdate(publisher.pendingKeyId, 0));
+            // Nobody reads this ring yet: the publisher may switch at once.
+            sendKeyUpdate(publisher);
         }
     }
 
-    private void onPublisherMessage(final PublisherEntry publisher, final ControlMessage message)
+    private void sendKeyUpdate(final RouterPublisher publisher)
+    {
+        publisher.keyInstallSent = true;
+        publisher.owePublisherAck(clock.time(), limits.keyAckTimeoutMs());
+        send(publisher, ControlMessages.keyUpdate(publisher.pendingKeyId, 0));
+    }
+
+    void onPublisherMessage(final RouterPublisher publisher, final ControlMessage message)
     {
         if (GoodbyeDecoder.TEMPLATE_ID == message.templateId())
         {
@@ -406,17 +652,28 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         else if (SourceAction.KEY_IN_USE == message.action && message.keyId == publisher.pendingKeyId &&
             publisher.keyInstallSent)
         {
+            final long keyStart = message.graceMs;
+            if (keyStart < 0 || 0 != (keyStart & (RecordDescriptor.ALIGNMENT - 1)))
+            {
+                publisher.drop("bad key start position " + keyStart);
+                return;
+            }
             final int retired = publisher.keyId;
             publisher.keyId = publisher.pendingKeyId;
             publisher.pendingKeyId = 0;
             publisher.keyInstallSent = false;
+            publisher.publisherAckDueMs = 0;
             audit.log(AuditEventType.KEY_ROTATED, AuditOutcome.SUCCESS, publisher.session.subject(),
                 publisher.state.name, "producer=" + publisher.producerId + " keyId=" + publisher.keyId);
-            final SubscriberEntry subscriber = publisher.state.subscriber;
+            final RouterSubscriber subscriber = publisher.state.subscriber;
             if (null != subscriber && publisher.announced)
             {
                 sendSource(subscriber, SourceAction.KEY_RETIRED, publisher.state.channelId, publisher.producerId,
                     retired, 0, keyGraceMs, null, null, null);
+            }
+            else if (null != subscriber && publisher.keyId == publisher.joinKeyId)
+            {
+                announce(subscriber, publisher, keyStart);
             }
             if (publisher.rotationQueued)
             {
@@ -428,16 +685,17 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         {
             publisher.drop("unexpected acknowledgement " + message.action);
         }
+        dropOverflowed();
     }
 
-    private void onSubscriberMessage(final SubscriberEntry subscriber, final ControlMessage message)
+    void onSubscriberMessage(final RouterSubscriber subscriber, final ControlMessage message)
     {
         if (GoodbyeDecoder.TEMPLATE_ID == message.templateId())
         {
             subscriber.drop(null);
             return;
         }
-        final PublisherEntry publisher = SourceUpdateDecoder.TEMPLATE_ID == message.templateId() ?
+        final RouterPublisher publisher = SourceUpdateDecoder.TEMPLATE_ID == message.templateId() ?
             subscriber.state.publisher(message.producerId) : null;
         if (null == publisher || !publisher.announced)
         {
@@ -447,12 +705,13 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         if (SourceAction.ADDED == message.action)
         {
             publisher.subscriberAcked = true;
+            publisher.subscriberAcknowledged(clock.time(), limits.keyAckTimeoutMs());
             unlinkIfBothMapped(publisher);
         }
         else if (SourceAction.KEY_ADDED == message.action && message.keyId == publisher.pendingKeyId)
         {
-            publisher.keyInstallSent = true;
-            publisher.link.send(ControlMessages.keyUpdate(publisher.pendingKeyId, 0));
+            publisher.subscriberAcknowledged(clock.time(), limits.keyAckTimeoutMs());
+            sendKeyUpdate(publisher);
         }
         else if (SourceAction.REMOVED == message.action && publisher.closing)
         {
@@ -466,6 +725,8 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
             if (!publisher.closing)
             {
                 publisher.link.send(ControlMessages.refusal(RejectReason.QUARANTINED));
+                // The subscriber stopped reading it already; what the publisher wrote since stays unread.
+                publisher.cutOff = true;
                 publisher.drop(null);
             }
         }
@@ -473,9 +734,10 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         {
             subscriber.drop("unexpected acknowledgement " + message.action);
         }
+        dropOverflowed();
     }
 
-    private void unlinkIfBothMapped(final PublisherEntry publisher)
+    private void unlinkIfBothMapped(final RouterPublisher publisher)
     {
         if (unlinkRings && publisher.mapped && publisher.subscriberAcked && !publisher.unlinked &&
             null != publisher.session.publishRingPath())
@@ -495,15 +757,18 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         }
     }
 
-    private void publisherGone(final PublisherEntry publisher)
+    void publisherGone(final RouterPublisher publisher)
     {
         publisher.closing = true;
-        final SubscriberEntry subscriber = publisher.state.subscriber;
+        publisher.publisherAckDueMs = 0;
+        final RouterSubscriber subscriber = publisher.state.subscriber;
         if (null != subscriber && publisher.announced)
         {
-            // The subscriber drains what the publisher committed, then acknowledges; only then is the ring deleted.
-            sendSource(subscriber, SourceAction.REMOVED, publisher.state.channelId, publisher.producerId, 0, 0, 0,
-                null, null, null);
+            // The subscriber drains what the publisher committed, then acknowledges; only then is the ring deleted. A
+            // publisher whose authority ended is cut off instead: nothing more of its ring is read.
+            sendSource(subscriber, publisher.cutOff ? SourceAction.CUT_OFF : SourceAction.REMOVED,
+                publisher.state.channelId, publisher.producerId, 0, 0, 0, null, null, null);
+            publisher.oweSubscriberAck(clock.time(), limits.keyAckTimeoutMs());
         }
         else
         {
@@ -511,7 +776,7 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         }
     }
 
-    private void remove(final PublisherEntry publisher)
+    private void remove(final RouterPublisher publisher)
     {
         publisher.state.publishers.remove(publisher);
         closeAndRelease(publisher.session);
@@ -519,17 +784,20 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
             "source removed producer=" + publisher.producerId);
     }
 
-    private void subscriberGone(final SubscriberEntry subscriber)
+    void subscriberGone(final RouterSubscriber subscriber)
     {
-        final ChannelState state = subscriber.state;
+        final RouterChannel state = subscriber.state;
         if (state.subscriber == subscriber)
         {
             state.subscriber = null;
         }
-        for (final PublisherEntry publisher : new ArrayList<>(state.publishers))
+        for (final RouterPublisher publisher : new ArrayList<>(state.publishers))
         {
             publisher.announced = false;
             publisher.subscriberAcked = false;
+            publisher.joinKeyId = 0;
+            publisher.subscriberAcksOwed = 0;
+            publisher.subscriberAckDueMs = 0;
             if (publisher.closing)
             {
                 remove(publisher);
@@ -537,8 +805,12 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
             else if (0 != publisher.pendingKeyId && !publisher.keyInstallSent)
             {
                 // Nobody left to install the new key first: the publisher may switch at once.
-                publisher.keyInstallSent = true;
-                publisher.link.send(ControlMessages.keyUpdate(publisher.pendingKeyId, 0));
+                sendKeyUpdate(publisher);
+            }
+            else
+            {
+                // The subscriber that left holds the current key: the set changed, so the key does too.
+                startRotation(state, publisher);
             }
         }
         closeAndRelease(subscriber.session);
@@ -552,6 +824,24 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         slotAllocator.release(session.rings(), session.channel(), session.right(), session.sessionId());
     }
 
+    /**
+     * An endpoint is dropped: audit a violation (and tell the client), stop watching its socket.
+     */
+    void onDrop(final RouterEndpoint endpoint, final String violation)
+    {
+        if (null != violation)
+        {
+            audit.log(AuditEventType.HANDSHAKE, AuditOutcome.REFUSED, endpoint.session.subject(), endpoint.state.name,
+                RejectReason.PROTOCOL_VIOLATION + ": " + violation);
+            endpoint.link.send(ControlMessages.refusal(RejectReason.PROTOCOL_VIOLATION));
+        }
+        final SelectionKey key = endpoint.session.controlChannel().keyFor(selector);
+        if (null != key)
+        {
+            key.cancel();
+        }
+    }
+
     private void shutdown()
     {
         Runnable command;
@@ -560,9 +850,9 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
             // Sessions handed over but not opened yet are opened here, so that they are closed below with the rest.
             command.run();
         }
-        for (final ChannelState state : channels.values())
+        for (final RouterChannel state : channels.values())
         {
-            for (final PublisherEntry publisher : state.publishers)
+            for (final RouterPublisher publisher : state.publishers)
             {
                 publisher.link.send(ControlMessages.goodbye(GoodbyeReason.SHUTDOWN));
                 closeAndRelease(publisher.session);
@@ -610,207 +900,6 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         else
         {
             shutdown();
-        }
-    }
-
-    /**
-     * A channel's publishers and subscriber, owned by the conductor thread.
-     */
-    private static final class ChannelState
-    {
-        final String name;
-        final int channelId;
-        final List<PublisherEntry> publishers = new ArrayList<>();
-        SubscriberEntry subscriber;
-
-        ChannelState(final String name, final int channelId)
-        {
-            this.name = name;
-            this.channelId = channelId;
-        }
-
-        PublisherEntry publisher(final int producerId)
-        {
-            for (final PublisherEntry publisher : publishers)
-            {
-                if (publisher.producerId == producerId)
-                {
-                    return publisher;
-                }
-            }
-            return null;
-        }
-    }
-
-    /**
-     * One session's control socket as the conductor sees it.
-     */
-    private abstract class Endpoint
-    {
-        final ChannelState state;
-        final Session session;
-        final ControlLink link;
-        boolean dropped;
-
-        Endpoint(final ChannelState state, final Session session, final ControlLink link)
-        {
-            this.state = state;
-            this.session = session;
-            this.link = link;
-        }
-
-        void onReadable()
-        {
-            // A few messages per wake-up at most, so one chatty client cannot starve the others.
-            for (int i = 0; i < 16 && !dropped; i++)
-            {
-                final int length = link.poll();
-                if (ControlLink.NONE == length)
-                {
-                    link.flush();
-                    return;
-                }
-                if (length < 0)
-                {
-                    drop(ControlLink.BAD_LENGTH == length ? "bad message length" :
-                        ControlLink.TOO_MANY_DESCRIPTORS == length ? "too many descriptors" : null);
-                    return;
-                }
-                final ControlMessage message = ControlMessages.parse(link.messageBuffer(), length);
-                if (!message.isValid())
-                {
-                    drop("malformed message: " + message.detail());
-                    return;
-                }
-                onMessage(message);
-            }
-        }
-
-        abstract void onMessage(ControlMessage message);
-
-        abstract void onGone();
-
-        void drop(final String violation)
-        {
-            if (dropped)
-            {
-                return;
-            }
-            dropped = true;
-            if (null != violation)
-            {
-                audit.log(AuditEventType.HANDSHAKE, AuditOutcome.REFUSED, session.subject(), state.name,
-                    RejectReason.PROTOCOL_VIOLATION + ": " + violation);
-                link.send(ControlMessages.refusal(RejectReason.PROTOCOL_VIOLATION));
-            }
-            final SelectionKey key = session.controlChannel().keyFor(selector);
-            if (null != key)
-            {
-                key.cancel();
-            }
-            onGone();
-        }
-    }
-
-    /**
-     * A publishing session.
-     */
-    private final class PublisherEntry extends Endpoint
-    {
-        final int producerId;
-        int keyId;
-        int pendingKeyId;
-        boolean rotationQueued;
-        boolean keyInstallSent;
-        boolean announced;
-        boolean subscriberAcked;
-        boolean mapped;
-        boolean unlinked;
-        boolean closing;
-
-        PublisherEntry(final ChannelState state, final Session session, final ControlLink link)
-        {
-            super(state, session, link);
-            this.producerId = session.producerId();
-            this.keyId = session.keys().keyId();
-        }
-
-        @Override
-        void onMessage(final ControlMessage message)
-        {
-            onPublisherMessage(this, message);
-        }
-
-        @Override
-        void onGone()
-        {
-            publisherGone(this);
-        }
-    }
-
-    /**
-     * The subscribing session of a channel.
-     */
-    private final class SubscriberEntry extends Endpoint
-    {
-        final byte[] controlKey;
-
-        SubscriberEntry(final ChannelState state, final Session session, final ControlLink link)
-        {
-            super(state, session, link);
-            this.controlKey = session.keys().controlKey();
-        }
-
-        @Override
-        void onMessage(final ControlMessage message)
-        {
-            onSubscriberMessage(this, message);
-        }
-
-        @Override
-        void onGone()
-        {
-            Arrays.fill(controlKey, (byte)0);
-            subscriberGone(this);
-        }
-    }
-
-    /**
-     * Reserves a channel's single subscriber slot during the handshake, releases it when the session ends.
-     */
-    private final class SlotAllocator implements RingAllocator
-    {
-        @Override
-        public RingAllocation allocate(
-            final String subject, final String channel, final Right right, final long sessionId) throws IOException
-        {
-            if (Right.SUBSCRIBE == right && null != subscriberSlots.putIfAbsent(channel, sessionId))
-            {
-                throw new AllocationRefusedException(RejectReason.CHANNEL_IN_USE, "channel has a subscriber");
-            }
-            try
-            {
-                return allocator.allocate(subject, channel, right, sessionId);
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                if (Right.SUBSCRIBE == right)
-                {
-                    subscriberSlots.remove(channel, sessionId);
-                }
-                throw ex;
-            }
-        }
-
-        @Override
-        public void release(
-            final RingAllocation allocation, final String channel, final Right right, final long sessionId)
-        {
-            if (Right.SUBSCRIBE == right)
-            {
-                subscriberSlots.remove(channel, sessionId);
-            }
-            allocator.release(allocation, channel, right, sessionId);
         }
     }
 }

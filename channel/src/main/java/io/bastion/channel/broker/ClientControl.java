@@ -87,7 +87,7 @@ final class ClientControl
         }
         else if (GoodbyeDecoder.TEMPLATE_ID == message.templateId())
         {
-            end(RejectReason.CHANNEL_CLOSED);
+            end(reasonFor(message.goodbyeReason));
         }
         else if (RefusalDecoder.TEMPLATE_ID == message.templateId())
         {
@@ -96,6 +96,36 @@ final class ClientControl
         else
         {
             handler.accept(message);
+        }
+    }
+
+    /**
+     * Why a session ends, from the broker's Goodbye: a closed channel for a normal end or a shutdown, otherwise the
+     * authority that ended.
+     *
+     * @param reason the Goodbye's reason.
+     * @return the reason {@link #closedFor()} reports.
+     */
+    static RejectReason reasonFor(final GoodbyeReason reason)
+    {
+        if (null == reason)
+        {
+            return RejectReason.CHANNEL_CLOSED;
+        }
+        switch (reason)
+        {
+            case SESSION_EXPIRED:
+                return RejectReason.EXPIRED_TOKEN;
+            case TOKEN_REVOKED:
+                return RejectReason.UNAUTHORIZED;
+            case KEY_REVOKED:
+                return RejectReason.REVOKED_KEY;
+            case PROTOCOL_ERROR:
+                return RejectReason.PROTOCOL_VIOLATION;
+            case NORMAL:
+            case SHUTDOWN:
+            default:
+                return RejectReason.CHANNEL_CLOSED;
         }
     }
 

@@ -35,6 +35,11 @@ final class ControlMessage
     String subscribeRingPath;
 
     SourceAction action;
+    /**
+     * SourceUpdate: for KEY_RETIRED how long the retired key stays accepted; for ADDED the ring position the
+     * subscriber starts at (the broker's choice, never the ring's); for KEY_IN_USE the ring position of the
+     * publisher's first frame under the new key.
+     */
     long graceMs;
     long effectiveFromSequence;
     GoodbyeReason goodbyeReason;

@@ -51,6 +51,7 @@ public final class PublisherClient implements AutoCloseable
     private final KeyRing keys;
     private final ClientCounters counters;
     private final Publisher publisher;
+    private final OneToOneRingProducer producer;
     private final KeyLookup lookup = new KeyLookup();
     private final ClientControl control;
     private boolean released;
@@ -62,10 +63,12 @@ public final class PublisherClient implements AutoCloseable
         final KeyRing keys,
         final ClientCounters counters,
         final Publisher publisher,
+        final OneToOneRingProducer producer,
         final long controlPollIntervalNs)
     {
-        this.control = new ClientControl(link, controlPollIntervalNs, this::onMessage, publisher::close);
+        this.control = new ClientControl(link, controlPollIntervalNs, this::onMessage, this::onEnd);
         this.session = session;
+        this.producer = producer;
         this.mapping = mapping;
         this.keys = keys;
         this.counters = counters;
@@ -119,14 +122,14 @@ public final class PublisherClient implements AutoCloseable
                 Arrays.fill(key, (byte)0);
             }
             counters = ClientCounters.open(context, session, "pub");
-            final Publisher publisher = new Publisher(
-                new OneToOneRingProducer(mapping.producerRegion(), mapping.consumerRegion(), context.epochClock()),
-                new HmacFrameSealer(keys), session.channelId(), session.producerId(), context.nanoClock(),
-                counters.counters());
+            final OneToOneRingProducer producer =
+                new OneToOneRingProducer(mapping.producerRegion(), mapping.consumerRegion(), context.epochClock());
+            final Publisher publisher = new Publisher(producer, new HmacFrameSealer(keys), session.channelId(),
+                session.producerId(), context.nanoClock(), counters.counters());
             final ControlLink link = new ControlLink(session.controlChannel(), true);
             final PublisherClient client = new PublisherClient(
-                session, link, mapping, keys, counters, publisher, context.controlPollIntervalNs());
-            client.acknowledge(SourceAction.MAPPED, 0);
+                session, link, mapping, keys, counters, publisher, producer, context.controlPollIntervalNs());
+            client.acknowledge(SourceAction.MAPPED, 0, 0);
             return client;
         }
         catch (final IOException | HandshakeException | RuntimeException ex)
@@ -189,13 +192,26 @@ public final class PublisherClient implements AutoCloseable
         {
             Arrays.fill(key, (byte)0);
         }
-        acknowledge(SourceAction.KEY_IN_USE, newKeyId);
+        // Every frame from this position on is sealed with the new key: the broker starts a joining subscriber here.
+        acknowledge(SourceAction.KEY_IN_USE, newKeyId, producer.position());
     }
 
-    private void acknowledge(final SourceAction action, final int keyId)
+    private void acknowledge(final SourceAction action, final int keyId, final long position)
     {
         control.send(ControlMessages.sourceUpdate(
-            action, session.channelId(), session.producerId(), keyId, 0, 0, "", null));
+            action, session.channelId(), session.producerId(), keyId, 0, position, "", null));
+    }
+
+    /**
+     * The session ended (the broker's goodbye or refusal, a broken socket): offers fail from now on, and the keys go
+     * at once, not when the application gets round to {@link #close()}: a session whose token expired or was revoked
+     * must not keep what it needs to seal.
+     */
+    private void onEnd()
+    {
+        publisher.close();
+        keys.close();
+        session.keys().close();
     }
 
     /**

@@ -13,6 +13,7 @@ import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.SourceAction;
 import io.bastion.codec.sbe.SourceUpdateDecoder;
 import io.bastion.ringbuffer.OneToOneRingConsumer;
+import io.bastion.ringbuffer.RecordDescriptor;
 import io.bastion.ringbuffer.RingCapacity;
 import io.bastion.security.files.OwnerOnlyFiles;
 import io.bastion.security.keys.KeyDirection;
@@ -80,7 +81,7 @@ public final class SubscriberClient implements AutoCloseable
     {
         this.context = context;
         this.session = session;
-        this.control = new ClientControl(link, context.controlPollIntervalNs(), this::onMessage, () -> { });
+        this.control = new ClientControl(link, context.controlPollIntervalNs(), this::onMessage, this::onEnd);
         this.link = link;
         this.controlKey = session.keys().controlKey();
         this.noKeys = noKeys;
@@ -230,6 +231,12 @@ public final class SubscriberClient implements AutoCloseable
                 source.removing = true;
                 subscriber.removeWhenDrained(source.sourceId);
                 break;
+            case CUT_OFF:
+                // The publisher's authority ended: nothing more of its ring is read, not even what it committed.
+                source.removing = true;
+                subscriber.removeNow(source.sourceId);
+                source.keys.close();
+                break;
             default:
                 violation();
         }
@@ -239,8 +246,11 @@ public final class SubscriberClient implements AutoCloseable
     {
         final int capacity = message.ringCapacity;
         final Path ring = HandshakeClient.pathOf(message.publishRingPath);
+        // The broker chooses where this subscriber starts (the live position); the ring's own head is never read.
+        final long startPosition = message.graceMs;
         if (capacity < RingCapacity.MIN_CAPACITY || capacity > RingCapacity.MAX_CAPACITY ||
-            Integer.bitCount(capacity) != 1 || message.producerId <= 0)
+            Integer.bitCount(capacity) != 1 || message.producerId <= 0 || startPosition < 0 ||
+            0 != (startPosition & (RecordDescriptor.ALIGNMENT - 1)))
         {
             violation();
             return false;
@@ -289,7 +299,8 @@ public final class SubscriberClient implements AutoCloseable
         try
         {
             final int sourceId = subscriber.addSource(
-                new OneToOneRingConsumer(mapping.producerRegion(), mapping.consumerRegion(), context.epochClock()),
+                new OneToOneRingConsumer(
+                    mapping.producerRegion(), mapping.consumerRegion(), context.epochClock(), startPosition),
                 message.producerId, new StrictReplayGuard(Publisher.FIRST_SEQUENCE), new HmacFrameSealer(keys));
             sources.add(new SourceEntry(message.producerId, sourceId, keys, mapping));
             return true;
@@ -358,6 +369,20 @@ public final class SubscriberClient implements AutoCloseable
             }
         }
         return released;
+    }
+
+    /**
+     * The session ended, for whatever reason (the broker's goodbye, a refusal, a broken socket, a violation): stop
+     * reading every source at once. Without the broker nothing can tell this subscriber that a key was revoked or a
+     * token expired, so nothing more is dispatched under the keys it holds; they go in {@link #releaseDrained()}.
+     */
+    private void onEnd()
+    {
+        for (final SourceEntry source : sources)
+        {
+            source.removing = true;
+            subscriber.removeNow(source.sourceId);
+        }
     }
 
     private void acknowledge(final ControlMessage message)
@@ -454,7 +479,8 @@ public final class SubscriberClient implements AutoCloseable
 
     /**
      * Whether the session ended (the broker's goodbye, a refusal, a broken control socket, a protocol violation by
-     * the broker, or {@link #close()}). Sources already mapped are still read until they are drained or closed.
+     * the broker, or {@link #close()}). From then on no source is read: without the broker, a revoked key or an
+     * expired token could not be heard of.
      *
      * @return true once ended.
      */

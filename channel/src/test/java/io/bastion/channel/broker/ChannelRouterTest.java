@@ -7,6 +7,7 @@ import io.bastion.channel.RejectionHandler;
 import io.bastion.codec.FrameReader;
 import io.bastion.codec.RejectReason;
 import io.bastion.security.audit.AuditEventType;
+import io.bastion.security.audit.AuditOutcome;
 import io.bastion.security.audit.AuditRecord;
 import io.bastion.security.token.Right;
 import org.agrona.DirectBuffer;
@@ -100,7 +101,9 @@ class ChannelRouterTest
         publisher.doWork();
         assertEquals(ChannelStatus.NOT_CONNECTED, publisher.offer(payload, 0, 8, 1));
         final SubscriberClient subscriber = subscriber();
-        awaitSources(subscriber, 1);
+        // Announced only once the publisher switched to a key made after the subscriber joined.
+        awaitSources(subscriber, 1, publisher);
+        assertEquals(2, publisher.keyId());
         awaitConnected(subscriber, publisher);
         publish(publisher, 1, 100, subscriber);
         awaitReceived(subscriber, 1, 100);
@@ -137,25 +140,29 @@ class ChannelRouterTest
         assertTrue(rejected.isEmpty(), rejected.toString());
 
         fixture.broker.router().revokeKey(BrokerFixture.CHANNEL, 1, 4);
-        // Frames offered before the revocation reaches the subscriber still pass; from its first REVOKED_KEY on,
-        // every frame under key 4 (all the later ones: the publisher never switched) is refused.
+        // Its keys all derive from its session secret, so the publisher's session ends: it is told, drops its keys
+        // and can offer nothing more; the subscriber is told to stop reading its ring at once.
         await(() ->
         {
             pump(subscriber, publisher);
             publisher.offer(payload, 0, 8, 1);
-            return rejected.getOrDefault(RejectReason.REVOKED_KEY, 0) > 0;
-        }, "frames under the revoked key refused");
+            return publisher.isClosed() && 0 == subscriber.sourceCount();
+        }, "the publisher cut off on both sides");
+        assertEquals(RejectReason.REVOKED_KEY, publisher.closedFor());
+        assertEquals(-1, publisher.keyId(), "the publisher holds no key any more");
+        assertTrue(publisher.offer(payload, 0, 8, 1) < 0);
         final int dispatched = received.get(1).size();
         for (int i = 0; i < 10; i++)
         {
-            publisher.offer(payload, 0, 8, 1);
             pump(subscriber, publisher);
         }
-        assertEquals(dispatched, received.get(1).size(), "nothing under the revoked key dispatched");
-        assertTrue(rejected.getOrDefault(RejectReason.REVOKED_KEY, 0) > 1, rejected.toString());
+        assertEquals(dispatched, received.get(1).size(), "nothing dispatched after the revocation");
+        assertTrue(rejected.isEmpty(), rejected.toString());
         final List<AuditRecord> audit = fixture.closeAndReadAudit();
-        assertEquals(3, audit.stream().filter((r) -> AuditEventType.KEY_ROTATED == r.type()).count());
-        assertTrue(audit.stream().anyMatch((r) -> AuditEventType.REVOKED == r.type()));
+        assertEquals(3, audit.stream().filter((r) -> AuditEventType.KEY_ROTATED == r.type() &&
+            AuditOutcome.SUCCESS == r.outcome()).count());
+        assertTrue(audit.stream().anyMatch((r) -> AuditEventType.REVOKED == r.type() &&
+            r.detail().contains("key 4 revoked")));
     }
 
     @Test
@@ -234,16 +241,21 @@ class ChannelRouterTest
         clients.remove(first);
         first.close();
 
-        // Written while nobody reads: the next subscriber resumes from the first one's head and gets these.
+        // Written while nobody reads: the next subscriber joins at the live position and never sees these.
         for (int i = 101; i <= 120; i++)
         {
             payload.putLong(0, i, ByteOrder.LITTLE_ENDIAN);
             assertTrue(publisher.offer(payload, 0, 8, 1) > 0);
         }
+        received.clear();
         final SubscriberClient second = awaitSubscriber();
-        awaitSources(second, 1);
-        awaitReceived(second, 1, 120);
-        assertInOrder(1, 1, 120);
+        awaitSources(second, 1, publisher);
+        awaitConnected(second, publisher);
+        publish(publisher, 121, 50, second);
+        awaitReceived(second, 1, 50);
+        assertInOrder(1, 121, 50);
+        assertTrue(rejected.isEmpty(), rejected.toString());
+        assertEquals(50, second.counters().framesIn());
     }
 
     @Test
@@ -548,11 +560,15 @@ class ChannelRouterTest
         subscriber.poll(handler, 64);
     }
 
-    private void awaitSources(final SubscriberClient subscriber, final int count)
+    private void awaitSources(final SubscriberClient subscriber, final int count, final PublisherClient... publishers)
     {
         await(() ->
         {
             subscriber.doWork();
+            for (final PublisherClient publisher : publishers)
+            {
+                publisher.doWork();
+            }
             return subscriber.sourceCount() == count;
         }, count + " sources");
     }
