@@ -74,9 +74,32 @@ final class ClientControl
         }
         if (!closed && !link.flush())
         {
-            end(RejectReason.CHANNEL_CLOSED);
+            endAfterWhyIfSent();
         }
         return work;
+    }
+
+    /**
+     * This side can no longer write (the broker closed the socket, typically): the broker may have said why just
+     * before, so read what is left for a Refusal or a Goodbye, then end, with that reason if there was one.
+     */
+    private void endAfterWhyIfSent()
+    {
+        for (int i = 0; i < MESSAGES_PER_POLL && !closed; i++)
+        {
+            final int length = link.poll();
+            if (length < 0 || ControlLink.NONE == length)
+            {
+                break;
+            }
+            final ControlMessage message = ControlMessages.parse(link.messageBuffer(), length);
+            if (message.isValid() && (GoodbyeDecoder.TEMPLATE_ID == message.templateId() ||
+                RefusalDecoder.TEMPLATE_ID == message.templateId()))
+            {
+                onMessage(message);
+            }
+        }
+        end(RejectReason.CHANNEL_CLOSED);
     }
 
     private void onMessage(final ControlMessage message)
@@ -138,11 +161,17 @@ final class ClientControl
         end(RejectReason.PROTOCOL_VIOLATION);
     }
 
+    /**
+     * Queue a message for the broker; it is written by the next {@link #poll()} once everything the broker sent by
+     * then is read (a Refusal it sent just before closing is heard, not lost to a write that fails first).
+     *
+     * @param message the whole message.
+     */
     void send(final byte[] message)
     {
-        if (!closed)
+        if (!closed && !link.queue(message))
         {
-            link.send(message);
+            end(RejectReason.CHANNEL_CLOSED);
         }
     }
 

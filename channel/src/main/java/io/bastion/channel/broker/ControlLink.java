@@ -279,6 +279,19 @@ final class ControlLink implements AutoCloseable
     }
 
     /**
+     * Queue a message to be written by the next {@link #flush()}, without writing now: a duty cycle that answers
+     * several messages read in one go writes once, after reading them all, so a peer that said something and then
+     * closed is heard out before a write to its closed socket can break the link.
+     *
+     * @param bytes the whole message.
+     * @return false if the link cannot write (now or before, or the queue is full): the message is dropped.
+     */
+    boolean queue(final byte[] bytes)
+    {
+        return add(bytes, null);
+    }
+
+    /**
      * Queue a message with descriptors that travel with it, and write as much as the socket takes now. The link
      * sends duplicates: the caller's descriptors stay the caller's, and may be closed as soon as this returns.
      *
@@ -353,6 +366,11 @@ final class ControlLink implements AutoCloseable
 
     private boolean enqueue(final byte[] bytes, final FileDescriptor[] descriptors)
     {
+        return add(bytes, descriptors) && flush();
+    }
+
+    private boolean add(final byte[] bytes, final FileDescriptor[] descriptors)
+    {
         if (writeBroken)
         {
             closeAll(descriptors);
@@ -370,7 +388,7 @@ final class ControlLink implements AutoCloseable
         out.putInt(bytes.length).put(bytes).flip();
         outbound.add(new Outbound(out, descriptors));
         queuedBytes += out.remaining();
-        return flush();
+        return true;
     }
 
     /**

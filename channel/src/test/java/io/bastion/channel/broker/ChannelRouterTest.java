@@ -384,7 +384,11 @@ class ChannelRouterTest
         awaitConnected(subscriber, good);
         publish(good, 1, 100, subscriber);
         awaitReceived(subscriber, good.producerId(), 100);
-        assertEquals(1, ringFiles().size(), "the quarantined publisher's ring is deleted");
+        await(() ->
+        {
+            pump(subscriber, good);
+            return 1 == ringFiles().size();
+        }, "the quarantined publisher's ring deleted");
         final List<AuditRecord> audit = fixture.closeAndReadAudit();
         assertTrue(audit.stream().anyMatch((r) -> AuditEventType.QUARANTINED == r.type() &&
             r.detail().contains("producer=" + rogue.producerId())));

@@ -139,7 +139,7 @@ class BrokerProcessTest
     }
 
     @Test
-    void aKilledSubscriberTurnsOffersIntoNotConnectedAndTheNextSubscriberReadsOn() throws Exception
+    void aKilledSubscriberTurnsOffersIntoNotConnectedAndTheNextSubscriberJoinsAtTheLivePosition() throws Exception
     {
         launch();
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[Wire.MAX_PAYLOAD]);
@@ -179,9 +179,10 @@ class BrokerProcessTest
                     offer(publisher, payload, sequence);
                     next.poll(checker, 256);
                     return checker.lastSequence(1) >= resumeAt + 100;
-                }, "the next subscriber reads on");
-                // The first frame it reads follows the last one the killed subscriber consumed: one jump, no more.
-                assertTrue(checker.mismatches() <= 1, "it resumes at a frame boundary, in order: " +
+                }, "the next subscriber reads from its join on");
+                // It starts where the publisher's first frame under a key made after the join lies: one jump from
+                // the start of the stream, in order from there.
+                assertTrue(checker.mismatches() <= 1, "it starts at a frame boundary, in order: " +
                     checker.mismatches());
             }
         }
