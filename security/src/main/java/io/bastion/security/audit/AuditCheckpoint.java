@@ -10,27 +10,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The content of a {@link AuditEventType#CHECKPOINT} record: a statement about the chain, signed with Ed25519.
- * <p>
- * A checkpoint is an ordinary record of the chain (its own sequence number, previous-hash and hash), whose
- * {@code detail} field reads
- * <pre>
- * v=1 kind=KIND index=SEQ head=PREVHASH start=START startPrev=STARTPREV sig=SIGNATURE
- * </pre>
- * <ul>
- *     <li>{@code kind}: {@code periodic} (every N records), {@code retain} (written before retention deletes the
- *     oldest files) or {@code close} (the log was closed cleanly);</li>
- *     <li>{@code index}: how many records precede it since the genesis of the chain, which is also its own sequence
- *     number; {@code head}: the chain head at that point, the previous record's hash (the genesis value of 64 zeros
- *     for index 0). Both restate fields of the record, and must equal them;</li>
- *     <li>{@code start}, {@code startPrev}: the index of the oldest record the writer keeps and that record's
- *     previous-hash: {@code 0} and the genesis value until retention deletes files. A verifier finds records missing
- *     at the start of the chain when the first record present comes after {@code start};</li>
- *     <li>{@code sig}: hex Ed25519 signature over the ASCII bytes of {@code "bastion audit checkpoint v1"}, a line
- *     feed, and the record's body (every field before its hash, in its stored form) with the detail cut before
- *     {@code " sig="}. The signature thus covers the sequence, time, dropped count and previous-hash too.</li>
- * </ul>
- * Immutable; the static methods are thread safe, a {@link Signature} is not.
+ * The content of a {@link AuditEventType#CHECKPOINT} record, as {@link AuditRecord}'s comment defines it: making,
+ * reading and checking the Ed25519 signature. Immutable; the static methods are thread safe, a {@link Signature} is
+ * not.
  */
 final class AuditCheckpoint
 {

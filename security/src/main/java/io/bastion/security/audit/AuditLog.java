@@ -41,7 +41,7 @@ import java.util.concurrent.locks.LockSupport;
  * counts every later event as dropped, and {@link #close()} rethrows the error.
  * <p>
  * With a {@link AuditLogConfig#checkpointSigner checkpoint signer}, the writer also appends signed
- * {@link AuditEventType#CHECKPOINT} records (format in {@link AuditVerifier}): after every
+ * {@link AuditEventType#CHECKPOINT} records (format in {@link AuditRecord}): after every
  * {@link AuditLogConfig#checkpointInterval} records, as the first record of a new file before retention deletes the
  * oldest files (restating the index of the oldest record kept), and at {@link #close()} (a close checkpoint, which
  * marks the log as cleanly closed; not repeated if the chain already ends with one). A continued log takes the

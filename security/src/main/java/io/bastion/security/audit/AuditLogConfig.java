@@ -66,7 +66,8 @@ public final class AuditLogConfig
     }
 
     /**
-     * Rotate to a new file before a record would take the current one past this size.
+     * Rotate to a new file before a record would take the current one past this size. A record larger than the
+     * size still goes into a new file of its own, and a new file may start with a checkpoint before that record.
      *
      * @param maxFileBytes at least 1024.
      * @return this.

@@ -28,9 +28,9 @@ import java.util.Locale;
  * <b>Anchoring.</b> The chain alone is not keyed: someone who can write the files can rewrite every record from some
  * point on, or cut the end of the chain or its oldest files, consistently. A log written with a
  * {@link AuditLogConfig#checkpointSigner checkpoint signer} holds signed {@link AuditEventType#CHECKPOINT} records
- * (format in {@link AuditCheckpoint}'s comment: a record of the chain whose detail restates its index from the
- * genesis, the chain head before it, the oldest record kept and the previous-hash of that record, and an Ed25519
- * signature over all of the record but its hash). Then, after the chain checks above:
+ * (format in {@link AuditRecord}: a record of the chain whose detail restates its index from the genesis, the chain
+ * head before it, the oldest record kept and the previous-hash of that record, and an Ed25519 signature over all of
+ * the record but its hash). Then, after the chain checks above:
  * <ul>
  *     <li>every checkpoint must be well formed and restate its own record; with the identity public key, its
  *     signature must verify, else {@link AuditFinding#BAD_CHECKPOINT} at that record;</li>
