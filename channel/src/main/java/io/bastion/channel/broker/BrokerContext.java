@@ -32,6 +32,8 @@ import java.util.HexFormat;
  *     <tr><td>{@value #ISSUER_KEY_PROP}</td><td>none: the issuer's raw Ed25519 public key in hex (64 digits), or
  *     {@link #issuerPublicKey(PublicKey)}; required</td></tr>
  *     <tr><td>{@value #AUDIT_DIR_PROP}</td><td>{@code <dir>/audit}</td></tr>
+ *     <tr><td>{@value #AUDIT_CHECKPOINT_INTERVAL_PROP}</td><td>{@value
+ *     io.bastion.security.audit.AuditLogConfig#DEFAULT_CHECKPOINT_INTERVAL}</td></tr>
  *     <tr><td>{@value #KEY_GRACE_PROP}</td><td>{@value #KEY_GRACE_MS_DEFAULT}</td></tr>
  *     <tr><td>{@value #KEY_ROTATION_PROP}</td><td>0: keys rotate only on request</td></tr>
  *     <tr><td>{@value #NON_DUMPABLE_PROP}</td><td>true: {@link Broker#launch} marks the process non-dumpable, so
@@ -45,7 +47,8 @@ import java.util.HexFormat;
  * Everything else (identity key, peer policy, revocation list, clock, audit log, ring allocator, session listener,
  * file policy) is set in code; {@link #conclude()} fills: a fresh Ed25519 identity (whose public key the broker
  * publishes as {@code <dir>/broker.pub} for clients to pin), a policy that allows only the current user, an empty
- * revocation list, the system clock, an owner-only audit log the broker closes, an {@link OwnerOnlyRingAllocator} in
+ * revocation list, the system clock, an owner-only audit log the broker closes (whose checkpoints the identity key
+ * signs, see {@link #auditCheckpointInterval(int)}), an {@link OwnerOnlyRingAllocator} in
  * the broker folder, and no session listener, which makes the broker run a {@link ChannelRouter} that joins each
  * channel's publishers to its subscriber.
  */
@@ -71,6 +74,8 @@ public final class BrokerContext
     public static final String ISSUER_KEY_PROP = "bastion.broker.issuer.key";
     /** Property: audit folder. */
     public static final String AUDIT_DIR_PROP = "bastion.broker.audit.dir";
+    /** Property: records between two signed checkpoints of the audit log the broker opens. */
+    public static final String AUDIT_CHECKPOINT_INTERVAL_PROP = "bastion.broker.audit.checkpoint.interval";
     /** Name of the socket file in the broker folder. */
     public static final String SOCKET_FILE_NAME = "broker.sock";
     /** Property: how long a subscriber still accepts a publisher's previous key after a rotation, ms. */
@@ -91,6 +96,8 @@ public final class BrokerContext
     private Path directory = pathProperty(DIR_PROP);
     private Path socketPath = pathProperty(SOCKET_PROP);
     private Path auditDirectory = pathProperty(AUDIT_DIR_PROP);
+    private int auditCheckpointInterval =
+        Integer.getInteger(AUDIT_CHECKPOINT_INTERVAL_PROP, AuditLogConfig.DEFAULT_CHECKPOINT_INTERVAL);
     private long handshakeTimeoutMs = Long.getLong(HANDSHAKE_TIMEOUT_PROP, HANDSHAKE_TIMEOUT_MS_DEFAULT);
     private int maxPendingHandshakes = Integer.getInteger(MAX_PENDING_PROP, MAX_PENDING_DEFAULT);
     private int ringCapacity = Integer.getInteger(RING_CAPACITY_PROP, RING_CAPACITY_DEFAULT);
@@ -201,8 +208,14 @@ public final class BrokerContext
             {
                 auditDirectory = directory.resolve("audit");
             }
+            if (auditCheckpointInterval < 1)
+            {
+                throw new IllegalStateException("audit checkpoint interval must be at least 1: " +
+                    auditCheckpointInterval);
+            }
             auditLog = AuditLog.open(new AuditLogConfig()
-                .directory(auditDirectory).filePolicy(filePolicy).clock(epochClock));
+                .directory(auditDirectory).filePolicy(filePolicy).clock(epochClock)
+                .checkpointSigner(identity.getPrivate()).checkpointInterval(auditCheckpointInterval));
             ownsAuditLog = true;
         }
     }
@@ -295,6 +308,32 @@ public final class BrokerContext
     public Path auditDirectory()
     {
         return auditDirectory;
+    }
+
+    /**
+     * Records between two signed checkpoints of the audit log the broker opens itself (not of one given with
+     * {@link #auditLog(AuditLog)}). That log's checkpoints are signed with the {@link #identity(KeyPair) identity}
+     * private key, so {@code bastion audit verify --identity-public} can tell a removed tail or oldest file from an
+     * intact log; give a persistent identity, since a fresh one each run signs each run's checkpoints with another
+     * key.
+     *
+     * @param auditCheckpointInterval at least 1.
+     * @return this.
+     */
+    public BrokerContext auditCheckpointInterval(final int auditCheckpointInterval)
+    {
+        this.auditCheckpointInterval = auditCheckpointInterval;
+        return this;
+    }
+
+    /**
+     * The number of records between two signed checkpoints of the audit log the broker opens.
+     *
+     * @return the interval.
+     */
+    public int auditCheckpointInterval()
+    {
+        return auditCheckpointInterval;
     }
 
     /**

@@ -28,5 +28,8 @@ public enum AuditEventType
     /** A peer was quarantined. */
     QUARANTINED,
     /** Written by the log itself: events were dropped because the queue was full. */
-    EVENTS_DROPPED
+    EVENTS_DROPPED,
+    /** Written by the log itself when it has a checkpoint signer: a signed statement of the chain so far (see
+     * {@link AuditLogConfig#checkpointSigner}). {@link AuditLog#log} refuses this type. */
+    CHECKPOINT
 }

@@ -12,6 +12,8 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,6 +40,14 @@ import java.util.concurrent.locks.LockSupport;
  * it, forces and closes the file, and waits for the writer thread. If the writer hits an I/O error it stops writing,
  * counts every later event as dropped, and {@link #close()} rethrows the error.
  * <p>
+ * With a {@link AuditLogConfig#checkpointSigner checkpoint signer}, the writer also appends signed
+ * {@link AuditEventType#CHECKPOINT} records (format in {@link AuditRecord}): after every
+ * {@link AuditLogConfig#checkpointInterval} records, as the first record of a new file before retention deletes the
+ * oldest files (restating the index of the oldest record kept), and at {@link #close()} (a close checkpoint, which
+ * marks the log as cleanly closed; not repeated if the chain already ends with one). A continued log takes the
+ * oldest record kept from its last checkpoint, not from the files present, so a file removed while no writer ran
+ * stays detectable. A signing failure is handled as an I/O failure.
+ * <p>
  * Never log payload or key bytes: the API only takes enums, bounded short strings and a clock reading.
  * Thread safe: any number of threads may call {@link #log}.
  */
@@ -52,6 +62,7 @@ public final class AuditLog implements AutoCloseable
     private final AtomicLong pendingDropped = new AtomicLong();
     private final AtomicLong totalDropped = new AtomicLong();
     private final Thread writer;
+    private final Signature signer;
     private volatile boolean closing;
     private volatile IOException failure;
 
@@ -62,6 +73,10 @@ public final class AuditLog implements AutoCloseable
     private long fileBytes;
     private long nextSeq;
     private String lastHash;
+    private long startSeq;
+    private String startPrev;
+    private long sinceCheckpoint;
+    private boolean endsClosed;
 
     private AuditLog(final AuditLogConfig config) throws IOException
     {
@@ -69,6 +84,7 @@ public final class AuditLog implements AutoCloseable
         this.clock = config.clock();
         this.files = new OwnerOnlyFiles(config.filePolicy());
         this.queue = new ManyToOneConcurrentArrayQueue<>(config.queueCapacity());
+        this.signer = null == config.checkpointSigner() ? null : AuditCheckpoint.newSigner(config.checkpointSigner());
         files.ensureDirectory(config.directory());
         resumeChain(AuditFiles.list(config.directory(), config.baseName()));
         this.writer = config.threadFactory().newThread(this::run);
@@ -80,6 +96,8 @@ public final class AuditLog implements AutoCloseable
      * @param config the settings.
      * @return the running log.
      * @throws IOException if the folder fails its owner-only check or existing files cannot be read.
+     * @throws IllegalArgumentException if a setting is out of range or the checkpoint signer is not an Ed25519
+     *                                  private key.
      */
     public static AuditLog open(final AuditLogConfig config) throws IOException
     {
@@ -97,7 +115,8 @@ public final class AuditLog implements AutoCloseable
      * @param principal who (user or token subject); escaped, cut at {@link AuditRecord#MAX_PRINCIPAL} chars.
      * @param channel   which channel, or null; escaped, cut at {@link AuditRecord#MAX_CHANNEL} chars.
      * @param detail    a short reason such as an enum name, or null; cut at {@link AuditRecord#MAX_DETAIL} chars.
-     * @return true if queued; false if dropped (queue full, counted) or the log is closed (not counted).
+     * @return true if queued; false if dropped (queue full, counted), the log is closed (not counted), or the type
+     * is {@link AuditEventType#CHECKPOINT}, which only the log writes (refused, not counted).
      */
     public boolean log(
         final AuditEventType type,
@@ -108,7 +127,7 @@ public final class AuditLog implements AutoCloseable
     {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(outcome, "outcome");
-        if (closing)
+        if (closing || type == AuditEventType.CHECKPOINT)
         {
             return false;
         }
@@ -146,7 +165,8 @@ public final class AuditLog implements AutoCloseable
     }
 
     /**
-     * Stop accepting events, write every accepted one, force and close the file, and join the writer.
+     * Stop accepting events, write every accepted one and, with a checkpoint signer, a close checkpoint; force and
+     * close the file, and join the writer.
      *
      * @throws IOException the writer's failure, if it had one.
      */
@@ -204,6 +224,17 @@ public final class AuditLog implements AutoCloseable
             }
             LockSupport.parkNanos(IDLE_NANOS);
         }
+        if (null != signer && !endsClosed && null == failure)
+        {
+            try
+            {
+                writeCheckpoint(AuditCheckpoint.KIND_CLOSE, clock.time());
+            }
+            catch (final IOException ex)
+            {
+                fail(ex);
+            }
+        }
         closeFile();
     }
 
@@ -221,25 +252,68 @@ public final class AuditLog implements AutoCloseable
             return;
         }
         final long dropped = pendingDropped.getAndSet(0);
-        final String body = AuditRecord.body(
-            nextSeq, timeMs, type, outcome, principal, channel, detail, dropped, lastHash);
-        final String hash = AuditRecord.sha256Hex(body);
-        final byte[] line = (body + '\t' + hash + '\n').getBytes(StandardCharsets.US_ASCII);
         try
         {
-            if (null == out || (fileBytes > 0 && line.length > config.maxFileBytes() - fileBytes))
+            String body = AuditRecord.body(
+                nextSeq, timeMs, type, outcome, principal, channel, detail, dropped, lastHash);
+            if (needsRotation(body))
             {
                 rotate();
+                body = AuditRecord.body(nextSeq, timeMs, type, outcome, principal, channel, detail, dropped, lastHash);
             }
-            out.write(line);
-            fileBytes += line.length;
-            nextSeq++;
-            lastHash = hash;
+            append(body);
+            if (null != signer && ++sinceCheckpoint >= config.checkpointInterval())
+            {
+                writeCheckpoint(AuditCheckpoint.KIND_PERIODIC, timeMs);
+            }
         }
         catch (final IOException ex)
         {
             fail(ex);
         }
+    }
+
+    private void writeCheckpoint(final String kind, final long timeMs) throws IOException
+    {
+        final long dropped = pendingDropped.getAndSet(0);
+        String body = checkpointBody(kind, timeMs, dropped);
+        if (needsRotation(body))
+        {
+            rotate();
+            body = checkpointBody(kind, timeMs, dropped);
+        }
+        append(body);
+        sinceCheckpoint = 0;
+        endsClosed = AuditCheckpoint.KIND_CLOSE.equals(kind);
+    }
+
+    private String checkpointBody(final String kind, final long timeMs, final long dropped) throws IOException
+    {
+        try
+        {
+            return AuditCheckpoint.signedBody(signer, nextSeq, timeMs, dropped, lastHash, kind, startSeq, startPrev);
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IOException("audit checkpoint signing failed", ex);
+        }
+    }
+
+    private boolean needsRotation(final String body)
+    {
+        // The line is the body, a tab, 64 hex digits and a line feed.
+        return null == out || (fileBytes > 0 && body.length() + 66 > config.maxFileBytes() - fileBytes);
+    }
+
+    private void append(final String body) throws IOException
+    {
+        final String hash = AuditRecord.sha256Hex(body);
+        final byte[] line = (body + '\t' + hash + '\n').getBytes(StandardCharsets.US_ASCII);
+        out.write(line);
+        fileBytes += line.length;
+        nextSeq++;
+        lastHash = hash;
+        endsClosed = false;
     }
 
     private void rotate() throws IOException
@@ -256,10 +330,57 @@ public final class AuditLog implements AutoCloseable
         out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
         fileBytes = 0;
         final List<Path> existing = AuditFiles.list(config.directory(), config.baseName());
-        for (int i = 0; i < existing.size() - config.maxFiles(); i++)
+        final int excess = existing.size() - config.maxFiles();
+        if (excess <= 0)
+        {
+            return;
+        }
+        if (null != signer)
+        {
+            // Restate the oldest record kept in a signed checkpoint, on disk before anything is deleted, so that a
+            // verifier can tell retention from removal.
+            if (!findStartAfterRetention(existing, excess))
+            {
+                return;
+            }
+            writeRetentionCheckpoint();
+        }
+        for (int i = 0; i < excess; i++)
         {
             Files.deleteIfExists(existing.get(i));
         }
+    }
+
+    private void writeRetentionCheckpoint() throws IOException
+    {
+        append(checkpointBody(AuditCheckpoint.KIND_RETAIN, clock.time(), 0));
+        sinceCheckpoint = 0;
+        out.flush();
+        channel.force(true);
+    }
+
+    private boolean findStartAfterRetention(final List<Path> existing, final int excess) throws IOException
+    {
+        // The newest file of the list is the one just created, still empty.
+        for (int i = excess; i < existing.size() - 1; i++)
+        {
+            final List<String> lines = completeLines(existing.get(i));
+            if (!lines.isEmpty())
+            {
+                final AuditRecord first = AuditRecord.parse(lines.get(0));
+                if (null == first)
+                {
+                    // Cannot say where the kept chain starts: keep every file rather than lose the anchor.
+                    return false;
+                }
+                startSeq = first.seq();
+                startPrev = first.prevHash();
+                return true;
+            }
+        }
+        startSeq = nextSeq;
+        startPrev = lastHash;
+        return true;
     }
 
     private void flushToOs()
@@ -315,29 +436,89 @@ public final class AuditLog implements AutoCloseable
     {
         nextSeq = 0;
         lastHash = AuditRecord.GENESIS;
+        startSeq = 0;
+        startPrev = AuditRecord.GENESIS;
+        endsClosed = false;
         fileNumber = existing.isEmpty() ? 0 : AuditFiles.number(config.baseName(), existing.get(existing.size() - 1));
+        boolean foundLast = false;
         for (int i = existing.size() - 1; i >= 0; i--)
         {
-            final AuditRecord lastRecord = lastCompleteRecord(existing.get(i));
-            if (null != lastRecord)
+            final List<String> lines = completeLines(existing.get(i));
+            if (!foundLast && !lines.isEmpty())
             {
-                nextSeq = lastRecord.seq() + 1;
-                lastHash = lastRecord.hash();
+                final AuditRecord lastRecord = AuditRecord.parse(lines.get(lines.size() - 1));
+                if (null != lastRecord)
+                {
+                    foundLast = true;
+                    nextSeq = lastRecord.seq() + 1;
+                    lastHash = lastRecord.hash();
+                    final AuditCheckpoint checkpoint = AuditCheckpoint.parse(lastRecord);
+                    endsClosed = null != checkpoint && checkpoint.isClose();
+                }
+            }
+            if (null == signer)
+            {
+                if (foundLast)
+                {
+                    return;
+                }
+                continue;
+            }
+            if (foundLast && resumeStartFromCheckpoint(lines))
+            {
+                return;
+            }
+        }
+        if (null != signer && foundLast)
+        {
+            resumeStartFromOldestRecord(existing);
+        }
+    }
+
+    private boolean resumeStartFromCheckpoint(final List<String> lines)
+    {
+        for (int j = lines.size() - 1; j >= 0; j--)
+        {
+            final AuditRecord record = AuditRecord.parse(lines.get(j));
+            final AuditCheckpoint checkpoint = null == record ? null : AuditCheckpoint.parse(record);
+            if (null != checkpoint)
+            {
+                startSeq = checkpoint.start();
+                startPrev = checkpoint.startPrev();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void resumeStartFromOldestRecord(final List<Path> existing) throws IOException
+    {
+        // A log written before it had a signer: it is anchored from its oldest record present.
+        for (final Path file : existing)
+        {
+            final List<String> lines = completeLines(file);
+            if (!lines.isEmpty())
+            {
+                final AuditRecord first = AuditRecord.parse(lines.get(0));
+                if (null != first)
+                {
+                    startSeq = first.seq();
+                    startPrev = first.prevHash();
+                }
                 return;
             }
         }
     }
 
-    private static AuditRecord lastCompleteRecord(final Path file) throws IOException
+    private static List<String> completeLines(final Path file) throws IOException
     {
         final String text = Files.readString(file, StandardCharsets.ISO_8859_1);
         final int end = text.lastIndexOf('\n');
         if (end < 0)
         {
-            return null;
+            return List.of();
         }
-        final int start = text.lastIndexOf('\n', end - 1) + 1;
-        return AuditRecord.parse(text.substring(start, end));
+        return List.of(text.substring(0, end).split("\n", -1));
     }
 
     private static final class AuditEvent

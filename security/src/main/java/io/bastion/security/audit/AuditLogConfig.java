@@ -6,6 +6,7 @@ import org.agrona.concurrent.SystemEpochClock;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -19,6 +20,8 @@ public final class AuditLogConfig
     public static final int DEFAULT_MAX_FILES = 64;
     /** Default queue capacity (events). */
     public static final int DEFAULT_QUEUE_CAPACITY = 4096;
+    /** Default number of records between two periodic checkpoints, when a checkpoint signer is set. */
+    public static final int DEFAULT_CHECKPOINT_INTERVAL = 1024;
 
     private Path directory;
     private String baseName = "audit";
@@ -28,6 +31,8 @@ public final class AuditLogConfig
     private EpochClock clock = SystemEpochClock.INSTANCE;
     private ThreadFactory threadFactory;
     private FilePolicy filePolicy;
+    private PrivateKey checkpointSigner;
+    private int checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
 
     /**
      * Settings with every default; the folder must still be set.
@@ -61,7 +66,8 @@ public final class AuditLogConfig
     }
 
     /**
-     * Rotate to a new file before a record would take the current one past this size.
+     * Rotate to a new file before a record would take the current one past this size. A record larger than the
+     * size still goes into a new file of its own, and a new file may start with a checkpoint before that record.
      *
      * @param maxFileBytes at least 1024.
      * @return this.
@@ -133,6 +139,38 @@ public final class AuditLogConfig
         return this;
     }
 
+    /**
+     * Ed25519 private key with which the log signs checkpoints (the broker's persistent identity key); null (the
+     * default) for no checkpoints, as logs were before checkpoints existed.
+     * <p>
+     * With a signer the log appends a {@link AuditEventType#CHECKPOINT} record after every
+     * {@link #checkpointInterval} records, before retention deletes files, and at {@link AuditLog#close()}; see
+     * {@link AuditVerifier} for what that lets a verifier holding the public key detect. The key object is kept by
+     * reference (no key bytes are copied) and used only by the writer thread. Verify with the same key: a log
+     * written across runs with different keys (a fresh identity each run) verifies only without a key.
+     *
+     * @param checkpointSigner an Ed25519 private key, or null.
+     * @return this.
+     */
+    public AuditLogConfig checkpointSigner(final PrivateKey checkpointSigner)
+    {
+        this.checkpointSigner = checkpointSigner;
+        return this;
+    }
+
+    /**
+     * Records written between two periodic checkpoints (counted from the last checkpoint this log instance wrote,
+     * or from its opening). Ignored without a {@link #checkpointSigner}.
+     *
+     * @param checkpointInterval at least 1; default {@value #DEFAULT_CHECKPOINT_INTERVAL}.
+     * @return this.
+     */
+    public AuditLogConfig checkpointInterval(final int checkpointInterval)
+    {
+        this.checkpointInterval = checkpointInterval;
+        return this;
+    }
+
     void conclude() throws IOException
     {
         if (null == directory)
@@ -146,6 +184,14 @@ public final class AuditLogConfig
         if (maxFileBytes < 1024 || maxFiles < 2 || queueCapacity < 2 || queueCapacity > (1 << 24))
         {
             throw new IllegalArgumentException("invalid audit limits");
+        }
+        if (checkpointInterval < 1)
+        {
+            throw new IllegalArgumentException("checkpoint interval must be at least 1: " + checkpointInterval);
+        }
+        if (null != checkpointSigner)
+        {
+            AuditCheckpoint.newSigner(checkpointSigner);
         }
         if (null == threadFactory)
         {
@@ -200,5 +246,15 @@ public final class AuditLogConfig
     FilePolicy filePolicy()
     {
         return filePolicy;
+    }
+
+    PrivateKey checkpointSigner()
+    {
+        return checkpointSigner;
+    }
+
+    int checkpointInterval()
+    {
+        return checkpointInterval;
     }
 }

@@ -14,6 +14,27 @@ import java.security.NoSuchAlgorithmException;
  * very first record); {@code hash} is the lowercase hex SHA-256 of the line's bytes up to and excluding the tab before
  * it. Text fields are escaped: a backslash becomes {@code \\}, and any character outside printable ASCII (tabs and
  * line breaks included) becomes {@code \}{@code uXXXX}; the accessors return the escaped form. Immutable.
+ * <p>
+ * A record of type {@link AuditEventType#CHECKPOINT}, which only the log writes and only when it has a
+ * {@link AuditLogConfig#checkpointSigner checkpoint signer}, has outcome {@code INFO}, empty principal and channel,
+ * and this detail:
+ * <pre>
+ * v=1 kind=KIND index=SEQ head=PREVHASH start=START startPrev=STARTPREV sig=SIGNATURE
+ * </pre>
+ * <ul>
+ *     <li>{@code kind}: {@code periodic} (after every N records), {@code retain} (first record of a new file, written
+ *     and forced before retention deletes the oldest files) or {@code close} (the log was closed cleanly);</li>
+ *     <li>{@code index}: the number of records before it since the genesis of the chain (the first record ever, whose
+ *     previous-hash is {@link #GENESIS}), which is its own {@code seq}; {@code head}: the chain head before it, its
+ *     own {@code prevHash}. Both must equal those fields;</li>
+ *     <li>{@code start}, {@code startPrev}: the index of the oldest record the writer keeps and that record's
+ *     {@code prevHash}: {@code 0} and {@link #GENESIS} until retention deletes files;</li>
+ *     <li>{@code sig}: 128 hex digits, the Ed25519 signature over the ASCII bytes of
+ *     {@code "bastion audit checkpoint v1"}, a line feed, and the record's body as stored (every field before
+ *     {@code hash}, tab-separated) with the detail cut before {@code " sig="}. So the signature covers the sequence,
+ *     time, dropped count and previous-hash as well as the restated values; the record's hash then covers the
+ *     signature, and the next record links to that hash.</li>
+ * </ul>
  */
 public final class AuditRecord
 {
