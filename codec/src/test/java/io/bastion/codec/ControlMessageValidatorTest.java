@@ -113,7 +113,7 @@ class ControlMessageValidatorTest
         assertEquals(60, decoder.getSealedKey(read, 0, read.length));
         assertArrayEquals(sealed, read);
 
-        for (final int unknown : new int[]{0, 9, 254, 255})
+        for (final int unknown : new int[]{0, 10, 254, 255})
         {
             buffer.putByte(8 + SourceUpdateDecoder.actionEncodingOffset(), (byte)unknown);
             assertEquals(RejectReason.UNKNOWN_ENUM_VALUE.code(), validator.validate(buffer, 0, length));
