@@ -47,7 +47,8 @@ final class TokenIssueCommand implements Callable<Integer>
     private String subject;
 
     @Option(names = "--channel", required = true, paramLabel = "PATTERN",
-        description = "A channel name, or a prefix ending in * (a lone * matches every channel).")
+        description = "A channel name; or NAME.* for every channel below NAME (on a dot boundary: prices.* " +
+            "matches prices.eu, not prices or prices-x); or a lone * for every channel.")
     private String channel;
 
     @Option(names = "--rights", required = true, paramLabel = "LIST", converter = RightsConverter.class,
@@ -118,7 +119,7 @@ final class TokenIssueCommand implements Callable<Integer>
         {
             throw new ParameterException(spec.commandLine(), "--channel '" + Texts.printable(channel) +
                 "' is not a channel pattern: 1 to " + ChannelPattern.MAX_LENGTH +
-                " of [A-Za-z0-9._:/-], optionally ending in *");
+                " of [A-Za-z0-9._:/-], optionally ending in .* (or a lone *)");
         }
         final long start = null == notBefore ? System.currentTimeMillis() : notBefore.toEpochMilli();
         if (start < 0)

@@ -1,6 +1,7 @@
 package io.bastion.tools;
 
 import io.bastion.security.token.CapabilityToken;
+import io.bastion.security.token.ChannelPattern;
 import io.bastion.security.token.RevocationList;
 import io.bastion.security.token.Right;
 import io.bastion.security.token.TokenCodec;
@@ -77,7 +78,7 @@ final class TokenVerifyCommand implements Callable<Integer>
         final CapabilityToken claims = parsed.token();
         final TokenVerification verification = verifier.verify(encoded,
             null == subject ? claims.subject() : subject,
-            null == channel ? sampleChannel(claims.channelPattern()) : channel,
+            null == channel ? ChannelPattern.exampleChannel(claims.channelPattern()) : channel,
             null == right ? firstRight(claims.rights()) : right);
         print(out, verification.token(), verification.decision());
         return verification.isAccepted() ? ExitCodes.OK : ExitCodes.REFUSED;
@@ -96,14 +97,6 @@ final class TokenVerifyCommand implements Callable<Integer>
             Texts.relative(token.notAfterMs(), now) + ")");
         out.println("token id    0x" + Long.toHexString(token.tokenId()));
         out.flush();
-    }
-
-    /**
-     * A channel name that a valid pattern matches: the name itself, or the prefix and one more character.
-     */
-    private static String sampleChannel(final String pattern)
-    {
-        return pattern.endsWith("*") ? pattern.substring(0, pattern.length() - 1) + "x" : pattern;
     }
 
     private static Right firstRight(final int rights)

@@ -56,6 +56,11 @@ class TokenCommandTest
         assertTrue(verified.stdout().contains("channel     prices.*\n"), verified::toString);
         assertTrue(verified.stdout().contains("rights      publish,subscribe\n"), verified::toString);
         assertTrue(verified.stdout().contains("token id    0x2a\n"), verified::toString);
+
+        // Without --channel the verifier asks for a channel below the prefix; a sibling name is refused.
+        assertEquals(ExitCodes.OK, verify(token).exitCode());
+        assertRefused(verify(token, "--channel", "prices-secret"), "WRONG_CHANNEL");
+        assertRefused(verify(token, "--channel", "prices"), "WRONG_CHANNEL");
     }
 
     @Test
@@ -138,6 +143,8 @@ class TokenCommandTest
         assertUsage(issue("--subject", "alice", "--channel", "prices", "--rights", "publish", "--valid-for", "soon"),
             "'soon' is not a duration");
         assertUsage(issue("--subject", "alice", "--channel", "bad pattern", "--rights", "publish"),
+            "is not a channel pattern");
+        assertUsage(issue("--subject", "alice", "--channel", "prices*", "--rights", "publish"),
             "is not a channel pattern");
         assertUsage(issue("--channel", "prices", "--rights", "publish"), "Missing required option: '--subject=USER'");
         assertUsage(BastionProcess.run(dir, "token", "verify", "--issuer-public", "x"),

@@ -1,5 +1,7 @@
 package io.bastion.channel.broker;
 
+import io.bastion.security.keys.SecretKeys;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +10,6 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Wraps a publisher's frame key for the subscriber the broker hands it to: AES-256-GCM under the subscriber's session
@@ -20,6 +21,12 @@ import javax.crypto.spec.SecretKeySpec;
  * The associated data means a wrapped key moved to another producer or key id does not open. Even though the control
  * socket already runs between two processes the kernel identified, the key is never in the clear outside the two
  * parties' memory. Stateless and thread safe; allocates (control path only).
+ * <p>
+ * Key copies: the control key reaches the cipher through {@link SecretKeys#keyedCipher} (no {@code SecretKeySpec}
+ * copy), and each cipher is scrubbed ({@link SecretKeys#scrub(Cipher, int, java.security.spec.AlgorithmParameterSpec)})
+ * before it is dropped, which zeroes the AES engine's copies of the control key and its round keys. What stays until
+ * the next garbage collection, out of reach: the discarded GHASH subkey of the control key and whatever the GCM engine
+ * buffered of the frame key in the clear; see {@link SecretKeys}.
  */
 final class KeyWrap
 {
@@ -30,6 +37,8 @@ final class KeyWrap
     private static final int TAG_BITS = 128;
     private static final byte[] LABEL = "bastion/keywrap/v1".getBytes(StandardCharsets.US_ASCII);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String TRANSFORMATION = "AES/GCM/NoPadding";
+    private static final GCMParameterSpec SCRUB_PARAMETERS = new GCMParameterSpec(TAG_BITS, new byte[NONCE_LENGTH]);
 
     private KeyWrap()
     {
@@ -44,9 +53,10 @@ final class KeyWrap
         }
         final byte[] sealed = new byte[SEALED_LENGTH];
         RANDOM.nextBytes(sealed);
+        Cipher cipher = null;
         try
         {
-            final Cipher cipher = cipher(Cipher.ENCRYPT_MODE, controlKey, sealed);
+            cipher = cipher(Cipher.ENCRYPT_MODE, controlKey, sealed);
             cipher.updateAAD(aad(channelId, producerId, keyId));
             cipher.doFinal(key, 0, key.length, sealed, NONCE_LENGTH);
             return sealed;
@@ -54,6 +64,10 @@ final class KeyWrap
         catch (final GeneralSecurityException ex)
         {
             throw new IllegalStateException("AES-GCM is mandatory in every JDK", ex);
+        }
+        finally
+        {
+            scrub(cipher);
         }
     }
 
@@ -74,9 +88,10 @@ final class KeyWrap
         {
             return null;
         }
+        Cipher cipher = null;
         try
         {
-            final Cipher cipher = cipher(Cipher.DECRYPT_MODE, controlKey, sealed);
+            cipher = cipher(Cipher.DECRYPT_MODE, controlKey, sealed);
             cipher.updateAAD(aad(channelId, producerId, keyId));
             return cipher.doFinal(sealed, NONCE_LENGTH, sealed.length - NONCE_LENGTH);
         }
@@ -84,15 +99,26 @@ final class KeyWrap
         {
             return null;
         }
+        finally
+        {
+            scrub(cipher);
+        }
     }
 
     private static Cipher cipher(final int mode, final byte[] controlKey, final byte[] sealed)
             throws GeneralSecurityException
     {
-        final Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         final byte[] nonce = Arrays.copyOf(sealed, NONCE_LENGTH);
-        cipher.init(mode, new SecretKeySpec(controlKey, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
-        return cipher;
+        return SecretKeys.keyedCipher(
+            TRANSFORMATION, mode, controlKey, "AES", new GCMParameterSpec(TAG_BITS, nonce));
+    }
+
+    private static void scrub(final Cipher cipher)
+    {
+        if (null != cipher)
+        {
+            SecretKeys.scrub(cipher, HandshakeCrypto.KEY_LENGTH, SCRUB_PARAMETERS);
+        }
     }
 
     private static byte[] aad(final int channelId, final int producerId, final int keyId)

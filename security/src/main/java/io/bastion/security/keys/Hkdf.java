@@ -4,14 +4,16 @@ import java.security.GeneralSecurityException;
 import java.util.Arrays;
 
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HKDF with HMAC-SHA256 (RFC 5869): {@link #extract(byte[], byte[])} then {@link #expand(byte[], byte[], int)}.
  * <p>
  * This runs when keys are set up or rotated, not per frame, so it uses {@code javax.crypto.Mac} and allocates.
  * Ownership: returned arrays belong to the caller, who should zero them ({@link Arrays#fill(byte[], byte)}) once the
- * key they hold is no longer needed; intermediate values are zeroed here. Thread safe (no shared state).
+ * key they hold is no longer needed; intermediate values are zeroed here: the engine is keyed through
+ * {@link SecretKeys} (no {@code SecretKeySpec} copy of the salt or PRK), each output block is taken from
+ * {@code Mac.doFinal()} and zeroed after use, and the engine is scrubbed before it is dropped. What the JDK's HMAC
+ * engine keeps beyond that is described in {@link SecretKeys}. Thread safe (no shared state).
  */
 public final class Hkdf
 {
@@ -38,7 +40,14 @@ public final class Hkdf
     {
         final byte[] effectiveSalt = salt == null || salt.length == 0 ? new byte[HASH_LENGTH] : salt;
         final Mac mac = newMac(effectiveSalt);
-        return mac.doFinal(ikm);
+        try
+        {
+            return mac.doFinal(ikm);
+        }
+        finally
+        {
+            SecretKeys.scrub(mac);
+        }
     }
 
     /**
@@ -63,31 +72,33 @@ public final class Hkdf
         final byte[] effectiveInfo = info == null ? new byte[0] : info;
         final Mac mac = newMac(prk);
         final byte[] okm = new byte[length];
-        final byte[] block = new byte[HASH_LENGTH];
+        byte[] block = null;
         int written = 0;
         try
         {
             for (int i = 1; written < length; i++)
             {
-                if (i > 1)
+                if (null != block)
                 {
                     mac.update(block);
+                    Arrays.fill(block, (byte) 0);
                 }
                 mac.update(effectiveInfo);
                 mac.update((byte) i);
-                mac.doFinal(block, 0);
+                // doFinal() hands over the provider's only copy of T(i); doFinal(byte[], int) would leave one unzeroed.
+                block = mac.doFinal();
                 final int n = Math.min(HASH_LENGTH, length - written);
                 System.arraycopy(block, 0, okm, written, n);
                 written += n;
             }
         }
-        catch (final GeneralSecurityException ex)
-        {
-            throw new IllegalStateException("HmacSHA256 failed", ex);
-        }
         finally
         {
-            Arrays.fill(block, (byte) 0);
+            if (null != block)
+            {
+                Arrays.fill(block, (byte) 0);
+            }
+            SecretKeys.scrub(mac);
         }
         return okm;
     }
@@ -118,9 +129,7 @@ public final class Hkdf
     {
         try
         {
-            final Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(new SecretKeySpec(key, ALGORITHM));
-            return mac;
+            return SecretKeys.keyedMac(ALGORITHM, key);
         }
         catch (final GeneralSecurityException ex)
         {

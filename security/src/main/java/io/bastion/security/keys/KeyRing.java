@@ -26,8 +26,9 @@ import org.agrona.concurrent.EpochClock;
  * Thread safety: lookups ({@link #lookup(int, long, KeyLookup)}, {@link #current(KeyLookup)}) read an immutable
  * snapshot published through a volatile field: they take no lock, allocate nothing and may run on the polling thread
  * while another thread rotates or revokes. Mutations are serialised by a lock and publish a new snapshot (copy on
- * write). A lookup that races with a revocation may hand out the key just before it is zeroed; a tag computed with a
- * zeroed key matches nothing, so such a frame is refused: the race fails safe.
+ * write). A lookup that races with a revocation may hand out the key just before it is zeroed; a computation with it
+ * then either finished with the intact key or answers {@link io.bastion.security.mac.MacResult#KEY_DESTROYED} (see
+ * {@link MacKey}), never a tag or an accepted verification from zeroed bytes: the race fails closed.
  */
 public final class KeyRing implements AutoCloseable
 {

@@ -28,7 +28,10 @@ import org.agrona.MutableDirectBuffer;
  * Return codes: nothing here throws on bad input; every range is checked before it is read and a range outside its
  * buffer yields {@link MacResult#OUT_OF_BOUNDS} without writing anything. Comparison of tags is constant time.
  * <p>
- * Thread safety: none. One engine per thread; keys ({@link MacKey}) may be shared between engines.
+ * Thread safety: none. One engine per thread; keys ({@link MacKey}) may be shared between engines and destroyed by
+ * any thread at any time. A key destroyed before or during a computation makes {@code finish} and the one-call methods
+ * answer {@link MacResult#KEY_DESTROYED}: nothing is written and nothing verifies, so a tag computed from zeroed pads
+ * never leaves the engine (see {@link MacKey} for the ordering that guarantees this).
  */
 public final class HmacSha256
 {
@@ -79,7 +82,7 @@ public final class HmacSha256
         {
             digest.reset();
         }
-        if (key.isDestroyed())
+        if (!key.intactBeforeUse())
         {
             this.key = null;
             return MacResult.KEY_DESTROYED;
@@ -138,7 +141,8 @@ public final class HmacSha256
      *
      * @param dst       buffer to write the 32-byte tag into.
      * @param dstOffset of the tag in {@code dst}.
-     * @return {@link MacResult#OK} if written; otherwise nothing was written.
+     * @return {@link MacResult#OK} if written; otherwise nothing was written ({@link MacResult#KEY_DESTROYED} if the
+     * key was destroyed before or while the tag was computed).
      */
     public MacResult finish(final MutableDirectBuffer dst, final int dstOffset)
     {
@@ -160,7 +164,8 @@ public final class HmacSha256
      *
      * @param tagBuffer holding the received tag.
      * @param tagOffset of the received tag.
-     * @return {@link MacResult#OK} if equal, {@link MacResult#TAG_MISMATCH} if not, or another refusal.
+     * @return {@link MacResult#OK} if equal, {@link MacResult#TAG_MISMATCH} if not, or another refusal
+     * ({@link MacResult#KEY_DESTROYED} if the key was destroyed before or while the tag was computed).
      */
     public MacResult finishAndVerify(final DirectBuffer tagBuffer, final int tagOffset)
     {
@@ -185,7 +190,7 @@ public final class HmacSha256
      * @param length    of the data.
      * @param dst       to write the tag into.
      * @param dstOffset of the tag in {@code dst}.
-     * @return {@link MacResult#OK} if written.
+     * @return {@link MacResult#OK} if written; otherwise nothing was written.
      */
     public MacResult sign(
         final MacKey key,
@@ -212,7 +217,8 @@ public final class HmacSha256
      * @param offset    of the record.
      * @param length    of the record, tag included.
      * @param tagOffset of the 32-byte tag slot, inside the record.
-     * @return {@link MacResult#OK} if written; {@link MacResult#OUT_OF_BOUNDS} if the record or slot is misplaced.
+     * @return {@link MacResult#OK} if written; {@link MacResult#OUT_OF_BOUNDS} if the record or slot is misplaced;
+     * {@link MacResult#KEY_DESTROYED} if the key was destroyed before or during the computation (slot untouched).
      */
     public MacResult signSkippingTag(
         final MacKey key,
@@ -237,7 +243,8 @@ public final class HmacSha256
      * @param offset    of the record.
      * @param length    of the record, tag included.
      * @param tagOffset of the 32-byte tag, inside the record.
-     * @return {@link MacResult#OK} if authentic, {@link MacResult#TAG_MISMATCH}, or another refusal.
+     * @return {@link MacResult#OK} if authentic, {@link MacResult#TAG_MISMATCH}, or another refusal
+     * ({@link MacResult#KEY_DESTROYED} if the key was destroyed before or during the computation).
      */
     public MacResult verifySkippingTag(
         final MacKey key,
@@ -321,6 +328,12 @@ public final class HmacSha256
             digest.reset();
             Arrays.fill(tag, (byte) 0);
             return MacResult.NOT_STARTED;
+        }
+        if (!key.intactAfterUse())
+        {
+            // Destroyed while the pads were being read: the tag may come from zeroed pads, which anyone can compute.
+            Arrays.fill(tag, (byte) 0);
+            return MacResult.KEY_DESTROYED;
         }
         return MacResult.OK;
     }

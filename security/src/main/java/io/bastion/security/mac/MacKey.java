@@ -1,5 +1,7 @@
 package io.bastion.security.mac;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -9,12 +11,18 @@ import java.util.Arrays;
  * {@link HmacSha256} can start each tag by feeding one block to a digest instead of re-deriving the pads.
  * <p>
  * Ownership and lifetime: the constructor copies the key bytes it is given (the caller still owns and should zero its
- * own array); {@link #destroy()} zeroes both blocks. A destroyed key computes tags that match nothing, so a frame
- * signed or verified with a key destroyed concurrently is refused rather than accepted.
+ * own array); {@link #destroy()} zeroes both blocks. A destroyed key computes nothing: {@link HmacSha256} answers
+ * {@link MacResult#KEY_DESTROYED} for it, never a tag and never {@link MacResult#OK}.
  * <p>
  * Thread safety: after construction the blocks are only read, so one instance may be shared by any number of
- * {@link HmacSha256} engines on different threads. {@link #destroy()} may race with such readers: they then compute a
- * wrong tag, which fails safe.
+ * {@link HmacSha256} engines on different threads, and {@link #destroy()} may be called from any thread while they
+ * compute. A tag computed from zeroed (or partly zeroed) blocks would be a public function of the data, so anyone could
+ * forge it; the engines therefore use the key like a sequence lock's reader. {@link #destroy()} sets a destroyed flag
+ * and only then, after a release fence, zeroes the blocks. An engine reads the flag with acquire semantics before it
+ * first reads a block, and again after an acquire fence once it has read the last block, and discards its result if
+ * the flag was set in between. If any block read saw a zero that {@code destroy} wrote, the flag store precedes that
+ * zero, so the second read sees the flag: a computation either used the intact key or fails closed. This costs two flag
+ * reads per tag and no lock or allocation.
  */
 public final class MacKey
 {
@@ -24,9 +32,25 @@ public final class MacKey
     private static final byte IPAD = 0x36;
     private static final byte OPAD = 0x5c;
 
+    private static final VarHandle DESTROYED;
+
+    static
+    {
+        try
+        {
+            DESTROYED = MethodHandles.lookup().findVarHandle(MacKey.class, "destroyed", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     final byte[] innerPad = new byte[BLOCK_LENGTH];
     final byte[] outerPad = new byte[BLOCK_LENGTH];
-    private volatile boolean destroyed;
+    /** 0 while intact, 1 once {@link #destroy()} began; accessed only through {@link #DESTROYED}. */
+    @SuppressWarnings("unused")
+    private int destroyed;
 
     /**
      * Build the padded blocks of a key. A key longer than the block is first hashed, as RFC 2104 says.
@@ -76,11 +100,15 @@ public final class MacKey
     }
 
     /**
-     * Zero both padded blocks. Idempotent. After this the key computes tags that match nothing.
+     * Mark the key destroyed, then zero both padded blocks. Idempotent and safe to call while other threads compute
+     * with the key: a computation that overlaps this call either completed with the intact key or fails with
+     * {@link MacResult#KEY_DESTROYED}; one that starts after it fails; none produces a tag from zeroed blocks.
      */
     public void destroy()
     {
-        destroyed = true;
+        DESTROYED.setVolatile(this, 1);
+        // The flag must be visible no later than any zero written below: a reader that sees a zero then sees the flag.
+        VarHandle.releaseFence();
         Arrays.fill(innerPad, (byte) 0);
         Arrays.fill(outerPad, (byte) 0);
     }
@@ -92,7 +120,30 @@ public final class MacKey
      */
     public boolean isDestroyed()
     {
-        return destroyed;
+        return (int) DESTROYED.getVolatile(this) != 0;
+    }
+
+    /**
+     * First half of a computation's check: read the flag before reading any block. Acquire, so that no block read
+     * moves before it.
+     *
+     * @return true if the key is intact so far.
+     */
+    boolean intactBeforeUse()
+    {
+        return (int) DESTROYED.getAcquire(this) == 0;
+    }
+
+    /**
+     * Second half of a computation's check: read the flag again after the last block read. The acquire fence keeps
+     * every earlier block read before this flag read.
+     *
+     * @return true if the key was not destroyed since {@link #intactBeforeUse()}, so every block read saw the key.
+     */
+    boolean intactAfterUse()
+    {
+        VarHandle.acquireFence();
+        return (int) DESTROYED.getOpaque(this) == 0;
     }
 
     /**
@@ -101,7 +152,7 @@ public final class MacKey
     @Override
     public String toString()
     {
-        return "MacKey{destroyed=" + destroyed + "}";
+        return "MacKey{destroyed=" + isDestroyed() + "}";
     }
 
     static MessageDigest newSha256()

@@ -11,7 +11,10 @@ public enum MacResult
     TAG_MISMATCH,
     /** A range (data, skipped tag or destination) lies outside its buffer: nothing was trusted or written. */
     OUT_OF_BOUNDS,
-    /** The key has been destroyed (dropped or revoked): refuse the frame. */
+    /**
+     * The key was destroyed (dropped or revoked) before or while the tag was computed: nothing was written, refuse the
+     * frame. Never replaced by a tag computed from the zeroed key.
+     */
     KEY_DESTROYED,
     /** {@code finish} was called without {@code begin}, or {@code begin} twice: a programming error. */
     NOT_STARTED

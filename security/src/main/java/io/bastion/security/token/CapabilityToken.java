@@ -29,7 +29,8 @@ public final class CapabilityToken
      * Claims for a new token.
      *
      * @param subject        user name the token is for; see {@link #isValidSubject(String)}.
-     * @param channelPattern channel pattern; see {@link ChannelPattern#isValidPattern(String)}.
+     * @param channelPattern channel pattern; see {@link ChannelPattern#isValidPattern(String)} ({@code prices*} and
+     *                       any other misplaced {@code '*'} are refused).
      * @param rights         non-empty bitset of {@link Right} bits and no others.
      * @param notBeforeMs    first valid instant, epoch ms, not negative.
      * @param notAfterMs     first instant at which the token is no longer valid, epoch ms, not before notBeforeMs.
@@ -115,7 +116,7 @@ public final class CapabilityToken
     /**
      * The channel pattern.
      *
-     * @return the pattern, exact or prefix ending in '*'.
+     * @return the pattern: a channel name, {@code <name>.*} or {@code *}; see {@link ChannelPattern}.
      */
     public String channelPattern()
     {

@@ -29,6 +29,9 @@ public enum TokenParseReason
     BAD_VALIDITY,
     /** The subject is not well-formed UTF-8 or holds control characters. */
     MALFORMED_SUBJECT,
-    /** The channel pattern holds a character outside the allowed set or a misplaced '*'. */
+    /**
+     * The channel pattern holds a character outside the allowed set or a '*' that is neither the whole pattern nor
+     * right after a final '.' (see {@link ChannelPattern}).
+     */
     MALFORMED_PATTERN
 }

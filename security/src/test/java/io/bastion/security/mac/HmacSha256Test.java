@@ -78,7 +78,19 @@ class HmacSha256Test
         mac.update(record, 0, 8);
         mac.update(record, 40, 60);
         doomed.destroy();
-        assertEquals(MacResult.TAG_MISMATCH, mac.finishAndVerify(record, 8));
+        assertEquals(MacResult.KEY_DESTROYED, mac.finishAndVerify(record, 8));
+
+        final MacKey alsoDoomed = new MacKey(new byte[]{7, 7, 7});
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[HmacSha256.TAG_LENGTH]);
+        assertEquals(MacResult.OK, mac.begin(alsoDoomed));
+        mac.update(record, 0, 100);
+        alsoDoomed.destroy();
+        assertEquals(MacResult.KEY_DESTROYED, mac.finish(out, 0));
+        for (int i = 0; i < out.capacity(); i++)
+        {
+            assertEquals(0, out.getByte(i), "nothing written");
+        }
+        assertEquals(MacResult.NOT_STARTED, mac.finish(out, 0), "the abandoned tag is not resumed");
     }
 
     @Test

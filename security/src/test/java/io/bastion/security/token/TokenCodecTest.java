@@ -7,6 +7,7 @@ import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -116,13 +117,82 @@ class TokenCodecTest
     }
 
     @Test
-    void patternsMatch()
+    void patternsMatchOnSegmentBoundaries()
     {
         assertTrue(ChannelPattern.matches("*", "anything"));
-        assertTrue(ChannelPattern.matches("a.b*", "a.b"));
-        assertTrue(ChannelPattern.matches("a.b*", "a.bc"));
-        assertEquals(false, ChannelPattern.matches("a.b*", "a.c"));
-        assertEquals(false, ChannelPattern.matches("a.b", "a.b.c"));
-        assertEquals(false, ChannelPattern.matches("*", "bad channel"));
+        assertTrue(ChannelPattern.matches("*", "prices"));
+        assertTrue(ChannelPattern.matches("prices.*", "prices.eu"));
+        assertTrue(ChannelPattern.matches("prices.*", "prices.eu.fx"));
+        assertTrue(ChannelPattern.matches("prices.eu.*", "prices.eu.fx"));
+        assertTrue(ChannelPattern.matches("prices", "prices"));
+        assertFalse(ChannelPattern.matches("prices.*", "prices"));
+        assertFalse(ChannelPattern.matches("prices.*", "prices."));
+        assertFalse(ChannelPattern.matches("prices.*", "prices-secret"));
+        assertFalse(ChannelPattern.matches("prices.*", "pricesx"));
+        assertFalse(ChannelPattern.matches("prices.*", "pricesx.eu"));
+        assertFalse(ChannelPattern.matches("prices.*", "price"));
+        assertFalse(ChannelPattern.matches("prices.*", "other.prices.eu"));
+        assertFalse(ChannelPattern.matches("prices.eu.*", "prices.eu"));
+        assertFalse(ChannelPattern.matches("prices.eu.*", "prices.euro.fx"));
+        assertFalse(ChannelPattern.matches("a.b", "a.b.c"));
+        assertFalse(ChannelPattern.matches("*", "bad channel"));
+        assertFalse(ChannelPattern.matches("prices.*", "prices.bad channel"));
+    }
+
+    @Test
+    void invalidPatternsMatchNothing()
+    {
+        assertFalse(ChannelPattern.matches("prices*", "prices-secret"));
+        assertFalse(ChannelPattern.matches("prices*", "prices"));
+        assertFalse(ChannelPattern.matches("a.*.b", "a.x.b"));
+        assertFalse(ChannelPattern.matches(null, "a"));
+        assertFalse(ChannelPattern.matches("a", null));
+    }
+
+    @Test
+    void onlyALoneStarOrAFinalDotStarIsAWildcard()
+    {
+        for (final String valid : new String[] {"*", "a", "prices", "prices.*", "prices.eu.*", "a.b", "x:y/z-1_2.*",
+            "a".repeat(126) + ".*", "a".repeat(ChannelPattern.MAX_LENGTH)})
+        {
+            assertTrue(ChannelPattern.isValidPattern(valid), valid);
+        }
+        for (final String invalid : new String[] {null, "", "prices*", "a.*.b", "a*b", "*a", ".*", "*.*", "**",
+            "a.**", "a*.*", "a.b*", "prices.*x", "a b.*", "a".repeat(127) + ".*",
+            "a".repeat(ChannelPattern.MAX_LENGTH + 1)})
+        {
+            assertFalse(ChannelPattern.isValidPattern(invalid), String.valueOf(invalid));
+        }
+    }
+
+    @Test
+    void exampleChannelIsMatchedByItsPattern()
+    {
+        assertEquals("prices.x", ChannelPattern.exampleChannel("prices.*"));
+        assertEquals("prices", ChannelPattern.exampleChannel("prices"));
+        assertEquals("x", ChannelPattern.exampleChannel("*"));
+        assertThrows(IllegalArgumentException.class, () -> ChannelPattern.exampleChannel("prices*"));
+        final String longest = "a".repeat(126) + ".*";
+        assertTrue(ChannelPattern.matches(longest, ChannelPattern.exampleChannel(longest)));
+    }
+
+    @Test
+    void tokensRefuseAStarOffASegmentBoundary()
+    {
+        for (final String pattern : new String[] {"prices*", "a.*.b", "a*b", ".*"})
+        {
+            assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("a", pattern, 1, 0, 1, 1), pattern);
+        }
+        // The same bytes crafted by hand (the constructor will not build them) are refused by the parser.
+        final byte[] encoded = TokenCodec.encode(new CapabilityToken("zoë", "orders.x", 1, 10L, 20L, -5L), SIGNATURE);
+        final int patternOffset = TokenCodec.HEADER_LENGTH + 4;
+        encoded[patternOffset + 6] = '*';
+        assertEquals("orders*x", new String(encoded, patternOffset, 8, StandardCharsets.US_ASCII));
+        assertEquals(TokenParseReason.MALFORMED_PATTERN, reason(encoded));
+        encoded[patternOffset + 6] = 'x';
+        encoded[patternOffset + 7] = '*';
+        assertEquals(TokenParseReason.MALFORMED_PATTERN, reason(encoded));
+        encoded[patternOffset + 6] = '.';
+        assertEquals(TokenParseReason.OK, reason(encoded));
     }
 }

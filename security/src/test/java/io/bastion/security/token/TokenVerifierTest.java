@@ -115,6 +115,13 @@ class TokenVerifierTest
             verifier.verify(token, "alice", "market.eu.*", Right.SUBSCRIBE).decision());
         assertEquals(TokenDecision.WRONG_CHANNEL,
             verifier.verify(token, "alice", null, Right.SUBSCRIBE).decision());
+        // "market.eu.*" reaches below market.eu on a dot only: not the prefix itself, not a longer sibling name.
+        assertEquals(TokenDecision.WRONG_CHANNEL,
+            verifier.verify(token, "alice", "market.eu", Right.SUBSCRIBE).decision());
+        assertEquals(TokenDecision.WRONG_CHANNEL,
+            verifier.verify(token, "alice", "market.eu-secret", Right.SUBSCRIBE).decision());
+        assertEquals(TokenDecision.WRONG_CHANNEL,
+            verifier.verify(token, "alice", "market.eux.fx", Right.SUBSCRIBE).decision());
         final byte[] exact = issue(ISSUER, "alice", "orders", Right.PUBLISH.bit(), 7L);
         assertEquals(TokenDecision.ACCEPTED, verifier.verify(exact, "alice", "orders", Right.PUBLISH).decision());
         assertEquals(TokenDecision.WRONG_CHANNEL,
