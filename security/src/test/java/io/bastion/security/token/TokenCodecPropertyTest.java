@@ -35,7 +35,10 @@ class TokenCodecPropertyTest
         final Arbitrary<Long> notBefore = Arbitraries.longs().between(0, Long.MAX_VALUE / 2);
         final Arbitrary<Long> length = Arbitraries.longs().between(0, Long.MAX_VALUE / 2);
         final Arbitrary<Long> ids = Arbitraries.longs();
-        return Combinators.combine(subjects, patterns, rights, notBefore, length, ids)
-            .as((s, p, r, nb, len, id) -> new CapabilityToken(s, p, r, nb, nb + len, id));
+        final Arbitrary<byte[]> brokers = Arbitraries.bytes().array(byte[].class)
+            .ofSize(CapabilityToken.BROKER_KEY_LENGTH);
+        final Arbitrary<Boolean> singleUse = Arbitraries.of(true, false);
+        return Combinators.combine(subjects, patterns, rights, notBefore, length, ids, brokers, singleUse)
+            .as((s, p, r, nb, len, id, b, once) -> new CapabilityToken(s, p, r, nb, nb + len, id, b, once));
     }
 }
