@@ -18,7 +18,11 @@ import java.security.SecureRandom;
  * <p>
  * When no token issuer key is configured, the embedded broker makes its own issuer key pair in
  * memory, so that the embedding application can issue capability tokens to the processes it
- * starts ({@link #issueToken}); the private key never touches disk.
+ * starts ({@link #issueToken}); the private key never touches disk. Every token it issues names
+ * this broker's identity ({@link #identityPublicKey()}, made in memory too unless the context names
+ * one), which is how its clients pin the broker. Hand the tokens to the processes in memory or over
+ * a descriptor (their stdin, for instance), or make them single-use: a token in a file is a bearer
+ * credential that any process of the same user can read.
  */
 public final class Bastion implements AutoCloseable
 {
@@ -64,7 +68,7 @@ public final class Bastion implements AutoCloseable
     }
 
     /**
-     * The running broker: its socket path and identity key, for clients to connect and pin.
+     * The running broker: its socket path and identity key.
      *
      * @return the broker.
      */
@@ -74,7 +78,7 @@ public final class Bastion implements AutoCloseable
     }
 
     /**
-     * The broker's identity public key, which clients pin.
+     * The broker's identity public key, which the tokens it issues name and their holders pin.
      *
      * @return the key.
      */
@@ -84,7 +88,8 @@ public final class Bastion implements AutoCloseable
     }
 
     /**
-     * Issue a capability token with the embedded issuer key.
+     * Issue a capability token with the embedded issuer key, for this broker, usable any number of times while
+     * valid.
      *
      * @param subject        the user name the token is for (checked against the peer's credentials).
      * @param channelPattern an exact channel name, or a prefix ending in {@code *}.
@@ -97,12 +102,35 @@ public final class Bastion implements AutoCloseable
     public byte[] issueToken(
         final String subject, final String channelPattern, final int rights, final long nowMs, final long validityMs)
     {
+        return issueToken(subject, channelPattern, rights, nowMs, validityMs, false);
+    }
+
+    /**
+     * Issue a capability token with the embedded issuer key, for this broker.
+     *
+     * @param subject        the user name the token is for (checked against the peer's credentials).
+     * @param channelPattern an exact channel name, or a prefix ending in {@code *}.
+     * @param rights         a bit set of {@link io.bastion.security.token.Right} bits.
+     * @param nowMs          the current epoch time.
+     * @param validityMs     how long the token is valid from now.
+     * @param singleUse      true if the broker is to accept it once only.
+     * @return the signed, encoded token.
+     * @throws IllegalStateException if the broker was launched with an external issuer key.
+     */
+    public byte[] issueToken(
+        final String subject,
+        final String channelPattern,
+        final int rights,
+        final long nowMs,
+        final long validityMs,
+        final boolean singleUse)
+    {
         if (null == issuer)
         {
             throw new IllegalStateException("this broker trusts an external token issuer");
         }
-        return issuer.issue(
-            new CapabilityToken(subject, channelPattern, rights, nowMs, nowMs + validityMs, random.nextLong()));
+        return issuer.issue(new CapabilityToken(subject, channelPattern, rights, nowMs, nowMs + validityMs,
+            random.nextLong(), IssuerKeys.rawPublic(broker.identityPublicKey()), singleUse));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.bastion.tools;
 import io.bastion.channel.broker.Broker;
 import io.bastion.channel.broker.BrokerContext;
 import io.bastion.ringbuffer.RingCapacity;
+import io.bastion.security.files.SecureFileException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,6 +26,11 @@ import java.util.concurrent.CountDownLatch;
     description = {
         "Run a broker in the foreground on a folder until Ctrl-C (SIGINT) or SIGTERM; closing it removes the socket.",
         "",
+        "The broker proves its identity (identity.key from 'bastion keygen') in every handshake. Clients pin it " +
+            "through their tokens, which name it ('bastion token issue --broker-key identity.pub'): the broker " +
+            "publishes no key file in its folder, and refuses tokens issued for another broker. It does not start " +
+            "without an identity key, since tokens could not name a key made for one run.",
+        "",
         "Settings not given here are read from the bastion.broker.* system properties (see BrokerContext); " +
             "./bastion passes them on from BASTION_JAVA_OPTS, e.g. BASTION_JAVA_OPTS=-Dbastion.broker.max.pending=4."
     })
@@ -43,8 +49,9 @@ final class BrokerCommand implements Callable<Integer>
     private Path issuerPublic;
 
     @Option(names = "--identity-key", paramLabel = "FILE",
-        description = "The broker's identity key pair (identity.key from 'bastion keygen'), whose public key " +
-            "clients pin. Without it the broker makes a fresh one for this run.")
+        description = "The broker's identity key pair (identity.key from 'bastion keygen'), owner-only, kept outside " +
+            "the broker folder; tokens name its public key. Required unless -D" + BrokerContext.IDENTITY_KEY_PROP +
+            " is set.")
     private Path identityKey;
 
     @Option(names = "--socket", paramLabel = "PATH", description = "Socket path (default: DIR/broker.sock).")
@@ -71,7 +78,19 @@ final class BrokerCommand implements Callable<Integer>
     public Integer call() throws IOException, InterruptedException
     {
         final BrokerContext context = context();
-        final Broker broker = Broker.launch(context);
+        final Broker broker;
+        try
+        {
+            broker = Broker.launch(context);
+        }
+        catch (final SecureFileException ex)
+        {
+            if (ex.path().equals(context.identityKeyFile()))
+            {
+                throw KeyFiles.failure(ex);
+            }
+            throw ex;
+        }
         final CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
@@ -82,8 +101,7 @@ final class BrokerCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         out.println("broker listening on " + broker.socketPath());
         out.println("identity " + KeyFiles.fingerprint(broker.identityPublicKey()) + " (" +
-            (null == identityKey ? "fresh for this run" : identityKey.toString()) + "; clients pin " +
-            context.directory().resolve(BrokerContext.IDENTITY_FILE_NAME) + ")");
+            context.identityKeyFile() + "; tokens must name it: 'bastion token issue --broker-key')");
         out.println("issuer   " + KeyFiles.fingerprint(context.issuerPublicKey()));
         out.println("folder   " + context.directory());
         out.println("audit    " + (null == context.auditDirectory() ? "(given in code)" : context.auditDirectory()));
@@ -115,7 +133,13 @@ final class BrokerCommand implements Callable<Integer>
         }
         if (null != identityKey)
         {
-            context.identity(KeyFiles.readKeyPair(identityKey));
+            context.identityKeyFile(identityKey);
+        }
+        else if (null == System.getProperty(BrokerContext.IDENTITY_KEY_PROP))
+        {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--identity-key=FILE' (the " +
+                "broker's identity key, from 'bastion keygen'; tokens name its public key, so a key made for one " +
+                "run would match no token)");
         }
         if (null != socket)
         {

@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
     mixinStandardHelpOptions = true,
     header = "Run a broker, a publisher and a subscriber, and show what Bastion checks and how fast.",
     description = {
-        "Starts a broker in this process on the broker folder, issues capability tokens for you on " +
-            DemoCommand.PATTERN + " (publish, subscribe) into a private subfolder, and starts two processes: a " +
+        "Starts a broker in this process on the broker folder, issues single-use capability tokens for you on " +
+            DemoCommand.PATTERN + " (publish, subscribe), and starts two processes, each given its tokens on its " +
+            "stdin (never in a file): a " +
             "subscriber on " + DemoSubscriberCommand.DATA_CHANNEL + " and a publisher that sends it --messages " +
             "frames whose payload derives from their sequence, so that the subscriber checks every byte.",
         "",
@@ -42,8 +43,8 @@ import java.util.concurrent.TimeUnit;
             "key id, another producer's id, copies of the publisher's frames and truncated frames into its own " +
             "ring, and floods it until the subscriber quarantines it. The good stream must stay intact.",
         "",
-        "At the end the processes close their clients, the broker stops and the tokens are deleted (the audit log " +
-            "stays in DIR/audit). Exits 0 only if every frame verified and every ping came back."
+        "At the end the processes close their clients and the broker stops (the audit log stays in DIR/audit). " +
+            "Exits 0 only if every frame verified and every ping came back."
     })
 final class DemoCommand implements Callable<Integer>
 {
@@ -109,7 +110,8 @@ final class DemoCommand implements Callable<Integer>
         {
             out.println("broker      in this process on " + run.bastion().broker().socketPath() + ", identity " +
                 KeyFiles.fingerprint(run.bastion().identityPublicKey()));
-            out.println("tokens      for " + user + " on " + PATTERN + " (publish, subscribe) in " + run.folder() +
+            out.println("tokens      single-use, for " + user + " on " + PATTERN + " (publish, subscribe), handed " +
+                "to each process on its stdin" +
                 (tamper ? "; the hostile's for " + DemoSubscriberCommand.DATA_CHANNEL + " (publish)" : ""));
             out.flush();
             failures = exchange(run);
@@ -119,7 +121,7 @@ final class DemoCommand implements Callable<Integer>
             run.close();
             removeHook(cleanup);
         }
-        out.println("cleaned up  processes ended, broker stopped, tokens deleted; audit log in " +
+        out.println("cleaned up  processes ended, broker stopped; audit log in " +
             brokerDirectory.resolve("audit"));
         out.flush();
         if (!failures.isEmpty())
@@ -165,13 +167,12 @@ final class DemoCommand implements Callable<Integer>
     {
         final int both = Right.PUBLISH.bit() | Right.SUBSCRIBE.bit();
         final DemoChild subscriber = run.start("subscriber", args("demo-subscriber",
-            run.writeToken("subscriber.token", PATTERN, both), "--messages", Long.toString(messages)));
+            "--messages", Long.toString(messages)), run.tokens(PATTERN, both, 2));
         awaitLine(run, subscriber, "ready");
         out.println("subscriber  process " + subscriber.pid() + " on " + DemoSubscriberCommand.DATA_CHANNEL +
             " (echoes pings on " + DemoSubscriberCommand.ECHO_CHANNEL + ")");
-        publisher = run.start("publisher", args("demo-publisher",
-            run.writeToken("publisher.token", PATTERN, both), "--messages", Long.toString(messages),
-            "--pings", Integer.toString(pings)));
+        publisher = run.start("publisher", args("demo-publisher", "--messages", Long.toString(messages),
+            "--pings", Integer.toString(pings)), run.tokens(PATTERN, both, 2));
         final String ready = awaitLine(run, publisher, "ready");
         out.println("publisher   process " + publisher.pid() + " on " + DemoSubscriberCommand.DATA_CHANNEL +
             " as producer " + DemoReport.fields(ready).get("producer") + " (reads echoes on " +
@@ -179,8 +180,8 @@ final class DemoCommand implements Callable<Integer>
         DemoChild hostile = null;
         if (tamper)
         {
-            hostile = run.start("hostile", List.of("demo-hostile", "--dir", brokerDirectory.toString(), "--token",
-                run.writeToken("hostile.token", DemoSubscriberCommand.DATA_CHANNEL, Right.PUBLISH.bit()).toString()));
+            hostile = run.start("hostile", List.of("demo-hostile", "--dir", brokerDirectory.toString()),
+                run.tokens(DemoSubscriberCommand.DATA_CHANNEL, Right.PUBLISH.bit(), 1));
             out.println("hostile     process " + hostile.pid() + ", the same user, with a publish token for " +
                 DemoSubscriberCommand.DATA_CHANNEL);
             awaitLine(run, hostile, "ready");
@@ -219,10 +220,10 @@ final class DemoCommand implements Callable<Integer>
         return failures;
     }
 
-    private List<String> args(final String command, final Path token, final String... more)
+    private List<String> args(final String command, final String... more)
     {
         final List<String> args = new ArrayList<>(List.of(command, "--dir", brokerDirectory.toString(),
-            "--token", token.toString(), "--size", Integer.toString(size)));
+            "--size", Integer.toString(size)));
         args.addAll(List.of(more));
         return args;
     }

@@ -83,8 +83,15 @@ final class DemoHostileCommand extends DemoChildCommand
     private long sequence = 1;
 
     @Override
-    int serve(final ParentLink parent, final PrintWriter out, final byte[] token) throws IOException
+    int tokenCount()
     {
+        return 1;
+    }
+
+    @Override
+    int serve(final ParentLink parent, final PrintWriter out, final List<byte[]> tokens) throws IOException
+    {
+        final byte[] token = tokens.get(0);
         this.out = out;
         final ClientContext context = new ClientContext().directory(directory).token(token).conclude();
         tryForgedToken(context, token);

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -78,13 +79,20 @@ final class DemoPublisherCommand extends DemoChildCommand
     private SubscriberClient echo;
 
     @Override
-    int serve(final ParentLink parent, final PrintWriter out, final byte[] token) throws IOException
+    int tokenCount()
+    {
+        return 2;
+    }
+
+    @Override
+    int serve(final ParentLink parent, final PrintWriter out, final List<byte[]> tokens) throws IOException
     {
         this.parent = parent;
         this.out = out;
         try (PublisherClient data = PublisherClient.connect(
-            new ClientContext().directory(directory).token(token), DemoSubscriberCommand.DATA_CHANNEL);
-            SubscriberClient echo = SubscriberClient.connect(new ClientContext().directory(directory).token(token),
+            new ClientContext().directory(directory).token(tokens.get(0)), DemoSubscriberCommand.DATA_CHANNEL);
+            SubscriberClient echo = SubscriberClient.connect(new ClientContext().directory(directory)
+                .token(tokens.get(1)),
                 DemoSubscriberCommand.ECHO_CHANNEL, RejectionHandler.NONE))
         {
             this.data = data;

@@ -6,12 +6,12 @@ import io.bastion.security.files.FilePolicy;
 import io.bastion.security.files.OwnerOnlyFiles;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * What one {@code bastion demo} run holds and must give back: the in-process broker, a private folder for its tokens
- * and the children's stderr, and the child processes. {@link #close()} ends the children, stops the broker and
- * deletes the folder; it is idempotent, so a shutdown hook (Ctrl-C) and the normal end can both call it.
+ * What one {@code bastion demo} run holds and must give back: the in-process broker, a private folder for the
+ * children's stderr, and the child processes. Tokens are never written to a file: each child gets its single-use
+ * tokens on the first line of its stdin. {@link #close()} ends the children, stops the broker and deletes the
+ * folder; it is idempotent, so a shutdown hook (Ctrl-C) and the normal end can both call it.
  */
 final class DemoRun implements AutoCloseable
 {
@@ -117,31 +118,34 @@ final class DemoRun implements AutoCloseable
     }
 
     /**
-     * Issue a token for the run's user and write it, owner-only, into the private folder.
+     * Issue single-use tokens for the run's user, for this run's broker.
      *
-     * @param name    the file name.
      * @param pattern the channel pattern.
      * @param rights  the rights bits.
-     * @return the file.
-     * @throws IOException if it cannot be written.
+     * @param count   how many (one per client the child connects).
+     * @return the encoded tokens; the caller hands them to a child and zeroes them.
      */
-    synchronized Path writeToken(final String name, final String pattern, final int rights) throws IOException
+    synchronized List<byte[]> tokens(final String pattern, final int rights, final int count)
     {
-        final byte[] token = bastion.issueToken(user, pattern, rights, System.currentTimeMillis(), TOKEN_VALIDITY_MS);
-        final Path file = folder.resolve(name);
-        OwnerOnlyOutput.write(file, (TokenText.encode(token) + "\n").getBytes(StandardCharsets.US_ASCII), false);
-        return file;
+        final List<byte[]> tokens = new ArrayList<>(count);
+        for (int i = 0; i < count; i++)
+        {
+            tokens.add(bastion.issueToken(user, pattern, rights, System.currentTimeMillis(), TOKEN_VALIDITY_MS, true));
+        }
+        return tokens;
     }
 
     /**
-     * Start a child process running a hidden subcommand.
+     * Start a child process running a hidden subcommand, and write its tokens on the first line of its stdin.
      *
-     * @param name a short name.
-     * @param args the {@code bastion} arguments.
+     * @param name   a short name.
+     * @param args   the {@code bastion} arguments.
+     * @param tokens the child's tokens, zeroed here once written.
      * @return the child.
      * @throws IOException if it cannot be started.
      */
-    synchronized DemoChild start(final String name, final List<String> args) throws IOException
+    synchronized DemoChild start(final String name, final List<String> args, final List<byte[]> tokens)
+            throws IOException
     {
         if (closed)
         {
@@ -149,12 +153,19 @@ final class DemoRun implements AutoCloseable
         }
         final DemoChild child = DemoChild.start(name, folder.resolve(name + ".stderr"), lines, args);
         children.add(child);
+        final StringBuilder line = new StringBuilder();
+        for (final byte[] token : tokens)
+        {
+            line.append(line.length() == 0 ? "" : " ").append(TokenText.encode(token));
+            Arrays.fill(token, (byte)0);
+        }
+        child.send(line.toString());
         return child;
     }
 
     /**
      * End the children (each closes its clients once its stdin closes), stop the broker (which removes its socket),
-     * and delete the private folder with the tokens. Idempotent.
+     * and delete the private folder with the children's stderr. Idempotent.
      */
     @Override
     public synchronized void close()
@@ -184,7 +195,7 @@ final class DemoRun implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            // Owner-only, holding only a demo's tokens and logs: left for the next demo or the user.
+            // Owner-only, holding only a demo's logs: left for the next demo or the user.
             return false;
         }
     }

@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -61,12 +62,18 @@ final class DemoSubscriberCommand extends DemoChildCommand
     private int size;
 
     @Override
-    int serve(final ParentLink parent, final PrintWriter out, final byte[] token) throws IOException
+    int tokenCount()
     {
-        final ClientContext dataContext = new ClientContext().directory(directory).token(token)
+        return 2;
+    }
+
+    @Override
+    int serve(final ParentLink parent, final PrintWriter out, final List<byte[]> tokens) throws IOException
+    {
+        final ClientContext dataContext = new ClientContext().directory(directory).token(tokens.get(0))
             .quarantinePolicy(new QuarantinePolicy(MAX_SOURCES, QUARANTINE_THRESHOLD, QUARANTINE_WINDOW_NS,
                 Long.MAX_VALUE));
-        final ClientContext echoContext = new ClientContext().directory(directory).token(token);
+        final ClientContext echoContext = new ClientContext().directory(directory).token(tokens.get(1));
         final Verifier verifier = new Verifier(messages, size);
         try (SubscriberClient data = SubscriberClient.connect(dataContext, DATA_CHANNEL, new Reporter(out));
             PublisherClient echo = PublisherClient.connect(echoContext, ECHO_CHANNEL))

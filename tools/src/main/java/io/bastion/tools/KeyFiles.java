@@ -2,31 +2,28 @@ package io.bastion.tools;
 
 import io.bastion.security.files.FileCheckReason;
 import io.bastion.security.files.FilePolicy;
-import io.bastion.security.files.OwnerOnlyFiles;
+import io.bastion.security.files.SecureFileException;
 import io.bastion.security.token.IssuerKeys;
+import io.bastion.security.token.KeyFile;
+import io.bastion.security.token.KeyFileException;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.MessageDigest;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 
 /**
  * The files {@code bastion keygen} writes and the other commands read: Ed25519 keys in their raw RFC 8032 form
- * ({@link IssuerKeys}), as hex text.
+ * ({@link IssuerKeys}), as hex text, in the format of {@link KeyFile}.
  * <ul>
  *     <li>A <b>public key file</b> holds the 64 hex digits of the raw public key, the same text the broker's
- *     {@code bastion.broker.issuer.key} property takes. A file of exactly 32 bytes is read as the raw key itself, as
- *     the broker publishes its identity in {@code broker.pub}.</li>
+ *     {@code bastion.broker.issuer.key} property takes. A file of exactly 32 bytes is read as the raw key itself, and
+ *     a private key file's {@code public-key} line is read too (so {@code --broker-key} takes {@code identity.key}
+ *     as well as {@code identity.pub}).</li>
  *     <li>A <b>private key file</b> holds {@code private-key=<hex seed>} and {@code public-key=<hex>} lines (and
  *     {@code #} comments). It must pass the owner-only checks ({@code 0600} in a {@code 0700} folder of the
  *     current user) before it is read, and the two keys must belong together.</li>
@@ -35,18 +32,14 @@ import java.util.HexFormat;
 final class KeyFiles
 {
     /** Longest key file read; anything larger is not a key file. */
-    static final int MAX_FILE_BYTES = 4096;
-
-    private static final String PRIVATE_FIELD = "private-key";
-    private static final String PUBLIC_FIELD = "public-key";
-    private static final byte[] PROBE = "bastion key pair check".getBytes(StandardCharsets.US_ASCII);
+    static final int MAX_FILE_BYTES = KeyFile.MAX_FILE_BYTES;
 
     private KeyFiles()
     {
     }
 
     /**
-     * Read a public key file (hex text, or the raw 32 bytes).
+     * Read a public key file (hex text, the raw 32 bytes, or a private key file's public key).
      *
      * @param file the file.
      * @return the key.
@@ -55,13 +48,14 @@ final class KeyFiles
      */
     static PublicKey readPublic(final Path file) throws IOException
     {
-        final byte[] content = readSmall(file);
-        if (content.length == IssuerKeys.RAW_KEY_LENGTH)
+        try
         {
-            return publicKey(file, content);
+            return KeyFile.parsePublic(file, readSmall(file));
         }
-        final String text = new String(content, StandardCharsets.US_ASCII).strip();
-        return publicKey(file, parseHex(file, text));
+        catch (final KeyFileException ex)
+        {
+            throw new CommandFailure(ex.getMessage());
+        }
     }
 
     /**
@@ -74,50 +68,34 @@ final class KeyFiles
      */
     static KeyPair readKeyPair(final Path file) throws IOException
     {
-        final FileCheckReason check = new OwnerOnlyFiles(FilePolicy.ownerOnly()).checkFile(file, -1);
-        if (check == FileCheckReason.NOT_FOUND)
-        {
-            throw new CommandFailure(file + ": no such key file");
-        }
-        if (check != FileCheckReason.OK)
-        {
-            throw new CommandFailure(file + ": a private key must be owner-only (0600, in a 0700 folder of yours): " +
-                check);
-        }
-        final String text = new String(readSmall(file), StandardCharsets.US_ASCII);
-        byte[] seed = null;
-        byte[] publicRaw = null;
-        for (final String rawLine : text.split("\n"))
-        {
-            final String line = rawLine.strip();
-            if (line.startsWith(PRIVATE_FIELD + "="))
-            {
-                seed = parseHex(file, line.substring(PRIVATE_FIELD.length() + 1));
-            }
-            else if (line.startsWith(PUBLIC_FIELD + "="))
-            {
-                publicRaw = parseHex(file, line.substring(PUBLIC_FIELD.length() + 1));
-            }
-        }
-        if (null == seed || null == publicRaw)
-        {
-            throw new CommandFailure(file + ": not a Bastion private key file (needs " + PRIVATE_FIELD + " and " +
-                PUBLIC_FIELD + " lines)");
-        }
         try
         {
-            final KeyPair pair = new KeyPair(publicKey(file, publicRaw), IssuerKeys.privateFromRaw(seed));
-            requireMatching(file, pair);
-            return pair;
+            return KeyFile.readKeyPair(file, FilePolicy.ownerOnly());
         }
-        catch (final IllegalArgumentException ex)
+        catch (final SecureFileException ex)
         {
-            throw new CommandFailure(file + ": not an Ed25519 private key");
+            throw failure(ex);
         }
-        finally
+        catch (final KeyFileException ex)
         {
-            Arrays.fill(seed, (byte)0);
+            throw new CommandFailure(ex.getMessage());
         }
+    }
+
+    /**
+     * The user's message for a private key file that failed its owner-only checks.
+     *
+     * @param ex the failure.
+     * @return the failure to throw.
+     */
+    static CommandFailure failure(final SecureFileException ex)
+    {
+        if (ex.reason() == FileCheckReason.NOT_FOUND)
+        {
+            return new CommandFailure(ex.path() + ": no such key file");
+        }
+        return new CommandFailure(ex.path() + ": a private key must be owner-only (0600, in a 0700 folder of yours): " +
+            ex.reason());
     }
 
     /**
@@ -129,18 +107,7 @@ final class KeyFiles
      */
     static byte[] privateFileContent(final KeyPair pair, final String title)
     {
-        final byte[] seed = IssuerKeys.rawPrivate(pair.getPrivate());
-        try
-        {
-            final String text = "# Bastion " + title + ": Ed25519, raw RFC 8032 keys in hex. Keep it owner-only.\n" +
-                PRIVATE_FIELD + "=" + HexFormat.of().formatHex(seed) + "\n" +
-                PUBLIC_FIELD + "=" + hex(pair.getPublic()) + "\n";
-            return text.getBytes(StandardCharsets.US_ASCII);
-        }
-        finally
-        {
-            Arrays.fill(seed, (byte)0);
-        }
+        return KeyFile.privateFileContent(pair, title);
     }
 
     /**
@@ -151,7 +118,7 @@ final class KeyFiles
      */
     static byte[] publicFileContent(final PublicKey key)
     {
-        return (hex(key) + "\n").getBytes(StandardCharsets.US_ASCII);
+        return KeyFile.publicFileContent(key);
     }
 
     /**
@@ -167,73 +134,14 @@ final class KeyFiles
 
     /**
      * A short, comparable name for a public key, in the style of OpenSSH: {@code SHA256:} and the unpadded base64
-     * of the SHA-256 of the raw key.
+     * of the SHA-256 of the raw key ({@link IssuerKeys#fingerprint(PublicKey)}).
      *
      * @param key the key.
      * @return the fingerprint.
      */
     static String fingerprint(final PublicKey key)
     {
-        try
-        {
-            final byte[] digest = MessageDigest.getInstance("SHA-256").digest(IssuerKeys.rawPublic(key));
-            return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
-        }
-        catch (final GeneralSecurityException ex)
-        {
-            throw new IllegalStateException("JDK without SHA-256", ex);
-        }
-    }
-
-    private static void requireMatching(final Path file, final KeyPair pair)
-    {
-        try
-        {
-            final Signature signer = Signature.getInstance(IssuerKeys.ALGORITHM);
-            signer.initSign(pair.getPrivate());
-            signer.update(PROBE);
-            final byte[] signature = signer.sign();
-            final Signature verifier = Signature.getInstance(IssuerKeys.ALGORITHM);
-            verifier.initVerify(pair.getPublic());
-            verifier.update(PROBE);
-            if (!verifier.verify(signature))
-            {
-                throw new CommandFailure(file + ": its private and public keys do not belong together");
-            }
-        }
-        catch (final GeneralSecurityException ex)
-        {
-            throw new CommandFailure(file + ": not an Ed25519 key pair");
-        }
-    }
-
-    private static PublicKey publicKey(final Path file, final byte[] raw)
-    {
-        try
-        {
-            return IssuerKeys.publicFromRaw(raw);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new CommandFailure(file + ": not an Ed25519 public key");
-        }
-    }
-
-    private static byte[] parseHex(final Path file, final String text)
-    {
-        final String digits = text.strip();
-        if (digits.length() != 2 * IssuerKeys.RAW_KEY_LENGTH)
-        {
-            throw new CommandFailure(file + ": expected a key of " + 2 * IssuerKeys.RAW_KEY_LENGTH + " hex digits");
-        }
-        try
-        {
-            return HexFormat.of().parseHex(digits);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new CommandFailure(file + ": expected a key of " + 2 * IssuerKeys.RAW_KEY_LENGTH + " hex digits");
-        }
+        return IssuerKeys.fingerprint(key);
     }
 
     private static byte[] readSmall(final Path file) throws IOException

@@ -29,9 +29,12 @@ import java.util.concurrent.Callable;
         "Create a broker identity key pair and a token issuer key pair (Ed25519), owner-only: files 0600 in a " +
             "0700 folder.",
         "",
-        "Writes identity.key and identity.pub (for 'bastion broker --identity-key'; clients pin the public key), " +
-            "and issuer.key and issuer.pub (for 'bastion token issue --issuer-key' and 'bastion broker " +
-            "--issuer-public'). Refuses to replace existing keys unless --force is given."
+        "Writes identity.key and identity.pub (for 'bastion broker --identity-key' and 'bastion token issue " +
+            "--broker-key': each token names the broker it is for, and its holder pins the broker from it), and " +
+            "issuer.key and issuer.pub (for 'bastion token issue --issuer-key' and 'bastion broker " +
+            "--issuer-public'). Prints each key's fingerprint (SHA256:<base64 of the SHA-256 of the raw key>), as " +
+            "'bastion broker' and 'bastion token verify' show it. Refuses to replace existing keys unless --force " +
+            "is given. Keep the folder outside the broker folder."
     })
 final class KeygenCommand implements Callable<Integer>
 {

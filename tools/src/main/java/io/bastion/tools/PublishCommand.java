@@ -34,7 +34,8 @@ import java.util.concurrent.locks.LockSupport;
         "Connects to the broker on the folder with a capability token that grants publish on the channel, waits for " +
             "a subscriber, then sends each line of stdin (UTF-8, without its line end) as one frame of message " +
             "type " + PublishCommand.MESSAGE_TYPE + ". At the end of stdin it says goodbye: the subscriber still " +
-            "reads every frame sent.",
+            "reads every frame sent. With --token - the first line of stdin is the token, the lines after it the " +
+            "frames.",
         "",
         "Exits 1 with the typed reason if the broker refuses (UNAUTHORIZED, INVALID_TOKEN, EXPIRED_TOKEN, ...), or " +
             "if no subscriber reads the channel within --wait."
@@ -74,6 +75,10 @@ final class PublishCommand implements Callable<Integer>
         catch (final HandshakeException ex)
         {
             throw client.refused("publish on", context, ex);
+        }
+        finally
+        {
+            context.clearToken();
         }
         final long sent;
         try (publisher)

@@ -77,6 +77,10 @@ final class SubscribeCommand implements Callable<Integer>
             {
                 throw client.refused("subscribe to", context, ex);
             }
+            finally
+            {
+                context.clearToken();
+            }
             try (subscriber)
             {
                 return run(subscriber, new Printer(out), stop);

@@ -2,6 +2,7 @@ package io.bastion.tools;
 
 import io.bastion.security.token.CapabilityToken;
 import io.bastion.security.token.ChannelPattern;
+import io.bastion.security.token.IssuerKeys;
 import io.bastion.security.token.TokenIssuer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,6 +15,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +33,11 @@ import java.util.concurrent.Callable;
             "--out, owner-only).",
         "",
         "The broker accepts it from a process of user SUBJECT asking for a channel the PATTERN matches with a " +
-            "right it grants, between not-before and not-after."
+            "right it grants, between not-before and not-after; only the broker whose identity --broker-key names " +
+            "accepts it, and its holder pins that broker from it. With --single-use the broker accepts it once.",
+        "",
+        "A token in a file is a bearer credential any process of the user can read: prefer handing it over stdin " +
+            "('publish --token -') or a descriptor ('--token-fd N'), or make it --single-use and short-lived."
     })
 final class TokenIssueCommand implements Callable<Integer>
 {
@@ -41,6 +47,14 @@ final class TokenIssueCommand implements Callable<Integer>
     @Option(names = "--issuer-key", required = true, paramLabel = "FILE",
         description = "The issuer's private key (issuer.key from 'bastion keygen'), owner-only.")
     private Path issuerKey;
+
+    @Option(names = "--broker-key", required = true, paramLabel = "FILE",
+        description = "The broker the token is for: its identity public key (identity.pub from 'bastion keygen') or " +
+            "its identity key file (identity.key).")
+    private Path brokerKey;
+
+    @Option(names = "--single-use", description = "The broker accepts the token once (then refuses it as a replay).")
+    private boolean singleUse;
 
     @Option(names = "--subject", required = true, paramLabel = "USER",
         description = "The user name the token is for, as the kernel reports the peer.")
@@ -80,13 +94,15 @@ final class TokenIssueCommand implements Callable<Integer>
     @Override
     public Integer call() throws IOException
     {
-        final CapabilityToken claims = claims();
+        final PublicKey broker = KeyFiles.readPublic(brokerKey);
+        final CapabilityToken claims = claims(broker);
         final KeyPair issuer = KeyFiles.readKeyPair(issuerKey);
         final byte[] token = new TokenIssuer(issuer.getPrivate()).issue(claims);
         final String text = TokenText.encode(token);
         final String summary = "token 0x" + Long.toHexString(claims.tokenId()) + " for " + claims.subject() +
             " on " + claims.channelPattern() + " (" + RightsConverter.format(claims.rights()) + ") valid " +
-            Texts.instant(claims.notBeforeMs()) + " to " + Texts.instant(claims.notAfterMs()) + ", issuer " +
+            Texts.instant(claims.notBeforeMs()) + " to " + Texts.instant(claims.notAfterMs()) +
+            (claims.isSingleUse() ? ", single use" : "") + ", broker " + KeyFiles.fingerprint(broker) + ", issuer " +
             KeyFiles.fingerprint(issuer.getPublic());
         if (null == out)
         {
@@ -108,7 +124,7 @@ final class TokenIssueCommand implements Callable<Integer>
         return ExitCodes.OK;
     }
 
-    private CapabilityToken claims()
+    private CapabilityToken claims(final PublicKey broker)
     {
         if (!CapabilityToken.isValidSubject(subject))
         {
@@ -136,6 +152,6 @@ final class TokenIssueCommand implements Callable<Integer>
             throw new ParameterException(spec.commandLine(), "--valid-for is too long");
         }
         final long id = null == tokenId ? new SecureRandom().nextLong() : tokenId;
-        return new CapabilityToken(subject, channel, rights, start, end, id);
+        return new CapabilityToken(subject, channel, rights, start, end, id, IssuerKeys.rawPublic(broker), singleUse);
     }
 }

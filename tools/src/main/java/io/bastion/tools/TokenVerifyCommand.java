@@ -2,6 +2,7 @@ package io.bastion.tools;
 
 import io.bastion.security.token.CapabilityToken;
 import io.bastion.security.token.ChannelPattern;
+import io.bastion.security.token.IssuerKeys;
 import io.bastion.security.token.RevocationList;
 import io.bastion.security.token.Right;
 import io.bastion.security.token.TokenCodec;
@@ -29,9 +30,10 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     header = "Verify a capability token and show its claims.",
     description = {
-        "Verify a capability token as the broker does: format, signature under the issuer's public key, validity " +
-            "window now, and, when given, subject, channel and right. Prints the claims and the decision; exits 0 " +
-            "when ACCEPTED and 1 with the typed reason otherwise.",
+        "Verify a capability token as the broker does: format, signature under the issuer's public key, the broker " +
+            "it names (when --broker-key is given), validity window now, and, when given, subject, channel and " +
+            "right. Prints the claims (the broker's fingerprint and whether it is single-use among them) and the " +
+            "decision; exits 0 when ACCEPTED and 1 with the typed reason otherwise.",
         "",
         "Without --subject, --channel or --right, the token's own subject, a channel its pattern matches and the " +
             "first right it grants are used, so that only format, signature and validity are checked."
@@ -44,6 +46,11 @@ final class TokenVerifyCommand implements Callable<Integer>
     @Option(names = "--issuer-public", required = true, paramLabel = "FILE",
         description = "The issuer's public key (issuer.pub from 'bastion keygen').")
     private Path issuerPublic;
+
+    @Option(names = "--broker-key", paramLabel = "FILE",
+        description = "The broker to check the token against (identity.pub or identity.key): WRONG_BROKER if the " +
+            "token names another.")
+    private Path brokerKey;
 
     @Option(names = "--subject", paramLabel = "USER", description = "The user presenting the token.")
     private String subject;
@@ -64,8 +71,11 @@ final class TokenVerifyCommand implements Callable<Integer>
     @Override
     public Integer call() throws IOException
     {
-        final TokenVerifier verifier = new TokenVerifier(
-            KeyFiles.readPublic(issuerPublic), new RevocationList(), SystemEpochClock.INSTANCE);
+        final TokenVerifier verifier = null == brokerKey ?
+            TokenVerifier.forAnyBroker(KeyFiles.readPublic(issuerPublic), new RevocationList(),
+                SystemEpochClock.INSTANCE) :
+            new TokenVerifier(KeyFiles.readPublic(issuerPublic), KeyFiles.readPublic(brokerKey), new RevocationList(),
+                SystemEpochClock.INSTANCE);
         final byte[] encoded = TokenText.read(tokenArgument, System.in);
         final PrintWriter out = spec.commandLine().getOut();
         final TokenParseResult parsed = TokenCodec.parse(encoded);
@@ -96,6 +106,8 @@ final class TokenVerifyCommand implements Callable<Integer>
         out.println("not after   " + Texts.instant(token.notAfterMs()) + " (" +
             Texts.relative(token.notAfterMs(), now) + ")");
         out.println("token id    0x" + Long.toHexString(token.tokenId()));
+        out.println("broker      " + IssuerKeys.fingerprint(token.brokerKey()));
+        out.println("single use  " + (token.isSingleUse() ? "yes" : "no"));
         out.flush();
     }
 

@@ -105,6 +105,29 @@ final class BastionProcess implements AutoCloseable
     }
 
     /**
+     * Start a long-running command with a token on its inherited descriptor 3: a pipe the shell writes the token
+     * into (the token travels in the environment of the shell, never in a file).
+     *
+     * @param dir   a folder for its stderr file.
+     * @param token the token text.
+     * @param args  the arguments after {@code bastion}.
+     * @return the running command.
+     */
+    static BastionProcess startWithTokenOnFd3(final Path dir, final String token, final String... args)
+            throws IOException
+    {
+        final Path err = Files.createTempFile(dir, "stderr", ".txt");
+        final List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
+            "printf '%s\\n' \"$BASTION_TEST_TOKEN\" | (exec \"$@\" 3<&0 </dev/null)", "sh"));
+        command.addAll(command(args));
+        final ProcessBuilder builder = new ProcessBuilder(command)
+            .redirectError(err.toFile())
+            .redirectInput(ProcessBuilder.Redirect.PIPE);
+        builder.environment().put("BASTION_TEST_TOKEN", token);
+        return new BastionProcess(builder.start(), err);
+    }
+
+    /**
      * Start a long-running command.
      *
      * @param dir  a folder for its stderr file.

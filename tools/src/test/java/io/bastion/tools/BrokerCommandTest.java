@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.Base64;
@@ -40,7 +41,7 @@ class BrokerCommandTest
     {
         final BastionProcess.Result issued = BastionProcess.run(dir, "token", "issue",
             "--issuer-key", keys.resolve("issuer.key").toString(), "--subject", System.getProperty("user.name"),
-            "--channel", CHANNEL, "--rights", "publish");
+            "--broker-key", keys.resolve("identity.pub").toString(), "--channel", CHANNEL, "--rights", "publish");
         assertEquals(ExitCodes.OK, issued.exitCode(), issued::toString);
         final byte[] token = Base64.getUrlDecoder().decode(issued.stdout().strip());
         final PublicKey identity = KeyFiles.readPublic(keys.resolve("identity.pub"));
@@ -54,9 +55,9 @@ class BrokerCommandTest
             assertTrue(broker.awaitLine("identity ").startsWith("identity " + KeyFiles.fingerprint(identity)));
             broker.awaitLine("Press Ctrl-C to stop.");
             assertTrue(Files.exists(socket));
-            assertEquals(identity, KeyFiles.readPublic(brokerDir.resolve("broker.pub")), "the pinned key is published");
+            assertFalse(Files.exists(brokerDir.resolve("broker.pub")), "no key file: clients pin from their tokens");
 
-            try (Session session = HandshakeClient.connect(socket, token, identity, CHANNEL, Right.PUBLISH,
+            try (Session session = HandshakeClient.connect(socket, token, CHANNEL, Right.PUBLISH,
                 Duration.ofSeconds(30)))
             {
                 // While the session is open: a broker may remove a session's rings when it ends.
@@ -79,13 +80,15 @@ class BrokerCommandTest
     void secondBrokerOnTheSameSocketIsRefused() throws Exception
     {
         try (BastionProcess first = BastionProcess.start(dir, "broker", "--dir", brokerDir.toString(),
+            "--identity-key", keys.resolve("identity.key").toString(),
             "--issuer-public", keys.resolve("issuer.pub").toString()))
         {
             first.awaitLine("broker listening on ");
             first.awaitLine("identity ");
-            assertTrue(first.describe().contains("fresh for this run"), first::describe);
+            assertTrue(first.describe().contains(keys.resolve("identity.key").toString()), first::describe);
 
             final BastionProcess.Result second = BastionProcess.run(dir, "broker", "--dir", brokerDir.toString(),
+                "--identity-key", keys.resolve("identity.key").toString(),
                 "--issuer-public", keys.resolve("issuer.pub").toString());
 
             assertEquals(ExitCodes.REFUSED, second.exitCode(), second::toString);
@@ -106,6 +109,27 @@ class BrokerCommandTest
         assertTrue(swapped.stderr().startsWith("bastion: " + keys.resolve("identity.pub") +
             ": not a Bastion private key file"), swapped::toString);
         assertFalse(Files.exists(brokerDir), swapped::toString);
+    }
+
+    @Test
+    void withoutAnIdentityKeyTheBrokerRefusesToStart() throws Exception
+    {
+        final BastionProcess.Result noIdentity = BastionProcess.run(dir, "broker", "--dir", brokerDir.toString(),
+            "--issuer-public", keys.resolve("issuer.pub").toString());
+        assertEquals(ExitCodes.USAGE, noIdentity.exitCode(), noIdentity::toString);
+        assertTrue(noIdentity.stderr().startsWith("bastion: Missing required option: '--identity-key=FILE'"),
+            noIdentity::toString);
+        assertFalse(Files.exists(brokerDir), noIdentity::toString);
+
+        Files.setPosixFilePermissions(keys.resolve("identity.key"), PosixFilePermissions.fromString("rw-r--r--"));
+        final BastionProcess.Result open = BastionProcess.run(dir, "broker", "--dir", brokerDir.toString(),
+            "--identity-key", keys.resolve("identity.key").toString(),
+            "--issuer-public", keys.resolve("issuer.pub").toString());
+        assertEquals(ExitCodes.REFUSED, open.exitCode(), open::toString);
+        assertTrue(open.stderr().startsWith("bastion: " + keys.resolve("identity.key") +
+            ": a private key must be owner-only"), open::toString);
+        assertTrue(open.stderr().contains("MODE_TOO_WIDE"), open::toString);
+        assertFalse(Files.exists(brokerDir), open::toString);
     }
 
     @Test

@@ -94,6 +94,40 @@ class PublishSubscribeCommandTest
     }
 
     @Test
+    void tokensComeFromStdinOrAnInheritedDescriptorAndASingleUseTokenOpensOneSession() throws Exception
+    {
+        final String subscribeToken = broker.tokenText("prices.*", "subscribe", true);
+        final String publishToken = broker.tokenText("prices.*", "publish", true);
+        try (BastionProcess subscriber = BastionProcess.startWithTokenOnFd3(dir, subscribeToken, "subscribe",
+            "--channel", CHANNEL, "--token-fd", "3", "--dir", broker.folder().toString(), "--count", "2"))
+        {
+            // The first line of stdin is the token, the lines after it the frames.
+            final BastionProcess.Result published = BastionProcess.run(dir, Map.of(),
+                publishToken + "\nfrom stdin\nsecond\n", "publish", "--channel", CHANNEL, "--token", "-",
+                "--dir", broker.folder().toString(), "--wait", "60s");
+
+            assertEquals(ExitCodes.OK, published.exitCode(), published::toString);
+            assertEquals("published 2 frames on " + CHANNEL + " as producer 1\n", published.stdout());
+            assertEquals(ExitCodes.OK, subscriber.awaitExit(), subscriber::describe);
+            assertEquals(List.of("from stdin", "second"), subscriber.allStdoutLines());
+        }
+
+        final BastionProcess.Result again = BastionProcess.run(dir, Map.of(), publishToken + "\nagain\n", "publish",
+            "--channel", CHANNEL, "--token", "-", "--dir", broker.folder().toString(), "--wait", "1s");
+        assertEquals(ExitCodes.REFUSED, again.exitCode(), again::toString);
+        assertEquals("bastion: the broker refused to let you publish on " + CHANNEL + ": REPLAY\n", again.stderr());
+
+        final BastionProcess.Result noDescriptor = BastionProcess.run(dir, "subscribe", "--channel", CHANNEL,
+            "--token-fd", "987", "--dir", broker.folder().toString());
+        assertEquals(ExitCodes.REFUSED, noDescriptor.exitCode(), noDescriptor::toString);
+        assertTrue(noDescriptor.stderr().startsWith("bastion: descriptor 987 is not open"), noDescriptor::toString);
+
+        final BastionProcess.Result both = BastionProcess.run(dir, "subscribe", "--channel", CHANNEL,
+            "--token", "-", "--token-fd", "3", "--dir", broker.folder().toString());
+        assertEquals(ExitCodes.USAGE, both.exitCode(), both::toString);
+    }
+
+    @Test
     void refusalsNameTheTypedReason() throws Exception
     {
         final Path publishOnly = broker.token("publish.token", "prices.*", "publish");

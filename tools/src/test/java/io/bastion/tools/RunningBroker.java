@@ -2,6 +2,8 @@ package io.bastion.tools;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -67,10 +69,33 @@ final class RunningBroker implements AutoCloseable
     {
         final Path file = dir.resolve(name);
         final BastionProcess.Result issued = BastionProcess.run(dir, "token", "issue",
-            "--issuer-key", keys.resolve("issuer.key").toString(), "--subject", user(), "--channel", channel,
+            "--issuer-key", keys.resolve("issuer.key").toString(), "--broker-key",
+            keys.resolve("identity.pub").toString(), "--subject", user(), "--channel", channel,
             "--rights", rights, "--out", file.toString());
         assertEquals(ExitCodes.OK, issued.exitCode(), issued::toString);
         return file;
+    }
+
+    /**
+     * Issue a token for the current user and return its text, as {@code bastion token issue} prints it.
+     *
+     * @param channel   the channel pattern.
+     * @param rights    the rights list.
+     * @param singleUse true for {@code --single-use}.
+     * @return the base64 text.
+     */
+    String tokenText(final String channel, final String rights, final boolean singleUse) throws Exception
+    {
+        final List<String> args = new ArrayList<>(List.of("token", "issue", "--issuer-key",
+            keys.resolve("issuer.key").toString(), "--broker-key", keys.resolve("identity.pub").toString(),
+            "--subject", user(), "--channel", channel, "--rights", rights));
+        if (singleUse)
+        {
+            args.add("--single-use");
+        }
+        final BastionProcess.Result issued = BastionProcess.run(dir, args.toArray(new String[0]));
+        assertEquals(ExitCodes.OK, issued.exitCode(), issued::toString);
+        return issued.stdout().strip();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.bastion.tools;
 
 import io.bastion.security.token.CapabilityToken;
+import io.bastion.security.token.IssuerKeys;
 import io.bastion.security.token.Right;
 import io.bastion.security.token.TokenCodec;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,10 +11,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PublicKey;
 import java.util.Base64;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TokenCommandTest
@@ -45,7 +48,12 @@ class TokenCommandTest
         assertEquals(Right.mask(Right.PUBLISH, Right.SUBSCRIBE), claims.rights());
         assertEquals(2 * 3600 * 1000L, claims.notAfterMs() - claims.notBeforeMs());
         assertEquals(42, claims.tokenId());
+        final PublicKey broker = KeyFiles.readPublic(keys.resolve("identity.pub"));
+        assertTrue(claims.isForBroker(IssuerKeys.rawPublic(broker)), "the token names the broker's identity");
+        assertFalse(claims.isSingleUse());
         assertTrue(issued.stderr().contains("token 0x2a for alice on prices.* (publish,subscribe)"), issued::toString);
+        assertTrue(issued.stderr().contains(", broker " + KeyFiles.fingerprint(broker) + ", issuer "),
+            issued::toString);
 
         final BastionProcess.Result verified = verify(token, "--subject", "alice", "--channel", "prices.eur",
             "--right", "subscribe");
@@ -56,11 +64,32 @@ class TokenCommandTest
         assertTrue(verified.stdout().contains("channel     prices.*\n"), verified::toString);
         assertTrue(verified.stdout().contains("rights      publish,subscribe\n"), verified::toString);
         assertTrue(verified.stdout().contains("token id    0x2a\n"), verified::toString);
+        assertTrue(verified.stdout().contains("broker      " +
+            KeyFiles.fingerprint(KeyFiles.readPublic(keys.resolve("identity.pub"))) + "\n"), verified::toString);
+        assertTrue(verified.stdout().contains("single use  no\n"), verified::toString);
 
         // Without --channel the verifier asks for a channel below the prefix; a sibling name is refused.
         assertEquals(ExitCodes.OK, verify(token).exitCode());
         assertRefused(verify(token, "--channel", "prices-secret"), "WRONG_CHANNEL");
         assertRefused(verify(token, "--channel", "prices"), "WRONG_CHANNEL");
+    }
+
+    @Test
+    void aSingleUseTokenSaysSoAndATokenForAnotherBrokerIsRefused() throws Exception
+    {
+        final BastionProcess.Result issued = BastionProcess.run(dir, "token", "issue",
+            "--issuer-key", keys.resolve("issuer.key").toString(),
+            "--broker-key", keys.resolve("identity.key").toString(), "--single-use",
+            "--subject", "alice", "--channel", "prices", "--rights", "publish");
+        assertEquals(ExitCodes.OK, issued.exitCode(), issued::toString);
+        assertTrue(issued.stderr().contains(", single use, broker "), issued::toString);
+        final String token = issued.stdout().strip();
+        assertTrue(TokenCodec.parse(Base64.getUrlDecoder().decode(token)).token().isSingleUse());
+
+        final BastionProcess.Result here = verify(token, "--broker-key", keys.resolve("identity.pub").toString());
+        assertEquals(ExitCodes.OK, here.exitCode(), here::toString);
+        assertTrue(here.stdout().contains("single use  yes\n"), here::toString);
+        assertRefused(verify(token, "--broker-key", keys.resolve("issuer.pub").toString()), "WRONG_BROKER");
     }
 
     @Test
@@ -147,6 +176,9 @@ class TokenCommandTest
         assertUsage(issue("--subject", "alice", "--channel", "prices*", "--rights", "publish"),
             "is not a channel pattern");
         assertUsage(issue("--channel", "prices", "--rights", "publish"), "Missing required option: '--subject=USER'");
+        assertUsage(BastionProcess.run(dir, "token", "issue", "--issuer-key", keys.resolve("issuer.key").toString(),
+            "--subject", "alice", "--channel", "prices", "--rights", "publish"),
+            "Missing required option: '--broker-key=FILE'");
         assertUsage(BastionProcess.run(dir, "token", "verify", "--issuer-public", "x"),
             "Missing required parameter: 'TOKEN'");
         assertUsage(BastionProcess.run(dir, "token"), "Missing required subcommand");
@@ -154,12 +186,14 @@ class TokenCommandTest
 
     private BastionProcess.Result issue(final String... options) throws Exception
     {
-        final String[] args = new String[options.length + 4];
+        final String[] args = new String[options.length + 6];
         args[0] = "token";
         args[1] = "issue";
         args[2] = "--issuer-key";
         args[3] = keys.resolve("issuer.key").toString();
-        System.arraycopy(options, 0, args, 4, options.length);
+        args[4] = "--broker-key";
+        args[5] = keys.resolve("identity.pub").toString();
+        System.arraycopy(options, 0, args, 6, options.length);
         return BastionProcess.run(dir, args);
     }
 

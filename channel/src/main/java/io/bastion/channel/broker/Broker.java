@@ -6,11 +6,11 @@ import io.bastion.codec.RejectReason;
 import io.bastion.security.audit.AuditEventType;
 import io.bastion.security.audit.AuditLog;
 import io.bastion.security.audit.AuditOutcome;
-import io.bastion.security.files.OwnerOnlyFiles;
 import io.bastion.security.peer.PeerCredentials;
 import io.bastion.security.peer.PeerDecision;
 import io.bastion.security.peer.PeerIdentity;
 import io.bastion.security.token.IssuerKeys;
+import io.bastion.security.token.SingleUseTokens;
 import io.bastion.security.token.TokenVerifier;
 import org.newsclub.net.unix.AFUNIXServerSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
@@ -60,10 +60,18 @@ import java.util.concurrent.locks.LockSupport;
  * {@code SO_PEERCRED} numbers, named by {@link PeerIdentity#credentials(long, long, long)}.
  * <p>
  * Threads: one acceptor thread, and at most {@link BrokerContext#maxPendingHandshakes()} handshake threads. The
- * acceptor reads the peer's credentials and refuses a peer the policy does not allow ({@code PEER_REJECTED}) and a
- * connection beyond the limit of pending handshakes ({@code RATE_LIMITED}) at once, without reading a byte from it;
- * every other connection gets a handshake thread and a deadline of {@link BrokerContext#handshakeTimeoutMs()} from
- * accept to Welcome, so a client that connects and says nothing holds one slot for at most that long.
+ * acceptor reads the peer's credentials and refuses at once, without reading a byte from it, a peer the policy does
+ * not allow ({@code PEER_REJECTED}), a connection beyond its user id's share of pending handshakes
+ * ({@link BrokerContext#maxPendingHandshakesPerUid()}) and a connection beyond the global limit of pending
+ * handshakes (both {@code RATE_LIMITED}, audited and counted, see {@link #rateLimitedConnections()}); every other
+ * connection gets a handshake thread and a deadline of {@link BrokerContext#handshakeTimeoutMs()} from accept to
+ * Welcome, so a client that connects and says nothing holds one slot for at most that long, and one user's silent
+ * connections cannot hold the slots other users need.
+ * <p>
+ * Identity: the broker signs each handshake with its identity ({@link BrokerContext#identity()}) and accepts only
+ * tokens that name that identity's public key; clients pin the broker from their own tokens. It publishes no key
+ * file: {@link #identityPublicKey()} and {@link IssuerKeys#fingerprint} are for whoever issues its tokens and for
+ * the operator. Single-use tokens are accepted once per broker run ({@link SingleUseTokens}).
  * <p>
  * Lifecycle: {@link #launch(BrokerContext)} binds and starts; {@link #close()} stops accepting, interrupts and waits
  * for the handshake threads (bounded), removes the socket file, and closes the audit log if the context opened it.
@@ -76,6 +84,8 @@ public final class Broker implements AutoCloseable
 
     private static final long CLOSE_WAIT_MS = 5_000L;
     private static final long ACCEPT_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** The per-uid bucket of connections whose credentials cannot be read. */
+    private static final long UNKNOWN_UID = -1L;
 
     private final BrokerContext context;
     private final AuditLog auditLog;
@@ -83,6 +93,9 @@ public final class Broker implements AutoCloseable
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong sessionIds;
     private final Semaphore pendingSlots;
+    private final ConcurrentHashMap<Long, Integer> pendingByUid = new ConcurrentHashMap<>();
+    private final AtomicLong rateLimited = new AtomicLong();
+    private final SingleUseTokens singleUseTokens;
     private final Set<ControlChannel> pending = ConcurrentHashMap.newKeySet();
     private final AFUNIXServerSocketChannel server;
     private final ExecutorService workers;
@@ -96,8 +109,9 @@ public final class Broker implements AutoCloseable
     {
         this.context = context;
         this.auditLog = context.auditLog();
-        this.tokenVerifier = new TokenVerifier(
-            context.issuerPublicKey(), context.revocationList(), context.epochClock());
+        this.tokenVerifier = new TokenVerifier(context.issuerPublicKey(), context.identity().getPublic(),
+            context.revocationList(), context.epochClock());
+        this.singleUseTokens = new SingleUseTokens(context.singleUseTokenCapacity());
         // Random start, so session ids (and ring file names) of consecutive broker runs do not collide.
         this.sessionIds = new AtomicLong((random.nextLong() >>> 2) + 1);
         this.pendingSlots = new Semaphore(context.maxPendingHandshakes());
@@ -128,7 +142,7 @@ public final class Broker implements AutoCloseable
     }
 
     /**
-     * Conclude the context, bind the socket, publish the identity key file and start accepting.
+     * Conclude the context, bind the socket and start accepting.
      *
      * @param context the settings; concluded here if not yet.
      * @return the running broker.
@@ -154,15 +168,6 @@ public final class Broker implements AutoCloseable
             }
             throw ex;
         }
-        try
-        {
-            broker.publishIdentity();
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            broker.close();
-            throw ex;
-        }
         broker.removeStaleRings();
         broker.auditLog.log(AuditEventType.CHANNEL_OPENED, AuditOutcome.INFO, null, null,
             "broker listening " + context.socketPath());
@@ -185,13 +190,25 @@ public final class Broker implements AutoCloseable
     }
 
     /**
-     * The broker's identity public key, which clients pin.
+     * The broker's identity public key: the key the tokens it accepts must name, and which clients pin from their
+     * tokens.
      *
      * @return the Ed25519 public key.
      */
     public PublicKey identityPublicKey()
     {
         return context.identity().getPublic();
+    }
+
+    /**
+     * How many connections were refused {@code RATE_LIMITED} at accept (the per-uid or the global limit of pending
+     * handshakes) since launch.
+     *
+     * @return the count.
+     */
+    public long rateLimitedConnections()
+    {
+        return rateLimited.get();
     }
 
     /**
@@ -212,6 +229,11 @@ public final class Broker implements AutoCloseable
     TokenVerifier tokenVerifier()
     {
         return tokenVerifier;
+    }
+
+    SingleUseTokens singleUseTokens()
+    {
+        return singleUseTokens;
     }
 
     SecureRandom random()
@@ -269,13 +291,6 @@ public final class Broker implements AutoCloseable
                     "cannot list stale rings: " + ex.getClass().getSimpleName());
             }
         }
-    }
-
-    private void publishIdentity() throws IOException
-    {
-        final Path file = context.directory().resolve(BrokerContext.IDENTITY_FILE_NAME);
-        Files.deleteIfExists(file);
-        new OwnerOnlyFiles(context.filePolicy()).publish(file, IssuerKeys.rawPublic(identityPublicKey()));
     }
 
     private static ChannelRouter openRouter(final BrokerContext context, final AFUNIXServerSocketChannel server)
@@ -431,7 +446,8 @@ public final class Broker implements AutoCloseable
     private void onAccepted(final AFUNIXSocketChannel channel) throws IOException
     {
         final long acceptedNs = System.nanoTime();
-        final PeerCredentials credentials = peerCredentials(channel);
+        final AFUNIXSocketCredentials kernel = kernelCredentials(channel);
+        final PeerCredentials credentials = peerCredentials(kernel);
         final PeerDecision decision = context.peerPolicy().decide(credentials);
         final String principal = null == credentials ? null : credentials.user().getName();
         final ControlChannel control = new ControlChannel(channel);
@@ -439,13 +455,24 @@ public final class Broker implements AutoCloseable
         {
             auditLog.log(AuditEventType.PEER_CHECK, AuditOutcome.REFUSED, principal, null,
                 decision + (null == credentials ? "" : " group=" + credentials.group().getName()));
-            refuseNow(control, principal, RejectReason.PEER_REJECTED);
+            refuseNow(control, principal, RejectReason.PEER_REJECTED, null);
             return;
         }
         auditLog.log(AuditEventType.PEER_CHECK, AuditOutcome.SUCCESS, principal, null, decision.name());
+        final long uid = null == kernel ? UNKNOWN_UID : kernel.getUid();
+        if (!acquireUidSlot(uid))
+        {
+            rateLimited.incrementAndGet();
+            refuseNow(control, principal, RejectReason.RATE_LIMITED,
+                "uid " + uid + " already has " + context.maxPendingHandshakesPerUid() + " pending handshakes");
+            return;
+        }
         if (!pendingSlots.tryAcquire())
         {
-            refuseNow(control, principal, RejectReason.RATE_LIMITED);
+            releaseUidSlot(uid);
+            rateLimited.incrementAndGet();
+            refuseNow(control, principal, RejectReason.RATE_LIMITED,
+                "all " + context.maxPendingHandshakes() + " pending handshake slots are taken");
             return;
         }
         final long deadlineNs = acceptedNs + TimeUnit.MILLISECONDS.toNanos(context.handshakeTimeoutMs());
@@ -463,6 +490,7 @@ public final class Broker implements AutoCloseable
                 {
                     pending.remove(control);
                     pendingSlots.release();
+                    releaseUidSlot(uid);
                 }
             });
         }
@@ -470,7 +498,67 @@ public final class Broker implements AutoCloseable
         {
             pending.remove(control);
             pendingSlots.release();
-            refuseNow(control, principal, RejectReason.CHANNEL_CLOSED);
+            releaseUidSlot(uid);
+            refuseNow(control, principal, RejectReason.CHANNEL_CLOSED, null);
+        }
+    }
+
+    /**
+     * Take one of a user id's pending-handshake slots. Only the acceptor thread takes; handshake threads give back.
+     */
+    private boolean acquireUidSlot(final long uid)
+    {
+        final int limit = context.maxPendingHandshakesPerUid();
+        final boolean[] taken = {false};
+        pendingByUid.compute(uid, (key, count) ->
+        {
+            final int held = null == count ? 0 : count;
+            if (held >= limit)
+            {
+                return count;
+            }
+            taken[0] = true;
+            return held + 1;
+        });
+        return taken[0];
+    }
+
+    private void releaseUidSlot(final long uid)
+    {
+        pendingByUid.computeIfPresent(uid, (key, count) -> count <= 1 ? null : count - 1);
+    }
+
+    /**
+     * The handshakes in progress for a user id: connections accepted and not yet ended or handed over.
+     *
+     * @param uid the user id.
+     * @return the count.
+     */
+    public int pendingHandshakes(final long uid)
+    {
+        final Integer count = pendingByUid.get(uid);
+        return null == count ? 0 : count;
+    }
+
+    /**
+     * The handshakes in progress, all users together; at most {@link BrokerContext#maxPendingHandshakes()}.
+     *
+     * @return the count.
+     */
+    public int pendingHandshakes()
+    {
+        return context.maxPendingHandshakes() - pendingSlots.availablePermits();
+    }
+
+    private static AFUNIXSocketCredentials kernelCredentials(final AFUNIXSocketChannel channel)
+    {
+        try
+        {
+            return channel.getPeerCredentials();
+        }
+        catch (final IOException ex)
+        {
+            return null;
         }
     }
 
@@ -478,18 +566,17 @@ public final class Broker implements AutoCloseable
      * The peer's {@code SO_PEERCRED} credentials, as the kernel recorded them at connect: the uid and gid decide,
      * the PID only helps name them (see {@link PeerIdentity#credentials(long, long, long)}).
      *
-     * @param channel the accepted socket.
+     * @param kernel the kernel's credentials of the accepted socket, or null if they could not be read.
      * @return the credentials, or null if they cannot be read or named.
      */
-    static PeerCredentials peerCredentials(final AFUNIXSocketChannel channel)
+    static PeerCredentials peerCredentials(final AFUNIXSocketCredentials kernel)
     {
+        if (null == kernel)
+        {
+            return null;
+        }
         try
         {
-            final AFUNIXSocketCredentials kernel = channel.getPeerCredentials();
-            if (null == kernel)
-            {
-                return null;
-            }
             final PeerCredentials fromProc =
                 PeerIdentity.credentials(kernel.getUid(), kernel.getGid(), kernel.getPid());
             return null != fromProc ? fromProc : namedByTheNameService(kernel.getUid(), kernel.getGid());
@@ -516,9 +603,11 @@ public final class Broker implements AutoCloseable
         return new PeerCredentials(lookup.lookupPrincipalByName(user), lookup.lookupPrincipalByGroupName(group));
     }
 
-    private void refuseNow(final ControlChannel control, final String principal, final RejectReason reason)
+    private void refuseNow(
+        final ControlChannel control, final String principal, final RejectReason reason, final String detail)
     {
-        auditLog.log(AuditEventType.HANDSHAKE, AuditOutcome.REFUSED, principal, null, reason.name());
+        auditLog.log(AuditEventType.HANDSHAKE, AuditOutcome.REFUSED, principal, null,
+            null == detail ? reason.name() : reason.name() + ": " + detail);
         final byte[] refusal = ControlMessages.refusal(reason);
         control.writeQuietly(refusal, refusal.length, System.nanoTime() + REFUSAL_WRITE_NS);
         control.close();

@@ -7,7 +7,9 @@ import io.bastion.security.files.FilePolicy;
 import io.bastion.security.files.OwnerOnlyFiles;
 import io.bastion.security.peer.PeerPolicy;
 import io.bastion.security.token.IssuerKeys;
+import io.bastion.security.token.KeyFile;
 import io.bastion.security.token.RevocationList;
+import io.bastion.security.token.SingleUseTokens;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 
@@ -28,6 +30,11 @@ import java.util.HexFormat;
  *     <tr><td>{@value #SOCKET_PROP}</td><td>{@code <dir>/broker.sock}</td></tr>
  *     <tr><td>{@value #HANDSHAKE_TIMEOUT_PROP}</td><td>{@value #HANDSHAKE_TIMEOUT_MS_DEFAULT}</td></tr>
  *     <tr><td>{@value #MAX_PENDING_PROP}</td><td>{@value #MAX_PENDING_DEFAULT}</td></tr>
+ *     <tr><td>{@value #MAX_PENDING_PER_UID_PROP}</td><td>{@value #MAX_PENDING_PER_UID_DEFAULT}</td></tr>
+ *     <tr><td>{@value #IDENTITY_KEY_PROP}</td><td>none: a private key file from {@code bastion keygen}
+ *     ({@code identity.key}), or {@link #identity(KeyPair)}; without either, an identity made in memory for this
+ *     run</td></tr>
+ *     <tr><td>{@value #SINGLE_USE_CAPACITY_PROP}</td><td>{@value SingleUseTokens#DEFAULT_CAPACITY}</td></tr>
  *     <tr><td>{@value #RING_CAPACITY_PROP}</td><td>{@value #RING_CAPACITY_DEFAULT}</td></tr>
  *     <tr><td>{@value #ISSUER_KEY_PROP}</td><td>none: the issuer's raw Ed25519 public key in hex (64 digits), or
  *     {@link #issuerPublicKey(PublicKey)}; required</td></tr>
@@ -44,13 +51,22 @@ import java.util.HexFormat;
  *     <tr><td>{@value #UNLINK_RINGS_PROP}</td><td>true: named ring files lose their names once both sides mapped
  *     them</td></tr>
  * </table>
- * Everything else (identity key, peer policy, revocation list, clock, audit log, ring allocator, session listener,
- * file policy) is set in code; {@link #conclude()} fills: a fresh Ed25519 identity (whose public key the broker
- * publishes as {@code <dir>/broker.pub} for clients to pin), a policy that allows only the current user, an empty
+ * Everything else (identity key pair, peer policy, revocation list, clock, audit log, ring allocator, session
+ * listener, file policy) is set in code; {@link #conclude()} fills: the identity from the identity key file if one is
+ * named (read with the owner-only checks of the file policy), else a fresh Ed25519 identity made in memory for this
+ * run, a policy that allows only the current user, an empty
  * revocation list, the system clock, an owner-only audit log the broker closes (whose checkpoints the identity key
  * signs, see {@link #auditCheckpointInterval(int)}), an {@link OwnerOnlyRingAllocator} in
  * the broker folder, and no session listener, which makes the broker run a {@link ChannelRouter} that joins each
  * channel's publishers to its subscriber.
+ * <p>
+ * <b>Identity.</b> Clients pin the broker through their tokens: each token names the identity public key of the broker
+ * it is for, and a client checks the broker's handshake signature against that key (nothing in the broker folder is
+ * trusted for it). So the identity must be known when tokens are issued: a broker that issues its own tokens
+ * ({@code io.bastion.channel.Bastion}) may use an identity made in memory, whose key its tokens then name; a broker
+ * whose tokens come from elsewhere needs a persistent identity, from {@link #identityKeyFile(Path)} (the
+ * {@code bastion broker} command refuses to start without one). The identity private key is as sensitive as the
+ * issuer's: keep its file owner-only and outside the broker folder.
  */
 public final class BrokerContext
 {
@@ -66,6 +82,14 @@ public final class BrokerContext
     public static final String MAX_PENDING_PROP = "bastion.broker.max.pending";
     /** Default of the most handshakes in progress at once. */
     public static final int MAX_PENDING_DEFAULT = 16;
+    /** Property: most handshakes in progress at once from one user id ({@code SO_PEERCRED}). */
+    public static final String MAX_PENDING_PER_UID_PROP = "bastion.broker.max.pending.per.uid";
+    /** Default of the most handshakes in progress at once from one user id. */
+    public static final int MAX_PENDING_PER_UID_DEFAULT = 4;
+    /** Property: the broker's identity private key file, as {@code bastion keygen} writes it. */
+    public static final String IDENTITY_KEY_PROP = "bastion.broker.identity.key";
+    /** Property: most live single-use tokens the broker remembers; beyond it new ones are refused. */
+    public static final String SINGLE_USE_CAPACITY_PROP = "bastion.broker.single.use.capacity";
     /** Property: record capacity of each ring the default allocator creates. */
     public static final String RING_CAPACITY_PROP = "bastion.broker.ring.capacity";
     /** Default ring capacity: 1 MiB. */
@@ -90,8 +114,6 @@ public final class BrokerContext
     public static final String SEALED_RINGS_PROP = "bastion.broker.sealed.rings";
     /** Property: remove a ring's file names once both sides mapped it. */
     public static final String UNLINK_RINGS_PROP = "bastion.broker.unlink.rings";
-    /** Name of the file holding the broker's raw Ed25519 identity public key. */
-    public static final String IDENTITY_FILE_NAME = "broker.pub";
 
     private Path directory = pathProperty(DIR_PROP);
     private Path socketPath = pathProperty(SOCKET_PROP);
@@ -100,6 +122,12 @@ public final class BrokerContext
         Integer.getInteger(AUDIT_CHECKPOINT_INTERVAL_PROP, AuditLogConfig.DEFAULT_CHECKPOINT_INTERVAL);
     private long handshakeTimeoutMs = Long.getLong(HANDSHAKE_TIMEOUT_PROP, HANDSHAKE_TIMEOUT_MS_DEFAULT);
     private int maxPendingHandshakes = Integer.getInteger(MAX_PENDING_PROP, MAX_PENDING_DEFAULT);
+    private int maxPendingHandshakesPerUid =
+        Integer.getInteger(MAX_PENDING_PER_UID_PROP, MAX_PENDING_PER_UID_DEFAULT);
+    private int singleUseTokenCapacity =
+        Integer.getInteger(SINGLE_USE_CAPACITY_PROP, SingleUseTokens.DEFAULT_CAPACITY);
+    private Path identityKeyFile = pathProperty(IDENTITY_KEY_PROP);
+    private boolean identityInMemory;
     private int ringCapacity = Integer.getInteger(RING_CAPACITY_PROP, RING_CAPACITY_DEFAULT);
     private long keyGraceMs = Long.getLong(KEY_GRACE_PROP, KEY_GRACE_MS_DEFAULT);
     private long keyRotationIntervalMs = Long.getLong(KEY_ROTATION_PROP, 0L);
@@ -127,11 +155,15 @@ public final class BrokerContext
     }
 
     /**
-     * Validate the settings and fill defaults. Creates the broker folder (owner-only) and, unless given, opens the
-     * audit log and the default ring allocator. Idempotent.
+     * Validate the settings and fill defaults. Reads the identity key file if one is named and no identity is set
+     * (before anything is created), creates the broker folder (owner-only) and, unless given, opens the audit log and
+     * the default ring allocator. Idempotent.
      *
      * @return this.
-     * @throws IOException if a folder fails its owner-only check or the audit log cannot be opened.
+     * @throws IOException if the identity key file fails its owner-only checks
+     *                     ({@link io.bastion.security.files.SecureFileException}) or holds no matching Ed25519 key pair
+     *                     ({@link io.bastion.security.token.KeyFileException}), a folder fails its owner-only check,
+     *                     or the audit log cannot be opened.
      * @throws IllegalStateException if a required setting is missing or a value is out of range.
      */
     public BrokerContext conclude() throws IOException
@@ -148,6 +180,15 @@ public final class BrokerContext
         {
             throw new IllegalStateException("max pending handshakes must be at least 1: " + maxPendingHandshakes);
         }
+        if (maxPendingHandshakesPerUid < 1)
+        {
+            throw new IllegalStateException(
+                "max pending handshakes per uid must be at least 1: " + maxPendingHandshakesPerUid);
+        }
+        if (singleUseTokenCapacity < 1)
+        {
+            throw new IllegalStateException("single-use token capacity must be at least 1: " + singleUseTokenCapacity);
+        }
         if (null == issuerPublicKey)
         {
             final String hex = System.getProperty(ISSUER_KEY_PROP);
@@ -160,6 +201,10 @@ public final class BrokerContext
         if (null == filePolicy)
         {
             filePolicy = FilePolicy.ownerOnly();
+        }
+        if (null == identity && null != identityKeyFile)
+        {
+            identity = KeyFile.readKeyPair(identityKeyFile, filePolicy);
         }
         if (null == directory)
         {
@@ -180,6 +225,7 @@ public final class BrokerContext
         if (null == identity)
         {
             identity = IssuerKeys.generate();
+            identityInMemory = true;
         }
         if (null == peerPolicy)
         {
@@ -244,7 +290,7 @@ public final class BrokerContext
     }
 
     /**
-     * Broker folder: rings, socket, audit and the identity file live here; created owner-only.
+     * Broker folder: rings, socket, counters and audit live here; created owner-only.
      *
      * @param directory the folder.
      * @return this.
@@ -382,6 +428,54 @@ public final class BrokerContext
     }
 
     /**
+     * Most handshakes in progress at once from one user id (the kernel's {@code SO_PEERCRED} uid), so that one
+     * user's silent connections cannot hold every slot of {@link #maxPendingHandshakes()}: a connection beyond it is
+     * refused ({@code RATE_LIMITED}), audited and counted at once. Connections whose uid cannot be read share one
+     * bucket. A value at or above the global limit leaves only the global limit.
+     *
+     * @param maxPendingHandshakesPerUid at least 1.
+     * @return this.
+     */
+    public BrokerContext maxPendingHandshakesPerUid(final int maxPendingHandshakesPerUid)
+    {
+        this.maxPendingHandshakesPerUid = maxPendingHandshakesPerUid;
+        return this;
+    }
+
+    /**
+     * The most handshakes in progress at once from one user id.
+     *
+     * @return the limit.
+     */
+    public int maxPendingHandshakesPerUid()
+    {
+        return maxPendingHandshakesPerUid;
+    }
+
+    /**
+     * Most live single-use tokens the broker remembers (see {@link SingleUseTokens}); when that many are held, a new
+     * single-use token is refused ({@code RATE_LIMITED}) until some expire.
+     *
+     * @param singleUseTokenCapacity at least 1.
+     * @return this.
+     */
+    public BrokerContext singleUseTokenCapacity(final int singleUseTokenCapacity)
+    {
+        this.singleUseTokenCapacity = singleUseTokenCapacity;
+        return this;
+    }
+
+    /**
+     * The most live single-use tokens remembered.
+     *
+     * @return the capacity.
+     */
+    public int singleUseTokenCapacity()
+    {
+        return singleUseTokenCapacity;
+    }
+
+    /**
      * Record capacity of the default allocator's rings.
      *
      * @param ringCapacity a power of two.
@@ -426,7 +520,8 @@ public final class BrokerContext
     }
 
     /**
-     * The broker's static Ed25519 identity, whose public key clients pin.
+     * The broker's static Ed25519 identity: the tokens it accepts name its public key, and clients pin it from their
+     * tokens. Takes precedence over {@link #identityKeyFile(Path)}.
      *
      * @param identity the key pair; the broker keeps a reference.
      * @return this.
@@ -440,11 +535,45 @@ public final class BrokerContext
     /**
      * The broker's identity.
      *
-     * @return the key pair.
+     * @return the key pair, or null before {@link #conclude()} if unset.
      */
     public KeyPair identity()
     {
         return identity;
+    }
+
+    /**
+     * The broker's identity private key file, as {@code bastion keygen} writes it ({@code identity.key}):
+     * {@link #conclude()} reads it with the owner-only checks of the file policy. Keep it outside the broker folder.
+     *
+     * @param identityKeyFile the file, or null for none.
+     * @return this.
+     */
+    public BrokerContext identityKeyFile(final Path identityKeyFile)
+    {
+        this.identityKeyFile = identityKeyFile;
+        return this;
+    }
+
+    /**
+     * The identity key file.
+     *
+     * @return the file, or null if none is named.
+     */
+    public Path identityKeyFile()
+    {
+        return identityKeyFile;
+    }
+
+    /**
+     * Whether {@link #conclude()} made the identity in memory (neither an identity nor a key file was given): it
+     * lasts for this broker's run only, so only tokens issued in this process can name it.
+     *
+     * @return true for an identity made in memory.
+     */
+    public boolean identityInMemory()
+    {
+        return identityInMemory;
     }
 
     /**

@@ -7,6 +7,7 @@ import io.bastion.security.audit.AuditEventType;
 import io.bastion.security.audit.AuditLog;
 import io.bastion.security.audit.AuditOutcome;
 import io.bastion.security.token.CapabilityToken;
+import io.bastion.security.token.SingleUseStatus;
 import io.bastion.security.token.TokenDecision;
 import io.bastion.security.token.TokenVerification;
 import io.bastion.security.token.TokenVerifier;
@@ -21,8 +22,13 @@ import java.util.Arrays;
 
 /**
  * The broker's side of one handshake, after the peer passed the {@code SO_PEERCRED} check: read Hello, negotiate the
- * version, verify the token against the kernel's user name, send Challenge, derive the keys, allocate the rings,
- * send Welcome and hand the {@link Session} to the listener.
+ * version, verify the token (issuer signature, this broker's identity, revocation, validity, the kernel's user name,
+ * channel, right), let a single-use token in only the first time, send Challenge, derive the keys, allocate the
+ * rings, send Welcome and hand the {@link Session} to the listener.
+ * <p>
+ * A single-use token is recorded as used once it passed every other check, before the Challenge: a handshake that
+ * fails after that point has still spent it (fail closed). A second use is refused with {@code REPLAY} and audited
+ * as a replay of that token id; when the registry is full, with {@code RATE_LIMITED}.
  * <p>
  * Every step and every refusal is audited (principal = the peer's user name, never key or token bytes). Every
  * failure becomes a {@code Refusal} with a typed reason (except when the socket is already gone) followed by close;
@@ -102,9 +108,34 @@ final class BrokerHandshake implements Runnable
             audit.log(AuditEventType.TOKEN_CHECK, AuditOutcome.REFUSED, principal, channelName, tokenDetail);
             throw new HandshakeException(reasonFor(verification), false, tokenDetail);
         }
-        audit.log(AuditEventType.TOKEN_CHECK, AuditOutcome.SUCCESS, principal, channelName, tokenDetail);
+        final CapabilityToken token = verification.token();
+        if (token.isSingleUse())
+        {
+            spendSingleUse(token, credentials);
+        }
+        audit.log(AuditEventType.TOKEN_CHECK, AuditOutcome.SUCCESS, principal, channelName,
+            tokenDetail + (token.isSingleUse() ? " singleUse" : ""));
 
-        return challengeAndWelcome(hello, helloLength, message, credentials, version, verification.token());
+        return challengeAndWelcome(hello, helloLength, message, credentials, version, token);
+    }
+
+    private void spendSingleUse(final CapabilityToken token, final HelloCredentials credentials)
+            throws HandshakeException
+    {
+        final SingleUseStatus status =
+            broker.singleUseTokens().use(token, broker.context().epochClock().time());
+        if (SingleUseStatus.FIRST_USE == status)
+        {
+            return;
+        }
+        final String detail = (SingleUseStatus.REPLAYED == status ?
+            "REPLAYED replay of single-use tokenId=" + token.tokenId() :
+            "SINGLE_USE_FULL single-use tokenId=" + token.tokenId() + " refused: the broker already remembers " +
+            broker.singleUseTokens().capacity() + " live single-use tokens") +
+            " right=" + credentials.right;
+        broker.auditLog().log(AuditEventType.TOKEN_CHECK, AuditOutcome.REFUSED, principal, channelName, detail);
+        throw new HandshakeException(
+            SingleUseStatus.REPLAYED == status ? RejectReason.REPLAY : RejectReason.RATE_LIMITED, false, detail);
     }
 
     private boolean challengeAndWelcome(
@@ -330,6 +361,7 @@ final class BrokerHandshake implements Runnable
             case EXPIRED:
             case NOT_YET_VALID:
                 return RejectReason.EXPIRED_TOKEN;
+            case WRONG_BROKER:
             case REVOKED:
             case WRONG_SUBJECT:
             case WRONG_CHANNEL:

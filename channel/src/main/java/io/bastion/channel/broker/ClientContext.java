@@ -3,21 +3,17 @@ package io.bastion.channel.broker;
 import io.bastion.channel.shm.ProcessHardening;
 import io.bastion.codec.FrameDescriptor;
 import io.bastion.security.files.FilePolicy;
-import io.bastion.security.files.OwnerOnlyFiles;
-import io.bastion.security.files.SecureFileException;
 import io.bastion.security.rate.QuarantinePolicy;
-import io.bastion.security.token.IssuerKeys;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,11 +21,16 @@ import java.util.concurrent.TimeUnit;
  * setters, the broker's system properties where they apply, and {@link #conclude()} which fills defaults.
  * <p>
  * Defaults: the broker folder of {@link BrokerContext#DIR_PROP} (else {@link BrokerContext#defaultDirectory()}), its
- * socket {@code broker.sock}, the broker key pinned from the folder's {@code broker.pub} (which must pass the
- * owner-only file checks: only this user can have written it), the handshake timeout of
+ * socket {@code broker.sock}, the handshake timeout of
  * {@link BrokerContext#HANDSHAKE_TIMEOUT_PROP}, the system clocks, an owner-only file policy, frames up to
  * {@link FrameDescriptor#MAX_FRAME_LENGTH}, and a quarantine after 16 refusals within 10 s, until the source goes.
- * The capability token has no default. Not thread safe; one context per client.
+ * The capability token has no default.
+ * <p>
+ * The broker is pinned by the token: the client checks the broker's handshake signature against the identity key
+ * the token names ({@link HandshakeClient}); nothing in the broker folder is read for it.
+ * {@link #brokerKey(PublicKey)} can add an expectation (the token must name that key), for an application that knows
+ * its broker's key by other means. The token is copied in; {@link #clearToken()} zeroes the copy once the
+ * application has connected. Not thread safe; one context per client.
  * <p>
  * {@link #conclude()} also marks the process non-dumpable ({@code prctl(PR_SET_DUMPABLE, 0)}, unless
  * {@link #NON_DUMPABLE_PROP} or {@link #nonDumpable(boolean)} says false): other processes of the same user can then
@@ -98,7 +99,7 @@ public final class ClientContext
      * Fill defaults and check the settings. Idempotent.
      *
      * @return this.
-     * @throws IOException           if the pinned key file cannot be read or fails its checks.
+     * @throws IOException           never for the settings this version has; kept for settings read from files.
      * @throws IllegalStateException if no token is set or a value is out of range.
      */
     public ClientContext conclude() throws IOException
@@ -133,11 +134,6 @@ public final class ClientContext
         {
             filePolicy = FilePolicy.ownerOnly();
         }
-        if (null == brokerKey)
-        {
-            brokerKey = readPinnedKey(
-                new OwnerOnlyFiles(filePolicy), directory.resolve(BrokerContext.IDENTITY_FILE_NAME));
-        }
         if (null == epochClock)
         {
             epochClock = SystemEpochClock.INSTANCE;
@@ -152,28 +148,6 @@ public final class ClientContext
         }
         concluded = true;
         return this;
-    }
-
-    private static PublicKey readPinnedKey(final OwnerOnlyFiles files, final Path file) throws IOException
-    {
-        // One checked, no-follow open of a file of exactly the key's size; the key is read from that open file only.
-        try (FileChannel channel = files.openForMapping(file, IssuerKeys.RAW_KEY_LENGTH, false))
-        {
-            final ByteBuffer raw = ByteBuffer.allocate(IssuerKeys.RAW_KEY_LENGTH);
-            while (raw.hasRemaining() && channel.read(raw, raw.position()) > 0)
-            {
-                // Reads until the key is complete or the file ends.
-            }
-            if (raw.hasRemaining())
-            {
-                throw new IOException("broker key " + file + " refused: shorter than " + IssuerKeys.RAW_KEY_LENGTH);
-            }
-            return IssuerKeys.publicFromRaw(raw.array());
-        }
-        catch (final SecureFileException ex)
-        {
-            throw new IOException("broker key " + file + " refused: " + ex.reason(), ex);
-        }
     }
 
     /**
@@ -221,9 +195,10 @@ public final class ClientContext
     }
 
     /**
-     * Pin the broker's identity key, obtained out of band.
+     * Expect a broker identity key, known by other means: the token must name this key, or the handshake fails
+     * before connecting ({@code INVALID_TOKEN}). Optional: the token's own broker key is always what is pinned.
      *
-     * @param brokerKey the Ed25519 public key.
+     * @param brokerKey the Ed25519 public key, or null for no expectation beyond the token.
      * @return this.
      */
     public ClientContext brokerKey(final PublicKey brokerKey)
@@ -233,9 +208,10 @@ public final class ClientContext
     }
 
     /**
-     * The pinned broker key.
+     * The broker key expected besides the token's, which {@link PublisherClient} and {@link SubscriberClient} pass to
+     * {@link HandshakeClient#connect(Path, byte[], PublicKey, String, io.bastion.security.token.Right, Duration)}.
      *
-     * @return the key.
+     * @return the key, or null when only the token pins the broker.
      */
     public PublicKey brokerKey()
     {
@@ -243,25 +219,41 @@ public final class ClientContext
     }
 
     /**
-     * The capability token presented to the broker.
+     * The capability token presented to the broker; it also names the broker the client pins. For a token that was
+     * never in a file, pass the bytes from memory or a descriptor.
      *
-     * @param token the encoded token (copied).
+     * @param token the encoded token (copied; the caller may zero its array). A copy held before is zeroed.
      * @return this.
      */
     public ClientContext token(final byte[] token)
     {
-        this.token = token.clone();
+        final byte[] copy = token.clone();
+        clearToken();
+        this.token = copy;
         return this;
     }
 
     /**
      * The capability token.
      *
-     * @return a copy of the token.
+     * @return a copy of the token, or null if none is set or it was cleared.
      */
     public byte[] token()
     {
         return null == token ? null : token.clone();
+    }
+
+    /**
+     * Zero the context's copy of the token and forget it, for instance once the client connected: a context whose
+     * token was cleared cannot connect again until it is given one.
+     */
+    public void clearToken()
+    {
+        if (null != token)
+        {
+            Arrays.fill(token, (byte)0);
+            token = null;
+        }
     }
 
     /**
@@ -331,7 +323,7 @@ public final class ClientContext
     }
 
     /**
-     * The policy ring files, counters files and the pinned key file must pass.
+     * The policy ring files and counters files must pass.
      *
      * @param filePolicy the policy.
      * @return this.

@@ -6,7 +6,10 @@ import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.ChallengeDecoder;
 import io.bastion.codec.sbe.RefusalDecoder;
 import io.bastion.codec.sbe.WelcomeDecoder;
+import io.bastion.security.token.IssuerKeys;
 import io.bastion.security.token.Right;
+import io.bastion.security.token.TokenCodec;
+import io.bastion.security.token.TokenParseResult;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
 
@@ -22,7 +25,14 @@ import java.util.Arrays;
 
 /**
  * The client's side of the handshake: connect to a broker, present a token for a channel and a right, check that
- * the broker holds the pinned identity key, derive the session keys and learn the rings.
+ * the broker holds the identity key the token names, derive the session keys and learn the rings.
+ * <p>
+ * <b>Pinning.</b> The broker is pinned by the client's own token: the token's signed body names the identity public
+ * key of the broker it is for ({@link io.bastion.security.token.CapabilityToken#brokerKey()}), and the client reads it
+ * by parsing its token (it needs no issuer key to read its own credential). Nothing in the broker folder is trusted
+ * for it, so a process that moves the socket aside and answers in the broker's place cannot prove the key and gets
+ * nothing beyond the Hello. A token that does not parse, or names no valid key, fails before connecting
+ * ({@link RejectReason#INVALID_TOKEN}).
  * <p>
  * The client sends Hello (its versions, a fresh nonce, a fresh X25519 key, and the token, channel and right, see
  * {@link HelloCredentials}); the broker answers Challenge, which the client accepts only if its Ed25519 signature
@@ -35,6 +45,8 @@ import java.util.Arrays;
  * <p>
  * The Welcome is not itself signed: its session id is bound into the key derivation, so a tampered id gives keys
  * that seal nothing the broker accepts, and only the broker folder's owner can write the ring files it names.
+ * The Hello carries the token, so whoever answers on the socket sees it: a token is pinned to its broker, and a
+ * single-use token that the real broker already accepted is refused when replayed.
  * Stateless and thread safe.
  */
 public final class HandshakeClient
@@ -46,14 +58,38 @@ public final class HandshakeClient
     }
 
     /**
-     * Run a handshake.
+     * Run a handshake with the broker the token names.
      *
-     * @param socketPath      the broker's socket.
-     * @param token           the capability token, as issued (not retained).
-     * @param pinnedBrokerKey the broker's Ed25519 identity key, obtained out of band.
-     * @param channel         the channel name.
-     * @param right           the right asked for.
-     * @param timeout         bound on the whole handshake.
+     * @param socketPath the broker's socket.
+     * @param token      the capability token, as issued (not retained; the client zeroes its own copies).
+     * @param channel    the channel name.
+     * @param right      the right asked for.
+     * @param timeout    bound on the whole handshake.
+     * @return the open session; the caller closes it.
+     * @throws HandshakeException with the typed reason when no session opens: {@link RejectReason#INVALID_TOKEN}
+     *                            before connecting if the token does not parse or names no valid broker key,
+     *                            {@link RejectReason#BAD_SIGNATURE} if the broker cannot prove that key.
+     * @throws IllegalArgumentException if the channel is not a valid channel name or the token is longer than any
+     *                                  token can be (caller errors, found before connecting).
+     */
+    public static Session connect(
+        final Path socketPath, final byte[] token, final String channel, final Right right, final Duration timeout)
+            throws HandshakeException
+    {
+        return connect(socketPath, token, null, channel, right, timeout);
+    }
+
+    /**
+     * Run a handshake with the broker the token names, which must also be the one the caller expects.
+     *
+     * @param socketPath        the broker's socket.
+     * @param token             the capability token, as issued (not retained).
+     * @param expectedBrokerKey the broker identity key the caller expects, or null to take the token's alone; when
+     *                          given, a token naming another broker fails before connecting
+     *                          ({@link RejectReason#INVALID_TOKEN}).
+     * @param channel           the channel name.
+     * @param right             the right asked for.
+     * @param timeout           bound on the whole handshake.
      * @return the open session; the caller closes it.
      * @throws HandshakeException with the typed reason when no session opens.
      * @throws IllegalArgumentException if the channel is not a valid channel name or the token is longer than any
@@ -62,13 +98,67 @@ public final class HandshakeClient
     public static Session connect(
         final Path socketPath,
         final byte[] token,
-        final PublicKey pinnedBrokerKey,
+        final PublicKey expectedBrokerKey,
         final String channel,
         final Right right,
         final Duration timeout) throws HandshakeException
     {
         final long deadlineNs = System.nanoTime() + timeout.toNanos();
+        final PublicKey pinnedBrokerKey = brokerKeyOf(token, expectedBrokerKey);
         final byte[] credentials = HelloCredentials.encode(token, channel, right);
+        try
+        {
+            return connect(socketPath, credentials, pinnedBrokerKey, channel, right, deadlineNs);
+        }
+        finally
+        {
+            Arrays.fill(credentials, (byte)0);
+        }
+    }
+
+    /**
+     * The broker key a token names: the only key its holder pins.
+     *
+     * @param token             the client's own token, untrusted bytes.
+     * @param expectedBrokerKey the key the caller expects, or null.
+     * @return the key to verify the broker's signature with.
+     * @throws HandshakeException INVALID_TOKEN if the token does not parse, names no valid Ed25519 key, or names
+     *                            another key than the expected one.
+     */
+    static PublicKey brokerKeyOf(final byte[] token, final PublicKey expectedBrokerKey) throws HandshakeException
+    {
+        final TokenParseResult parsed = TokenCodec.parse(token);
+        if (!parsed.isOk())
+        {
+            throw new HandshakeException(RejectReason.INVALID_TOKEN, false,
+                "the token does not parse (" + parsed.reason() + "): it names no broker to pin");
+        }
+        final byte[] raw = parsed.token().brokerKey();
+        final PublicKey named;
+        try
+        {
+            named = IssuerKeys.publicFromRaw(raw);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new HandshakeException(RejectReason.INVALID_TOKEN, false, "the token names no valid broker key");
+        }
+        if (null != expectedBrokerKey && !Arrays.equals(raw, IssuerKeys.rawPublic(expectedBrokerKey)))
+        {
+            throw new HandshakeException(RejectReason.INVALID_TOKEN, false, "the token is for broker " +
+                IssuerKeys.fingerprint(raw) + ", not the expected " + IssuerKeys.fingerprint(expectedBrokerKey));
+        }
+        return named;
+    }
+
+    private static Session connect(
+        final Path socketPath,
+        final byte[] credentials,
+        final PublicKey pinnedBrokerKey,
+        final String channel,
+        final Right right,
+        final long deadlineNs) throws HandshakeException
+    {
         final AFUNIXSocketChannel socket;
         try
         {
@@ -121,19 +211,29 @@ public final class HandshakeClient
         final byte[] hello = ControlMessages.hello(FrameValidator.MIN_SUPPORTED_VERSION,
             FrameValidator.CURRENT_VERSION, clientNonce, X25519.rawPublic(ephemeral.getPublic()), credentials);
         ephemeral = null;
-        writeHello(control, hello, deadlineNs);
-
-        final ControlMessage challenge = receive(control, deadlineNs, ChallengeDecoder.TEMPLATE_ID);
-        final int version = challenge.minVersion;
-        if (version < FrameValidator.MIN_SUPPORTED_VERSION || version > FrameValidator.CURRENT_VERSION)
+        final byte[] transcript;
+        final ControlMessage challenge;
+        try
         {
-            throw abort(control, RejectReason.UNSUPPORTED_VERSION, "broker chose version " + version);
+            writeHello(control, hello, deadlineNs);
+            challenge = receive(control, deadlineNs, ChallengeDecoder.TEMPLATE_ID);
+            final int version = challenge.minVersion;
+            if (version < FrameValidator.MIN_SUPPORTED_VERSION || version > FrameValidator.CURRENT_VERSION)
+            {
+                throw abort(control, RejectReason.UNSUPPORTED_VERSION, "broker chose version " + version);
+            }
+            transcript =
+                HandshakeCrypto.transcript(hello, hello.length, challenge.nonce, challenge.ephemeralKey, version);
         }
-        final byte[] transcript =
-            HandshakeCrypto.transcript(hello, hello.length, challenge.nonce, challenge.ephemeralKey, version);
+        finally
+        {
+            // The Hello holds the token: no copy of it outlives the transcript.
+            Arrays.fill(hello, (byte)0);
+        }
         if (!HandshakeCrypto.verify(pinnedBrokerKey, transcript, challenge.varData))
         {
-            throw abort(control, RejectReason.BAD_SIGNATURE, "broker does not hold the pinned key");
+            throw abort(control, RejectReason.BAD_SIGNATURE,
+                "the broker does not hold the key the token names (" + IssuerKeys.fingerprint(pinnedBrokerKey) + ")");
         }
         byte[] shared = X25519.sharedSecret(ephemeralPrivate, challenge.ephemeralKey);
         // The JDK's XECPrivateKey cannot be destroyed: drop the only reference so nothing keeps it reachable.

@@ -22,13 +22,16 @@
  * <pre>
  * client                                             broker
  *   | connect                                          | SO_PEERCRED vs PeerPolicy    (else Refusal PEER_REJECTED)
- *   |                                                  | pending slots               (else Refusal RATE_LIMITED)
+ *   |                                                  | pending slots of the uid, then of all
+ *   |                                                  |   (else Refusal RATE_LIMITED)
  *   | Hello(min,max version, nonce, X25519 key,        |
  *   |       token | right | channel)  ----------------&gt; | deadline                    (else Refusal TIMED_OUT)
- *   |                                                  | token: subject = SO_PEERCRED user, channel, right
+ *   |                                                  | token: issuer signature, broker key = own identity,
+ *   |                                                  |   subject = SO_PEERCRED user, channel, right
  *   |                                                  |   (else Refusal INVALID_TOKEN / EXPIRED_TOKEN / UNAUTHORIZED)
+ *   |                                                  | single-use token: first use only (else Refusal REPLAY)
  *   |   &lt;---------------- Challenge(version, nonce, X25519 key, Ed25519 sig over transcript)
- *   | verify sig with pinned key (else Refusal BAD_SIGNATURE, abort)
+ *   | verify sig with the broker key its own token names (else Refusal BAD_SIGNATURE, abort)
  *   |   &lt;---------------- Welcome(sessionId, keyId, channelId, producerId, ring capacity, publish ring, "")
  *   | keys = HKDF(transcript, X25519 secret, "bastion/session/v1" | sessionId | direction | keyId)
  *   |                                                  |

@@ -1,6 +1,10 @@
 package io.bastion.channel.broker;
 
+import io.bastion.security.files.FileCheckReason;
+import io.bastion.security.files.SecureFileException;
 import io.bastion.security.token.IssuerKeys;
+import io.bastion.security.token.KeyFile;
+import io.bastion.security.token.KeyFileException;
 import io.bastion.security.token.Right;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,7 +18,6 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.HexFormat;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,7 +36,8 @@ class BrokerContextTest
     {
         for (final String name : new String[] {BrokerContext.DIR_PROP, BrokerContext.SOCKET_PROP,
             BrokerContext.HANDSHAKE_TIMEOUT_PROP, BrokerContext.MAX_PENDING_PROP, BrokerContext.RING_CAPACITY_PROP,
-            BrokerContext.ISSUER_KEY_PROP, BrokerContext.AUDIT_DIR_PROP})
+            BrokerContext.ISSUER_KEY_PROP, BrokerContext.AUDIT_DIR_PROP, BrokerContext.MAX_PENDING_PER_UID_PROP,
+            BrokerContext.IDENTITY_KEY_PROP, BrokerContext.SINGLE_USE_CAPACITY_PROP})
         {
             System.clearProperty(name);
         }
@@ -48,6 +52,8 @@ class BrokerContextTest
         System.setProperty(BrokerContext.SOCKET_PROP, dir.resolve("s.sock").toString());
         System.setProperty(BrokerContext.HANDSHAKE_TIMEOUT_PROP, "1234");
         System.setProperty(BrokerContext.MAX_PENDING_PROP, "3");
+        System.setProperty(BrokerContext.MAX_PENDING_PER_UID_PROP, "2");
+        System.setProperty(BrokerContext.SINGLE_USE_CAPACITY_PROP, "99");
         System.setProperty(BrokerContext.RING_CAPACITY_PROP, "8192");
         System.setProperty(BrokerContext.AUDIT_DIR_PROP, dir.resolve("log").toString());
         System.setProperty(BrokerContext.ISSUER_KEY_PROP,
@@ -60,6 +66,9 @@ class BrokerContextTest
             assertEquals(dir.resolve("s.sock"), context.socketPath());
             assertEquals(1234, context.handshakeTimeoutMs());
             assertEquals(3, context.maxPendingHandshakes());
+            assertEquals(2, context.maxPendingHandshakesPerUid());
+            assertEquals(99, context.singleUseTokenCapacity());
+            assertTrue(context.identityInMemory(), "no identity key named: one made in memory");
             assertEquals(8192, context.ringCapacity());
             assertEquals(dir.resolve("log"), context.auditDirectory());
             assertEquals(issuer.getPublic(), context.issuerPublicKey());
@@ -81,8 +90,51 @@ class BrokerContextTest
             .issuerPublicKey(issuer.getPublic()).handshakeTimeoutMs(0).conclude());
         assertThrows(IllegalStateException.class, () -> new BrokerContext().directory(tempDir)
             .issuerPublicKey(issuer.getPublic()).maxPendingHandshakes(0).conclude());
+        assertThrows(IllegalStateException.class, () -> new BrokerContext().directory(tempDir)
+            .issuerPublicKey(issuer.getPublic()).maxPendingHandshakesPerUid(0).conclude());
+        assertThrows(IllegalStateException.class, () -> new BrokerContext().directory(tempDir)
+            .issuerPublicKey(issuer.getPublic()).singleUseTokenCapacity(0).conclude());
         assertThrows(IllegalArgumentException.class, () -> new BrokerContext().directory(tempDir.resolve("x"))
             .issuerPublicKey(issuer.getPublic()).ringCapacity(1000).conclude());
+    }
+
+    @Test
+    void theIdentityComesFromAnOwnerOnlyKeyFileReadBeforeAnythingIsCreated() throws Exception
+    {
+        final KeyPair issuer = IssuerKeys.generate();
+        final KeyPair identity = IssuerKeys.generate();
+        final Path keys = Files.createDirectory(tempDir.resolve("keys"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        final Path keyFile = keys.resolve("identity.key");
+        Files.write(keyFile, KeyFile.privateFileContent(identity, "broker identity key"));
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        System.setProperty(BrokerContext.IDENTITY_KEY_PROP, keyFile.toString());
+        final BrokerContext context = new BrokerContext().directory(tempDir.resolve("b"))
+            .issuerPublicKey(issuer.getPublic());
+        try
+        {
+            context.conclude();
+            assertEquals(keyFile, context.identityKeyFile());
+            assertEquals(identity.getPublic(), context.identity().getPublic());
+            assertFalse(context.identityInMemory());
+        }
+        finally
+        {
+            context.auditLog().close();
+        }
+
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
+        final SecureFileException wide = assertThrows(SecureFileException.class, () -> new BrokerContext()
+            .directory(tempDir.resolve("c")).issuerPublicKey(issuer.getPublic()).identityKeyFile(keyFile).conclude());
+        assertEquals(FileCheckReason.MODE_TOO_WIDE, wide.reason());
+        assertFalse(Files.exists(tempDir.resolve("c")), "nothing created before the key is read");
+
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        Files.write(keyFile, KeyFile.publicFileContent(identity.getPublic()));
+        final KeyFileException notPrivate = assertThrows(KeyFileException.class, () -> new BrokerContext()
+            .directory(tempDir.resolve("c")).issuerPublicKey(issuer.getPublic()).identityKeyFile(keyFile).conclude());
+        assertEquals(KeyFileException.Reason.NOT_A_PRIVATE_KEY_FILE, notPrivate.reason());
+        assertFalse(Files.exists(tempDir.resolve("c")));
     }
 
     @Test
@@ -105,17 +157,15 @@ class BrokerContextTest
     }
 
     @Test
-    void brokerPublishesItsIdentityAndRemovesItsSocketOnClose() throws Exception
+    void brokerPublishesNoKeyFileAndRemovesItsSocketOnClose() throws Exception
     {
         final Path socket;
         try (BrokerFixture fixture = new BrokerFixture(tempDir, (context) -> { }))
         {
             socket = fixture.broker.socketPath();
             assertTrue(Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
-            final Path identity = fixture.directory.resolve(BrokerContext.IDENTITY_FILE_NAME);
-            assertArrayEquals(IssuerKeys.rawPublic(fixture.broker.identityPublicKey()), Files.readAllBytes(identity));
-            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(identity,
-                LinkOption.NOFOLLOW_LINKS)));
+            assertFalse(Files.exists(fixture.directory.resolve("broker.pub"), LinkOption.NOFOLLOW_LINKS),
+                "clients pin the broker from their tokens: no key file in the folder");
             assertThrows(java.io.IOException.class, () -> Broker.launch(new BrokerContext()
                 .directory(fixture.directory).socketPath(socket).issuerPublicKey(fixture.issuerKeys.getPublic())
                 .auditLog(fixture.broker.context().auditLog())), "a second broker on a live socket");

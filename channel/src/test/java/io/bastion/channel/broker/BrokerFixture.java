@@ -30,6 +30,8 @@ final class BrokerFixture implements AutoCloseable
 
     final KeyPair issuerKeys = IssuerKeys.generate();
     final TokenIssuer issuer = new TokenIssuer(issuerKeys.getPrivate());
+    /** The broker's identity, fixed before launch so that tokens can name it (and a relaunch keeps it). */
+    final KeyPair identity = IssuerKeys.generate();
     final BlockingQueue<Session> brokerSessions = new LinkedBlockingQueue<>();
     final Path directory;
     final Path auditDirectory;
@@ -43,6 +45,7 @@ final class BrokerFixture implements AutoCloseable
         this.context = new BrokerContext()
             .directory(directory)
             .issuerPublicKey(issuerKeys.getPublic())
+            .identity(identity)
             .ringCapacity(RING_CAPACITY)
             .handshakeTimeoutMs(10_000)
             .peerPolicy(PeerPolicy.builder().allowCurrentUser().build())
@@ -59,7 +62,14 @@ final class BrokerFixture implements AutoCloseable
     byte[] token(final String subject, final String pattern, final long notAfterMs, final long tokenId,
         final Right... rights)
     {
-        return issuer.issue(new CapabilityToken(subject, pattern, Right.mask(rights), 0, notAfterMs, tokenId));
+        return issuer.issue(new CapabilityToken(subject, pattern, Right.mask(rights), 0, notAfterMs, tokenId,
+            IssuerKeys.rawPublic(identity.getPublic()), false));
+    }
+
+    byte[] singleUseToken(final long tokenId, final Right... rights) throws IOException
+    {
+        return issuer.issue(new CapabilityToken(currentUser(), "market.*", Right.mask(rights), 0, Long.MAX_VALUE,
+            tokenId, IssuerKeys.rawPublic(identity.getPublic()), true));
     }
 
     byte[] validToken(final Right... rights) throws IOException

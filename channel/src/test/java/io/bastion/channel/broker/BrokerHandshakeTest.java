@@ -15,6 +15,7 @@ import io.bastion.security.token.CapabilityToken;
 import io.bastion.security.token.IssuerKeys;
 import io.bastion.security.token.Right;
 import io.bastion.security.token.RevocationList;
+import io.bastion.security.token.TokenCodec;
 import io.bastion.security.token.TokenIssuer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -183,7 +184,7 @@ class BrokerHandshakeTest
     void emptyTokenIsInvalid() throws Exception
     {
         start((context) -> { });
-        assertRefused(new byte[0], BrokerFixture.CHANNEL, Right.PUBLISH, RejectReason.INVALID_TOKEN, "MALFORMED");
+        assertRefusedRaw(new byte[0], RejectReason.INVALID_TOKEN, "MALFORMED");
     }
 
     @Test
@@ -192,7 +193,19 @@ class BrokerHandshakeTest
         start((context) -> { });
         final byte[] garbled = new byte[120];
         new java.util.Random(7).nextBytes(garbled);
-        assertRefused(garbled, BrokerFixture.CHANNEL, Right.PUBLISH, RejectReason.INVALID_TOKEN, "MALFORMED");
+        assertRefusedRaw(garbled, RejectReason.INVALID_TOKEN, "MALFORMED");
+    }
+
+    @Test
+    void versionOneTokenIsRefusedAsRetired() throws Exception
+    {
+        start((context) -> { });
+        final byte[] v1 = new byte[TokenCodec.HEADER_LENGTH];
+        v1[0] = TokenCodec.MAGIC_V1;
+        final HandshakeException client = assertThrows(HandshakeException.class,
+            () -> connect(v1, BrokerFixture.CHANNEL, Right.PUBLISH));
+        assertTrue(client.getMessage().contains("RETIRED_VERSION"), client.getMessage());
+        assertRefusedRaw(v1, RejectReason.INVALID_TOKEN, "MALFORMED");
     }
 
     @Test
@@ -209,7 +222,8 @@ class BrokerHandshakeTest
     {
         start((context) -> { });
         final byte[] foreign = new TokenIssuer(IssuerKeys.generate().getPrivate()).issue(new CapabilityToken(
-            BrokerFixture.currentUser(), "market.*", Right.mask(Right.PUBLISH), 0, Long.MAX_VALUE, 9));
+            BrokerFixture.currentUser(), "market.*", Right.mask(Right.PUBLISH), 0, Long.MAX_VALUE, 9,
+            IssuerKeys.rawPublic(fixture.identity.getPublic()), false));
         assertRefused(foreign, BrokerFixture.CHANNEL, Right.PUBLISH, RejectReason.INVALID_TOKEN, "BAD_SIGNATURE");
     }
 
@@ -256,15 +270,76 @@ class BrokerHandshakeTest
     }
 
     @Test
-    void clientPinningAnotherBrokerKeyAborts() throws Exception
+    void clientExpectingAnotherBrokerKeyThanItsTokenNamesStopsBeforeConnecting() throws Exception
     {
         start((context) -> { });
         final PublicKey wrongKey = IssuerKeys.generate().getPublic();
         final HandshakeException failure = assertThrows(HandshakeException.class, () -> HandshakeClient.connect(
             fixture.broker.socketPath(), fixture.validToken(Right.PUBLISH), wrongKey, BrokerFixture.CHANNEL,
             Right.PUBLISH, TIMEOUT));
-        assertEquals(RejectReason.BAD_SIGNATURE, failure.reason());
+        assertEquals(RejectReason.INVALID_TOKEN, failure.reason());
         assertFalse(failure.refusedByPeer());
+        assertFalse(fixture.closeAndReadAudit().stream().anyMatch((r) -> AuditEventType.PEER_CHECK == r.type()),
+            "it never connected");
+    }
+
+    @Test
+    void tokenIssuedForAnotherBrokerIsRefusedAndAudited() throws Exception
+    {
+        start((context) -> { });
+        final byte[] forBrokerA = fixture.issuer.issue(new CapabilityToken(BrokerFixture.currentUser(), "market.*",
+            Right.mask(Right.PUBLISH), 0, Long.MAX_VALUE, 77, IssuerKeys.rawPublic(IssuerKeys.generate().getPublic()),
+            false));
+        // The client pins broker A from its token; this broker (B) refuses it before proving anything.
+        final HandshakeException refused = assertThrows(HandshakeException.class, () -> HandshakeClient.connect(
+            fixture.broker.socketPath(), forBrokerA, BrokerFixture.CHANNEL, Right.PUBLISH, TIMEOUT));
+        assertEquals(RejectReason.UNAUTHORIZED, refused.reason());
+        assertTrue(refused.refusedByPeer());
+        assertTrue(fixture.brokerSessions.isEmpty());
+        final List<AuditRecord> audit = fixture.closeAndReadAudit();
+        assertTrue(has(audit, AuditEventType.TOKEN_CHECK, AuditOutcome.REFUSED, "WRONG_BROKER tokenId=77"),
+            audit::toString);
+    }
+
+    @Test
+    void singleUseTokenOpensOneSessionAndItsReplayIsRefusedAndAudited() throws Exception
+    {
+        start((context) -> { });
+        final byte[] once = fixture.singleUseToken(0x5EED, Right.PUBLISH);
+        try (Session first = connect(once, BrokerFixture.CHANNEL, Right.PUBLISH))
+        {
+            assertTrue(first.sessionId() != 0);
+        }
+        final HandshakeException replay = assertThrows(HandshakeException.class,
+            () -> connect(once, BrokerFixture.CHANNEL, Right.PUBLISH));
+        assertEquals(RejectReason.REPLAY, replay.reason());
+        assertTrue(replay.refusedByPeer());
+        final List<AuditRecord> audit = fixture.closeAndReadAudit();
+        final String details = audit.stream().map(AuditRecord::detail).toList().toString();
+        assertTrue(has(audit, AuditEventType.TOKEN_CHECK, AuditOutcome.SUCCESS,
+            "tokenId=24301 right=PUBLISH singleUse"), details);
+        assertTrue(has(audit, AuditEventType.TOKEN_CHECK, AuditOutcome.REFUSED,
+            "REPLAYED replay of single-use tokenId=24301"), details);
+    }
+
+    @Test
+    void whenTheSingleUseRegistryIsFullNewSingleUseTokensAreRefused() throws Exception
+    {
+        start((context) -> context.singleUseTokenCapacity(1));
+        try (Session first = connect(fixture.singleUseToken(1, Right.PUBLISH), BrokerFixture.CHANNEL, Right.PUBLISH))
+        {
+            assertTrue(first.sessionId() != 0);
+        }
+        final HandshakeException full = assertThrows(HandshakeException.class,
+            () -> connect(fixture.singleUseToken(2, Right.PUBLISH), BrokerFixture.CHANNEL, Right.PUBLISH));
+        assertEquals(RejectReason.RATE_LIMITED, full.reason());
+        // A reusable token is not held back by the registry.
+        try (Session reusable = connect(fixture.validToken(Right.PUBLISH), BrokerFixture.CHANNEL, Right.PUBLISH))
+        {
+            assertTrue(reusable.sessionId() != 0);
+        }
+        assertTrue(has(fixture.closeAndReadAudit(), AuditEventType.TOKEN_CHECK, AuditOutcome.REFUSED,
+            "SINGLE_USE_FULL"));
     }
 
     @Test
@@ -390,6 +465,27 @@ class BrokerHandshakeTest
     }
 
     @Test
+    void oneUsersSilentConnectionsHitThePerUidLimitWhileGlobalSlotsRemain() throws Exception
+    {
+        start((context) -> context.maxPendingHandshakes(16).maxPendingHandshakesPerUid(3).handshakeTimeoutMs(60_000));
+        try (ControlChannel first = rawConnection();
+            ControlChannel second = rawConnection();
+            ControlChannel third = rawConnection();
+            ControlChannel fourth = rawConnection())
+        {
+            assertRefusalThenClose(fourth, RejectReason.RATE_LIMITED);
+            assertTrue(first.channel().isOpen() && second.channel().isOpen() && third.channel().isOpen());
+            assertEquals(3, fixture.broker.pendingHandshakes(), "13 of the 16 global slots are still free");
+            assertEquals(1, fixture.broker.rateLimitedConnections());
+        }
+        try (Session session = connectWithinTimeout())
+        {
+            assertNotNull(session.publishRingPath());
+        }
+        assertAudited(AuditEventType.HANDSHAKE, "already has 3 pending handshakes");
+    }
+
+    @Test
     void closingTheBrokerEndsPendingHandshakesAndRemovesTheSocket() throws Exception
     {
         start((context) -> context.handshakeTimeoutMs(60_000));
@@ -478,6 +574,28 @@ class BrokerHandshakeTest
         {
             assertEquals(-1, record.detail().indexOf("=="), "no encoded bytes in audit details");
         }
+    }
+
+    /**
+     * A token the client would not send (it names no broker to pin), sent in a raw Hello: the broker refuses it.
+     */
+    private void assertRefusedRaw(final byte[] token, final RejectReason expected, final String decision)
+            throws Exception
+    {
+        final HandshakeException client = assertThrows(HandshakeException.class,
+            () -> connect(token, BrokerFixture.CHANNEL, Right.PUBLISH));
+        assertEquals(RejectReason.INVALID_TOKEN, client.reason());
+        assertFalse(client.refusedByPeer(), "refused by the client before connecting");
+        try (ControlChannel raw = rawConnection())
+        {
+            final byte[] hello = ControlMessages.hello(1, 1, new byte[32], X25519.rawPublic(
+                X25519.generate().getPublic()), HelloCredentials.encode(token, BrokerFixture.CHANNEL, Right.PUBLISH));
+            raw.write(hello, hello.length, System.nanoTime() + WAIT_NS);
+            assertRefusalThenClose(raw, expected);
+        }
+        assertTrue(fixture.brokerSessions.isEmpty(), "no session opened");
+        final List<AuditRecord> audit = fixture.closeAndReadAudit();
+        assertTrue(has(audit, AuditEventType.TOKEN_CHECK, AuditOutcome.REFUSED, decision), decision + " audited");
     }
 
     private void assertAudited(final AuditEventType type, final String detail) throws IOException

@@ -1,8 +1,10 @@
 package io.bastion.channel.broker;
 
 import io.bastion.codec.RejectReason;
+import io.bastion.security.token.CapabilityToken;
 import io.bastion.security.token.IssuerKeys;
 import io.bastion.security.token.Right;
+import io.bastion.security.token.TokenIssuer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 class HandshakeClientTest
 {
-    private static final byte[] TOKEN = new byte[10];
+    private static final byte[] TOKEN = new TokenIssuer(IssuerKeys.generate().getPrivate()).issue(new CapabilityToken(
+        "alice", "a.b", Right.SUBSCRIBE.bit(), 0, Long.MAX_VALUE, 1,
+        IssuerKeys.rawPublic(IssuerKeys.generate().getPublic()), false));
 
     @TempDir
     Path tempDir;
@@ -30,7 +34,7 @@ class HandshakeClientTest
     private HandshakeException connect(final Path socket, final Duration timeout)
     {
         return assertThrows(HandshakeException.class, () -> HandshakeClient.connect(
-            socket, TOKEN, IssuerKeys.generate().getPublic(), "a.b", Right.SUBSCRIBE, timeout));
+            socket, TOKEN, "a.b", Right.SUBSCRIBE, timeout));
     }
 
     @Test
@@ -69,6 +73,24 @@ class HandshakeClientTest
             final HandshakeException failure = connect(socket, Duration.ofSeconds(10));
             assertEquals(RejectReason.PROTOCOL_VIOLATION, failure.reason());
             fake.join(10_000);
+        }
+    }
+
+    @Test
+    void aTokenThatNamesNoBrokerFailsBeforeConnecting() throws Exception
+    {
+        final Path socket = tempDir.resolve("never.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX))
+        {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            server.configureBlocking(false);
+            for (final byte[] token : new byte[][]{new byte[10], java.util.Arrays.copyOf(TOKEN, TOKEN.length - 1)})
+            {
+                final HandshakeException failure = assertThrows(HandshakeException.class, () ->
+                    HandshakeClient.connect(socket, token, "a.b", Right.SUBSCRIBE, Duration.ofSeconds(1)));
+                assertEquals(RejectReason.INVALID_TOKEN, failure.reason());
+            }
+            assertEquals(null, server.accept(), "nothing connected");
         }
     }
 

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A child process that joins a channel through a running broker, as a real application would: with a capability
- * token, the broker folder and nothing else (the broker key is pinned from the folder, the ring and keys come from
+ * token, the broker folder and nothing else (the broker key is pinned from the token, the ring and keys come from
  * the broker).
  * <p>
  * Arguments ({@code key=value}): {@code role} ({@code pub} or {@code sub}), {@code dir}, {@code token} (a file),

@@ -5,10 +5,16 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * The claims of a capability token: who (subject), where (channel pattern), what (rights) and when (validity window),
- * plus a token id by which it can be revoked.
+ * The claims of a capability token: who (subject), where (channel pattern), what (rights), when (validity window),
+ * which broker it is for (that broker's raw Ed25519 identity public key), whether it may be used once only, and a
+ * token id by which it can be revoked.
+ * <p>
+ * The broker key is what a client pins: it verifies the broker's handshake signature with the key its own token
+ * names, never with a key found in a file, and a broker refuses a token that names another broker.
+ * A single-use token is accepted once per broker (see {@link SingleUseTokens}).
  * <p>
  * Immutable and thread safe. The constructor refuses values the encoding cannot carry, so every instance encodes.
  * The validity window is {@code notBeforeMs <= now < notAfterMs}, both in epoch milliseconds.
@@ -17,6 +23,8 @@ public final class CapabilityToken
 {
     /** Longest subject, in UTF-8 bytes. */
     public static final int MAX_SUBJECT_BYTES = 64;
+    /** Length of the broker key a token names: a raw Ed25519 public key. */
+    public static final int BROKER_KEY_LENGTH = IssuerKeys.RAW_KEY_LENGTH;
 
     private final String subject;
     private final String channelPattern;
@@ -24,6 +32,8 @@ public final class CapabilityToken
     private final long notBeforeMs;
     private final long notAfterMs;
     private final long tokenId;
+    private final byte[] brokerKey;
+    private final boolean singleUse;
 
     /**
      * Claims for a new token.
@@ -34,7 +44,10 @@ public final class CapabilityToken
      * @param rights         non-empty bitset of {@link Right} bits and no others.
      * @param notBeforeMs    first valid instant, epoch ms, not negative.
      * @param notAfterMs     first instant at which the token is no longer valid, epoch ms, not before notBeforeMs.
-     * @param tokenId        identifier used for revocation.
+     * @param tokenId        identifier used for revocation (and, for a single-use token, for spotting a reuse).
+     * @param brokerKey      the raw {@value #BROKER_KEY_LENGTH}-byte Ed25519 identity public key of the broker the
+     *                       token is for (copied); see {@link IssuerKeys#rawPublic}.
+     * @param singleUse      true if a broker accepts it once only.
      * @throws IllegalArgumentException if any value is outside what the encoding allows.
      */
     public CapabilityToken(
@@ -43,7 +56,9 @@ public final class CapabilityToken
         final int rights,
         final long notBeforeMs,
         final long notAfterMs,
-        final long tokenId)
+        final long tokenId,
+        final byte[] brokerKey,
+        final boolean singleUse)
     {
         if (!isValidSubject(subject))
         {
@@ -61,12 +76,18 @@ public final class CapabilityToken
         {
             throw new IllegalArgumentException("invalid validity window");
         }
+        if (null == brokerKey || brokerKey.length != BROKER_KEY_LENGTH)
+        {
+            throw new IllegalArgumentException("broker key must be " + BROKER_KEY_LENGTH + " bytes");
+        }
         this.subject = subject;
         this.channelPattern = channelPattern;
         this.rights = rights;
         this.notBeforeMs = notBeforeMs;
         this.notAfterMs = notAfterMs;
         this.tokenId = tokenId;
+        this.brokerKey = brokerKey.clone();
+        this.singleUse = singleUse;
     }
 
     /**
@@ -175,6 +196,37 @@ public final class CapabilityToken
     }
 
     /**
+     * The identity of the broker the token is for: its raw Ed25519 public key.
+     *
+     * @return a copy of the {@value #BROKER_KEY_LENGTH} bytes.
+     */
+    public byte[] brokerKey()
+    {
+        return brokerKey.clone();
+    }
+
+    /**
+     * Whether the token names this broker key.
+     *
+     * @param rawKey a raw Ed25519 public key, may be null.
+     * @return true only if it is the key the token names.
+     */
+    public boolean isForBroker(final byte[] rawKey)
+    {
+        return Arrays.equals(brokerKey, rawKey);
+    }
+
+    /**
+     * Whether a broker accepts the token once only.
+     *
+     * @return true for a single-use token.
+     */
+    public boolean isSingleUse()
+    {
+        return singleUse;
+    }
+
+    /**
      * {@inheritDoc}
      */
     @Override
@@ -190,7 +242,8 @@ public final class CapabilityToken
         }
         final CapabilityToken that = (CapabilityToken) o;
         return rights == that.rights && notBeforeMs == that.notBeforeMs && notAfterMs == that.notAfterMs &&
-            tokenId == that.tokenId && subject.equals(that.subject) && channelPattern.equals(that.channelPattern);
+            tokenId == that.tokenId && singleUse == that.singleUse && subject.equals(that.subject) &&
+            channelPattern.equals(that.channelPattern) && Arrays.equals(brokerKey, that.brokerKey);
     }
 
     /**
@@ -209,6 +262,7 @@ public final class CapabilityToken
     public String toString()
     {
         return "CapabilityToken{subject=" + subject + ", channelPattern=" + channelPattern + ", rights=" + rights +
-            ", notBeforeMs=" + notBeforeMs + ", notAfterMs=" + notAfterMs + ", tokenId=" + tokenId + '}';
+            ", notBeforeMs=" + notBeforeMs + ", notAfterMs=" + notAfterMs + ", tokenId=" + tokenId +
+            ", broker=" + IssuerKeys.fingerprint(brokerKey) + ", singleUse=" + singleUse + '}';
     }
 }

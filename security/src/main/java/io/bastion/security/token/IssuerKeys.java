@@ -4,12 +4,14 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
+import java.util.Base64;
 
 /**
  * Ed25519 issuer keys: generation, and the two interchange forms.
@@ -150,6 +152,38 @@ public final class IssuerKeys
         catch (final GeneralSecurityException | RuntimeException ex)
         {
             throw new IllegalArgumentException("not an Ed25519 private key", ex);
+        }
+    }
+
+    /**
+     * A short, comparable name for a public key, in the style of OpenSSH: {@code SHA256:} and the unpadded standard
+     * base64 of the SHA-256 of the raw 32-byte key. This is what {@code bastion keygen} and {@code bastion broker}
+     * print and what a token shows as its broker.
+     *
+     * @param key an Ed25519 public key.
+     * @return the fingerprint.
+     */
+    public static String fingerprint(final PublicKey key)
+    {
+        return fingerprint(rawPublic(key));
+    }
+
+    /**
+     * The fingerprint of a raw public key; see {@link #fingerprint(PublicKey)}.
+     *
+     * @param raw the raw key bytes (any length is hashed as given).
+     * @return the fingerprint.
+     */
+    public static String fingerprint(final byte[] raw)
+    {
+        try
+        {
+            final byte[] digest = MessageDigest.getInstance("SHA-256").digest(raw);
+            return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException("JDK without SHA-256", ex);
         }
     }
 

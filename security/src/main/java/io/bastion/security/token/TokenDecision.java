@@ -11,6 +11,8 @@ public enum TokenDecision
     MALFORMED,
     /** The signature does not verify under the issuer key (forged or altered). */
     BAD_SIGNATURE,
+    /** The token names another broker than the one verifying it: issued for a different broker identity. */
+    WRONG_BROKER,
     /** The token id is on the revocation list. */
     REVOKED,
     /** The clock is before not-before. */

@@ -17,6 +17,10 @@ public enum TokenParseReason
     TRAILING_BYTES,
     /** The magic/version byte is not a version this code knows. */
     UNKNOWN_VERSION,
+    /** Format version 1, which names no broker: such a token must be issued again. */
+    RETIRED_VERSION,
+    /** A flag bit that this version does not know. */
+    UNKNOWN_FLAGS,
     /** A rights bit that names no known right. */
     UNKNOWN_RIGHTS,
     /** No rights at all. */

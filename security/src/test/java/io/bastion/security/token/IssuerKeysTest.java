@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class IssuerKeysTest
 {
+    private static final byte[] BROKER = new byte[CapabilityToken.BROKER_KEY_LENGTH];
+
     @Test
     void rawAndDerFormsRoundTripAndStillVerify()
     {
@@ -25,9 +27,9 @@ class IssuerKeysTest
             IssuerKeys.rawPrivate(IssuerKeys.privateFromPkcs8(keys.getPrivate().getEncoded())));
 
         final byte[] token = new TokenIssuer(IssuerKeys.privateFromRaw(rawPrivate))
-            .issue(new CapabilityToken("bob", "x", Right.ADMIN.bit(), 0, 10, 1));
+            .issue(new CapabilityToken("bob", "x", Right.ADMIN.bit(), 0, 10, 1, BROKER, false));
         final TokenVerifier verifier =
-            new TokenVerifier(IssuerKeys.publicFromRaw(rawPublic), new RevocationList(), () -> 5L);
+            TokenVerifier.forAnyBroker(IssuerKeys.publicFromRaw(rawPublic), new RevocationList(), () -> 5L);
         assertEquals(TokenDecision.ACCEPTED, verifier.verify(token, "bob", "x", Right.ADMIN).decision());
     }
 
@@ -39,9 +41,9 @@ class IssuerKeysTest
         final byte[] expectedPublic = hex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
         final KeyPair derived = new KeyPair(null, IssuerKeys.privateFromRaw(seed));
         final byte[] signature = new TokenIssuer(derived.getPrivate())
-            .issue(new CapabilityToken("c", "y", 1, 0, 10, 1));
+            .issue(new CapabilityToken("c", "y", 1, 0, 10, 1, BROKER, false));
         final TokenVerifier verifier =
-            new TokenVerifier(IssuerKeys.publicFromRaw(expectedPublic), new RevocationList(), () -> 5L);
+            TokenVerifier.forAnyBroker(IssuerKeys.publicFromRaw(expectedPublic), new RevocationList(), () -> 5L);
         assertEquals(TokenDecision.ACCEPTED, verifier.verify(signature, "c", "y", Right.PUBLISH).decision());
     }
 

@@ -15,6 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TokenCodecPropertyTest
 {
+    private static final byte[] BROKER = new byte[CapabilityToken.BROKER_KEY_LENGTH];
+
     @Property(tries = 500)
     void everyValidTokenRoundTripsToTheSameBytes(@ForAll("tokens") final CapabilityToken token)
     {
@@ -53,9 +55,11 @@ class TokenCodecPropertyTest
         assertEquals(wellPlaced, ChannelPattern.isValidPattern(pattern), pattern);
         if (!wellPlaced && pattern.length() <= ChannelPattern.MAX_LENGTH)
         {
-            assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("a", pattern, 1, 0, 1, 1));
+            assertThrows(IllegalArgumentException.class,
+                () -> new CapabilityToken("a", pattern, 1, 0, 1, 1, BROKER, false));
             final byte[] encoded = TokenCodec.encode(
-                new CapabilityToken("a", pattern.replace('*', 'z'), 1, 0, 1, 1), new byte[TokenCodec.SIGNATURE_LENGTH]);
+                new CapabilityToken("a", pattern.replace('*', 'z'), 1, 0, 1, 1, BROKER, false),
+                new byte[TokenCodec.SIGNATURE_LENGTH]);
             encoded[TokenCodec.HEADER_LENGTH + 1 + at] = '*';
             assertEquals(TokenParseReason.MALFORMED_PATTERN, TokenCodec.parse(encoded).reason());
         }
@@ -92,7 +96,10 @@ class TokenCodecPropertyTest
         final Arbitrary<Long> notBefore = Arbitraries.longs().between(0, Long.MAX_VALUE / 2);
         final Arbitrary<Long> length = Arbitraries.longs().between(0, Long.MAX_VALUE / 2);
         final Arbitrary<Long> ids = Arbitraries.longs();
-        return Combinators.combine(subjects, patterns, rights, notBefore, length, ids)
-            .as((s, p, r, nb, len, id) -> new CapabilityToken(s, p, r, nb, nb + len, id));
+        final Arbitrary<byte[]> brokers = Arbitraries.bytes().array(byte[].class)
+            .ofSize(CapabilityToken.BROKER_KEY_LENGTH);
+        final Arbitrary<Boolean> singleUse = Arbitraries.of(true, false);
+        return Combinators.combine(subjects, patterns, rights, notBefore, length, ids, brokers, singleUse)
+            .as((s, p, r, nb, len, id, b, once) -> new CapabilityToken(s, p, r, nb, nb + len, id, b, once));
     }
 }

@@ -13,9 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TokenCodecTest
 {
+    private static final byte[] BROKER = new byte[CapabilityToken.BROKER_KEY_LENGTH];
+
     private static final byte[] SIGNATURE = new byte[TokenCodec.SIGNATURE_LENGTH];
     private static final CapabilityToken TOKEN =
-        new CapabilityToken("zoë", "orders.*", Right.mask(Right.PUBLISH), 10L, 20L, -5L);
+        new CapabilityToken("zoë", "orders.*", Right.mask(Right.PUBLISH), 10L, 20L, -5L, BROKER, false);
 
     private static byte[] valid()
     {
@@ -38,6 +40,32 @@ class TokenCodecTest
         assertEquals(TOKEN, result.token());
         assertArrayEquals(SIGNATURE, result.signature());
         assertArrayEquals(encoded, TokenCodec.encode(result.token(), result.signature()));
+    }
+
+    @Test
+    void carriesTheBrokerKeyAndTheSingleUseFlagInTheSignedBody()
+    {
+        final byte[] broker = new byte[CapabilityToken.BROKER_KEY_LENGTH];
+        for (int i = 0; i < broker.length; i++)
+        {
+            broker[i] = (byte) (i + 1);
+        }
+        final CapabilityToken once = new CapabilityToken("zoë", "orders.*", 1, 10L, 20L, 7L, broker, true);
+        final byte[] body = TokenCodec.encodeBody(once);
+        assertEquals(TokenCodec.MAGIC_V2, body[0]);
+        assertEquals(TokenCodec.FLAG_SINGLE_USE, body[TokenCodec.FLAGS_OFFSET]);
+        assertArrayEquals(broker, Arrays.copyOfRange(body, TokenCodec.BROKER_KEY_OFFSET,
+            TokenCodec.BROKER_KEY_OFFSET + CapabilityToken.BROKER_KEY_LENGTH));
+        final TokenParseResult parsed = TokenCodec.parse(TokenCodec.encode(once, SIGNATURE));
+        assertTrue(parsed.isOk());
+        assertTrue(parsed.token().isSingleUse());
+        assertTrue(parsed.token().isForBroker(broker));
+        assertArrayEquals(broker, parsed.token().brokerKey());
+        assertEquals(once, parsed.token());
+        assertEquals(0, TokenCodec.encodeBody(TOKEN)[TokenCodec.FLAGS_OFFSET]);
+        assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("a", "a", 1, 0, 1, 1, null, false));
+        assertThrows(IllegalArgumentException.class,
+            () -> new CapabilityToken("a", "a", 1, 0, 1, 1, new byte[31], false));
     }
 
     @Test
@@ -68,8 +96,17 @@ class TokenCodecTest
     {
         final byte[] encoded = valid();
         final byte[] version = encoded.clone();
-        version[0] = (byte) 0xB2;
+        version[0] = (byte) 0xB3;
         assertEquals(TokenParseReason.UNKNOWN_VERSION, reason(version));
+        version[0] = TokenCodec.MAGIC_V1;
+        assertEquals(TokenParseReason.RETIRED_VERSION, reason(version));
+        // A version 1 token is shorter than a version 2 header: still named as version 1, not as truncated.
+        assertEquals(TokenParseReason.RETIRED_VERSION, reason(Arrays.copyOf(version, 100)));
+        final byte[] flags = encoded.clone();
+        flags[TokenCodec.FLAGS_OFFSET] = 0x02;
+        assertEquals(TokenParseReason.UNKNOWN_FLAGS, reason(flags));
+        flags[TokenCodec.FLAGS_OFFSET] = (byte) 0x81;
+        assertEquals(TokenParseReason.UNKNOWN_FLAGS, reason(flags));
         final byte[] rights = encoded.clone();
         rights[TokenCodec.RIGHTS_OFFSET] = 0x09;
         assertEquals(TokenParseReason.UNKNOWN_RIGHTS, reason(rights));
@@ -105,15 +142,16 @@ class TokenCodecTest
     @Test
     void constructorRefusesWhatCannotBeEncoded()
     {
-        assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("", "a", 1, 0, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("", "a", 1, 0, 1, 1, BROKER, false));
         assertThrows(IllegalArgumentException.class,
-            () -> new CapabilityToken("a".repeat(65), "a", 1, 0, 1, 1));
-        assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("\uD800", "a", 1, 0, 1, 1));
-        assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("a", "a*b", 1, 0, 1, 1));
-        assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("a", "a", 8, 0, 1, 1));
-        assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("a", "a", 1, 2, 1, 1));
+            () -> new CapabilityToken("a".repeat(65), "a", 1, 0, 1, 1, BROKER, false));
+        assertThrows(IllegalArgumentException.class,
+            () -> new CapabilityToken("\uD800", "a", 1, 0, 1, 1, BROKER, false));
+        assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("a", "a*b", 1, 0, 1, 1, BROKER, false));
+        assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("a", "a", 8, 0, 1, 1, BROKER, false));
+        assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("a", "a", 1, 2, 1, 1, BROKER, false));
         assertEquals(64, "é".repeat(32).getBytes(StandardCharsets.UTF_8).length);
-        new CapabilityToken("é".repeat(32), "*", 1, 0, 1, 1);
+        new CapabilityToken("é".repeat(32), "*", 1, 0, 1, 1, BROKER, false);
     }
 
     @Test
@@ -181,10 +219,12 @@ class TokenCodecTest
     {
         for (final String pattern : new String[] {"prices*", "a.*.b", "a*b", ".*"})
         {
-            assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("a", pattern, 1, 0, 1, 1), pattern);
+            assertThrows(IllegalArgumentException.class,
+                () -> new CapabilityToken("a", pattern, 1, 0, 1, 1, BROKER, false), pattern);
         }
         // The same bytes crafted by hand (the constructor will not build them) are refused by the parser.
-        final byte[] encoded = TokenCodec.encode(new CapabilityToken("zoë", "orders.x", 1, 10L, 20L, -5L), SIGNATURE);
+        final byte[] encoded =
+            TokenCodec.encode(new CapabilityToken("zoë", "orders.x", 1, 10L, 20L, -5L, BROKER, false), SIGNATURE);
         final int patternOffset = TokenCodec.HEADER_LENGTH + 4;
         encoded[patternOffset + 6] = '*';
         assertEquals("orders*x", new String(encoded, patternOffset, 8, StandardCharsets.US_ASCII));

@@ -13,12 +13,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TokenVerifierTest
 {
     private static final KeyPair ISSUER = IssuerKeys.generate();
+    private static final KeyPair BROKER_KEYS = IssuerKeys.generate();
+    private static final byte[] BROKER = IssuerKeys.rawPublic(BROKER_KEYS.getPublic());
     private static final long NOT_BEFORE = 1_000_000L;
     private static final long NOT_AFTER = 2_000_000L;
 
     private final AtomicLong now = new AtomicLong(1_500_000L);
     private final RevocationList revocations = new RevocationList();
-    private final TokenVerifier verifier = new TokenVerifier(ISSUER.getPublic(), revocations, now::get);
+    private final TokenVerifier verifier =
+        new TokenVerifier(ISSUER.getPublic(), BROKER_KEYS.getPublic(), revocations, now::get);
     private byte[] token;
 
     @BeforeEach
@@ -31,12 +34,25 @@ class TokenVerifierTest
         final KeyPair keys, final String subject, final String pattern, final int rights, final long id)
     {
         return new TokenIssuer(keys.getPrivate())
-            .issue(new CapabilityToken(subject, pattern, rights, NOT_BEFORE, NOT_AFTER, id));
+            .issue(new CapabilityToken(subject, pattern, rights, NOT_BEFORE, NOT_AFTER, id, BROKER, false));
     }
 
     private TokenDecision decide(final byte[] bytes)
     {
         return verifier.verify(bytes, "alice", "market.eu.fx", Right.SUBSCRIBE).decision();
+    }
+
+    @Test
+    void refusesATokenIssuedForAnotherBroker()
+    {
+        final byte[] elsewhere = new TokenIssuer(ISSUER.getPrivate()).issue(new CapabilityToken("alice",
+            "market.eu.*", Right.mask(Right.SUBSCRIBE), NOT_BEFORE, NOT_AFTER, 43L,
+            IssuerKeys.rawPublic(IssuerKeys.generate().getPublic()), false));
+        final TokenVerification result = verifier.verify(elsewhere, "alice", "market.eu.fx", Right.SUBSCRIBE);
+        assertEquals(TokenDecision.WRONG_BROKER, result.decision());
+        assertEquals(43L, result.token().tokenId());
+        assertEquals(TokenDecision.ACCEPTED, TokenVerifier.forAnyBroker(ISSUER.getPublic(), revocations, now::get)
+            .verify(elsewhere, "alice", "market.eu.fx", Right.SUBSCRIBE).decision());
     }
 
     @Test
