@@ -1,6 +1,7 @@
 package io.bastion.codec;
 
 import io.bastion.codec.sbe.ChallengeDecoder;
+import io.bastion.codec.sbe.CredentialsDecoder;
 import io.bastion.codec.sbe.GoodbyeDecoder;
 import io.bastion.codec.sbe.GoodbyeReason;
 import io.bastion.codec.sbe.HelloDecoder;
@@ -21,8 +22,8 @@ import static io.bastion.codec.FrameDescriptor.TEMPLATE_ID_FIELD_OFFSET;
 import static io.bastion.codec.FrameDescriptor.VERSION_FIELD_OFFSET;
 
 /**
- * The structural check for the channel's control messages (Hello, Challenge, Welcome, Refusal, KeyUpdate,
- * Goodbye, SourceUpdate),
+ * The structural check for the channel's control messages (Hello, Challenge, Credentials, Welcome, Refusal,
+ * KeyUpdate, Goodbye, SourceUpdate),
  * run on an untrusted message before any generated decoder touches it.
  * <p>
  * A control message is the same SBE header as a frame, a fixed block, then zero or more var-data fields, each a
@@ -255,6 +256,8 @@ public final class ControlMessageValidator
                 return GoodbyeDecoder.BLOCK_LENGTH;
             case SourceUpdateDecoder.TEMPLATE_ID:
                 return SourceUpdateDecoder.BLOCK_LENGTH;
+            case CredentialsDecoder.TEMPLATE_ID:
+                return CredentialsDecoder.BLOCK_LENGTH;
             default:
                 return -1;
         }
@@ -266,6 +269,7 @@ public final class ControlMessageValidator
         {
             case HelloDecoder.TEMPLATE_ID:
             case ChallengeDecoder.TEMPLATE_ID:
+            case CredentialsDecoder.TEMPLATE_ID:
                 return 1;
             case WelcomeDecoder.TEMPLATE_ID:
             case SourceUpdateDecoder.TEMPLATE_ID:

@@ -2,7 +2,9 @@ package io.bastion.channel.broker;
 
 import io.bastion.codec.FrameValidator;
 import io.bastion.codec.RejectReason;
+import io.bastion.codec.sbe.CredentialsDecoder;
 import io.bastion.codec.sbe.HelloDecoder;
+import io.bastion.codec.sbe.RefusalDecoder;
 import io.bastion.security.audit.AuditEventType;
 import io.bastion.security.audit.AuditLog;
 import io.bastion.security.audit.AuditOutcome;
@@ -21,14 +23,17 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
- * The broker's side of one handshake, after the peer passed the {@code SO_PEERCRED} check: read Hello, negotiate the
- * version, verify the token (issuer signature, this broker's identity, revocation, validity, the kernel's user name,
- * channel, right), let a single-use token in only the first time, send Challenge, derive the keys, allocate the
- * rings, send Welcome and hand the {@link Session} to the listener.
+ * The broker's side of one handshake, after the peer passed the {@code SO_PEERCRED} check: read Hello (versions,
+ * nonce, ephemeral key, channel and right, and no token), negotiate the version, send Challenge (signed with the
+ * identity key), read Credentials (the token, sealed under a key only this handshake's two ends can derive, see
+ * {@link CredentialSeal}), verify the token (issuer signature, this broker's identity, revocation, validity, the
+ * kernel's user name, channel, right), let a single-use token in only the first time, derive the keys, allocate the
+ * rings, send Welcome and hand the {@link Session} to the listener. The token comes after the Challenge so that a
+ * client gives it only to the broker its token names: a process answering in the broker's place never sees it.
  * <p>
- * A single-use token is recorded as used once it passed every other check, before the Challenge: a handshake that
- * fails after that point has still spent it (fail closed). A second use is refused with {@code REPLAY} and audited
- * as a replay of that token id; when the registry is full, with {@code RATE_LIMITED}.
+ * A single-use token is recorded as used once it passed every other check, before the rings are made: a handshake
+ * that fails after that point has still spent it (fail closed). A second use is refused with {@code REPLAY} and
+ * audited as a replay of that token id; when the registry is full, with {@code RATE_LIMITED}.
  * <p>
  * Every step and every refusal is audited (principal = the peer's user name, never key or token bytes). Every
  * failure becomes a {@code Refusal} with a typed reason (except when the socket is already gone) followed by close;
@@ -97,10 +102,24 @@ final class BrokerHandshake implements Runnable
         final HelloCredentials credentials = request.credentials;
         final int version = request.version;
         channelName = credentials.channel;
+        if (0 != credentials.token.length)
+        {
+            // A token in the clear would go to whoever answers on the socket: it travels sealed, after the Challenge.
+            throw new HandshakeException(RejectReason.PROTOCOL_VIOLATION, false, "token in the Hello");
+        }
+        return challengeAndWelcome(hello, helloLength, message, credentials, version);
+    }
 
+    /**
+     * Check the token the client sent sealed after the Challenge, and spend it if it is single-use.
+     */
+    private CapabilityToken checkToken(final byte[] tokenBytes, final HelloCredentials credentials)
+            throws HandshakeException
+    {
+        final AuditLog audit = broker.auditLog();
         final TokenVerifier verifier = broker.tokenVerifier();
         final TokenVerification verification =
-            verifier.verify(credentials.token, principal, credentials.channel, credentials.right);
+            verifier.verify(tokenBytes, principal, credentials.channel, credentials.right);
         final String tokenDetail = verification.decision() + (null == verification.token() ? "" :
             " tokenId=" + verification.token().tokenId()) + " right=" + credentials.right;
         if (!verification.isAccepted())
@@ -115,8 +134,7 @@ final class BrokerHandshake implements Runnable
         }
         audit.log(AuditEventType.TOKEN_CHECK, AuditOutcome.SUCCESS, principal, channelName,
             tokenDetail + (token.isSingleUse() ? " singleUse" : ""));
-
-        return challengeAndWelcome(hello, helloLength, message, credentials, version, token);
+        return token;
     }
 
     private void spendSingleUse(final CapabilityToken token, final HelloCredentials credentials)
@@ -143,8 +161,7 @@ final class BrokerHandshake implements Runnable
         final int helloLength,
         final ControlMessage message,
         final HelloCredentials credentials,
-        final int version,
-        final CapabilityToken token) throws HandshakeException
+        final int version) throws HandshakeException
     {
         final SecureRandom random = broker.random();
         final byte[] brokerNonce = new byte[ControlMessages.BYTES32];
@@ -160,25 +177,66 @@ final class BrokerHandshake implements Runnable
         {
             throw new HandshakeException(RejectReason.PROTOCOL_VIOLATION, false, "bad client ephemeral key");
         }
-        final SessionKeys keys;
         final long sessionId = broker.nextSessionId();
+        final byte[] transcript;
+        byte[] tokenBytes = null;
         try
         {
-            final byte[] transcript = HandshakeCrypto.transcript(hello, helloLength, brokerNonce, brokerKey, version);
+            transcript = HandshakeCrypto.transcript(hello, helloLength, brokerNonce, brokerKey, version);
             final byte[] signature = HandshakeCrypto.sign(broker.identityPrivateKey(), transcript);
             final byte[] challenge = ControlMessages.challenge(version, brokerNonce, brokerKey, signature);
             control.write(challenge, challenge.length, deadlineNs);
-            keys = HandshakeCrypto.deriveKeys(transcript, shared, sessionId, FIRST_KEY_ID);
+            broker.auditLog().log(AuditEventType.HANDSHAKE, AuditOutcome.INFO, principal, channelName,
+                "challenge sent version=" + version + " session=" + Long.toHexString(sessionId));
+            tokenBytes = receiveToken(transcript, shared);
+            final CapabilityToken token = checkToken(tokenBytes, credentials);
+            return welcome(credentials, sessionId, HandshakeCrypto.deriveKeys(transcript, shared, sessionId,
+                FIRST_KEY_ID), token);
         }
         finally
         {
             Arrays.fill(shared, (byte)0);
             shared = null;
+            if (null != tokenBytes)
+            {
+                Arrays.fill(tokenBytes, (byte)0);
+            }
         }
-        broker.auditLog().log(AuditEventType.HANDSHAKE, AuditOutcome.INFO, principal, channelName,
-            "challenge sent version=" + version + " session=" + Long.toHexString(sessionId));
+    }
 
-        return welcome(credentials, sessionId, keys, token);
+    /**
+     * Read the Credentials message and open the token sealed in it. Only a client that verified this broker's
+     * Challenge sends it, and only a holder of this handshake's secret can have sealed it.
+     */
+    private byte[] receiveToken(final byte[] transcript, final byte[] shared) throws HandshakeException
+    {
+        final int length = control.read(deadlineNs);
+        final ControlMessage message = ControlMessages.parse(control.messageBuffer(), length);
+        if (message.isValid() && RefusalDecoder.TEMPLATE_ID == message.templateId())
+        {
+            // The client refused this broker (its Challenge did not verify under the key the client's token names).
+            broker.auditLog().log(AuditEventType.HANDSHAKE, AuditOutcome.REFUSED, principal, channelName,
+                "the client refused the broker: " + message.refusalReason);
+            throw new HandshakeException(RejectReason.CHANNEL_CLOSED, true, "the client refused the broker");
+        }
+        if (!message.isValid() || CredentialsDecoder.TEMPLATE_ID != message.templateId())
+        {
+            throw new HandshakeException(RejectReason.PROTOCOL_VIOLATION, false, "expected Credentials");
+        }
+        final byte[] key = CredentialSeal.key(transcript, shared);
+        try
+        {
+            final byte[] token = CredentialSeal.open(key, transcript, message.varData);
+            if (null == token)
+            {
+                throw new HandshakeException(RejectReason.PROTOCOL_VIOLATION, false, "sealed token does not open");
+            }
+            return token;
+        }
+        finally
+        {
+            Arrays.fill(key, (byte)0);
+        }
     }
 
     private boolean welcome(

@@ -6,6 +6,8 @@ import io.bastion.codec.FrameValidator;
 import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.ChallengeDecoder;
 import io.bastion.codec.sbe.ChallengeEncoder;
+import io.bastion.codec.sbe.CredentialsDecoder;
+import io.bastion.codec.sbe.CredentialsEncoder;
 import io.bastion.codec.sbe.GoodbyeDecoder;
 import io.bastion.codec.sbe.GoodbyeEncoder;
 import io.bastion.codec.sbe.GoodbyeReason;
@@ -73,6 +75,15 @@ final class ControlMessages
             .putBrokerNonce(nonce, 0, BYTES32)
             .putBrokerEphemeralKey(ephemeralKey, 0, BYTES32)
             .putSignature(signature, 0, signature.length);
+        return Arrays.copyOf(buffer.byteArray(), MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+    }
+
+    static byte[] credentials(final byte[] sealedToken)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ControlChannel.MAX_MESSAGE_LENGTH]);
+        final CredentialsEncoder encoder = new CredentialsEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .putSealedToken(sealedToken, 0, sealedToken.length);
         return Arrays.copyOf(buffer.byteArray(), MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
     }
 
@@ -185,6 +196,13 @@ final class ControlMessages
                 return challenge(new ChallengeDecoder().wrap(buffer, offset, blockLength, version), version);
             case WelcomeDecoder.TEMPLATE_ID:
                 return welcome(new WelcomeDecoder().wrap(buffer, offset, blockLength, version), version);
+            case CredentialsDecoder.TEMPLATE_ID:
+                final CredentialsDecoder credentials =
+                    new CredentialsDecoder().wrap(buffer, offset, blockLength, version);
+                final ControlMessage sealed = ControlMessage.of(templateId, version);
+                sealed.varData = new byte[credentials.sealedTokenLength()];
+                credentials.getSealedToken(sealed.varData, 0, sealed.varData.length);
+                return sealed;
             case RefusalDecoder.TEMPLATE_ID:
                 final ControlMessage refusal = ControlMessage.of(templateId, version);
                 refusal.refusalReason = RejectReason.fromCode(

@@ -34,9 +34,11 @@ import java.util.Arrays;
  * nothing beyond the Hello. A token that does not parse, or names no valid key, fails before connecting
  * ({@link RejectReason#INVALID_TOKEN}).
  * <p>
- * The client sends Hello (its versions, a fresh nonce, a fresh X25519 key, and the token, channel and right, see
- * {@link HelloCredentials}); the broker answers Challenge, which the client accepts only if its Ed25519 signature
- * over the transcript (see {@link HandshakeCrypto}) verifies under the pinned key, then Welcome. Any other answer
+ * The client sends Hello (its versions, a fresh nonce, a fresh X25519 key, the channel and the right, see
+ * {@link HelloCredentials}: no token); the broker answers Challenge, which the client accepts only if its Ed25519
+ * signature over the transcript (see {@link HandshakeCrypto}) verifies under the pinned key; only then does the
+ * client send its token, sealed under a key derived from the X25519 secret and the transcript
+ * ({@link CredentialSeal}), and the broker answers Welcome. Any other answer
  * ends the handshake with a typed {@link HandshakeException}: the broker's Refusal reason, or
  * {@link RejectReason#BAD_SIGNATURE} (wrong broker: the client sends a Refusal and stops before deriving anything),
  * {@link RejectReason#UNSUPPORTED_VERSION}, {@link RejectReason#PROTOCOL_VIOLATION}, {@link RejectReason#TIMED_OUT}
@@ -45,13 +47,14 @@ import java.util.Arrays;
  * <p>
  * The Welcome is not itself signed: its session id is bound into the key derivation, so a tampered id gives keys
  * that seal nothing the broker accepts, and only the broker folder's owner can write the ring files it names.
- * The Hello carries the token, so whoever answers on the socket sees it: a token is pinned to its broker, and a
- * single-use token that the real broker already accepted is refused when replayed.
+ * So a process that answers on the socket in the broker's place learns the channel and the right asked for, and
+ * never the token: it cannot use it at the real broker.
  * Stateless and thread safe.
  */
 public final class HandshakeClient
 {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final byte[] NO_TOKEN = new byte[0];
 
     private HandshakeClient()
     {
@@ -105,14 +108,20 @@ public final class HandshakeClient
     {
         final long deadlineNs = System.nanoTime() + timeout.toNanos();
         final PublicKey pinnedBrokerKey = brokerKeyOf(token, expectedBrokerKey);
-        final byte[] credentials = HelloCredentials.encode(token, channel, right);
+        if (token.length > TokenCodec.MAX_LENGTH)
+        {
+            throw new IllegalArgumentException("token longer than " + TokenCodec.MAX_LENGTH);
+        }
+        // The Hello names the channel and the right but carries no token: that goes sealed, after the Challenge.
+        final byte[] credentials = HelloCredentials.encode(NO_TOKEN, channel, right);
+        final byte[] tokenCopy = token.clone();
         try
         {
-            return connect(socketPath, credentials, pinnedBrokerKey, channel, right, deadlineNs);
+            return connect(socketPath, credentials, tokenCopy, pinnedBrokerKey, channel, right, deadlineNs);
         }
         finally
         {
-            Arrays.fill(credentials, (byte)0);
+            Arrays.fill(tokenCopy, (byte)0);
         }
     }
 
@@ -154,6 +163,7 @@ public final class HandshakeClient
     private static Session connect(
         final Path socketPath,
         final byte[] credentials,
+        final byte[] token,
         final PublicKey pinnedBrokerKey,
         final String channel,
         final Right right,
@@ -183,7 +193,7 @@ public final class HandshakeClient
         boolean open = false;
         try
         {
-            final Session session = run(control, credentials, pinnedBrokerKey, channel, right, deadlineNs);
+            final Session session = run(control, credentials, token, pinnedBrokerKey, channel, right, deadlineNs);
             open = true;
             return session;
         }
@@ -199,6 +209,7 @@ public final class HandshakeClient
     private static Session run(
         final ControlChannel control,
         final byte[] credentials,
+        final byte[] token,
         final PublicKey pinnedBrokerKey,
         final String channel,
         final Right right,
@@ -227,7 +238,6 @@ public final class HandshakeClient
         }
         finally
         {
-            // The Hello holds the token: no copy of it outlives the transcript.
             Arrays.fill(hello, (byte)0);
         }
         if (!HandshakeCrypto.verify(pinnedBrokerKey, transcript, challenge.varData))
@@ -244,6 +254,7 @@ public final class HandshakeClient
         }
         try
         {
+            sendToken(control, transcript, shared, token, deadlineNs);
             final ControlMessage welcome = receive(control, deadlineNs, WelcomeDecoder.TEMPLATE_ID);
             final SessionKeys keys = HandshakeCrypto.deriveKeys(transcript, shared, welcome.sessionId, welcome.keyId);
             final RingAllocation rings = rings(control, welcome);
@@ -253,6 +264,29 @@ public final class HandshakeClient
         {
             Arrays.fill(shared, (byte)0);
             shared = null;
+        }
+    }
+
+    /**
+     * The broker proved the key the token names: only now does the token leave this process, sealed under a key that
+     * only the holder of the broker's ephemeral private key can derive.
+     */
+    private static void sendToken(
+        final ControlChannel control,
+        final byte[] transcript,
+        final byte[] shared,
+        final byte[] token,
+        final long deadlineNs) throws HandshakeException
+    {
+        final byte[] key = CredentialSeal.key(transcript, shared);
+        try
+        {
+            final byte[] message = ControlMessages.credentials(CredentialSeal.seal(key, transcript, token));
+            control.write(message, message.length, deadlineNs);
+        }
+        finally
+        {
+            Arrays.fill(key, (byte)0);
         }
     }
 

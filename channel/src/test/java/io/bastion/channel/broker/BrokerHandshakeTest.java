@@ -5,6 +5,7 @@ import io.bastion.channel.SealedRing;
 import io.bastion.channel.shm.MappedRegion;
 import io.bastion.channel.shm.SharedMemory;
 import io.bastion.codec.RejectReason;
+import io.bastion.codec.sbe.ChallengeDecoder;
 import io.bastion.codec.sbe.RefusalDecoder;
 import io.bastion.ringbuffer.OneToOneRingDescriptor;
 import io.bastion.security.audit.AuditEventType;
@@ -290,11 +291,17 @@ class BrokerHandshakeTest
         final byte[] forBrokerA = fixture.issuer.issue(new CapabilityToken(BrokerFixture.currentUser(), "market.*",
             Right.mask(Right.PUBLISH), 0, Long.MAX_VALUE, 77, IssuerKeys.rawPublic(IssuerKeys.generate().getPublic()),
             false));
-        // The client pins broker A from its token; this broker (B) refuses it before proving anything.
+        // The client pins broker A from its token: this broker (B) cannot prove A's key, so the token never leaves.
         final HandshakeException refused = assertThrows(HandshakeException.class, () -> HandshakeClient.connect(
             fixture.broker.socketPath(), forBrokerA, BrokerFixture.CHANNEL, Right.PUBLISH, TIMEOUT));
-        assertEquals(RejectReason.UNAUTHORIZED, refused.reason());
-        assertTrue(refused.refusedByPeer());
+        assertEquals(RejectReason.BAD_SIGNATURE, refused.reason());
+        assertFalse(refused.refusedByPeer());
+        // A client that sends it anyway (by hand): broker B refuses a token for another broker.
+        try (ControlChannel raw = rawConnection())
+        {
+            rawHandshake(raw, forBrokerA);
+            assertRefusalThenClose(raw, RejectReason.UNAUTHORIZED);
+        }
         assertTrue(fixture.brokerSessions.isEmpty());
         final List<AuditRecord> audit = fixture.closeAndReadAudit();
         assertTrue(has(audit, AuditEventType.TOKEN_CHECK, AuditOutcome.REFUSED, "WRONG_BROKER tokenId=77"),
@@ -588,14 +595,68 @@ class BrokerHandshakeTest
         assertFalse(client.refusedByPeer(), "refused by the client before connecting");
         try (ControlChannel raw = rawConnection())
         {
-            final byte[] hello = ControlMessages.hello(1, 1, new byte[32], X25519.rawPublic(
-                X25519.generate().getPublic()), HelloCredentials.encode(token, BrokerFixture.CHANNEL, Right.PUBLISH));
-            raw.write(hello, hello.length, System.nanoTime() + WAIT_NS);
+            rawHandshake(raw, token);
             assertRefusalThenClose(raw, expected);
         }
         assertTrue(fixture.brokerSessions.isEmpty(), "no session opened");
         final List<AuditRecord> audit = fixture.closeAndReadAudit();
         assertTrue(has(audit, AuditEventType.TOKEN_CHECK, AuditOutcome.REFUSED, decision), decision + " audited");
+    }
+
+    /**
+     * The client's half of the handshake by hand, up to the sealed token, without checking the broker: for tokens the
+     * real client would never send.
+     */
+    private static void rawHandshake(final ControlChannel raw, final byte[] token) throws HandshakeException
+    {
+        final java.security.KeyPair ephemeral = X25519.generate();
+        final byte[] hello = ControlMessages.hello(1, 1, new byte[32], X25519.rawPublic(ephemeral.getPublic()),
+            HelloCredentials.encode(new byte[0], BrokerFixture.CHANNEL, Right.PUBLISH));
+        raw.write(hello, hello.length, System.nanoTime() + WAIT_NS);
+        final int length = raw.read(System.nanoTime() + WAIT_NS);
+        final ControlMessage challenge = ControlMessages.parse(raw.messageBuffer(), length);
+        assertEquals(ChallengeDecoder.TEMPLATE_ID, challenge.templateId());
+        final byte[] transcript = HandshakeCrypto.transcript(
+            hello, hello.length, challenge.nonce, challenge.ephemeralKey, challenge.minVersion);
+        final byte[] shared = X25519.sharedSecret(ephemeral.getPrivate(), challenge.ephemeralKey);
+        final byte[] credentials = ControlMessages.credentials(
+            CredentialSeal.seal(CredentialSeal.key(transcript, shared), transcript, token));
+        raw.write(credentials, credentials.length, System.nanoTime() + WAIT_NS);
+    }
+
+    @Test
+    void aTokenInTheHelloIsRefusedBeforeTheBrokerSpeaks() throws Exception
+    {
+        start((context) -> { });
+        try (ControlChannel raw = rawConnection())
+        {
+            final byte[] hello = ControlMessages.hello(1, 1, new byte[32], X25519.rawPublic(
+                X25519.generate().getPublic()), HelloCredentials.encode(fixture.validToken(Right.PUBLISH),
+                BrokerFixture.CHANNEL, Right.PUBLISH));
+            raw.write(hello, hello.length, System.nanoTime() + WAIT_NS);
+            assertRefusalThenClose(raw, RejectReason.PROTOCOL_VIOLATION);
+        }
+        assertTrue(fixture.brokerSessions.isEmpty(), "no session opened");
+    }
+
+    @Test
+    void aSealedTokenThatDoesNotOpenIsAProtocolViolation() throws Exception
+    {
+        start((context) -> { });
+        try (ControlChannel raw = rawConnection())
+        {
+            final byte[] hello = ControlMessages.hello(1, 1, new byte[32], X25519.rawPublic(
+                X25519.generate().getPublic()), HelloCredentials.encode(new byte[0], BrokerFixture.CHANNEL,
+                Right.PUBLISH));
+            raw.write(hello, hello.length, System.nanoTime() + WAIT_NS);
+            raw.read(System.nanoTime() + WAIT_NS);
+            // Sealed under a key this handshake does not have.
+            final byte[] credentials = ControlMessages.credentials(
+                CredentialSeal.seal(new byte[32], new byte[32], fixture.validToken(Right.PUBLISH)));
+            raw.write(credentials, credentials.length, System.nanoTime() + WAIT_NS);
+            assertRefusalThenClose(raw, RejectReason.PROTOCOL_VIOLATION);
+        }
+        assertTrue(fixture.brokerSessions.isEmpty(), "no session opened");
     }
 
     private void assertAudited(final AuditEventType type, final String detail) throws IOException

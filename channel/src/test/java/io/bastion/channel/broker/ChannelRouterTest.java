@@ -161,8 +161,10 @@ class ChannelRouterTest
         assertEquals(dispatched, received.get(1).size(), "nothing dispatched after the revocation");
         assertTrue(rejected.isEmpty(), rejected.toString());
         final List<AuditRecord> audit = fixture.closeAndReadAudit();
-        assertEquals(3, audit.stream().filter((r) -> AuditEventType.KEY_ROTATED == r.type() &&
-            AuditOutcome.SUCCESS == r.outcome()).count());
+        // The last rotation's acknowledgement may reach the broker after the revocation ended the session.
+        final long rotated = audit.stream().filter((r) -> AuditEventType.KEY_ROTATED == r.type() &&
+            AuditOutcome.SUCCESS == r.outcome()).count();
+        assertTrue(rotated >= 2 && rotated <= 3, "rotations audited: " + rotated);
         assertTrue(audit.stream().anyMatch((r) -> AuditEventType.REVOKED == r.type() &&
             r.detail().contains("key 4 revoked")));
     }

@@ -67,10 +67,17 @@ public final class StandInBrokerMain
                     say("hello invalid " + request.refusedFor);
                     return;
                 }
-                collected = request.credentials.token;
-                final TokenParseResult parsed = TokenCodec.parse(collected);
-                say("hello tokenId=" + (parsed.isOk() ? Long.toHexString(parsed.token().tokenId()) : "?") +
-                    " singleUse=" + (parsed.isOk() && parsed.token().isSingleUse()));
+                if (0 == request.credentials.token.length)
+                {
+                    say("hello token none");
+                }
+                else
+                {
+                    collected = request.credentials.token;
+                    final TokenParseResult parsed = TokenCodec.parse(collected);
+                    say("hello tokenId=" + (parsed.isOk() ? Long.toHexString(parsed.token().tokenId()) : "?") +
+                        " singleUse=" + (parsed.isOk() && parsed.token().isSingleUse()));
+                }
 
                 // Everything a broker sends, signed with the stand-in's own identity: the only one it holds.
                 final byte[] nonce = new byte[ControlMessages.BYTES32];
