@@ -86,6 +86,8 @@ public final class Broker implements AutoCloseable
     private static final long ACCEPT_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(10);
     /** The per-uid bucket of connections whose credentials cannot be read. */
     private static final long UNKNOWN_UID = -1L;
+    /** A peer whose process id the kernel did not report: no client can match it, so its handshake fails closed. */
+    private static final long UNKNOWN_PID = -1L;
 
     private final BrokerContext context;
     private final AuditLog auditLog;
@@ -405,6 +407,13 @@ public final class Broker implements AutoCloseable
             }
             catch (final ClosedChannelException ex)
             {
+                if (running)
+                {
+                    // junixsocket closes a server whose socket file was moved or replaced: say so, it stops serving.
+                    auditLog.log(AuditEventType.HANDSHAKE, AuditOutcome.FAILURE, null, null,
+                        "stopped accepting: the listening socket was closed under the broker (its file moved or " +
+                        "replaced?)");
+                }
                 return;
             }
             catch (final IOException ex)
@@ -476,7 +485,9 @@ public final class Broker implements AutoCloseable
             return;
         }
         final long deadlineNs = acceptedNs + TimeUnit.MILLISECONDS.toNanos(context.handshakeTimeoutMs());
-        final BrokerHandshake handshake = new BrokerHandshake(this, control, principal, deadlineNs);
+        // The peer's process id binds the broker's signature to this connection (see HandshakeCrypto#transcript).
+        final long peerPid = null == kernel ? UNKNOWN_PID : kernel.getPid();
+        final BrokerHandshake handshake = new BrokerHandshake(this, control, principal, peerPid, deadlineNs);
         pending.add(control);
         try
         {

@@ -47,11 +47,18 @@ final class BrokerHandshake implements Runnable
     private final Broker broker;
     private final ControlChannel control;
     private final String principal;
+    private final long peerPid;
     private final long deadlineNs;
     private String channelName;
 
-    BrokerHandshake(final Broker broker, final ControlChannel control, final String principal, final long deadlineNs)
+    BrokerHandshake(
+        final Broker broker,
+        final ControlChannel control,
+        final String principal,
+        final long peerPid,
+        final long deadlineNs)
     {
+        this.peerPid = peerPid;
         this.broker = broker;
         this.control = control;
         this.principal = principal;
@@ -182,7 +189,7 @@ final class BrokerHandshake implements Runnable
         byte[] tokenBytes = null;
         try
         {
-            transcript = HandshakeCrypto.transcript(hello, helloLength, brokerNonce, brokerKey, version);
+            transcript = HandshakeCrypto.transcript(hello, helloLength, brokerNonce, brokerKey, version, peerPid);
             final byte[] signature = HandshakeCrypto.sign(broker.identityPrivateKey(), transcript);
             final byte[] challenge = ControlMessages.challenge(version, brokerNonce, brokerKey, signature);
             control.write(challenge, challenge.length, deadlineNs);

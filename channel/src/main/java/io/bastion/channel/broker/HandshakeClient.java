@@ -234,7 +234,8 @@ public final class HandshakeClient
                 throw abort(control, RejectReason.UNSUPPORTED_VERSION, "broker chose version " + version);
             }
             transcript =
-                HandshakeCrypto.transcript(hello, hello.length, challenge.nonce, challenge.ephemeralKey, version);
+                HandshakeCrypto.transcript(hello, hello.length, challenge.nonce, challenge.ephemeralKey, version,
+                    ProcessHandle.current().pid());
         }
         finally
         {

@@ -50,8 +50,27 @@ final class HandshakeCrypto
     {
     }
 
+    /**
+     * The handshake transcript both sides sign or check: the Hello, the broker's nonce and ephemeral key, the chosen
+     * version, and the process id of the client as the broker's kernel reports its peer ({@code SO_PEERCRED}). The
+     * client puts its own process id there, so a Challenge the broker signed for another peer (a process relaying the
+     * client's connection to the broker) does not verify: the client refuses it before its token leaves.
+     *
+     * @param hello       the Hello's bytes.
+     * @param helloLength its length.
+     * @param brokerNonce the broker's nonce.
+     * @param brokerKey   the broker's ephemeral X25519 key.
+     * @param version     the chosen version.
+     * @param clientPid   the client's process id (the broker: its peer's, as the kernel reports it).
+     * @return the 32-byte transcript hash.
+     */
     static byte[] transcript(
-        final byte[] hello, final int helloLength, final byte[] brokerNonce, final byte[] brokerKey, final int version)
+        final byte[] hello,
+        final int helloLength,
+        final byte[] brokerNonce,
+        final byte[] brokerKey,
+        final int version,
+        final long clientPid)
     {
         try
         {
@@ -63,6 +82,7 @@ final class HandshakeCrypto
             digest.update(brokerKey);
             digest.update((byte)(version >>> 8));
             digest.update((byte)version);
+            digest.update(ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putLong(clientPid).array());
             return digest.digest();
         }
         catch (final GeneralSecurityException ex)

@@ -616,8 +616,8 @@ class BrokerHandshakeTest
         final int length = raw.read(System.nanoTime() + WAIT_NS);
         final ControlMessage challenge = ControlMessages.parse(raw.messageBuffer(), length);
         assertEquals(ChallengeDecoder.TEMPLATE_ID, challenge.templateId());
-        final byte[] transcript = HandshakeCrypto.transcript(
-            hello, hello.length, challenge.nonce, challenge.ephemeralKey, challenge.minVersion);
+        final byte[] transcript = HandshakeCrypto.transcript(hello, hello.length, challenge.nonce,
+            challenge.ephemeralKey, challenge.minVersion, ProcessHandle.current().pid());
         final byte[] shared = X25519.sharedSecret(ephemeral.getPrivate(), challenge.ephemeralKey);
         final byte[] credentials = ControlMessages.credentials(
             CredentialSeal.seal(CredentialSeal.key(transcript, shared), transcript, token));

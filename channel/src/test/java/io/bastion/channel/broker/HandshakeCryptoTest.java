@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HandshakeCryptoTest
 {
+    private static final long PID = 4242;
     private static final byte[] HELLO = {1, 2, 3, 4, 5, 6, 7, 8, 9};
     private static final byte[] NONCE = new byte[32];
     private static final byte[] KEY = new byte[32];
@@ -26,24 +27,25 @@ class HandshakeCryptoTest
     @Test
     void transcriptBindsEveryInput()
     {
-        final byte[] base = HandshakeCrypto.transcript(HELLO, HELLO.length, NONCE, KEY, 1);
+        final byte[] base = HandshakeCrypto.transcript(HELLO, HELLO.length, NONCE, KEY, 1, PID);
         assertEquals(32, base.length);
         final byte[] hello = HELLO.clone();
         hello[8] ^= 1;
-        assertFalse(Arrays.equals(base, HandshakeCrypto.transcript(hello, hello.length, NONCE, KEY, 1)));
-        assertFalse(Arrays.equals(base, HandshakeCrypto.transcript(HELLO, HELLO.length - 1, NONCE, KEY, 1)));
+        assertFalse(Arrays.equals(base, HandshakeCrypto.transcript(hello, hello.length, NONCE, KEY, 1, PID)));
+        assertFalse(Arrays.equals(base, HandshakeCrypto.transcript(HELLO, HELLO.length - 1, NONCE, KEY, 1, PID)));
         final byte[] nonce = NONCE.clone();
         nonce[0] = 1;
-        assertFalse(Arrays.equals(base, HandshakeCrypto.transcript(HELLO, HELLO.length, nonce, KEY, 1)));
-        assertFalse(Arrays.equals(base, HandshakeCrypto.transcript(HELLO, HELLO.length, KEY, nonce, 1)));
-        assertFalse(Arrays.equals(base, HandshakeCrypto.transcript(HELLO, HELLO.length, NONCE, KEY, 2)));
+        assertFalse(Arrays.equals(base, HandshakeCrypto.transcript(HELLO, HELLO.length, nonce, KEY, 1, PID)));
+        assertFalse(Arrays.equals(base, HandshakeCrypto.transcript(HELLO, HELLO.length, KEY, nonce, 1, PID)));
+        assertFalse(Arrays.equals(base, HandshakeCrypto.transcript(HELLO, HELLO.length, NONCE, KEY, 2, PID)));
+        assertFalse(Arrays.equals(base, HandshakeCrypto.transcript(HELLO, HELLO.length, NONCE, KEY, 1, PID + 1)));
     }
 
     @Test
     void signatureVerifiesOnlyUnderTheSigningKeyAndTranscript()
     {
         final KeyPair broker = IssuerKeys.generate();
-        final byte[] transcript = HandshakeCrypto.transcript(HELLO, HELLO.length, NONCE, KEY, 1);
+        final byte[] transcript = HandshakeCrypto.transcript(HELLO, HELLO.length, NONCE, KEY, 1, PID);
         final byte[] signature = HandshakeCrypto.sign(broker.getPrivate(), transcript);
         assertTrue(HandshakeCrypto.verify(broker.getPublic(), transcript, signature));
         assertFalse(HandshakeCrypto.verify(IssuerKeys.generate().getPublic(), transcript, signature));
@@ -60,7 +62,7 @@ class HandshakeCryptoTest
     @Test
     void keysFollowTheDocumentedSchedule()
     {
-        final byte[] transcript = HandshakeCrypto.transcript(HELLO, HELLO.length, NONCE, KEY, 1);
+        final byte[] transcript = HandshakeCrypto.transcript(HELLO, HELLO.length, NONCE, KEY, 1, PID);
         final byte[] secret = new byte[32];
         Arrays.fill(secret, (byte)0x5A);
         try (SessionKeys keys = HandshakeCrypto.deriveKeys(transcript, secret, 0x0102030405060708L, 3))

@@ -85,7 +85,7 @@ public final class StandInBrokerMain
                 final KeyPair ephemeral = X25519.generate();
                 final byte[] ephemeralKey = X25519.rawPublic(ephemeral.getPublic());
                 final byte[] transcript =
-                    HandshakeCrypto.transcript(hello, helloLength, nonce, ephemeralKey, request.version);
+                    HandshakeCrypto.transcript(hello, helloLength, nonce, ephemeralKey, request.version, 0);
                 final byte[] challenge = ControlMessages.challenge(request.version, nonce, ephemeralKey,
                     HandshakeCrypto.sign(ownIdentity.getPrivate(), transcript));
                 control.write(challenge, challenge.length, System.nanoTime() + WAIT_NS);
