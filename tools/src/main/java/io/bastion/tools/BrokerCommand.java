@@ -2,6 +2,7 @@ package io.bastion.tools;
 
 import io.bastion.channel.broker.Broker;
 import io.bastion.channel.broker.BrokerContext;
+import io.bastion.channel.broker.BrokerLimits;
 import io.bastion.ringbuffer.RingCapacity;
 import io.bastion.security.files.SecureFileException;
 import picocli.CommandLine.Command;
@@ -70,6 +71,26 @@ final class BrokerCommand implements Callable<Integer>
             "missing), whose names go once both sides mapped them, instead of sealed anonymous memory handed over " +
             "the socket (the default on Linux).")
     private boolean ringFiles;
+
+    @Option(names = "--max-sessions-per-principal", paramLabel = "N",
+        description = "Most open sessions of one user; more are refused RATE_LIMITED (default: " +
+            BrokerLimits.MAX_SESSIONS_PER_PRINCIPAL_DEFAULT + ").")
+    private Integer maxSessionsPerPrincipal;
+
+    @Option(names = "--max-rings-per-channel", paramLabel = "N",
+        description = "Most publisher rings of one channel; more are refused RATE_LIMITED (default: " +
+            BrokerLimits.MAX_RINGS_PER_CHANNEL_DEFAULT + ").")
+    private Integer maxRingsPerChannel;
+
+    @Option(names = "--ack-timeout-ms", paramLabel = "MS",
+        description = "How long a client may owe an acknowledgement (a key, a ring) before it is evicted (default: " +
+            BrokerLimits.KEY_ACK_TIMEOUT_MS_DEFAULT + ").")
+    private Long ackTimeoutMs;
+
+    @Option(names = "--max-pending-per-uid", paramLabel = "N",
+        description = "Most handshakes one user may have under way; more connections are refused at once " +
+            "(default: " + BrokerContext.MAX_PENDING_PER_UID_DEFAULT + ").")
+    private Integer maxPendingPerUid;
 
     /**
      * {@inheritDoc}
@@ -156,6 +177,23 @@ final class BrokerCommand implements Callable<Integer>
         if (ringFiles)
         {
             context.sealedRings(false);
+        }
+        if (null != maxPendingPerUid)
+        {
+            context.maxPendingHandshakesPerUid(maxPendingPerUid);
+        }
+        try
+        {
+            BrokerLimits limits = BrokerLimits.defaults();
+            limits = null == maxSessionsPerPrincipal ? limits :
+                limits.withMaxSessionsPerPrincipal(maxSessionsPerPrincipal);
+            limits = null == maxRingsPerChannel ? limits : limits.withMaxRingsPerChannel(maxRingsPerChannel);
+            limits = null == ackTimeoutMs ? limits : limits.withKeyAckTimeoutMs(ackTimeoutMs);
+            context.limits(limits);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ParameterException(spec.commandLine(), ex.getMessage());
         }
         return context;
     }

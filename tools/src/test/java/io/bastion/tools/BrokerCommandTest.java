@@ -145,5 +145,11 @@ class BrokerCommandTest
         assertEquals(ExitCodes.USAGE, capacity.exitCode(), capacity::toString);
         assertTrue(capacity.stderr().contains("--ring-capacity must be a power of two"), capacity::toString);
         assertFalse(Files.exists(brokerDir), capacity::toString);
+        final BastionProcess.Result limit = BastionProcess.run(dir, "broker", "--dir", brokerDir.toString(),
+            "--issuer-public", keys.resolve("issuer.pub").toString(),
+            "--identity-key", keys.resolve("identity.key").toString(), "--max-rings-per-channel", "0");
+        assertEquals(ExitCodes.USAGE, limit.exitCode(), limit::toString);
+        assertTrue(limit.stderr().contains("max rings per channel must be at least 1"), limit::toString);
+        assertFalse(Files.exists(brokerDir), limit::toString);
     }
 }
