@@ -55,19 +55,7 @@ public final class OneToOneRingConsumer implements RecordConsumer
     public OneToOneRingConsumer(
         final AtomicBuffer producerRegion, final AtomicBuffer consumerRegion, final EpochClock clock)
     {
-        this.capacity = RingCapacity.oneToOneCapacityOf(producerRegion, consumerRegion);
-        this.buffer = producerRegion;
-        this.consumerRegion = consumerRegion;
-        this.clock = clock;
-        this.mask = capacity - 1;
-        this.maxUnread = capacity - RecordDescriptor.ALIGNMENT;
-
-        final long head = consumerRegion.getLongVolatile(HEAD_POSITION_OFFSET);
-        if (head < 0 || (head & (RecordDescriptor.ALIGNMENT - 1)) != 0)
-        {
-            throw new IllegalArgumentException("consumer region holds an invalid head: " + head);
-        }
-        this.state = new OneToOneConsumerState(head);
+        this(producerRegion, consumerRegion, clock, consumerRegion.getLongVolatile(HEAD_POSITION_OFFSET), false);
     }
 
     /**
@@ -92,18 +80,32 @@ public final class OneToOneRingConsumer implements RecordConsumer
         final EpochClock clock,
         final long startPosition)
     {
+        this(producerRegion, consumerRegion, clock, startPosition, true);
+    }
+
+    private OneToOneRingConsumer(
+        final AtomicBuffer producerRegion,
+        final AtomicBuffer consumerRegion,
+        final EpochClock clock,
+        final long head,
+        final boolean publishHead)
+    {
         this.capacity = RingCapacity.oneToOneCapacityOf(producerRegion, consumerRegion);
         this.buffer = producerRegion;
         this.consumerRegion = consumerRegion;
         this.clock = clock;
         this.mask = capacity - 1;
         this.maxUnread = capacity - RecordDescriptor.ALIGNMENT;
-        if (startPosition < 0 || (startPosition & (RecordDescriptor.ALIGNMENT - 1)) != 0)
+        if (head < 0 || (head & (RecordDescriptor.ALIGNMENT - 1)) != 0)
         {
-            throw new IllegalArgumentException("invalid start position: " + startPosition);
+            throw new IllegalArgumentException((publishHead ? "invalid start position: " :
+                "consumer region holds an invalid head: ") + head);
         }
-        this.state = new OneToOneConsumerState(startPosition);
-        consumerRegion.putLongRelease(HEAD_POSITION_OFFSET, startPosition);
+        this.state = new OneToOneConsumerState(head);
+        if (publishHead)
+        {
+            consumerRegion.putLongRelease(HEAD_POSITION_OFFSET, head);
+        }
     }
 
     /**

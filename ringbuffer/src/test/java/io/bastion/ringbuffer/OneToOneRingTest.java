@@ -88,6 +88,28 @@ class OneToOneRingTest
     }
 
     @Test
+    void aConsumerStartedAtAChosenPositionReadsFromThereAndIgnoresTheHeadWord()
+    {
+        // Three records nobody read, then someone writes 0 into the head word: a consumer started at the third
+        // record's position reads only from there and publishes that position at once.
+        write(1, 1, 8);
+        write(2, 1, 8);
+        final long third = producer.position();
+        write(3, 1, 8);
+        consumerRegion.putLongVolatile(HEAD_POSITION_OFFSET, 0);
+        final OneToOneRingConsumer joined = new OneToOneRingConsumer(producerRegion, consumerRegion, clock, third);
+        assertEquals(third, headWord());
+        assertEquals(1, joined.read(recorder, 10));
+        assertTrue(samePayload(recorder.records.get(0), 3, 1, 8));
+        assertEquals(producer.position(), headWord());
+
+        assertThrows(IllegalArgumentException.class,
+            () -> new OneToOneRingConsumer(producerRegion, consumerRegion, clock, third + 4));
+        assertThrows(IllegalArgumentException.class,
+            () -> new OneToOneRingConsumer(producerRegion, consumerRegion, clock, -8));
+    }
+
+    @Test
     void wrapsWithPaddingWhenARecordWouldStraddleTheEnd()
     {
         // Records of 108 bytes take 112: nine fill 1008 bytes and leave 16 before the end.

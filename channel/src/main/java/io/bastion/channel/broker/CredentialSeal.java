@@ -1,13 +1,8 @@
 package io.bastion.channel.broker;
 
 import io.bastion.security.keys.Hkdf;
-import io.bastion.security.keys.SecretKeys;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
@@ -24,15 +19,7 @@ import java.util.Arrays;
  */
 final class CredentialSeal
 {
-    /** Nonce, then the tag: the sealed form is the token plus this many bytes. */
-    static final int OVERHEAD = 12 + 16;
-
-    private static final int NONCE_LENGTH = 12;
-    private static final int TAG_BITS = 128;
     private static final byte[] LABEL = "bastion/credentials/v1".getBytes(StandardCharsets.US_ASCII);
-    private static final String TRANSFORMATION = "AES/GCM/NoPadding";
-    private static final GCMParameterSpec SCRUB_PARAMETERS = new GCMParameterSpec(TAG_BITS, new byte[NONCE_LENGTH]);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private CredentialSeal()
     {
@@ -60,24 +47,7 @@ final class CredentialSeal
      */
     static byte[] seal(final byte[] key, final byte[] transcript, final byte[] token)
     {
-        final byte[] sealed = new byte[OVERHEAD + token.length];
-        RANDOM.nextBytes(sealed);
-        Cipher cipher = null;
-        try
-        {
-            cipher = cipher(Cipher.ENCRYPT_MODE, key, sealed);
-            cipher.updateAAD(aad(transcript));
-            cipher.doFinal(token, 0, token.length, sealed, NONCE_LENGTH);
-            return sealed;
-        }
-        catch (final GeneralSecurityException ex)
-        {
-            throw new IllegalStateException("AES-GCM is mandatory in every JDK", ex);
-        }
-        finally
-        {
-            scrub(cipher);
-        }
+        return AeadBox.seal(key, aad(transcript), token);
     }
 
     /**
@@ -90,39 +60,7 @@ final class CredentialSeal
      */
     static byte[] open(final byte[] key, final byte[] transcript, final byte[] sealed)
     {
-        if (null == sealed || sealed.length < OVERHEAD)
-        {
-            return null;
-        }
-        Cipher cipher = null;
-        try
-        {
-            cipher = cipher(Cipher.DECRYPT_MODE, key, sealed);
-            cipher.updateAAD(aad(transcript));
-            return cipher.doFinal(sealed, NONCE_LENGTH, sealed.length - NONCE_LENGTH);
-        }
-        catch (final GeneralSecurityException | RuntimeException ex)
-        {
-            return null;
-        }
-        finally
-        {
-            scrub(cipher);
-        }
-    }
-
-    private static Cipher cipher(final int mode, final byte[] key, final byte[] sealed) throws GeneralSecurityException
-    {
-        final byte[] nonce = Arrays.copyOf(sealed, NONCE_LENGTH);
-        return SecretKeys.keyedCipher(TRANSFORMATION, mode, key, "AES", new GCMParameterSpec(TAG_BITS, nonce));
-    }
-
-    private static void scrub(final Cipher cipher)
-    {
-        if (null != cipher)
-        {
-            SecretKeys.scrub(cipher, HandshakeCrypto.KEY_LENGTH, SCRUB_PARAMETERS);
-        }
+        return AeadBox.open(key, aad(transcript), sealed);
     }
 
     private static byte[] aad(final byte[] transcript)

@@ -1,15 +1,8 @@
 package io.bastion.channel.broker;
 
-import io.bastion.security.keys.SecretKeys;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.util.Arrays;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
 
 /**
  * Wraps a publisher's frame key for the subscriber the broker hands it to: AES-256-GCM under the subscriber's session
@@ -22,23 +15,18 @@ import javax.crypto.spec.GCMParameterSpec;
  * socket already runs between two processes the kernel identified, the key is never in the clear outside the two
  * parties' memory. Stateless and thread safe; allocates (control path only).
  * <p>
- * Key copies: the control key reaches the cipher through {@link SecretKeys#keyedCipher} (no {@code SecretKeySpec}
- * copy), and each cipher is scrubbed ({@link SecretKeys#scrub(Cipher, int, java.security.spec.AlgorithmParameterSpec)})
- * before it is dropped, which zeroes the AES engine's copies of the control key and its round keys. What stays until
+ * Key copies: the control key reaches the cipher through {@link io.bastion.security.keys.SecretKeys#keyedCipher} (no
+ * {@code SecretKeySpec} copy), and each cipher is scrubbed before it is dropped (see {@link AeadBox}), which zeroes
+ * the AES engine's copies of the control key and its round keys. What stays until
  * the next garbage collection, out of reach: the discarded GHASH subkey of the control key and whatever the GCM engine
- * buffered of the frame key in the clear; see {@link SecretKeys}.
+ * buffered of the frame key in the clear; see {@link io.bastion.security.keys.SecretKeys}.
  */
 final class KeyWrap
 {
     /** Length of a sealed key. */
-    static final int SEALED_LENGTH = 12 + HandshakeCrypto.KEY_LENGTH + 16;
+    static final int SEALED_LENGTH = AeadBox.OVERHEAD + HandshakeCrypto.KEY_LENGTH;
 
-    private static final int NONCE_LENGTH = 12;
-    private static final int TAG_BITS = 128;
     private static final byte[] LABEL = "bastion/keywrap/v1".getBytes(StandardCharsets.US_ASCII);
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String TRANSFORMATION = "AES/GCM/NoPadding";
-    private static final GCMParameterSpec SCRUB_PARAMETERS = new GCMParameterSpec(TAG_BITS, new byte[NONCE_LENGTH]);
 
     private KeyWrap()
     {
@@ -51,24 +39,7 @@ final class KeyWrap
         {
             throw new IllegalArgumentException("key length " + key.length);
         }
-        final byte[] sealed = new byte[SEALED_LENGTH];
-        RANDOM.nextBytes(sealed);
-        Cipher cipher = null;
-        try
-        {
-            cipher = cipher(Cipher.ENCRYPT_MODE, controlKey, sealed);
-            cipher.updateAAD(aad(channelId, producerId, keyId));
-            cipher.doFinal(key, 0, key.length, sealed, NONCE_LENGTH);
-            return sealed;
-        }
-        catch (final GeneralSecurityException ex)
-        {
-            throw new IllegalStateException("AES-GCM is mandatory in every JDK", ex);
-        }
-        finally
-        {
-            scrub(cipher);
-        }
+        return AeadBox.seal(controlKey, aad(channelId, producerId, keyId), key);
     }
 
     /**
@@ -88,37 +59,7 @@ final class KeyWrap
         {
             return null;
         }
-        Cipher cipher = null;
-        try
-        {
-            cipher = cipher(Cipher.DECRYPT_MODE, controlKey, sealed);
-            cipher.updateAAD(aad(channelId, producerId, keyId));
-            return cipher.doFinal(sealed, NONCE_LENGTH, sealed.length - NONCE_LENGTH);
-        }
-        catch (final GeneralSecurityException | RuntimeException ex)
-        {
-            return null;
-        }
-        finally
-        {
-            scrub(cipher);
-        }
-    }
-
-    private static Cipher cipher(final int mode, final byte[] controlKey, final byte[] sealed)
-            throws GeneralSecurityException
-    {
-        final byte[] nonce = Arrays.copyOf(sealed, NONCE_LENGTH);
-        return SecretKeys.keyedCipher(
-            TRANSFORMATION, mode, controlKey, "AES", new GCMParameterSpec(TAG_BITS, nonce));
-    }
-
-    private static void scrub(final Cipher cipher)
-    {
-        if (null != cipher)
-        {
-            SecretKeys.scrub(cipher, HandshakeCrypto.KEY_LENGTH, SCRUB_PARAMETERS);
-        }
+        return AeadBox.open(controlKey, aad(channelId, producerId, keyId), sealed);
     }
 
     private static byte[] aad(final int channelId, final int producerId, final int keyId)

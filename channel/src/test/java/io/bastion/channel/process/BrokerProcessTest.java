@@ -8,7 +8,6 @@ import io.bastion.channel.broker.ClientContext;
 import io.bastion.channel.broker.PublisherClient;
 import io.bastion.channel.broker.SubscriberClient;
 import io.bastion.security.audit.AuditEventType;
-import io.bastion.security.audit.AuditFiles;
 import io.bastion.security.audit.AuditRecord;
 import io.bastion.security.files.FilePolicy;
 import io.bastion.security.files.OwnerOnlyFiles;
@@ -19,19 +18,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Real processes joined by an embedded broker ({@link Bastion#launchEmbedded}): they hold nothing but a capability
@@ -117,20 +113,20 @@ class BrokerProcessTest
                 "count=2000", "hold=true", "deadline-ms=" + DEADLINE_MS))
         {
             final StreamChecker checker = new StreamChecker();
-            await(() ->
+            ProcessTestSupport.await(() ->
             {
                 subscriber.doWork();
                 subscriber.poll(checker, 256);
                 return publisher.pollLineQuietly(Wire.SUMMARY);
-            }, "the publisher sent everything");
+            }, "the publisher sent everything", DEADLINE_MS);
             assertEquals(1, ringFiles().size());
             publisher.kill();
-            await(() ->
+            ProcessTestSupport.await(() ->
             {
                 subscriber.doWork();
                 subscriber.poll(checker, 256);
                 return 0 == subscriber.sourceCount() && ringFiles().isEmpty();
-            }, "the dead publisher's source drained and removed");
+            }, "the dead publisher's source drained and removed", DEADLINE_MS);
             assertEquals(2000, checker.received(1), "every committed frame delivered");
             assertEquals(0, checker.mismatches());
             assertFalse(subscriber.isClosed());
@@ -153,34 +149,34 @@ class BrokerProcessTest
             {
                 subscriber.awaitLine("ready", 30_000);
                 final long[] sequence = {1};
-                await(() ->
+                ProcessTestSupport.await(() ->
                 {
                     publisher.doWork();
-                    offer(publisher, payload, sequence);
+                    ProcessTestSupport.offer(publisher, payload, sequence);
                     return sequence[0] > 1000;
-                }, "1000 frames offered to the live subscriber");
+                }, "1000 frames offered to the live subscriber", DEADLINE_MS);
                 subscriber.kill();
             }
             final long[] sequence = {1001};
-            await(() ->
+            ProcessTestSupport.await(() ->
             {
                 publisher.doWork();
                 // Until the heartbeat is stale, offers still land in the ring: for the next subscriber.
-                return ChannelStatus.NOT_CONNECTED == offer(publisher, payload, sequence);
-            }, "offers turn into NOT_CONNECTED");
+                return ChannelStatus.NOT_CONNECTED == ProcessTestSupport.offer(publisher, payload, sequence);
+            }, "offers turn into NOT_CONNECTED", DEADLINE_MS);
 
             try (SubscriberClient next = awaitSubscriber())
             {
                 final StreamChecker checker = new StreamChecker();
                 final long resumeAt = sequence[0];
-                await(() ->
+                ProcessTestSupport.await(() ->
                 {
                     next.doWork();
                     publisher.doWork();
-                    offer(publisher, payload, sequence);
+                    ProcessTestSupport.offer(publisher, payload, sequence);
                     next.poll(checker, 256);
                     return checker.lastSequence(1) >= resumeAt + 100;
-                }, "the next subscriber reads from its join on");
+                }, "the next subscriber reads from its join on", DEADLINE_MS);
                 // It starts where the publisher's first frame under a key made after the join lies: one jump from
                 // the start of the stream, in order from there.
                 assertTrue(checker.mismatches() <= 1, "it starts at a frame boundary, in order: " +
@@ -266,18 +262,6 @@ class BrokerProcessTest
         }
     }
 
-    private static long offer(final PublisherClient publisher, final UnsafeBuffer payload, final long[] sequence)
-    {
-        final int length = Wire.length(sequence[0]);
-        Wire.fill(payload, 0, sequence[0], length);
-        final long result = publisher.offer(payload, 0, length, Wire.messageType(sequence[0]));
-        if (result > 0)
-        {
-            sequence[0]++;
-        }
-        return result;
-    }
-
     private List<Path> ringFiles()
     {
         try (Stream<Path> files = Files.list(dir))
@@ -294,30 +278,6 @@ class BrokerProcessTest
     {
         bastion.close();
         bastion = null;
-        final List<AuditRecord> records = new ArrayList<>();
-        for (final Path file : AuditFiles.list(dir.resolve("audit"), "audit"))
-        {
-            for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8))
-            {
-                if (!line.isEmpty())
-                {
-                    records.add(AuditRecord.parse(line));
-                }
-            }
-        }
-        return records;
-    }
-
-    private static void await(final BooleanSupplier condition, final String what)
-    {
-        final long deadline = System.currentTimeMillis() + DEADLINE_MS;
-        while (!condition.getAsBoolean())
-        {
-            if (System.currentTimeMillis() > deadline)
-            {
-                fail("timed out waiting for " + what);
-            }
-            Thread.yield();
-        }
+        return ProcessTestSupport.readAudit(dir.resolve("audit"));
     }
 }

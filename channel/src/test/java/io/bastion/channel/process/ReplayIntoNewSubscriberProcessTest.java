@@ -24,12 +24,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Attack 2 of the issue on the broker's authority: replay to a new subscriber. On the named-file fallback a ring's
@@ -77,19 +75,19 @@ class ReplayIntoNewSubscriberProcessTest
                 "expect=" + Long.MAX_VALUE, "deadline-ms=" + DEADLINE_MS))
             {
                 first.awaitLine("ready", 30_000);
-                await(() ->
+                ProcessTestSupport.await(() ->
                 {
                     publisher.doWork();
-                    offer(publisher, payload, sequence);
+                    ProcessTestSupport.offer(publisher, payload, sequence);
                     return sequence[0] > 500;
-                }, "500 frames offered to the first subscriber");
+                }, "500 frames offered to the first subscriber", DEADLINE_MS);
                 first.kill();
             }
-            await(() ->
+            ProcessTestSupport.await(() ->
             {
                 publisher.doWork();
                 return !publisher.isConnected();
-            }, "the killed subscriber's heartbeat goes stale");
+            }, "the killed subscriber's heartbeat goes stale", DEADLINE_MS);
 
             final Path consumerFile = RingFiles.consumerFile(onlyRing());
             try (ChildJvm attacker = ChildJvm.start(temp, "attacker", ConsumerHeadMain.class,
@@ -119,15 +117,15 @@ class ReplayIntoNewSubscriberProcessTest
             };
             try (SubscriberClient next = awaitSubscriber(rejections))
             {
-                await(() ->
+                ProcessTestSupport.await(() ->
                 {
                     next.doWork();
                     publisher.doWork();
-                    offer(publisher, payload, sequence);
+                    ProcessTestSupport.offer(publisher, payload, sequence);
                     next.poll((final DirectBuffer buffer, final int offset, final int length,
                         final FrameReader frame) -> dispatched.add(frame.sequence()), 256);
                     return dispatched.size() >= 200;
-                }, "the next subscriber reads 200 frames");
+                }, "the next subscriber reads 200 frames", DEADLINE_MS);
             }
             assertTrue(offeredBeforeJoin >= 500, "frames existed before the join: " + offeredBeforeJoin);
             assertTrue(dispatched.get(0) > offeredBeforeJoin,
@@ -189,31 +187,6 @@ class ReplayIntoNewSubscriberProcessTest
                 }
                 Thread.sleep(10);
             }
-        }
-    }
-
-    private static long offer(final PublisherClient publisher, final UnsafeBuffer payload, final long[] sequence)
-    {
-        final int length = Wire.length(sequence[0]);
-        Wire.fill(payload, 0, sequence[0], length);
-        final long result = publisher.offer(payload, 0, length, Wire.messageType(sequence[0]));
-        if (result > 0)
-        {
-            sequence[0]++;
-        }
-        return result;
-    }
-
-    private static void await(final BooleanSupplier condition, final String what)
-    {
-        final long deadline = System.currentTimeMillis() + DEADLINE_MS;
-        while (!condition.getAsBoolean())
-        {
-            if (System.currentTimeMillis() > deadline)
-            {
-                fail("timed out waiting for " + what);
-            }
-            Thread.yield();
         }
     }
 }

@@ -8,7 +8,6 @@ import io.bastion.channel.broker.Session;
 import io.bastion.channel.broker.StandInBrokerMain;
 import io.bastion.codec.RejectReason;
 import io.bastion.security.audit.AuditEventType;
-import io.bastion.security.audit.AuditFiles;
 import io.bastion.security.audit.AuditOutcome;
 import io.bastion.security.audit.AuditRecord;
 import io.bastion.security.token.Right;
@@ -17,11 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -101,17 +98,6 @@ class StandInBrokerProcessTest
     {
         bastion.close();
         bastion = null;
-        final List<AuditRecord> records = new ArrayList<>();
-        for (final Path file : AuditFiles.list(dir.resolve("audit"), "audit"))
-        {
-            for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8))
-            {
-                if (!line.isEmpty())
-                {
-                    records.add(AuditRecord.parse(line));
-                }
-            }
-        }
-        return records;
+        return ProcessTestSupport.readAudit(dir.resolve("audit"));
     }
 }
