@@ -12,7 +12,6 @@ import io.bastion.security.audit.AuditEventType;
 import io.bastion.security.audit.AuditLog;
 import io.bastion.security.audit.AuditOutcome;
 import io.bastion.security.keys.KeyDirection;
-import io.bastion.security.token.CapabilityToken;
 import io.bastion.security.token.Right;
 import io.bastion.security.token.RevocationList;
 import org.agrona.concurrent.EpochClock;
@@ -54,29 +53,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * So the subscriber holds a key before any frame under it can exist, and keeps the old key for the grace period
  * after the publisher switched: a rotation loses no frame.
  * <p>
- * <b>Joining at the live position.</b> The subscriber set changing rotates every publisher's key: when a subscriber
- * leaves (it held the keys), and when one joins. A joining subscriber is never given a key that existed before it
- * came, and it never reads where to start from shared memory:
- * <pre>
- *  subscriber joins                     -&gt; publisher:  KeyUpdate(n+1)         &lt;- ack KEY_IN_USE(position p)
- *                                       -&gt; subscriber: ADDED(producer, ring, key n+1, start at p)
- * </pre>
- * p is where the publisher's first frame under key n+1 lies, so the subscriber reads exactly the frames sealed after
- * it joined: what was sealed before (under keys it never holds) cannot pass, whatever a process that can write the
- * ring's consumer region (its predecessor) leaves in the head word. A rotation already under way completes first.
- * <p>
- * <b>Authority.</b> A session lives only as long as its token: on every tick the router checks each session's token
- * against the clock and the revocation list. An expired one ends with {@link GoodbyeReason#SESSION_EXPIRED}, a revoked
- * one with {@link GoodbyeReason#TOKEN_REVOKED}, and {@link #revokeKey} ends the publisher's session too (its keys all
- * derive from its session secret, so revoking one key alone would leave it the next): the publisher is told and drops
- * its keys, and the subscriber is told {@code CUT_OFF} for that publisher, after which nothing more of its ring is
- * read, not even what it had committed.
- * <p>
- * <b>Limits</b> ({@link BrokerLimits}): sessions per principal and publisher rings per channel are refused during the
- * handshake ({@link RejectReason#RATE_LIMITED}, audited); a client that owes an acknowledgement (a key, an
- * announcement, a drained ring) for longer than the key acknowledgement timeout is evicted
- * ({@link RejectReason#TIMED_OUT}); a message its control queue cannot take ends its session (never a silent drop:
- * a lost {@code KEY_REVOKED} would fail open). Each is counted ({@link #counters()}).
+ * A subscriber joins at the live position: the subscriber set changing rotates every publisher's key, and a joining
+ * subscriber is announced, with only the new key, at the ring position where the publisher's first frame under it
+ * lies. A session lives only as long as its token (expiry and revocation end it, both sides told), {@link #revokeKey}
+ * ends the publisher's session too, and the {@link BrokerLimits} are enforced and counted ({@link #counters()}). The
+ * protocols and the reasons are in {@code docs/broker-authority.md}.
  * <p>
  * Threads: one conductor thread owns every session and link; the public methods only queue commands for it, so they
  * are thread safe and return at once. Control messages from clients are parsed by the validator first; a client that
@@ -99,6 +80,7 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
     private final RevocationList revocations;
     private final BrokerLimits limits;
     private final RouterCounters counters = new RouterCounters();
+    private final SessionWatch watch;
     private final List<RouterEndpoint> overflowed = new ArrayList<>();
     private final Selector selector;
     private final Thread thread;
@@ -157,6 +139,7 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         this.revocations = revocations;
         this.limits = limits;
         this.slotAllocator = new SessionSlots(allocator, limits, counters);
+        this.watch = new SessionWatch(revocations, limits.keyAckTimeoutMs());
         this.allocator = allocator;
         this.audit = audit;
         this.clock = clock;
@@ -513,19 +496,7 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
 
     private void checkAuthorityAndDeadlines(final long nowMs)
     {
-        final List<RouterEndpoint> expired = new ArrayList<>();
-        for (final RouterChannel state : channels.values())
-        {
-            for (final RouterPublisher publisher : state.publishers)
-            {
-                collectEnded(publisher, nowMs, expired);
-            }
-            if (null != state.subscriber)
-            {
-                collectEnded(state.subscriber, nowMs, expired);
-            }
-        }
-        for (final RouterEndpoint endpoint : expired)
+        for (final RouterEndpoint endpoint : watch.due(channels.values(), nowMs))
         {
             if (endpoint.dropped)
             {
@@ -551,30 +522,6 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
                 send(endpoint, ControlMessages.refusal(RejectReason.TIMED_OUT));
                 endpoint.drop(null);
             }
-        }
-    }
-
-    private void collectEnded(final RouterEndpoint endpoint, final long nowMs, final List<RouterEndpoint> ended)
-    {
-        if (endpoint.dropped)
-        {
-            return;
-        }
-        final CapabilityToken token = endpoint.session.token();
-        if (null != token && nowMs >= token.notAfterMs())
-        {
-            endpoint.endsFor = GoodbyeReason.SESSION_EXPIRED;
-            ended.add(endpoint);
-        }
-        else if (null != token && null != revocations && revocations.isRevoked(token.tokenId()))
-        {
-            endpoint.endsFor = GoodbyeReason.TOKEN_REVOKED;
-            ended.add(endpoint);
-        }
-        else if (endpoint.ackOverdue(nowMs, limits.keyAckTimeoutMs()))
-        {
-            endpoint.endsFor = null;
-            ended.add(endpoint);
         }
     }
 

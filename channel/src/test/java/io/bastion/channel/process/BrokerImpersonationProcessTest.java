@@ -27,12 +27,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A process of the broker's own user moves the real broker's socket aside and answers on its path with an identity
- * of its own ({@link StandInBrokerMain}). The client pins the broker from its token, so it refuses the stand-in
- * after the Challenge, and the stand-in never gets a session; the single-use token it collected from the Hello is
- * refused when it replays it to the real broker.
+ * Attack 1 of the issue on the broker's authority: a process of the broker's own user takes the broker's place.
+ * <ul>
+ *     <li>A stand-in ({@link StandInBrokerMain}) moves the real broker's socket aside and answers on its path with an
+ *     identity of its own. The client pins the broker from its token, so it refuses the stand-in after the Challenge;
+ *     the Hello carries no token, so the stand-in never sees one and gets no session.</li>
+ *     <li>A relay ({@link RelayMain}) copies bytes between the client and the real broker. The broker signs for the
+ *     peer its kernel reports (the relay), the client checks the signature for itself, so it refuses before its token
+ *     leaves, and the relay never gets a session or a ring.</li>
+ * </ul>
  */
-class StandInBrokerProcessTest
+class BrokerImpersonationProcessTest
 {
     private static final String CHANNEL = "exchange.orders";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -55,8 +60,7 @@ class StandInBrokerProcessTest
     @Test
     void aStandInBrokerIsRefusedByTheClientAndNeverSeesTheToken() throws Exception
     {
-        dir = ProcessFolders.ownerOnly(temp, "bastion");
-        bastion = Bastion.launchEmbedded(new BrokerContext().directory(dir));
+        launch();
         final Path socket = bastion.broker().socketPath();
         final String user = Files.getOwner(Path.of("/proc/self")).getName();
         // A token nobody used yet, good any number of times: the prize a stand-in is after.
@@ -92,6 +96,41 @@ class StandInBrokerProcessTest
         final List<AuditRecord> audit = closeAndReadAudit();
         assertEquals(0, audit.stream().filter((r) -> AuditEventType.TOKEN_CHECK == r.type() &&
             AuditOutcome.REFUSED == r.outcome()).count(), audit::toString);
+    }
+
+    @Test
+    void aRelayedHandshakeIsRefusedByTheClientBeforeTheTokenLeaves() throws Exception
+    {
+        launch();
+        final Path socket = bastion.broker().socketPath();
+        final String user = Files.getOwner(Path.of("/proc/self")).getName();
+        final byte[] token = bastion.issueToken(user, CHANNEL, Right.SUBSCRIBE.bit(), System.currentTimeMillis(),
+            3_600_000, false);
+        final Path moved = dir.resolve("moved-aside.sock");
+        try (ChildJvm relay = ChildJvm.start(temp, "relay", RelayMain.class, socket.toString(), moved.toString()))
+        {
+            relay.awaitLine("relaying", 30_000);
+            final HandshakeException refused = assertThrows(HandshakeException.class,
+                () -> HandshakeClient.connect(socket, token, CHANNEL, Right.SUBSCRIBE, TIMEOUT));
+            assertEquals(RejectReason.BAD_SIGNATURE, refused.reason(), refused.getMessage());
+            assertFalse(refused.refusedByPeer(), "the client itself refused");
+            final String relayed = relay.awaitLine("relayed", 30_000);
+            assertTrue(relayed.matches("relayed up=[1-9][0-9]* down=[1-9][0-9]*"), "bytes did pass: " + relayed);
+            assertEquals(0, relay.awaitExit(30_000), relay.describe());
+        }
+
+        // The token never left the client: the broker saw no token at all.
+        final List<AuditRecord> audit = closeAndReadAudit();
+        assertEquals(0, audit.stream().filter((r) -> AuditEventType.TOKEN_CHECK == r.type()).count(),
+            audit::toString);
+        assertTrue(audit.stream().anyMatch((r) -> r.detail().contains("the client refused the broker")),
+            audit::toString);
+    }
+
+    private void launch() throws IOException
+    {
+        dir = ProcessFolders.ownerOnly(temp, "bastion");
+        bastion = Bastion.launchEmbedded(new BrokerContext().directory(dir));
     }
 
     private List<AuditRecord> closeAndReadAudit() throws IOException
