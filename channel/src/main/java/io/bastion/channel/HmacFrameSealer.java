@@ -17,6 +17,17 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class HmacFrameSealer implements FrameSealer
 {
+    static
+    {
+        // The MAC writes and compares HmacSha256.TAG_LENGTH bytes at the frame's tag field: the two must agree, or
+        // a tag would spill into the payload or leave bytes of the field unchecked.
+        if (HmacSha256.TAG_LENGTH != FrameDescriptor.TAG_LENGTH)
+        {
+            throw new ExceptionInInitializerError("tag length " + HmacSha256.TAG_LENGTH +
+                " does not fit the frame's tag field of " + FrameDescriptor.TAG_LENGTH);
+        }
+    }
+
     private final KeyRing keys;
     private final HmacSha256 mac = new HmacSha256();
     private final KeyLookup lookup = new KeyLookup();

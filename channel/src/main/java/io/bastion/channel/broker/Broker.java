@@ -12,6 +12,7 @@ import io.bastion.security.peer.PeerIdentity;
 import io.bastion.security.token.IssuerKeys;
 import io.bastion.security.token.SingleUseTokens;
 import io.bastion.security.token.TokenVerifier;
+import org.agrona.CloseHelper;
 import org.newsclub.net.unix.AFUNIXServerSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
@@ -436,7 +437,7 @@ public final class Broker implements AutoCloseable
             if (!running)
             {
                 // Closing a junixsocket server connects to it to wake a blocked accept: nobody to serve.
-                closeQuietly(channel);
+                CloseHelper.quietClose(channel);
                 return;
             }
             try
@@ -447,7 +448,7 @@ public final class Broker implements AutoCloseable
             {
                 auditLog.log(AuditEventType.HANDSHAKE, AuditOutcome.FAILURE, null, null,
                     "connection setup failed: " + ex.getClass().getSimpleName());
-                closeQuietly(channel);
+                CloseHelper.quietClose(channel);
             }
         }
     }
@@ -622,18 +623,6 @@ public final class Broker implements AutoCloseable
         final byte[] refusal = ControlMessages.refusal(reason);
         control.writeQuietly(refusal, refusal.length, System.nanoTime() + REFUSAL_WRITE_NS);
         control.close();
-    }
-
-    private static void closeQuietly(final SocketChannel channel)
-    {
-        try
-        {
-            channel.close();
-        }
-        catch (final IOException ex)
-        {
-            // Nothing left to release.
-        }
     }
 
     /**

@@ -10,11 +10,11 @@ import io.bastion.security.token.IssuerKeys;
 import io.bastion.security.token.Right;
 import io.bastion.security.token.TokenCodec;
 import io.bastion.security.token.TokenParseResult;
+import org.agrona.CloseHelper;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
 
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -187,7 +187,7 @@ public final class HandshakeClient
         }
         catch (final IOException | RuntimeException ex)
         {
-            closeQuietly(socket);
+            CloseHelper.quietClose(socket);
             throw new HandshakeException(RejectReason.CHANNEL_CLOSED, false, "cannot connect to " + socketPath);
         }
         boolean open = false;
@@ -385,15 +385,4 @@ public final class HandshakeClient
         return new HandshakeException(reason, false, message);
     }
 
-    private static void closeQuietly(final SocketChannel socket)
-    {
-        try
-        {
-            socket.close();
-        }
-        catch (final IOException ex)
-        {
-            // Nothing left to release.
-        }
-    }
 }

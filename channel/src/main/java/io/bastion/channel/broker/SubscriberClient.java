@@ -21,6 +21,7 @@ import io.bastion.security.keys.KeyRing;
 import io.bastion.security.replay.StrictReplayGuard;
 import io.bastion.security.token.Right;
 
+import org.agrona.CloseHelper;
 import org.agrona.collections.IntHashSet;
 
 import java.io.IOException;
@@ -275,7 +276,7 @@ public final class SubscriberClient implements AutoCloseable
         if (!installKey(null, keys, message, 0))
         {
             keys.close();
-            closeQuietly(sealedRing);
+            CloseHelper.quietClose(sealedRing);
             return false;
         }
         final MappedRing mapping;
@@ -294,7 +295,7 @@ public final class SubscriberClient implements AutoCloseable
         finally
         {
             // The mapping outlives the descriptors.
-            closeQuietly(sealedRing);
+            CloseHelper.quietClose(sealedRing);
         }
         try
         {
@@ -311,14 +312,6 @@ public final class SubscriberClient implements AutoCloseable
             mapping.close();
             violation();
             return false;
-        }
-    }
-
-    private static void closeQuietly(final SealedRing sealedRing)
-    {
-        if (null != sealedRing)
-        {
-            sealedRing.close();
         }
     }
 

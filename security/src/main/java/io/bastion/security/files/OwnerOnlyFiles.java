@@ -1,5 +1,7 @@
 package io.bastion.security.files;
 
+import org.agrona.CloseHelper;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -208,7 +210,7 @@ public final class OwnerOnlyFiles
         }
         catch (final IOException ex)
         {
-            closeQuietly(channel);
+            CloseHelper.quietClose(channel);
             throw new SecureFileException(FileCheckReason.IO_ERROR, file, ex);
         }
     }
@@ -313,7 +315,7 @@ public final class OwnerOnlyFiles
         }
         catch (final IOException ex)
         {
-            closeQuietly(channel);
+            CloseHelper.quietClose(channel);
             if (ex instanceof SecureFileException)
             {
                 throw (SecureFileException) ex;
@@ -430,18 +432,6 @@ public final class OwnerOnlyFiles
             sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
         }
         return sb.toString();
-    }
-
-    private static void closeQuietly(final FileChannel channel)
-    {
-        try
-        {
-            channel.close();
-        }
-        catch (final IOException ignore)
-        {
-            // Already failing with a more useful reason.
-        }
     }
 
     private static void deleteQuietly(final Path path)
