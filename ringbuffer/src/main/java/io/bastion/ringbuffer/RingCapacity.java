@@ -1,6 +1,5 @@
 package io.bastion.ringbuffer;
 
-import org.agrona.BitUtil;
 import org.agrona.concurrent.AtomicBuffer;
 
 /**
@@ -43,6 +42,19 @@ public final class RingCapacity
     }
 
     /**
+     * Whether a number is a valid record capacity: a power of two from {@link #MIN_CAPACITY} to
+     * {@link #MAX_CAPACITY}. The one rule every place that takes a capacity (a broker setting, an
+     * announced ring, a file's size) checks.
+     *
+     * @param capacity the candidate, in bytes; any value, such as one read from a file or a socket.
+     * @return true if valid.
+     */
+    public static boolean isValid(final long capacity)
+    {
+        return capacity >= MIN_CAPACITY && capacity <= MAX_CAPACITY && 1 == Long.bitCount(capacity);
+    }
+
+    /**
      * Derive and check the capacity of records in a region that ends with a trailer.
      *
      * @param buffer        the region.
@@ -54,7 +66,7 @@ public final class RingCapacity
     static int capacityOf(final AtomicBuffer buffer, final int trailerLength)
     {
         final int capacity = buffer.capacity() - trailerLength;
-        if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY || !BitUtil.isPowerOfTwo(capacity))
+        if (!isValid(capacity))
         {
             throw new IllegalArgumentException("records capacity must be a power of two in [" + MIN_CAPACITY +
                 ", " + MAX_CAPACITY + "], was " + capacity + " (region " + buffer.capacity() + " bytes, trailer " +

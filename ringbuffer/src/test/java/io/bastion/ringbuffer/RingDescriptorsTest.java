@@ -5,10 +5,26 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 class RingDescriptorsTest
 {
+    @Test
+    void aValidCapacityIsAPowerOfTwoInRange()
+    {
+        assertTrue(RingCapacity.isValid(RingCapacity.MIN_CAPACITY));
+        assertTrue(RingCapacity.isValid(RingCapacity.MAX_CAPACITY));
+        assertTrue(RingCapacity.isValid(64 * 1024));
+        assertFalse(RingCapacity.isValid(RingCapacity.MIN_CAPACITY / 2));
+        assertFalse(RingCapacity.isValid(2L * RingCapacity.MAX_CAPACITY));
+        assertFalse(RingCapacity.isValid(1000));
+        assertFalse(RingCapacity.isValid(0));
+        assertFalse(RingCapacity.isValid(-64));
+        assertFalse(RingCapacity.isValid(1L << 40));
+    }
+
     @Test
     void alignRoundsUpToEightBytes()
     {

@@ -135,8 +135,7 @@ final class BrokerCommand implements Callable<Integer>
 
     private BrokerContext context() throws IOException
     {
-        if (null != ringCapacity && (ringCapacity < RingCapacity.MIN_CAPACITY ||
-            ringCapacity > RingCapacity.MAX_CAPACITY || Integer.bitCount(ringCapacity) != 1))
+        if (null != ringCapacity && !RingCapacity.isValid(ringCapacity))
         {
             throw new ParameterException(spec.commandLine(), "--ring-capacity must be a power of two from " +
                 RingCapacity.MIN_CAPACITY + " to " + RingCapacity.MAX_CAPACITY + ": " + ringCapacity);

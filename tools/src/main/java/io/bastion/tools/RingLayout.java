@@ -95,8 +95,7 @@ enum RingLayout
     int capacityOf(final long fileSize)
     {
         final long capacity = fileSize - trailerLength;
-        if (capacity < RingCapacity.MIN_CAPACITY || capacity > RingCapacity.MAX_CAPACITY ||
-            Long.bitCount(capacity) != 1)
+        if (!RingCapacity.isValid(capacity))
         {
             return -1;
         }

@@ -78,8 +78,7 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
             throw new IllegalArgumentException("sealed rings need memfd_create (Linux)");
         }
         this.sealedRings = sealedRings;
-        if (capacity < RingCapacity.MIN_CAPACITY || capacity > RingCapacity.MAX_CAPACITY ||
-            Integer.bitCount(capacity) != 1)
+        if (!RingCapacity.isValid(capacity))
         {
             throw new IllegalArgumentException("ring capacity must be a power of two in [" +
                 RingCapacity.MIN_CAPACITY + ", " + RingCapacity.MAX_CAPACITY + "]: " + capacity);

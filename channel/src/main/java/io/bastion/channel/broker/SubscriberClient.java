@@ -249,8 +249,7 @@ public final class SubscriberClient implements AutoCloseable
         final Path ring = HandshakeClient.pathOf(message.publishRingPath);
         // The broker chooses where this subscriber starts (the live position); the ring's own head is never read.
         final long startPosition = message.graceMs;
-        if (capacity < RingCapacity.MIN_CAPACITY || capacity > RingCapacity.MAX_CAPACITY ||
-            Integer.bitCount(capacity) != 1 || message.producerId <= 0 || startPosition < 0 ||
+        if (!RingCapacity.isValid(capacity) || message.producerId <= 0 || startPosition < 0 ||
             0 != (startPosition & (RecordDescriptor.ALIGNMENT - 1)))
         {
             violation();
