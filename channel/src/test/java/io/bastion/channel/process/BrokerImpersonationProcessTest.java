@@ -1,7 +1,5 @@
 package io.bastion.channel.process;
 
-import io.bastion.channel.Bastion;
-import io.bastion.channel.broker.BrokerContext;
 import io.bastion.channel.broker.HandshakeClient;
 import io.bastion.channel.broker.HandshakeException;
 import io.bastion.channel.broker.Session;
@@ -11,11 +9,8 @@ import io.bastion.security.audit.AuditEventType;
 import io.bastion.security.audit.AuditOutcome;
 import io.bastion.security.audit.AuditRecord;
 import io.bastion.security.token.Right;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,30 +32,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *     leaves, and the relay never gets a session or a ring.</li>
  * </ul>
  */
-class BrokerImpersonationProcessTest
+class BrokerImpersonationProcessTest extends EmbeddedBrokerTest
 {
     private static final String CHANNEL = "exchange.orders";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    @TempDir
-    Path temp;
-
-    private Bastion bastion;
-    private Path dir;
-
-    @AfterEach
-    void tearDown()
-    {
-        if (null != bastion)
-        {
-            bastion.close();
-        }
-    }
-
     @Test
     void aStandInBrokerIsRefusedByTheClientAndNeverSeesTheToken() throws Exception
     {
-        launch();
+        launch((context) -> context);
         final Path socket = bastion.broker().socketPath();
         final String user = Files.getOwner(Path.of("/proc/self")).getName();
         // A token nobody used yet, good any number of times: the prize a stand-in is after.
@@ -101,7 +81,7 @@ class BrokerImpersonationProcessTest
     @Test
     void aRelayedHandshakeIsRefusedByTheClientBeforeTheTokenLeaves() throws Exception
     {
-        launch();
+        launch((context) -> context);
         final Path socket = bastion.broker().socketPath();
         final String user = Files.getOwner(Path.of("/proc/self")).getName();
         final byte[] token = bastion.issueToken(user, CHANNEL, Right.SUBSCRIBE.bit(), System.currentTimeMillis(),
@@ -125,18 +105,5 @@ class BrokerImpersonationProcessTest
             audit::toString);
         assertTrue(audit.stream().anyMatch((r) -> r.detail().contains("the client refused the broker")),
             audit::toString);
-    }
-
-    private void launch() throws IOException
-    {
-        dir = ProcessFolders.ownerOnly(temp, "bastion");
-        bastion = Bastion.launchEmbedded(new BrokerContext().directory(dir));
-    }
-
-    private List<AuditRecord> closeAndReadAudit() throws IOException
-    {
-        bastion.close();
-        bastion = null;
-        return ProcessTestSupport.readAudit(dir.resolve("audit"));
     }
 }

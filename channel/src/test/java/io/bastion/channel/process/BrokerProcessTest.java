@@ -1,9 +1,7 @@
 package io.bastion.channel.process;
 
-import io.bastion.channel.Bastion;
 import io.bastion.channel.ChannelStatus;
 import io.bastion.channel.RejectionHandler;
-import io.bastion.channel.broker.BrokerContext;
 import io.bastion.channel.broker.ClientContext;
 import io.bastion.channel.broker.PublisherClient;
 import io.bastion.channel.broker.SubscriberClient;
@@ -13,9 +11,7 @@ import io.bastion.security.files.FilePolicy;
 import io.bastion.security.files.OwnerOnlyFiles;
 import io.bastion.security.token.Right;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,26 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * token (which also names the broker they pin) and the broker folder; rings, producer ids and keys come from the
  * broker.
  */
-class BrokerProcessTest
+class BrokerProcessTest extends EmbeddedBrokerTest
 {
     private static final String CHANNEL = "exchange.prices";
     private static final int FRAMES = 1_000_000;
     private static final long DEADLINE_MS = 120_000;
-
-    @TempDir
-    Path temp;
-
-    private Bastion bastion;
-    private Path dir;
-
-    @AfterEach
-    void tearDown()
-    {
-        if (null != bastion)
-        {
-            bastion.close();
-        }
-    }
 
     @Test
     void aMillionFramesThroughTheBrokerWithKeyRotationsMidStream() throws Exception
@@ -222,9 +203,7 @@ class BrokerProcessTest
 
     private void launch(final boolean sealedRings) throws IOException
     {
-        dir = ProcessFolders.ownerOnly(temp, "bastion");
-        bastion = Bastion.launchEmbedded(new BrokerContext().directory(dir).ringCapacity(256 * 1024)
-            .sealedRings(sealedRings).unlinkRings(false));
+        launch((context) -> context.ringCapacity(256 * 1024).sealedRings(sealedRings).unlinkRings(false));
     }
 
     private Path token(final String name, final Right right) throws IOException
@@ -272,12 +251,5 @@ class BrokerProcessTest
         {
             throw new java.io.UncheckedIOException(ex);
         }
-    }
-
-    private List<AuditRecord> closeAndReadAudit() throws IOException
-    {
-        bastion.close();
-        bastion = null;
-        return ProcessTestSupport.readAudit(dir.resolve("audit"));
     }
 }

@@ -1,9 +1,7 @@
 package io.bastion.channel.process;
 
-import io.bastion.channel.Bastion;
 import io.bastion.channel.RejectionHandler;
 import io.bastion.channel.RingFiles;
-import io.bastion.channel.broker.BrokerContext;
 import io.bastion.channel.broker.ClientContext;
 import io.bastion.channel.broker.HandshakeException;
 import io.bastion.channel.broker.PublisherClient;
@@ -15,9 +13,7 @@ import io.bastion.security.files.OwnerOnlyFiles;
 import io.bastion.security.token.Right;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,32 +35,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * to 0, and the next subscriber must dispatch only frames sealed after it joined: the broker starts it at the live
  * position, under a key made after the join, so nothing from before can pass (and none is even read: no rejection).
  */
-class ReplayIntoNewSubscriberProcessTest
+class ReplayIntoNewSubscriberProcessTest extends EmbeddedBrokerTest
 {
     private static final String CHANNEL = "exchange.prices";
     private static final long DEADLINE_MS = 60_000;
 
-    @TempDir
-    Path temp;
-
-    private Bastion bastion;
-    private Path dir;
-
-    @AfterEach
-    void tearDown()
-    {
-        if (null != bastion)
-        {
-            bastion.close();
-        }
-    }
-
     @Test
     void aRewrittenConsumerHeadDoesNotReplayEarlierFramesToTheNextSubscriber() throws Exception
     {
-        dir = ProcessFolders.ownerOnly(temp, "bastion");
-        bastion = Bastion.launchEmbedded(new BrokerContext().directory(dir).ringCapacity(64 * 1024)
-            .sealedRings(false).unlinkRings(false));
+        launch((context) -> context.ringCapacity(64 * 1024).sealedRings(false).unlinkRings(false));
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[Wire.MAX_PAYLOAD]);
         try (PublisherClient publisher = PublisherClient.connect(clientContext(Right.PUBLISH), CHANNEL))
         {
