@@ -1,6 +1,6 @@
 package io.bastion.samples;
 
-import io.bastion.channel.Bastion;
+import io.bastion.broker.Bastion;
 import io.bastion.security.files.FilePolicy;
 import io.bastion.security.files.OwnerOnlyFiles;
 import io.bastion.security.token.Right;

@@ -1,8 +1,8 @@
 package io.bastion.samples;
 
 import io.bastion.channel.ChannelStatus;
-import io.bastion.channel.broker.ClientContext;
-import io.bastion.channel.broker.PublisherClient;
+import io.bastion.client.ClientContext;
+import io.bastion.client.PublisherClient;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;

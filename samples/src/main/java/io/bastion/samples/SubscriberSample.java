@@ -2,8 +2,8 @@ package io.bastion.samples;
 
 import io.bastion.channel.FrameHandler;
 import io.bastion.channel.RejectionHandler;
-import io.bastion.channel.broker.ClientContext;
-import io.bastion.channel.broker.SubscriberClient;
+import io.bastion.client.ClientContext;
+import io.bastion.client.SubscriberClient;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 

@@ -1,8 +1,8 @@
 package io.bastion.tools;
 
-import io.bastion.channel.broker.Broker;
-import io.bastion.channel.broker.BrokerContext;
-import io.bastion.channel.broker.BrokerLimits;
+import io.bastion.broker.Broker;
+import io.bastion.broker.BrokerContext;
+import io.bastion.broker.BrokerLimits;
 import io.bastion.ringbuffer.RingCapacity;
 import io.bastion.security.files.SecureFileException;
 import picocli.CommandLine.Command;

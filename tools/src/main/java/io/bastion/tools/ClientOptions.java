@@ -1,8 +1,8 @@
 package io.bastion.tools;
 
-import io.bastion.channel.broker.BrokerContext;
-import io.bastion.channel.broker.ClientContext;
-import io.bastion.channel.broker.HandshakeException;
+import io.bastion.broker.BrokerContext;
+import io.bastion.client.ClientContext;
+import io.bastion.channel.control.HandshakeException;
 import io.bastion.codec.RejectReason;
 import io.bastion.security.token.ChannelPattern;
 import picocli.CommandLine.Model.CommandSpec;

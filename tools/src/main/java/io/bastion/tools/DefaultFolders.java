@@ -1,6 +1,6 @@
 package io.bastion.tools;
 
-import io.bastion.channel.broker.BrokerContext;
+import io.bastion.broker.BrokerContext;
 
 import java.nio.file.Path;
 

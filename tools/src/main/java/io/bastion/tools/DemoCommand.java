@@ -1,6 +1,6 @@
 package io.bastion.tools;
 
-import io.bastion.channel.broker.BrokerContext;
+import io.bastion.broker.BrokerContext;
 import io.bastion.security.token.Right;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

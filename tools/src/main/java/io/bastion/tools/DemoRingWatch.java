@@ -2,7 +2,7 @@ package io.bastion.tools;
 
 import io.bastion.channel.Publisher;
 import io.bastion.channel.RingFiles;
-import io.bastion.channel.broker.Session;
+import io.bastion.channel.control.Session;
 import io.bastion.codec.FrameDescriptor;
 import io.bastion.codec.FrameReader;
 import io.bastion.codec.FrameValidator;

@@ -1,7 +1,7 @@
 package io.bastion.tools;
 
-import io.bastion.channel.Bastion;
-import io.bastion.channel.broker.BrokerContext;
+import io.bastion.broker.Bastion;
+import io.bastion.broker.BrokerContext;
 import io.bastion.security.files.FilePolicy;
 import io.bastion.security.files.OwnerOnlyFiles;
 

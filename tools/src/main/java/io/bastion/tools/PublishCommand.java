@@ -1,9 +1,9 @@
 package io.bastion.tools;
 
 import io.bastion.channel.ChannelStatus;
-import io.bastion.channel.broker.ClientContext;
-import io.bastion.channel.broker.HandshakeException;
-import io.bastion.channel.broker.PublisherClient;
+import io.bastion.client.ClientContext;
+import io.bastion.channel.control.HandshakeException;
+import io.bastion.client.PublisherClient;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

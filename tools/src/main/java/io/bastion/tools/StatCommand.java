@@ -1,6 +1,6 @@
 package io.bastion.tools;
 
-import io.bastion.channel.broker.ClientContext;
+import io.bastion.client.ClientContext;
 import io.bastion.security.files.FileCheckReason;
 import io.bastion.security.files.FilePolicy;
 import io.bastion.security.files.OwnerOnlyFiles;

@@ -2,9 +2,9 @@ package io.bastion.tools;
 
 import io.bastion.channel.FrameHandler;
 import io.bastion.channel.RejectionHandler;
-import io.bastion.channel.broker.ClientContext;
-import io.bastion.channel.broker.HandshakeException;
-import io.bastion.channel.broker.SubscriberClient;
+import io.bastion.client.ClientContext;
+import io.bastion.channel.control.HandshakeException;
+import io.bastion.client.SubscriberClient;
 import io.bastion.codec.FrameReader;
 import io.bastion.codec.RejectReason;
 import org.agrona.DirectBuffer;

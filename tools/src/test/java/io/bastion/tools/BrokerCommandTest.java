@@ -1,7 +1,7 @@
 package io.bastion.tools;
 
-import io.bastion.channel.broker.HandshakeClient;
-import io.bastion.channel.broker.Session;
+import io.bastion.client.HandshakeClient;
+import io.bastion.channel.control.Session;
 import io.bastion.security.token.Right;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

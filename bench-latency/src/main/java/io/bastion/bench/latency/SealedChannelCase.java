@@ -1,7 +1,7 @@
 package io.bastion.bench.latency;
 
-import io.bastion.channel.Bastion;
-import io.bastion.channel.broker.BrokerContext;
+import io.bastion.broker.Bastion;
+import io.bastion.broker.BrokerContext;
 import io.bastion.security.token.Right;
 
 import java.io.IOException;

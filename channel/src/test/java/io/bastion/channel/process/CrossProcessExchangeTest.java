@@ -1,5 +1,6 @@
 package io.bastion.channel.process;
 
+import io.bastion.test.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package io.bastion.channel.process;
 
+import io.bastion.test.ChildJvm;
 import io.bastion.channel.ChannelCounters;
 import io.bastion.channel.HmacFrameSealer;
 import io.bastion.channel.MappedRing;

@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * The owner-only folder a process test shares with its children: ring files and key files, as
  * the broker would lay them out.
  */
-final class ProcessFolders
+public final class ProcessFolders
 {
     private ProcessFolders()
     {
@@ -25,7 +25,7 @@ final class ProcessFolders
      * @return the folder.
      * @throws IOException if it exists or cannot be created.
      */
-    static Path ownerOnly(final Path parent, final String name) throws IOException
+    public static Path ownerOnly(final Path parent, final String name) throws IOException
     {
         return new OwnerOnlyFiles(FilePolicy.ownerOnly()).createDirectory(parent.resolve(name));
     }

@@ -265,7 +265,13 @@ public final class PublisherMain
         return commands;
     }
 
-    static long deadlineNs(final Map<String, String> opts)
+    /**
+     * The deadline the {@code deadline-ms} option names (default 60 s).
+     *
+     * @param opts the parsed options.
+     * @return the deadline in {@link System#nanoTime()} terms.
+     */
+    public static long deadlineNs(final Map<String, String> opts)
     {
         return System.nanoTime() + Long.parseLong(opts.getOrDefault("deadline-ms", "60000")) * 1_000_000L;
     }

@@ -9,7 +9,7 @@ import org.agrona.DirectBuffer;
  * ... with no gap, repeat or reordering, and each message type and payload must be what
  * {@link Wire} derives from the sequence. Also counts frames per key id (0 to 15).
  */
-final class StreamChecker implements FrameHandler
+public final class StreamChecker implements FrameHandler
 {
     private static final int MAX_IDS = 16;
 
@@ -20,6 +20,7 @@ final class StreamChecker implements FrameHandler
     private long firstSequenceOfKey2 = -1;
     private long lastSequenceOfKey1 = -1;
 
+    @Override
     public void onFrame(final DirectBuffer buffer, final int offset, final int length, final FrameReader frame)
     {
         final int producer = frame.producerId();
@@ -48,22 +49,45 @@ final class StreamChecker implements FrameHandler
         }
     }
 
-    long received(final int producerId)
+    /**
+     * Frames received from a producer.
+     *
+     * @param producerId the producer.
+     * @return the count.
+     */
+    public long received(final int producerId)
     {
         return received[producerId];
     }
 
-    long lastSequence(final int producerId)
+    /**
+     * The last sequence received from a producer.
+     *
+     * @param producerId the producer.
+     * @return the sequence (0 before any).
+     */
+    public long lastSequence(final int producerId)
     {
         return lastSequence[producerId];
     }
 
-    long byKeyId(final int keyId)
+    /**
+     * Frames received under a key id.
+     *
+     * @param keyId the key id.
+     * @return the count.
+     */
+    public long byKeyId(final int keyId)
     {
         return byKeyId[keyId];
     }
 
-    long mismatches()
+    /**
+     * Frames whose payload or order did not match the wire pattern.
+     *
+     * @return the count.
+     */
+    public long mismatches()
     {
         return mismatches;
     }

@@ -1,5 +1,6 @@
 package io.bastion.channel.process;
 
+import io.bastion.test.ChildJvm;
 import io.bastion.channel.RingFiles;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

@@ -27,19 +27,19 @@ import java.util.Map;
  * function of the sequence, argument parsing, the summary line, and the mapping of many-to-one
  * ring files.
  */
-final class Wire
+public final class Wire
 {
     /** The channel every process test uses. */
     static final int CHANNEL_ID = 42;
 
     /** Largest payload the tests send. */
-    static final int MAX_PAYLOAD = 1000;
+    public static final int MAX_PAYLOAD = 1000;
 
     /** The subscribers' largest accepted frame. */
     static final int MAX_FRAME = 2048;
 
     /** Start of a child's machine-readable summary line. */
-    static final String SUMMARY = "SUMMARY";
+    public static final String SUMMARY = "SUMMARY";
 
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
@@ -53,7 +53,7 @@ final class Wire
      * @param sequence the frame's sequence.
      * @return the length.
      */
-    static int length(final long sequence)
+    public static int length(final long sequence)
     {
         return (int)(((sequence * GOLDEN) >>> 33) % (MAX_PAYLOAD + 1));
     }
@@ -64,7 +64,7 @@ final class Wire
      * @param sequence the frame's sequence.
      * @return a type id.
      */
-    static int messageType(final long sequence)
+    public static int messageType(final long sequence)
     {
         return 1 + (int)(sequence % 5);
     }
@@ -77,7 +77,7 @@ final class Wire
      * @param sequence the frame's sequence.
      * @param length   of the payload, {@link #length(long)}.
      */
-    static void fill(final MutableDirectBuffer buffer, final int offset, final long sequence, final int length)
+    public static void fill(final MutableDirectBuffer buffer, final int offset, final long sequence, final int length)
     {
         int i = 0;
         for (; i + 8 <= length; i += 8)
@@ -191,7 +191,7 @@ final class Wire
      * @param args the arguments.
      * @return the map.
      */
-    static Map<String, String> parse(final String[] args)
+    public static Map<String, String> parse(final String[] args)
     {
         final Map<String, String> map = new HashMap<>();
         for (final String arg : args)
@@ -212,7 +212,7 @@ final class Wire
      * @param line the line.
      * @return the values by key.
      */
-    static Map<String, String> summary(final String line)
+    public static Map<String, String> summary(final String line)
     {
         if (!line.startsWith(SUMMARY + " "))
         {

@@ -1,0 +1,202 @@
+package io.bastion.broker;
+
+import io.bastion.channel.control.RingAllocation;
+import io.bastion.channel.RingFiles;
+import io.bastion.channel.SealedRing;
+import io.bastion.ringbuffer.RingCapacity;
+import io.bastion.security.files.FilePolicy;
+import io.bastion.security.files.OwnerOnlyFiles;
+import io.bastion.security.token.Right;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The default {@link RingAllocator}: one fresh one-to-one ring per publishing session. Where the platform has it
+ * (Linux), and unless told otherwise, the ring is a {@link SealedRing}: anonymous memory sealed against shrinking and
+ * growing, with no name in any folder, handed to its parties as descriptors. Otherwise (the named-file fallback) it
+ * is two owner-only files in one folder, zero-filled and published atomically through {@link OwnerOnlyFiles#publish}:
+ * <pre>
+ *  &lt;dir&gt;/&lt;sessionId hex&gt;-pub.ring            producer region of the ring the client writes
+ *  &lt;dir&gt;/&lt;sessionId hex&gt;-pub.ring.consumer   consumer region of that ring
+ * </pre>
+ * A producer region is {@link io.bastion.ringbuffer.OneToOneRingDescriptor#producerRegionLength(int)} bytes, a
+ * consumer region {@link io.bastion.ringbuffer.OneToOneRingDescriptor#CONSUMER_REGION_LENGTH}. Channel names never
+ * appear in file names. Channel ids are handed out from 1 per distinct channel name, and producer ids from 1 per
+ * channel, for the life of this allocator. Thread safe.
+ */
+public final class OwnerOnlyRingAllocator implements RingAllocator
+{
+    /** Suffix of a ring's producer-region file, after the session id in hex. */
+    public static final String RING_SUFFIX = "-pub.ring";
+    /** Suffix of a ring's consumer-region file, after its producer-region file name. */
+    public static final String CONSUMER_REGION_SUFFIX = RingFiles.CONSUMER_SUFFIX;
+
+    private final Path directory;
+    private final int capacity;
+    private final OwnerOnlyFiles files;
+    private final RingFiles ringFiles;
+    private final boolean sealedRings;
+    private final ConcurrentHashMap<String, Integer> channelIds = new ConcurrentHashMap<>();
+    private final AtomicInteger nextChannelId = new AtomicInteger(1);
+    private final ConcurrentHashMap<Integer, AtomicInteger> producerIds = new ConcurrentHashMap<>();
+
+    /**
+     * An allocator.
+     *
+     * @param directory folder for ring files; created owner-only if missing, checked if present.
+     * @param capacity  record capacity of each ring: a power of two from {@link RingCapacity#MIN_CAPACITY} to
+     *                  {@link RingCapacity#MAX_CAPACITY}.
+     * @param policy    the file policy (owner, modes).
+     * @throws IOException if the folder fails its check.
+     */
+    public OwnerOnlyRingAllocator(final Path directory, final int capacity, final FilePolicy policy)
+            throws IOException
+    {
+        this(directory, capacity, policy, SealedRing.isSupported());
+    }
+
+    /**
+     * An allocator that makes sealed anonymous rings or named ring files, as told.
+     *
+     * @param directory   folder for ring files; created owner-only if missing, checked if present.
+     * @param capacity    record capacity of each ring, as for {@link #OwnerOnlyRingAllocator(Path, int, FilePolicy)}.
+     * @param policy      the file policy (owner, modes).
+     * @param sealedRings true for sealed anonymous rings (the platform must support them), false for named files.
+     * @throws IOException if the folder fails its check.
+     */
+    public OwnerOnlyRingAllocator(
+        final Path directory, final int capacity, final FilePolicy policy, final boolean sealedRings)
+            throws IOException
+    {
+        if (sealedRings && !SealedRing.isSupported())
+        {
+            throw new IllegalArgumentException("sealed rings need memfd_create (Linux)");
+        }
+        this.sealedRings = sealedRings;
+        if (!RingCapacity.isValid(capacity))
+        {
+            throw new IllegalArgumentException("ring capacity must be a power of two in [" +
+                RingCapacity.MIN_CAPACITY + ", " + RingCapacity.MAX_CAPACITY + "]: " + capacity);
+        }
+        this.files = new OwnerOnlyFiles(policy);
+        this.ringFiles = new RingFiles(files);
+        this.directory = files.ensureDirectory(directory);
+        this.capacity = capacity;
+    }
+
+    /**
+     * Whether this allocator makes sealed anonymous rings rather than named files.
+     *
+     * @return true for sealed rings.
+     */
+    public boolean sealedRings()
+    {
+        return sealedRings;
+    }
+
+    /**
+     * Record capacity of the rings this allocator creates.
+     *
+     * @return the capacity in bytes.
+     */
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * A {@link Right#PUBLISH} session gets the ring it writes and a producer id unique within its channel (from 1);
+     * a {@link Right#SUBSCRIBE} or {@link Right#ADMIN} session gets no ring, since a subscriber reads the publishers'
+     * rings, which the broker announces to it.
+     */
+    @Override
+    public RingAllocation allocate(
+        final String subject, final String channel, final Right right, final long sessionId) throws IOException
+    {
+        final int channelId = channelIds.computeIfAbsent(channel, (name) -> nextChannelId.getAndIncrement());
+        if (Right.PUBLISH != right)
+        {
+            return new RingAllocation(channelId, 0, 0, null, null);
+        }
+        final int producerId = producerIds.computeIfAbsent(channelId, (id) -> new AtomicInteger(1)).getAndIncrement();
+        if (sealedRings)
+        {
+            return new RingAllocation(channelId, producerId, capacity, SealedRing.create(capacity));
+        }
+        final Path publish = createRing(directory.resolve(Long.toHexString(sessionId) + RING_SUFFIX));
+        return new RingAllocation(channelId, producerId, capacity, publish, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Deletes the allocation's ring files, or closes its sealed ring's descriptors (the memory goes once the
+     * parties unmap it too).
+     */
+    @Override
+    public void release(
+        final RingAllocation allocation, final String channel, final Right right, final long sessionId)
+    {
+        if (null != allocation.sealedRing())
+        {
+            allocation.sealedRing().close();
+        }
+        if (null != allocation.publishRingPath())
+        {
+            deleteRing(allocation.publishRingPath());
+        }
+        if (null != allocation.subscribeRingPath())
+        {
+            deleteRing(allocation.subscribeRingPath());
+        }
+    }
+
+    /**
+     * Remove the ring files a broker that died left in this allocator's folder (names ending {@value #RING_SUFFIX}
+     * and their consumer regions). Call only while holding the broker socket, so that no live broker owns them;
+     * processes that still map such a ring keep their mapping.
+     *
+     * @return how many rings were removed.
+     * @throws IOException if the folder cannot be listed.
+     */
+    public int removeStaleRings() throws IOException
+    {
+        int removed = 0;
+        try (DirectoryStream<Path> rings = Files.newDirectoryStream(directory, "*" + RING_SUFFIX))
+        {
+            for (final Path ring : rings)
+            {
+                if (Files.isRegularFile(ring, LinkOption.NOFOLLOW_LINKS))
+                {
+                    deleteRing(ring);
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Remove a ring's two files, for instance when its session ends.
+     *
+     * @param producerRegionPath the ring's producer region path.
+     */
+    public static void deleteRing(final Path producerRegionPath)
+    {
+        RingFiles.delete(producerRegionPath);
+    }
+
+    private Path createRing(final Path producerRegion) throws IOException
+    {
+        ringFiles.create(producerRegion, capacity);
+        return producerRegion;
+    }
+}

@@ -1,0 +1,76 @@
+package io.bastion.broker;
+
+import io.bastion.codec.sbe.GoodbyeReason;
+import io.bastion.security.token.CapabilityToken;
+import io.bastion.security.token.RevocationList;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Which sessions must end now, and why: a token past its not-after ({@link GoodbyeReason#SESSION_EXPIRED}), a token
+ * whose id is revoked ({@link GoodbyeReason#TOKEN_REVOKED}), or a client that has owed the broker an acknowledgement
+ * for longer than the timeout (reason null: it is evicted). The {@link ChannelRouter} asks on every tick and ends
+ * what it is told; this class only judges. Owned by the router's conductor thread; the revocation list may change
+ * under it from any thread.
+ */
+final class SessionWatch
+{
+    private final RevocationList revocations;
+    private final long ackTimeoutMs;
+
+    SessionWatch(final RevocationList revocations, final long ackTimeoutMs)
+    {
+        this.revocations = revocations;
+        this.ackTimeoutMs = ackTimeoutMs;
+    }
+
+    /**
+     * The sessions that must end, each with its {@link RouterEndpoint#endsFor} set.
+     *
+     * @param channels the router's channels.
+     * @param nowMs    epoch milliseconds.
+     * @return the endpoints to end, publishers of a channel before its subscriber; empty when none.
+     */
+    List<RouterEndpoint> due(final Collection<RouterChannel> channels, final long nowMs)
+    {
+        final List<RouterEndpoint> due = new ArrayList<>();
+        for (final RouterChannel state : channels)
+        {
+            for (final RouterPublisher publisher : state.publishers)
+            {
+                judge(publisher, nowMs, due);
+            }
+            if (null != state.subscriber)
+            {
+                judge(state.subscriber, nowMs, due);
+            }
+        }
+        return due;
+    }
+
+    private void judge(final RouterEndpoint endpoint, final long nowMs, final List<RouterEndpoint> due)
+    {
+        if (endpoint.dropped)
+        {
+            return;
+        }
+        final CapabilityToken token = endpoint.session.token();
+        if (null != token && nowMs >= token.notAfterMs())
+        {
+            endpoint.endsFor = GoodbyeReason.SESSION_EXPIRED;
+            due.add(endpoint);
+        }
+        else if (null != token && null != revocations && revocations.isRevoked(token.tokenId()))
+        {
+            endpoint.endsFor = GoodbyeReason.TOKEN_REVOKED;
+            due.add(endpoint);
+        }
+        else if (endpoint.ackOverdue(nowMs, ackTimeoutMs))
+        {
+            endpoint.endsFor = null;
+            due.add(endpoint);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.bastion.broker;
+
+import io.bastion.channel.control.ControlChannel;
+import io.bastion.channel.control.ControlMessage;
+import io.bastion.channel.control.ControlMessages;
+import io.bastion.codec.RejectReason;
+import io.bastion.codec.sbe.RefusalDecoder;
+import io.bastion.security.audit.AuditEventType;
+import io.bastion.security.audit.AuditOutcome;
+import io.bastion.security.audit.AuditRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A peer running as {@code nobody} is refused by the broker's {@code SO_PEERCRED} policy before it can say anything.
+ * The peer is a system Python run through {@code setpriv}: it connects, reads every byte until the broker closes
+ * the connection, and prints them in hex.
+ */
+class NobodyPeerTest
+{
+    private static final String PEER_SCRIPT = String.join("\n",
+        "import ctypes, socket, sys",
+        // Non-dumpable, as every Bastion client makes itself: its /proc/PID then belongs to root, so the broker
+        // names it from the kernel's ids through the name service.
+        "assert ctypes.CDLL(None).prctl(4, 0, 0, 0, 0) == 0",
+        "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)",
+        "s.settimeout(20)",
+        "s.connect(sys.argv[1])",
+        "data = b''",
+        "while True:",
+        "    chunk = s.recv(4096)",
+        "    if not chunk:",
+        "        break",
+        "    data += chunk",
+        "print(data.hex())",
+        "print('EOF')");
+
+    @TempDir
+    Path tempDir;
+
+    @Test
+    void nobodyIsRefusedWithPeerRejected() throws Exception
+    {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv missing");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 missing");
+        assumeTrue("root".equals(BrokerFixture.currentUser()), "needs root to switch to nobody");
+
+        // The socket lives in a folder nobody can traverse; the broker's own folder stays 0700.
+        final Path socketDir = Files.createTempDirectory(Path.of("/tmp"), "bastion-peer-test-");
+        try
+        {
+            Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            final Path socket = socketDir.resolve("broker.sock");
+            final List<AuditRecord> audit;
+            final String output;
+            try (BrokerFixture fixture = new BrokerFixture(tempDir, (context) -> context.socketPath(socket)))
+            {
+                // connect(2) needs write permission on the socket file: open it, so that the policy is the gate.
+                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rwxrwxrwx"));
+                final Process peer = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+                    "--clear-groups", "/usr/bin/python3", "-c", PEER_SCRIPT, socket.toString())
+                    .redirectErrorStream(true)
+                    .start();
+                assertTrue(peer.waitFor(30, TimeUnit.SECONDS), "peer finished");
+                output = new String(peer.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertEquals(0, peer.exitValue(), output);
+                audit = fixture.closeAndReadAudit();
+            }
+            final String[] lines = output.trim().split("\n");
+            assertEquals("EOF", lines[lines.length - 1].trim(), "the peer saw the connection close: " + output);
+            final byte[] reply = HexFormat.of().parseHex(lines[lines.length - 2].trim());
+            final int length = ByteBuffer.wrap(reply).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            assertEquals(reply.length - ControlChannel.PREFIX_LENGTH, length, "one message, then close");
+            final byte[] message = new byte[length];
+            System.arraycopy(reply, ControlChannel.PREFIX_LENGTH, message, 0, length);
+            final ControlMessage refusal = ControlMessages.parse(message, length);
+            assertEquals(RefusalDecoder.TEMPLATE_ID, refusal.templateId());
+            assertEquals(RejectReason.PEER_REJECTED, refusal.refusalReason);
+
+            boolean audited = false;
+            for (final AuditRecord record : audit)
+            {
+                audited |= record.type() == AuditEventType.PEER_CHECK && record.outcome() == AuditOutcome.REFUSED &&
+                    "nobody".equals(record.principal());
+            }
+            assertTrue(audited, "PEER_CHECK refusal of nobody audited: " + audit);
+            assertTrue(BrokerHandshakeTest.has(audit, AuditEventType.HANDSHAKE, AuditOutcome.REFUSED,
+                "PEER_REJECTED"));
+        }
+        finally
+        {
+            Files.deleteIfExists(socketDir.resolve("broker.sock"));
+            Files.deleteIfExists(socketDir);
+        }
+    }
+}

@@ -1,0 +1,579 @@
+package io.bastion.client;
+
+import io.bastion.channel.control.ControlLink;
+import io.bastion.channel.control.ControlMessage;
+import io.bastion.channel.control.ControlMessages;
+import io.bastion.channel.control.HandshakeException;
+import io.bastion.channel.control.Session;
+import io.bastion.security.handshake.KeyWrap;
+import io.bastion.channel.ChannelCounters;
+import io.bastion.channel.FrameHandler;
+import io.bastion.channel.HmacFrameSealer;
+import io.bastion.channel.MappedRing;
+import io.bastion.channel.Publisher;
+import io.bastion.channel.RejectionHandler;
+import io.bastion.channel.RingFiles;
+import io.bastion.channel.SealedRing;
+import io.bastion.channel.Subscriber;
+import io.bastion.codec.RejectReason;
+import io.bastion.codec.sbe.SourceAction;
+import io.bastion.codec.sbe.SourceUpdateDecoder;
+import io.bastion.ringbuffer.OneToOneRingConsumer;
+import io.bastion.ringbuffer.RecordDescriptor;
+import io.bastion.ringbuffer.RingCapacity;
+import io.bastion.security.files.OwnerOnlyFiles;
+import io.bastion.security.keys.KeyDirection;
+import io.bastion.security.keys.KeyRing;
+import io.bastion.security.replay.StrictReplayGuard;
+import io.bastion.security.token.Right;
+
+import org.agrona.CloseHelper;
+import org.agrona.collections.IntHashSet;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A subscriber connected through a broker: it runs the handshake with {@link Right#SUBSCRIBE}, then reads every
+ * publisher the broker announces on its control socket, each from its own ring and verified with that publisher's
+ * own key, which arrives sealed under this session's control key.
+ * <pre>
+ * try (SubscriberClient client = SubscriberClient.connect(context, "prices", RejectionHandler.NONE))
+ * {
+ *     while (running)
+ *     {
+ *         client.doWork();
+ *         client.poll(handler, 64);
+ *     }
+ * }
+ * </pre>
+ * Every frame goes through the {@link Subscriber}'s checks (copy, validate, channel and producer id, key, tag in
+ * constant time, strict sequence) before the handler sees it. Key rotations are followed as the broker orders them (see
+ * docs/rotation-and-revocation.md): a new key is installed before the publisher uses it, and the old one is kept for
+ * the broker's grace period. A publisher that leaves is drained: what it committed is still verified and dispatched,
+ * then its ring is released. A publisher this subscriber quarantines is reported to the broker, which audits it and
+ * ends that publisher's session. A channel has one subscriber at a time; a second one is refused with {@link
+ * RejectReason#CHANNEL_IN_USE}.
+ * <p>
+ * Threads: one thread calls {@link #doWork()}, {@link #poll} and {@link #close()}; none blocks. {@link #poll} is the
+ * {@link Subscriber}'s hot path (no allocation, no exception, no lock); source changes allocate, in {@link #doWork()}.
+ */
+public final class SubscriberClient implements AutoCloseable
+{
+    private final ClientContext context;
+    private final Session session;
+    private final ClientControl control;
+    private final ControlLink link;
+    private final byte[] controlKey;
+    private final KeyRing noKeys;
+    private final ClientCounters counters;
+    private final Subscriber subscriber;
+    private final RingFiles ringFiles;
+    private final List<SourceEntry> sources = new ArrayList<>();
+    private final RejectionHandler rejections;
+    private final IntHashSet refusedProducers = new IntHashSet();
+    private long refusedSources;
+    private boolean released;
+
+    private SubscriberClient(
+        final ClientContext context,
+        final Session session,
+        final ControlLink link,
+        final KeyRing noKeys,
+        final ClientCounters counters,
+        final RejectionHandler rejections)
+    {
+        this.context = context;
+        this.session = session;
+        this.control = new ClientControl(link, context.controlPollIntervalNs(), this::onMessage, this::onEnd);
+        this.link = link;
+        this.controlKey = session.keys().controlKey();
+        this.noKeys = noKeys;
+        this.counters = counters;
+        this.ringFiles = new RingFiles(new OwnerOnlyFiles(context.filePolicy()));
+        this.rejections = rejections;
+        this.subscriber = new Subscriber(session.channelId(), context.maxFrameLength(), new HmacFrameSealer(noKeys),
+            context.quarantinePolicy(), new QuarantineReporter(), context.epochClock(), counters.counters());
+    }
+
+    /**
+     * Connect to the broker and subscribe to a channel.
+     *
+     * @param context    the client settings; concluded here.
+     * @param channel    the channel name, which the token must allow with {@link Right#SUBSCRIBE}.
+     * @param rejections told about every refused frame, by source and typed reason, and every quarantine.
+     * @return the connected subscriber; the caller closes it.
+     * @throws HandshakeException with the broker's typed reason when it refuses (such as
+     *                            {@link RejectReason#CHANNEL_IN_USE}), or the client's.
+     * @throws IOException        if the context's key file or the counters file cannot be opened.
+     */
+    public static SubscriberClient connect(
+        final ClientContext context, final String channel, final RejectionHandler rejections)
+            throws HandshakeException, IOException
+    {
+        context.conclude();
+        final Session session = HandshakeClient.connect(context.socketPath(), context.token(), context.brokerKey(),
+            channel, Right.SUBSCRIBE, context.handshakeTimeout());
+        ClientCounters counters = null;
+        final KeyRing noKeys = new KeyRing(session.channelId(), KeyDirection.INITIATOR_TO_RESPONDER,
+            context.epochClock());
+        try
+        {
+            counters = ClientCounters.open(context, session, "sub");
+            return new SubscriberClient(
+                context, session, new ControlLink(session.controlChannel(), true), noKeys, counters, rejections);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            if (null != counters)
+            {
+                counters.close();
+            }
+            noKeys.close();
+            session.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * The duty cycle: the subscriber's ({@link Subscriber#doWork()}), the broker's source updates (the control socket
+     * is read at most every {@link ClientContext#controlPollIntervalNs()}), and the release of drained sources.
+     *
+     * @return the work done, 0 when idle.
+     */
+    public int doWork()
+    {
+        int work = subscriber.doWork();
+        work += control.poll();
+        work += reportQuarantines();
+        work += releaseDrained();
+        return work;
+    }
+
+    private int reportQuarantines()
+    {
+        int reported = 0;
+        for (final SourceEntry source : sources)
+        {
+            if (source.quarantined && !source.quarantineReported)
+            {
+                // The broker audits it and cuts the publisher off; its REMOVED then releases the ring.
+                source.quarantineReported = true;
+                control.send(ControlMessages.sourceUpdate(SourceAction.QUARANTINED, session.channelId(),
+                    source.producerId, 0, 0, 0, "", null));
+                reported++;
+            }
+        }
+        return reported;
+    }
+
+    /**
+     * Read up to {@code fragmentLimit} records across the publishers; see {@link Subscriber#poll}.
+     *
+     * @param handler       receives each verified frame.
+     * @param fragmentLimit the most records to read.
+     * @return the number of records read.
+     */
+    public int poll(final FrameHandler handler, final int fragmentLimit)
+    {
+        return subscriber.poll(handler, fragmentLimit);
+    }
+
+    private void onMessage(final ControlMessage message)
+    {
+        if (SourceUpdateDecoder.TEMPLATE_ID == message.templateId())
+        {
+            onSourceUpdate(message);
+        }
+        else
+        {
+            violation();
+        }
+    }
+
+    private void onSourceUpdate(final ControlMessage message)
+    {
+        if (refusedProducers.contains(message.producerId))
+        {
+            if (SourceAction.REMOVED == message.action)
+            {
+                refusedProducers.remove(message.producerId);
+                control.send(ControlMessages.sourceUpdate(SourceAction.REMOVED, session.channelId(),
+                    message.producerId, 0, 0, 0, "", null));
+            }
+            return;
+        }
+        final SourceEntry source = find(message.producerId);
+        if (message.channelId != session.channelId() || (null == source) != (SourceAction.ADDED == message.action))
+        {
+            violation();
+            return;
+        }
+        switch (message.action)
+        {
+            case ADDED:
+                if (addSource(message))
+                {
+                    acknowledge(message);
+                }
+                break;
+            case KEY_ADDED:
+                if (installKey(source, message, KeyRing.NO_EXPIRY))
+                {
+                    acknowledge(message);
+                }
+                break;
+            case KEY_RETIRED:
+                source.keys.retire(message.keyId, Math.max(0, message.graceMs));
+                acknowledge(message);
+                break;
+            case KEY_REVOKED:
+                source.keys.revoke(message.keyId);
+                acknowledge(message);
+                break;
+            case REMOVED:
+                source.removing = true;
+                subscriber.removeWhenDrained(source.sourceId);
+                break;
+            case CUT_OFF:
+                // The publisher's authority ended: nothing more of its ring is read, not even what it committed.
+                source.removing = true;
+                subscriber.removeNow(source.sourceId);
+                source.keys.close();
+                break;
+            default:
+                violation();
+        }
+    }
+
+    private boolean addSource(final ControlMessage message)
+    {
+        final int capacity = message.ringCapacity;
+        final Path ring = HandshakeClient.pathOf(message.publishRingPath);
+        // The broker chooses where this subscriber starts (the live position); the ring's own head is never read.
+        final long startPosition = message.graceMs;
+        if (!RingCapacity.isValid(capacity) || message.producerId <= 0 || startPosition < 0 ||
+            0 != (startPosition & (RecordDescriptor.ALIGNMENT - 1)))
+        {
+            violation();
+            return false;
+        }
+        // Without a path the ring is sealed anonymous memory whose two descriptors came with this message.
+        SealedRing sealedRing = null;
+        if (null == ring)
+        {
+            try
+            {
+                final int[] fds = link.takeDescriptors(2);
+                sealedRing = SealedRing.received(capacity, fds[0], fds[1]);
+            }
+            catch (final HandshakeException ex)
+            {
+                violation();
+                return false;
+            }
+        }
+        final KeyRing keys = new KeyRing(session.channelId(), KeyDirection.INITIATOR_TO_RESPONDER,
+            context.epochClock());
+        if (!installKey(null, keys, message, 0))
+        {
+            keys.close();
+            CloseHelper.quietClose(sealedRing);
+            return false;
+        }
+        final MappedRing mapping;
+        try
+        {
+            mapping = null != sealedRing ? sealedRing.mapAsConsumer() : ringFiles.mapAsConsumer(ring, capacity);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // The ring failed its checks (file or seals): nothing of this publisher is read, the others carry on.
+            keys.close();
+            refusedProducers.add(message.producerId);
+            refusedSources++;
+            return false;
+        }
+        finally
+        {
+            // The mapping outlives the descriptors.
+            CloseHelper.quietClose(sealedRing);
+        }
+        try
+        {
+            final int sourceId = subscriber.addSource(
+                new OneToOneRingConsumer(
+                    mapping.producerRegion(), mapping.consumerRegion(), context.epochClock(), startPosition),
+                message.producerId, new StrictReplayGuard(Publisher.FIRST_SEQUENCE), new HmacFrameSealer(keys));
+            sources.add(new SourceEntry(message.producerId, sourceId, keys, mapping));
+            return true;
+        }
+        catch (final RuntimeException ex)
+        {
+            keys.close();
+            mapping.close();
+            violation();
+            return false;
+        }
+    }
+
+    private boolean installKey(final SourceEntry source, final ControlMessage message, final long graceMs)
+    {
+        return installKey(source, source.keys, message, graceMs);
+    }
+
+    private boolean installKey(
+        final SourceEntry source, final KeyRing keys, final ControlMessage message, final long graceMs)
+    {
+        final byte[] key =
+            KeyWrap.open(controlKey, message.channelId, message.producerId, message.keyId, message.varData);
+        if (null == key)
+        {
+            violation();
+            return false;
+        }
+        try
+        {
+            keys.rotate(message.keyId, key, graceMs);
+            return true;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            violation();
+            return false;
+        }
+        finally
+        {
+            Arrays.fill(key, (byte)0);
+        }
+    }
+
+    private int releaseDrained()
+    {
+        int released = 0;
+        for (int i = sources.size() - 1; i >= 0; i--)
+        {
+            final SourceEntry source = sources.get(i);
+            if (source.removing && subscriber.isRemoved(source.sourceId))
+            {
+                sources.remove(i);
+                source.close();
+                control.send(ControlMessages.sourceUpdate(SourceAction.REMOVED, session.channelId(),
+                    source.producerId, 0, 0, 0, "", null));
+                released++;
+            }
+        }
+        return released;
+    }
+
+    /**
+     * The session ended, for whatever reason (the broker's goodbye, a refusal, a broken socket, a violation): stop
+     * reading every source at once. Without the broker nothing can tell this subscriber that a key was revoked or a
+     * token expired, so nothing more is dispatched under the keys it holds; they go in {@link #releaseDrained()}.
+     */
+    private void onEnd()
+    {
+        for (final SourceEntry source : sources)
+        {
+            source.removing = true;
+            subscriber.removeNow(source.sourceId);
+        }
+    }
+
+    private void acknowledge(final ControlMessage message)
+    {
+        control.send(ControlMessages.sourceUpdate(
+            message.action, message.channelId, message.producerId, message.keyId, 0, 0, "", null));
+    }
+
+    private SourceEntry find(final int producerId)
+    {
+        for (final SourceEntry source : sources)
+        {
+            if (source.producerId == producerId)
+            {
+                return source;
+            }
+        }
+        return null;
+    }
+
+    private void violation()
+    {
+        control.violation();
+    }
+
+    /**
+     * The subscriber, for what this class does not forward (such as {@link Subscriber#isQuarantined}).
+     *
+     * @return the subscriber, owned by this client.
+     */
+    public Subscriber subscriber()
+    {
+        return subscriber;
+    }
+
+    /**
+     * The producer id of a source, for the source ids of {@link RejectionHandler} callbacks.
+     *
+     * @param sourceId a source id.
+     * @return the producer id the broker announced for it, or 0 if the id names no current source.
+     */
+    public int producerIdOf(final int sourceId)
+    {
+        for (final SourceEntry source : sources)
+        {
+            if (source.sourceId == sourceId)
+            {
+                return source.producerId;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * How many publishers are being read (including ones draining after they left).
+     *
+     * @return the number of sources.
+     */
+    public int sourceCount()
+    {
+        return sources.size();
+    }
+
+    /**
+     * How many announced publishers were never read because their ring failed the file checks (wrong owner, mode,
+     * size or type: see {@link RingFiles#mapAsConsumer}); the broker deletes such a ring once that publisher leaves.
+     *
+     * @return the count.
+     */
+    public long refusedSources()
+    {
+        return refusedSources;
+    }
+
+    /**
+     * The channel id the broker assigned.
+     *
+     * @return the id.
+     */
+    public int channelId()
+    {
+        return session.channelId();
+    }
+
+    /**
+     * This endpoint's counters.
+     *
+     * @return the counters, owned by this client.
+     */
+    public ChannelCounters counters()
+    {
+        return counters.counters();
+    }
+
+    /**
+     * Whether the session ended (the broker's goodbye, a refusal, a broken control socket, a protocol violation by
+     * the broker, or {@link #close()}). From then on no source is read: without the broker, a revoked key or an
+     * expired token could not be heard of.
+     *
+     * @return true once ended.
+     */
+    public boolean isClosed()
+    {
+        return control.isClosed();
+    }
+
+    /**
+     * Why the session ended.
+     *
+     * @return the reason, or null while open or after a plain {@link #close()}.
+     */
+    public RejectReason closedFor()
+    {
+        return control.closedFor();
+    }
+
+    /**
+     * Say goodbye to the broker and release every ring, key, the counters and the socket. Frames still in the rings
+     * stay there for the channel's next subscriber. Idempotent; no other method may be called after it.
+     */
+    @Override
+    public void close()
+    {
+        if (released)
+        {
+            return;
+        }
+        released = true;
+        control.close();
+        subscriber.close();
+        for (final SourceEntry source : sources)
+        {
+            source.close();
+        }
+        sources.clear();
+        Arrays.fill(controlKey, (byte)0);
+        noKeys.close();
+        session.close();
+        counters.close();
+    }
+
+    /**
+     * Passes every refusal on to the application's handler and remembers quarantines, which {@link #doWork()}
+     * reports to the broker: nothing is sent from inside a poll.
+     */
+    private final class QuarantineReporter implements RejectionHandler
+    {
+        @Override
+        public void onRejected(final int sourceId, final RejectReason reason)
+        {
+            rejections.onRejected(sourceId, reason);
+        }
+
+        @Override
+        public void onQuarantined(final int sourceId)
+        {
+            // Inside a poll: only mark it (no allocation); doWork() tells the broker.
+            for (final SourceEntry source : sources)
+            {
+                if (source.sourceId == sourceId)
+                {
+                    source.quarantined = true;
+                }
+            }
+            rejections.onQuarantined(sourceId);
+        }
+    }
+
+    /**
+     * One publisher as this subscriber reads it.
+     */
+    private static final class SourceEntry
+    {
+        final int producerId;
+        final int sourceId;
+        final KeyRing keys;
+        final MappedRing mapping;
+        boolean removing;
+        boolean quarantined;
+        boolean quarantineReported;
+
+        SourceEntry(final int producerId, final int sourceId, final KeyRing keys, final MappedRing mapping)
+        {
+            this.producerId = producerId;
+            this.sourceId = sourceId;
+            this.keys = keys;
+            this.mapping = mapping;
+        }
+
+        void close()
+        {
+            keys.close();
+            mapping.close();
+        }
+    }
+}
