@@ -23,14 +23,9 @@ package io.bastion.ringbuffer;
  * The state word makes a record exist only in the lap it was written for. The stamp is the low 16 bits
  * of the record's lap, its position divided by the capacity ({@link #stamp}), so two words at the same
  * index a whole number of laps apart share a stamp only when that number is a multiple of 2^16, whatever
- * the capacity: a word left from an earlier lap, or a late producer's word from a region the consumer
- * already passed, does not match the stamp the consumer expects. Within a lap a stamped word sits only at
- * a record's start (producers write state words nowhere else), so a stamp need not tell positions of one
- * lap apart. The stamp is constant over a lap, so the consumer checks it with one comparison and
- * producers derive it with one shift. Stamps do not keep honest payload bytes of an earlier lap from
- * posing as a state word (2^-16 of random words would carry the right stamp): the zeroes the consumer
- * writes over what it consumed do that, and they keep read messages from lingering in the file. A
- * producer that commits after the consumer unblocked its claim leaves only a stale word behind.
+ * the capacity. It is constant over a lap: the consumer checks it with one comparison and producers
+ * derive it with one shift. Why that, with the zeroes the consumer writes over what it consumed, keeps
+ * the consumer from reading a word of another lap is in {@code docs/many-to-one-ring.md}.
  */
 public final class ManyToOneRecordDescriptor
 {

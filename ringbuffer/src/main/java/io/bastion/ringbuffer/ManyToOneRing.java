@@ -22,51 +22,34 @@ import static io.bastion.ringbuffer.RecordDescriptor.MIN_TYPE_ID;
  * A many-to-one ring (see {@link ManyToOneRingDescriptor} and {@link ManyToOneRecordDescriptor}):
  * producers that trust each other claim space with a compare-and-set on the tail; one consumer
  * reads. Producers may be threads of this process or other processes mapping the same region.
+ * The protocol, the proof that no word of another lap is read, and the unblock protocol with its
+ * open windows are in {@code docs/many-to-one-ring.md}.
  * <p>
- * Thread safety: {@link #write}, {@link #tryClaim}, {@link #producerHeartbeat()} and
- * {@link #isConsumerAlive(long)} may be called from any number of threads. {@link #read},
- * {@link #controlledRead}, {@link #unblock()}, {@link #unblockIfStuck()},
+ * Thread safety: {@link #write}, {@link #tryClaim} (and the claim's commit and abort),
+ * {@link #producerHeartbeat()} and {@link #isConsumerAlive(long)} may be called from any number of
+ * threads. {@link #read}, {@link #controlledRead}, {@link #unblock()}, {@link #unblockIfStuck()},
  * {@link #consumerHeartbeat()} and {@link #isProducerAlive(long)} belong to one consumer thread.
+ * Reading, writing and claiming allocate nothing and take no lock.
  * <p>
- * A producer that dies between claim and commit would hold the consumer up forever: the consumer
- * calls {@link #unblockIfStuck()} in its duty cycle, which turns the stuck region into padding
- * once the head has not moved for the unblock timeout on the injected clock. Because every record
- * is stamped with its lap, a producer that commits after its claim was unblocked leaves a word that
- * never matches the consumer's expected stamp (the consumer has passed that position, and comes back
- * to its index only in a later lap): its record is lost, never half-read, never read twice and never
- * read a lap later.
+ * Ownership: the region is shared with the producers; the consumer keeps its own head and only
+ * publishes it. It zeroes what it has read before it publishes the head past it, so a record's
+ * bytes are valid only during its handler call.
  * <p>
- * The consumer treats the region as untrusted: record lengths are read once and bounded by the end
- * of the buffer and by a lap from the head (no producer claims further), types are checked, and a value no
- * producer writes faults the ring
- * ({@link RingStatus#CORRUPT}, with {@link #fault()}). Producers check the head they read.
- * Reading, writing and claiming allocate nothing and take no lock. The consumer zeroes what it has
- * read before it publishes the head past it, so read messages do not linger in the shared file; while the
- * consumer is behind, a read publishes every {@link #HEAD_PUBLICATION_BYTES}, so producers need not wait for its
- * end. A read
- * that stops at a record a producer has claimed but not yet committed executes one
- * {@link Thread#onSpinWait()} before it returns, so that a consumer polling in a tight loop does not pull
- * the line back from the producer in the middle of its write.
+ * The consumer treats the region as untrusted: every length is read once and bounded, types are
+ * checked, and a value no producer writes faults the ring: {@link RingStatus#CORRUPT}, with
+ * {@link #fault()} saying why. Producers check the head they read. Whatever the region holds, the
+ * consumer never reads out of bounds and a read covers at most a lap.
  * <p>
- * Unblocking is for dead producers. A producer that merely stalls past the timeout and then resumes
- * loses its record (a claim's commit returns false, a write returns {@link RingStatus#UNBLOCKED}) and
- * its late payload bytes may land in space already handed to later records; the channel's per-frame
- * MAC rejects such a frame.
- * <p>
- * A commit costs one release store, like Agrona's, not a second locked instruction: every unblock
- * attempt first bumps an unblock epoch, and a producer settles its commit with a compare-and-set only
- * when the epoch moved since its claim. {@link #unblockIfStuck()} bumps the epoch, then waits
- * {@link #UNBLOCK_GRACE_MS} before it touches the claim, so a commit store that read the old epoch
- * has landed by then. Two windows stay open, both needing a producer descheduled at one precise
- * instruction. One: between its tail CAS and stamping its claim while an unblock scans from a dead claim
- * before it; the dead claim supplies the timeout, so this producer need only be descheduled for as long
- * as the scan takes (a commit that finds the epoch moved refuses when the head has passed the claim, so
- * only a commit between the unblock and the consumer's next read gets through). Two: a producer whose
- * own claim stalled for the whole unblock timeout, descheduled for the grace or longer between reading
- * the epoch and its commit store. Such a producer can report success
- * for a record the consumer skips (if its store lands before the consumer passes the padding, the record
- * is read after all, once and intact). Nothing is ever read torn, twice or out of bounds. Choose a
- * timeout far above any scheduling stall.
+ * Dead producers: a producer that dies between claim and commit would hold the consumer up; call
+ * {@link #unblockIfStuck()} from the consumer's duty cycle, which turns the stuck claim into padding
+ * once the head has not moved for the unblock timeout on the injected clock. A producer that merely
+ * stalls past that timeout loses its record ({@link #write} returns {@link RingStatus#UNBLOCKED}, a
+ * claim's commit returns false), and its late payload bytes may land in space already handed to
+ * later records, where the channel's per-frame MAC rejects the frame. In two narrow windows, each
+ * needing a producer descheduled at one precise instruction, a producer can be told a record was
+ * committed that the consumer skips; a record is never read twice, and a record read carries
+ * everything its producer wrote before committing it. Choose a timeout far above any scheduling
+ * stall.
  */
 public final class ManyToOneRing implements RecordProducer, RecordConsumer, RingClaim.Owner
 {
@@ -284,6 +267,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         {
             return (int)RingStatus.CORRUPT;
         }
+        // Three read loops on purpose: one merged loop fell into a slow JIT mode (docs/many-to-one-ring.md).
         if (consumer.behind && capacity - ((int)consumer.head & mask) >= HEAD_PUBLICATION_BYTES)
         {
             return readToTheEndPublishing(handler, limit);
@@ -530,8 +514,8 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
      * Turn the region at the head into padding now if it is claimed but not committed, or claimed
      * but not even stamped yet. Consumer thread only. Prefer {@link #unblockIfStuck()}: unblocking
      * a live producer's claim loses its message (its commit returns false), and a commit racing this
-     * very call may still land on the padding (see the class description), which the announcement and
-     * grace of {@link #unblockIfStuck()} rule out for a producer that is running.
+     * very call may still land on the padding ({@code docs/many-to-one-ring.md}), which the announcement
+     * and grace of {@link #unblockIfStuck()} rule out for a producer that is running.
      *
      * @return true if a region was turned into padding.
      */

@@ -23,12 +23,10 @@ package io.bastion.ringbuffer;
  * A record's state word (see {@link ManyToOneRecordDescriptor}) moves from zero (the consumer zeroes
  * what it read before it publishes the head past it) to claimed (negative length, stamped with the
  * claim's lap) to committed (positive length) or padding. The consumer's bounds never rest on those
- * zeroes, since it checks whatever a word holds; stamps reject a state word left by an earlier lap or
- * written late by a producer the consumer has passed, and the zeroes keep an earlier lap's payload bytes
- * from posing as a state word. The unblock epoch
- * orders a producer's commit against the consumer's unblock (see {@link ManyToOneRing}): a commit is
- * a release store while the epoch stands still, and a compare-and-set against the unblock's once it
- * has moved.
+ * zeroes, since it checks whatever a word holds. The unblock epoch orders a producer's commit against
+ * the consumer's unblock: a commit is a release store while the epoch stands still, and a
+ * compare-and-set against the unblock's once it has moved. The protocol is in
+ * {@code docs/many-to-one-ring.md}.
  */
 public final class ManyToOneRingDescriptor
 {

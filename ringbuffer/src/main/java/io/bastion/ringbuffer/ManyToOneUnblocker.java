@@ -12,7 +12,8 @@ import static io.bastion.ringbuffer.RecordDescriptor.ALIGNMENT;
  * The consumer's half of a many-to-one ring's unblock protocol (see {@link ManyToOneRing}): it times how long the
  * head has stood behind the tail on the ring's clock, announces an unblock by moving the unblock epoch, and, a grace
  * later, turns a claim that was never committed into padding. Producers' half (a commit settles by compare-and-set
- * once the epoch has moved) stays in {@link ManyToOneRing}.
+ * once the epoch has moved) stays in {@link ManyToOneRing}. Why the two halves together are safe, and the windows they
+ * leave open, is in {@code docs/many-to-one-ring.md}.
  * <p>
  * Consumer thread only. It reads the head and the timer from the consumer's state and never moves the head: the
  * consumer reads the padding like any other. It holds no fault of its own beyond a call: after each

@@ -22,7 +22,7 @@ import static io.bastion.ringbuffer.RecordDescriptor.PADDING_TYPE_ID;
  * for a record. That zeroed word must never be a record the consumer has yet to read, so the
  * producer always leaves at least {@link RecordDescriptor#ALIGNMENT} bytes free. The tail is
  * written after each record for observers and for a producer that resumes the ring; the consumer
- * never reads it.
+ * never reads it. The protocol and its proof are in {@code docs/one-to-one-ring.md}.
  * <p>
  * The producer keeps its own tail and never reads it back from shared memory. It reads the
  * consumer's head only when its cached view says the ring is full, checks every head it reads
