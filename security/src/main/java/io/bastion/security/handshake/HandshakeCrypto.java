@@ -16,7 +16,7 @@ import java.security.Signature;
  * The handshake's transcript hash, the broker's signature over it, and the session key schedule.
  * <pre>
  * transcript = SHA-256("bastion/handshake/v1" | len(hello) (4, BE) | hello | brokerNonce (32)
- *                      | brokerEphemeralKey (32) | version (2, BE))
+ *                      | brokerEphemeralKey (32) | version (2, BE) | clientPid (8, BE))
  * signature  = Ed25519(brokerStaticKey, "bastion/handshake-signature/v1" | transcript)
  * prk        = HKDF-Extract(salt = transcript, ikm = X25519 shared secret)
  * key(dir, keyId) = HKDF-Expand(prk, "bastion/session/v1" | sessionId (8, BE) | dir code (1) | keyId (4, BE), 32)
@@ -26,8 +26,9 @@ import java.security.Signature;
  * client's own traffic. The control key wraps the keys of other sessions that the broker hands a subscriber
  * ({@link KeyWrap}); its label keeps it apart from every frame key.
  * {@code hello} is the exact Hello message as received (header included), so the client's nonce, ephemeral key,
- * offered versions, token, channel and right are all bound; the broker's nonce and ephemeral key and the chosen
- * version are bound next. The signature label keeps the broker's identity key from signing anything that could be
+ * offered versions, channel and right are all bound (the Hello carries no token: it travels later, sealed by
+ * {@link CredentialSeal}); the broker's nonce and ephemeral key, the chosen version and the client's process id are
+ * bound next. The signature label keeps the broker's identity key from signing anything that could be
  * mistaken for another protocol's message. Stateless and thread safe; allocates.
  */
 public final class HandshakeCrypto
