@@ -25,7 +25,6 @@ import io.bastion.security.token.Right;
 import org.agrona.DirectBuffer;
 
 import java.io.IOException;
-import java.util.Arrays;
 
 /**
  * A publisher connected through a broker: it runs the handshake with {@link Right#PUBLISH}, maps the ring the broker
@@ -117,15 +116,7 @@ public final class PublisherClient implements AutoCloseable
                     .mapAsProducer(session.publishRingPath(), session.ringCapacity());
             }
             keys = new KeyRing(session.channelId(), KeyDirection.INITIATOR_TO_RESPONDER, context.epochClock());
-            final byte[] key = session.keys().key(KeyDirection.INITIATOR_TO_RESPONDER);
-            try
-            {
-                keys.rotate(session.keys().keyId(), key, 0);
-            }
-            finally
-            {
-                Arrays.fill(key, (byte)0);
-            }
+            keys.rotateAndZero(session.keys().keyId(), session.keys().key(KeyDirection.INITIATOR_TO_RESPONDER), 0);
             counters = ClientCounters.open(context, session, "pub");
             final OneToOneRingProducer producer =
                 new OneToOneRingProducer(mapping.producerRegion(), mapping.consumerRegion(), context.epochClock());
@@ -181,21 +172,16 @@ public final class PublisherClient implements AutoCloseable
 
     private void switchKey(final int newKeyId)
     {
-        final byte[] key = session.keys().key(KeyDirection.INITIATOR_TO_RESPONDER, newKeyId);
         try
         {
             // No grace: from now on this side only seals; the subscriber keeps the old key for the grace period.
-            keys.rotate(newKeyId, key, 0);
+            keys.rotateAndZero(newKeyId, session.keys().key(KeyDirection.INITIATOR_TO_RESPONDER, newKeyId), 0);
         }
         catch (final IllegalArgumentException ex)
         {
             // A key id already used: a confused or hostile broker. Keep the current key and say so.
             control.violation();
             return;
-        }
-        finally
-        {
-            Arrays.fill(key, (byte)0);
         }
         // Every frame from this position on is sealed with the new key: the broker starts a joining subscriber here.
         acknowledge(SourceAction.KEY_IN_USE, newKeyId, producer.position());

@@ -337,17 +337,13 @@ public final class SubscriberClient implements AutoCloseable
         }
         try
         {
-            keys.rotate(message.keyId, key, graceMs);
+            keys.rotateAndZero(message.keyId, key, graceMs);
             return true;
         }
         catch (final IllegalArgumentException ex)
         {
             violation();
             return false;
-        }
-        finally
-        {
-            Arrays.fill(key, (byte)0);
         }
     }
 

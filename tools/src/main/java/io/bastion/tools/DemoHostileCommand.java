@@ -267,8 +267,7 @@ final class DemoHostileCommand extends DemoChildCommand
             this.channelId = channelId;
             this.keyId = keyId;
             this.keys = new KeyRing(channelId, KeyDirection.INITIATOR_TO_RESPONDER, SystemEpochClock.INSTANCE);
-            keys.rotate(keyId, key, 0);
-            Arrays.fill(key, (byte)0);
+            keys.rotateAndZero(keyId, key, 0);
             this.sealer = new HmacFrameSealer(keys);
         }
 

@@ -153,6 +153,29 @@ public final class KeyRing implements AutoCloseable
     }
 
     /**
+     * Make a new key current as {@link #rotate(int, byte[], long)} does, then zero the caller's array, also when the
+     * rotation is refused: for key material that arrived from a handshake or a broker and must not outlive its
+     * installation.
+     *
+     * @param keyId    id of the new key; must not be in the ring or remembered as revoked.
+     * @param keyBytes key material, copied and then zeroed.
+     * @param graceMs  how long the previous key stays accepted, 0 or more.
+     * @throws IllegalArgumentException if the id is in use or revoked, or the grace is negative.
+     * @throws IllegalStateException    if the ring is closed.
+     */
+    public void rotateAndZero(final int keyId, final byte[] keyBytes, final long graceMs)
+    {
+        try
+        {
+            rotate(keyId, keyBytes, graceMs);
+        }
+        finally
+        {
+            Arrays.fill(keyBytes, (byte)0);
+        }
+    }
+
+    /**
      * Derive a new key from a master secret with HKDF, bound to this ring's channel, direction and the key id, and
      * make it current as {@link #rotate(int, byte[], long)} does.
      *

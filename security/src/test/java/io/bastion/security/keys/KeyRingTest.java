@@ -42,6 +42,28 @@ class KeyRingTest
     }
 
     @Test
+    void rotateAndZeroInstallsACopyAndZeroesTheCallersArrayEvenWhenRefused()
+    {
+        final byte[] key = {5, 6, 7, 8};
+        ring.rotateAndZero(1, key, 0);
+        assertArrayEquals(new byte[4], key);
+        assertEquals(KeyStatus.ACCEPTED, ring.current(lookup));
+        assertEquals(1, lookup.keyId());
+        final HmacSha256 mac = new HmacSha256();
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[]{1, 2, 3});
+        final UnsafeBuffer tag = new UnsafeBuffer(new byte[HmacSha256.TAG_LENGTH]);
+        final UnsafeBuffer expected = new UnsafeBuffer(new byte[HmacSha256.TAG_LENGTH]);
+        assertEquals(MacResult.OK, mac.sign(lookup.key(), message, 0, 3, tag, 0));
+        assertEquals(MacResult.OK, mac.sign(new MacKey(new byte[]{5, 6, 7, 8}), message, 0, 3, expected, 0));
+        assertArrayEquals(expected.byteArray(), tag.byteArray());
+
+        final byte[] reused = {9, 9, 9};
+        assertThrows(IllegalArgumentException.class, () -> ring.rotateAndZero(1, reused, 0));
+        assertArrayEquals(new byte[3], reused);
+        assertEquals(1, ring.size());
+    }
+
+    @Test
     void rotationKeepsOldKeyUntilGraceEndsThenDropsAndZeroesIt()
     {
         ring.rotate(1, new byte[]{1, 1, 1}, 0);
