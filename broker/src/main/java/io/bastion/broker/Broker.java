@@ -165,10 +165,7 @@ public final class Broker implements AutoCloseable
         }
         catch (final IOException | RuntimeException ex)
         {
-            if (context.ownsAuditLog())
-            {
-                context.auditLog().close();
-            }
+            context.close();
             throw ex;
         }
         broker.removeStaleRings();
@@ -672,17 +669,7 @@ public final class Broker implements AutoCloseable
             // A socket file left behind is removed as stale by the next broker.
         }
         auditLog.log(AuditEventType.CHANNEL_CLOSED, AuditOutcome.INFO, null, null, "broker closed");
-        if (context.ownsAuditLog())
-        {
-            try
-            {
-                auditLog.close();
-            }
-            catch (final IOException ex)
-            {
-                // The audit writer already failed; its failure stays readable through AuditLog.failure().
-            }
-        }
+        context.close();
         if (interrupted)
         {
             Thread.currentThread().interrupt();

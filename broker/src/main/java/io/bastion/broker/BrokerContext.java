@@ -66,7 +66,7 @@ import java.util.HexFormat;
  * {@code bastion broker} command refuses to start without one). The identity private key is as sensitive as the
  * issuer's: keep its file owner-only and outside the broker folder.
  */
-public final class BrokerContext extends CommonContext<BrokerContext>
+public final class BrokerContext extends CommonContext<BrokerContext> implements AutoCloseable
 {
     /** Property: most handshakes in progress at once. */
     public static final String MAX_PENDING_PROP = "bastion.broker.max.pending";
@@ -517,9 +517,27 @@ public final class BrokerContext extends CommonContext<BrokerContext>
         return auditLog;
     }
 
-    boolean ownsAuditLog()
+    /**
+     * Close what {@link #conclude()} created: the audit log, when this context opened it (one given through
+     * {@link #auditLog(AuditLog)} stays the caller's). The broker calls this when it closes or fails to start; an
+     * embedder that concluded a context without launching a broker calls it instead. Idempotent. The folder and the
+     * identity stay: they outlive a broker.
+     */
+    @Override
+    public void close()
     {
-        return ownsAuditLog;
+        if (ownsAuditLog && null != auditLog)
+        {
+            ownsAuditLog = false;
+            try
+            {
+                auditLog.close();
+            }
+            catch (final IOException ex)
+            {
+                // The audit writer already failed; its failure stays readable through AuditLog.failure().
+            }
+        }
     }
 
     /**

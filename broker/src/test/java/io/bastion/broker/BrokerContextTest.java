@@ -2,6 +2,10 @@ package io.bastion.broker;
 
 import io.bastion.channel.control.Session;
 import io.bastion.client.HandshakeClient;
+import io.bastion.security.audit.AuditEventType;
+import io.bastion.security.audit.AuditLog;
+import io.bastion.security.audit.AuditLogConfig;
+import io.bastion.security.audit.AuditOutcome;
 import io.bastion.security.files.FileCheckReason;
 import io.bastion.security.files.SecureFileException;
 import io.bastion.security.token.IssuerKeys;
@@ -80,6 +84,26 @@ class BrokerContextTest
         finally
         {
             context.auditLog().close();
+        }
+    }
+
+    @Test
+    void theContextClosesTheAuditLogItOpenedAndNotOneItWasGiven() throws Exception
+    {
+        final KeyPair issuer = IssuerKeys.generate();
+        final BrokerContext owning = new BrokerContext().directory(tempDir.resolve("owning"))
+            .issuerPublicKey(issuer.getPublic()).conclude();
+        assertTrue(owning.auditLog().log(AuditEventType.CHANNEL_OPENED, AuditOutcome.INFO, null, null, "test"));
+        owning.close();
+        assertFalse(owning.auditLog().log(AuditEventType.CHANNEL_OPENED, AuditOutcome.INFO, null, null, "late"));
+        owning.close();
+
+        try (AuditLog given = AuditLog.open(new AuditLogConfig().directory(tempDir.resolve("given-audit"))))
+        {
+            final BrokerContext borrowing = new BrokerContext().directory(tempDir.resolve("borrowing"))
+                .issuerPublicKey(issuer.getPublic()).auditLog(given).conclude();
+            borrowing.close();
+            assertTrue(given.log(AuditEventType.CHANNEL_OPENED, AuditOutcome.INFO, null, null, "still open"));
         }
     }
 
