@@ -29,9 +29,9 @@ import java.util.Arrays;
  * whose ring is corrupt, is quarantined: its ring is no longer read. A corrupt ring is reported
  * under the name of its fault (the reason named as the ring's {@code RingFault}, such as
  * {@link RejectReason#RECORD_LENGTH_OUT_OF_RANGE}). A fault of a ring's shared memory (its file truncated under the
- * mapping) quarantines that source with {@link RejectReason#MAPPING_FAULT} instead of escaping {@code poll}; a JVM that reports such faults only
- * asynchronously (JDK 17) may raise the error at a later safepoint instead, which is why rings are handed over as
- * sealed anonymous memory that cannot shrink where the platform has it.
+ * mapping) quarantines that source with {@link RejectReason#MAPPING_FAULT} instead of escaping {@code poll}; a JVM
+ * that reports such faults only asynchronously (JDK 17) may raise the error at a later safepoint instead, which is
+ * why rings are handed over as sealed anonymous memory that cannot shrink where the platform has it.
  * <p>
  * Sources are polled fairly: each poll starts one source further on.
  * <p>
@@ -262,8 +262,7 @@ public final class Subscriber implements AutoCloseable
             final int result = readSource(source, fragmentLimit - read);
             if (result < 0)
             {
-                // The ring is corrupt (RingStatus.CORRUPT): its fault is reported under its own name.
-                reject(source, MAPPING_FAULT == result ? RejectReason.MAPPING_FAULT : Refusals.of(source.ring.fault()));
+                reject(source, MAPPING_FAULT == result ? RejectReason.MAPPING_FAULT : ringFault(source));
                 quarantine(source);
             }
             else
@@ -405,6 +404,17 @@ public final class Subscriber implements AutoCloseable
             // The ring's memory vanished under the read (a truncated file): the source is never touched again.
             return MAPPING_FAULT;
         }
+    }
+
+    /**
+     * Why a source's ring returned {@code RingStatus.CORRUPT}: its fault, under the reason of the same name. A ring
+     * that says it is corrupt without naming a fault breaks its own contract, and is reported as
+     * {@link RejectReason#PROTOCOL_VIOLATION} rather than as no refusal at all.
+     */
+    private static RejectReason ringFault(final Source source)
+    {
+        final RejectReason reason = Refusals.of(source.ring.fault());
+        return reason.isRefusal() ? reason : RejectReason.PROTOCOL_VIOLATION;
     }
 
     private int add(final Source source)
