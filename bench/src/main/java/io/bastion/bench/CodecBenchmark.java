@@ -3,6 +3,7 @@ package io.bastion.bench;
 import io.bastion.codec.FrameReader;
 import io.bastion.codec.FrameValidator;
 import io.bastion.codec.FrameWriter;
+import io.bastion.codec.RejectReason;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -61,7 +62,7 @@ public class CodecBenchmark
         frameLength = writer.wrap(record, OFFSET, record.capacity() - OFFSET, payloadLength);
         writer.channelId(1).producerId(2).keyId(3).sequence(4).timestamp(5).messageTypeId(6).flags(7)
             .putPayload(payload, 0).putTag(tag, 0);
-        if (FrameValidator.ACCEPT != validator.validate(record, OFFSET, frameLength))
+        if (RejectReason.NONE != validator.validate(record, OFFSET, frameLength))
         {
             throw new IllegalStateException("benchmark frame refused");
         }
@@ -84,10 +85,10 @@ public class CodecBenchmark
     /**
      * Validate: the structural check alone.
      *
-     * @return {@link FrameValidator#ACCEPT}.
+     * @return {@link RejectReason#NONE}.
      */
     @Benchmark
-    public int validate()
+    public RejectReason validate()
     {
         return validator.validate(record, OFFSET, frameLength);
     }
@@ -100,7 +101,7 @@ public class CodecBenchmark
     @Benchmark
     public long decode()
     {
-        final int result = reader.wrapValidated(record, OFFSET, frameLength);
+        final int result = reader.wrapValidated(record, OFFSET, frameLength).code();
         final long fields = reader.channelId() + reader.producerId() + reader.keyId() + reader.sequence() +
             reader.timestamp() + reader.messageTypeId() + reader.flags();
         return result + fields + reader.getPayload(out, 0);

@@ -7,8 +7,11 @@ import org.agrona.concurrent.status.CountersManager;
 /**
  * The live counters of one channel endpoint, allocated in a {@link CountersManager} (normally over
  * an owner-only counters file that {@code bastion stat} reads, the way AeronStat reads Aeron's):
- * frames and bytes in and out, back pressure, every rejection reason, rate-limit drops,
- * quarantines, sequence gaps and heartbeats. Never holds payload bytes or key material.
+ * frames and bytes in and out, back pressure, claims lost to an unblock, rate-limit drops,
+ * quarantines, sequence gaps, heartbeats, and one counter per refusal reason, labelled
+ * {@code "<endpoint>: rejected <REASON>"} with the reason's name: every {@link RejectReason} but
+ * {@link RejectReason#NONE}, ring faults included, so each is counted, and shown by {@code bastion stat}, under its
+ * own name. Never holds payload bytes or key material.
  * <p>
  * Each counter has one writer (the publisher's or the subscriber's thread), so updates are
  * release stores, not atomic adds. Counters are freed by {@link #close()}.
@@ -18,9 +21,13 @@ public final class ChannelCounters implements AutoCloseable
     /** Type id of Bastion's channel counters in the counters file. */
     public static final int CHANNEL_COUNTER_TYPE_ID = 0xB0;
 
+    /** Counters other than the per-reason ones. */
+    private static final int FIXED_COUNTERS = 10;
+
     private final AtomicCounter framesOut;
     private final AtomicCounter bytesOut;
     private final AtomicCounter backPressure;
+    private final AtomicCounter unblocked;
     private final AtomicCounter rateLimited;
     private final AtomicCounter framesIn;
     private final AtomicCounter bytesIn;
@@ -36,7 +43,12 @@ public final class ChannelCounters implements AutoCloseable
      */
     public static int countersPerEndpoint()
     {
-        return 9 + RejectReason.values().length;
+        int refusals = 0;
+        for (final RejectReason reason : RejectReason.values())
+        {
+            refusals += reason.isRefusal() ? 1 : 0;
+        }
+        return FIXED_COUNTERS + refusals;
     }
 
     /**
@@ -50,6 +62,7 @@ public final class ChannelCounters implements AutoCloseable
         framesOut = manager.newCounter(label + ": frames out", CHANNEL_COUNTER_TYPE_ID);
         bytesOut = manager.newCounter(label + ": bytes out", CHANNEL_COUNTER_TYPE_ID);
         backPressure = manager.newCounter(label + ": back pressure", CHANNEL_COUNTER_TYPE_ID);
+        unblocked = manager.newCounter(label + ": claims unblocked", CHANNEL_COUNTER_TYPE_ID);
         rateLimited = manager.newCounter(label + ": rate-limit drops", CHANNEL_COUNTER_TYPE_ID);
         framesIn = manager.newCounter(label + ": frames in", CHANNEL_COUNTER_TYPE_ID);
         bytesIn = manager.newCounter(label + ": bytes in", CHANNEL_COUNTER_TYPE_ID);
@@ -60,8 +73,11 @@ public final class ChannelCounters implements AutoCloseable
         rejections = new AtomicCounter[RejectReason.maxCode() + 1];
         for (final RejectReason reason : reasons)
         {
-            rejections[reason.code()] =
-                manager.newCounter(label + ": rejected " + reason.name(), CHANNEL_COUNTER_TYPE_ID);
+            if (reason.isRefusal())
+            {
+                rejections[reason.code()] =
+                    manager.newCounter(label + ": rejected " + reason.name(), CHANNEL_COUNTER_TYPE_ID);
+            }
         }
     }
 
@@ -76,6 +92,11 @@ public final class ChannelCounters implements AutoCloseable
         backPressure.incrementRelease();
     }
 
+    void onUnblocked()
+    {
+        unblocked.incrementRelease();
+    }
+
     void onRateLimited()
     {
         rateLimited.incrementRelease();
@@ -87,6 +108,9 @@ public final class ChannelCounters implements AutoCloseable
         bytesIn.getAndAddRelease(frameLength);
     }
 
+    /**
+     * Count a refusal; {@code reason} is a refusal, never {@link RejectReason#NONE} (which has no counter).
+     */
     void onRejected(final RejectReason reason)
     {
         rejections[reason.code()].incrementRelease();
@@ -128,6 +152,17 @@ public final class ChannelCounters implements AutoCloseable
     }
 
     /**
+     * Frames lost because the subscriber unblocked this publisher's claim, which had stalled past the ring's unblock
+     * timeout (the offer returned {@link ChannelStatus#ADMIN_ACTION}).
+     *
+     * @return the count.
+     */
+    public long unblocked()
+    {
+        return unblocked.get();
+    }
+
+    /**
      * Offers refused by the rate limit.
      *
      * @return the count.
@@ -158,14 +193,15 @@ public final class ChannelCounters implements AutoCloseable
     }
 
     /**
-     * Frames rejected for one reason.
+     * Frames, records or rings refused for one reason.
      *
      * @param reason the reason.
-     * @return the count.
+     * @return the count; always 0 for {@link RejectReason#NONE}, which is no refusal.
      */
     public long rejected(final RejectReason reason)
     {
-        return rejections[reason.code()].get();
+        final AtomicCounter counter = rejections[reason.code()];
+        return null == counter ? 0 : counter.get();
     }
 
     /**
@@ -206,6 +242,7 @@ public final class ChannelCounters implements AutoCloseable
         framesOut.close();
         bytesOut.close();
         backPressure.close();
+        unblocked.close();
         rateLimited.close();
         framesIn.close();
         bytesIn.close();

@@ -40,8 +40,9 @@ public interface FrameSealer
      * @param frameLength of the frame.
      * @param keyId       the frame's key id, already read once by the caller.
      * @param nowMs       the subscriber's cached epoch time, for key expiry.
-     * @return null if the seal is good, else the reason ({@link RejectReason#UNKNOWN_KEY},
-     *         {@link RejectReason#REVOKED_KEY} or {@link RejectReason#BAD_TAG}).
+     * @return {@link RejectReason#NONE} if the seal is good, else the refusal: {@link RejectReason#UNKNOWN_KEY},
+     *         {@link RejectReason#REVOKED_KEY}, {@link RejectReason#EXPIRED_KEY} or {@link RejectReason#BAD_TAG}
+     *         (as {@code HmacFrameSealer} maps its key ring's and its MAC's verdicts). Never null.
      */
     RejectReason verify(DirectBuffer buffer, int offset, int frameLength, int keyId, long nowMs);
 }

@@ -74,10 +74,9 @@ public final class HmacFrameSealer implements FrameSealer
         final KeyStatus status = keys.lookup(keyId, nowMs, lookup);
         if (KeyStatus.ACCEPTED != status)
         {
-            return KeyStatus.REVOKED == status ? RejectReason.REVOKED_KEY : RejectReason.UNKNOWN_KEY;
+            return Refusals.of(status);
         }
-        final MacResult result = mac.verifySkippingTag(
-            lookup.key(), buffer, offset, frameLength, offset + FrameDescriptor.TAG_OFFSET);
-        return MacResult.OK == result ? null : RejectReason.BAD_TAG;
+        return Refusals.of(mac.verifySkippingTag(
+            lookup.key(), buffer, offset, frameLength, offset + FrameDescriptor.TAG_OFFSET));
     }
 }

@@ -49,6 +49,8 @@ public final class Publisher implements AutoCloseable
     public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 100;
 
     private static final long NANOS_PER_MILLI = 1_000_000;
+    /** {@link #stoppedStatus} of a publisher that has not stopped; every other value is the status it stopped with. */
+    private static final long RUNNING = 0;
 
     private final RecordProducer ring;
     private final FrameSealer sealer;
@@ -68,8 +70,7 @@ public final class Publisher implements AutoCloseable
     private long lastHeartbeatNs = Long.MIN_VALUE / 2;
     private boolean connected;
     private boolean closed;
-    private boolean corrupted;
-    private boolean faulted;
+    private long stoppedStatus = RUNNING;
 
     /**
      * A publisher over one ring.
@@ -151,7 +152,7 @@ public final class Publisher implements AutoCloseable
     {
         final long nowNs = clock.nanoTime();
         cachedTimeNs = nowNs;
-        if (faulted)
+        if (ChannelStatus.MAPPING_FAULT == stoppedStatus)
         {
             return 0;
         }
@@ -253,7 +254,7 @@ public final class Publisher implements AutoCloseable
      */
     public boolean isFaulted()
     {
-        return faulted;
+        return ChannelStatus.MAPPING_FAULT == stoppedStatus;
     }
 
     /**
@@ -287,13 +288,9 @@ public final class Publisher implements AutoCloseable
         {
             return ChannelStatus.CLOSED;
         }
-        if (faulted)
+        if (RUNNING != stoppedStatus)
         {
-            return ChannelStatus.MAPPING_FAULT;
-        }
-        if (corrupted)
-        {
-            return ChannelStatus.CORRUPTED;
+            return stoppedStatus;
         }
         if (length < 0 || length > maxPayloadLength)
         {
@@ -312,8 +309,7 @@ public final class Publisher implements AutoCloseable
         final int keyId = sealer.sendingKeyId();
         if (keyId < 0)
         {
-            corrupted = true;
-            return ChannelStatus.CORRUPTED;
+            return stop(ChannelStatus.NO_SENDING_KEY);
         }
 
         final int frameLength = FrameDescriptor.frameLength(length);
@@ -353,14 +349,14 @@ public final class Publisher implements AutoCloseable
             if (!sealer.seal(frame, frameOffset, frameLength))
             {
                 ringClaim.abort();
-                corrupted = true;
-                return ChannelStatus.CORRUPTED;
+                return stop(ChannelStatus.NO_SENDING_KEY);
             }
             ringClaim.buffer().putBytes(ringClaim.offset(), frame, frameOffset, frameLength);
             if (!ringClaim.commit())
             {
-                counters.onBackPressure();
-                return ChannelStatus.BACK_PRESSURED;
+                // The subscriber unblocked the claim (this thread stalled past the ring's timeout): try again.
+                counters.onUnblocked();
+                return ChannelStatus.ADMIN_ACTION;
             }
         }
         catch (final InternalError ex)
@@ -374,24 +370,49 @@ public final class Publisher implements AutoCloseable
 
     private long onMappingFault()
     {
-        // The ring's memory is gone: nothing of it may be touched again, not even to abort the claim.
-        if (!faulted)
+        // The ring's memory is gone: nothing of it may be touched again, not even to abort the claim. It overrides
+        // any earlier stop, so that doWork() touches the ring no more.
+        if (ChannelStatus.MAPPING_FAULT != stoppedStatus)
         {
-            faulted = true;
+            stoppedStatus = ChannelStatus.MAPPING_FAULT;
             connected = false;
             counters.onRejected(RejectReason.MAPPING_FAULT);
         }
         return ChannelStatus.MAPPING_FAULT;
     }
 
+    /**
+     * Stop for good with {@code status}; every later offer returns it (a mapping fault, which leaves the ring
+     * untouchable, still overrides it).
+     */
+    private long stop(final long status)
+    {
+        stoppedStatus = status;
+        return status;
+    }
+
+    /**
+     * A ring status as the channel's: each keeps its value ({@link RingStatus}), {@code UNBLOCKED} becoming
+     * {@link ChannelStatus#ADMIN_ACTION}. A corrupt ring stops the publisher, its fault counted under its own name.
+     */
     private long mapRingStatus(final long status)
     {
-        if (RingStatus.CORRUPT == status)
+        if (RingStatus.BACK_PRESSURED == status)
         {
-            corrupted = true;
-            return ChannelStatus.CORRUPTED;
+            counters.onBackPressure();
+            return ChannelStatus.BACK_PRESSURED;
         }
-        counters.onBackPressure();
-        return ChannelStatus.BACK_PRESSURED;
+        if (RingStatus.UNBLOCKED == status)
+        {
+            counters.onUnblocked();
+            return ChannelStatus.ADMIN_ACTION;
+        }
+        // RingStatus.CORRUPT, and fail closed on any code a ring may add.
+        final RejectReason fault = Refusals.of(ring.fault());
+        if (fault.isRefusal())
+        {
+            counters.onRejected(fault);
+        }
+        return stop(ChannelStatus.CORRUPT);
     }
 }

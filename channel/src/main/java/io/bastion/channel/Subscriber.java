@@ -24,12 +24,14 @@ import java.util.Arrays;
  * ({@link FrameValidator}); channel and producer id against the ring's owner; key id (an unknown
  * or revoked key is refused before any MAC work) and tag, compared in constant time; sequence
  * against the source's replay guard. A refused frame goes to the {@link RejectionHandler} with
- * its typed reason and is counted; the {@link FrameHandler} never sees it. A source whose
- * refusals cross the quarantine threshold, or whose ring is corrupt, is quarantined: its ring is
- * no longer read. A fault of a ring's shared memory (its file truncated under the mapping) quarantines that source
- * with {@link RejectReason#MAPPING_FAULT} instead of escaping {@code poll}; a JVM that reports such faults only
- * asynchronously (JDK 17) may raise the error at a later safepoint instead, which is why rings are handed over as
- * sealed anonymous memory that cannot shrink where the platform has it.
+ * its reason, each by its own name (see {@link RejectReason}), and is counted under that name; the
+ * {@link FrameHandler} never sees it. A source whose refusals cross the quarantine threshold, or
+ * whose ring is corrupt, is quarantined: its ring is no longer read. A corrupt ring is reported
+ * under the name of its fault (the reason named as the ring's {@code RingFault}, such as
+ * {@link RejectReason#RECORD_LENGTH_OUT_OF_RANGE}). A fault of a ring's shared memory (its file truncated under the
+ * mapping) quarantines that source with {@link RejectReason#MAPPING_FAULT} instead of escaping {@code poll}; a JVM
+ * that reports such faults only asynchronously (JDK 17) may raise the error at a later safepoint instead, which is
+ * why rings are handed over as sealed anonymous memory that cannot shrink where the platform has it.
  * <p>
  * Sources are polled fairly: each poll starts one source further on.
  * <p>
@@ -260,8 +262,7 @@ public final class Subscriber implements AutoCloseable
             final int result = readSource(source, fragmentLimit - read);
             if (result < 0)
             {
-                reject(source,
-                    MAPPING_FAULT == result ? RejectReason.MAPPING_FAULT : RejectReason.RECORD_LENGTH_INVALID);
+                reject(source, MAPPING_FAULT == result ? RejectReason.MAPPING_FAULT : ringFault(source));
                 quarantine(source);
             }
             else
@@ -405,6 +406,17 @@ public final class Subscriber implements AutoCloseable
         }
     }
 
+    /**
+     * Why a source's ring returned {@code RingStatus.CORRUPT}: its fault, under the reason of the same name. A ring
+     * that says it is corrupt without naming a fault breaks its own contract, and is reported as
+     * {@link RejectReason#PROTOCOL_VIOLATION} rather than as no refusal at all.
+     */
+    private static RejectReason ringFault(final Source source)
+    {
+        final RejectReason reason = Refusals.of(source.ring.fault());
+        return reason.isRefusal() ? reason : RejectReason.PROTOCOL_VIOLATION;
+    }
+
     private int add(final Source source)
     {
         final int[] ids = source.producerIds;
@@ -445,7 +457,7 @@ public final class Subscriber implements AutoCloseable
         }
         if (length > scratch.capacity())
         {
-            reject(source, RejectReason.RECORD_LENGTH_INVALID);
+            reject(source, RejectReason.FRAME_TOO_LONG);
             return;
         }
 
@@ -464,11 +476,10 @@ public final class Subscriber implements AutoCloseable
         }
 
         final FrameReader reader = this.reader;
-        final int structure = reader.wrapValidated(frame, frameOffset, length);
-        if (FrameValidator.ACCEPT != structure)
+        final RejectReason structure = reader.wrapValidated(frame, frameOffset, length);
+        if (RejectReason.NONE != structure)
         {
-            final RejectReason reason = RejectReason.fromCode(structure);
-            reject(source, null != reason ? reason : RejectReason.PROTOCOL_VIOLATION);
+            reject(source, structure);
             return;
         }
         final int producer = reader.channelId() == channelId ? source.indexOf(reader.producerId()) : -1;
@@ -478,7 +489,7 @@ public final class Subscriber implements AutoCloseable
             return;
         }
         final RejectReason seal = source.verifier.verify(frame, frameOffset, length, reader.keyId(), cachedTimeMs);
-        if (null != seal)
+        if (RejectReason.NONE != seal)
         {
             reject(source, seal);
             return;
@@ -488,7 +499,7 @@ public final class Subscriber implements AutoCloseable
         final ReplayStatus replay = guard.check(sequence);
         if (!replay.isAccepted())
         {
-            reject(source, RejectReason.REPLAY);
+            reject(source, Refusals.of(replay));
             return;
         }
         if (ReplayStatus.GAP == replay)

@@ -1,5 +1,7 @@
 package io.bastion.channel;
 
+import io.bastion.codec.FrameDescriptor;
+import io.bastion.codec.FrameWriter;
 import io.bastion.codec.RejectReason;
 import io.bastion.ringbuffer.OneToOneRingConsumer;
 import io.bastion.ringbuffer.OneToOneRingDescriptor;
@@ -91,6 +93,25 @@ final class ChannelRig
             key[i] = (byte)(seed * 31 + i);
         }
         return key;
+    }
+
+    /**
+     * A frame of 24 payload bytes from {@link #PRODUCER_ID} on {@link #CHANNEL_ID}, sealed with the current key of
+     * {@code keys}, carrying any sequence (a publisher only ever sends its next one).
+     */
+    static byte[] sealedFrame(final KeyRing keys, final long sequence)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[FrameDescriptor.frameLength(24)]);
+        final FrameWriter writer = new FrameWriter();
+        final HmacFrameSealer sealer = new HmacFrameSealer(keys);
+        final int length = writer.wrap(buffer, 0, buffer.capacity(), 24);
+        writer.channelId(CHANNEL_ID).producerId(PRODUCER_ID).keyId(sealer.sendingKeyId()).sequence(sequence)
+            .timestamp(1).messageTypeId(3).flags(0).putPayload(payload(sequence, 24), 0);
+        if (!sealer.seal(buffer, 0, length))
+        {
+            throw new IllegalStateException("no sending key");
+        }
+        return buffer.byteArray();
     }
 
     static UnsafeBuffer payload(final long seq, final int length)

@@ -14,12 +14,8 @@ import io.bastion.codec.sbe.Utf8DataDecoder;
 import io.bastion.codec.sbe.WelcomeDecoder;
 import org.agrona.DirectBuffer;
 
-import static io.bastion.codec.FrameDescriptor.BLOCK_LENGTH_FIELD_OFFSET;
 import static io.bastion.codec.FrameDescriptor.BYTE_ORDER;
 import static io.bastion.codec.FrameDescriptor.HEADER_LENGTH;
-import static io.bastion.codec.FrameDescriptor.SCHEMA_ID_FIELD_OFFSET;
-import static io.bastion.codec.FrameDescriptor.TEMPLATE_ID_FIELD_OFFSET;
-import static io.bastion.codec.FrameDescriptor.VERSION_FIELD_OFFSET;
 
 /**
  * The structural check for the channel's control messages (Hello, Challenge, Credentials, Welcome, Refusal,
@@ -31,8 +27,9 @@ import static io.bastion.codec.FrameDescriptor.VERSION_FIELD_OFFSET;
  * the transport (a Unix domain socket) frames it, and the validator requires the message to fill
  * {@code [offset, offset + length)} exactly.
  * <p>
- * {@link #validate} returns {@link FrameValidator#ACCEPT} or the code of the first failing check:
- * {@link RejectReason#REGION_OUT_OF_BOUNDS}, {@link RejectReason#TOO_SHORT} (no complete header),
+ * {@link #validate} returns {@link RejectReason#NONE} or the first failing check (the header's checks are those of
+ * every Bastion message, shared with {@link FrameValidator}): {@link RejectReason#REGION_OUT_OF_BOUNDS},
+ * {@link RejectReason#TOO_SHORT} (no complete header),
  * {@link RejectReason#WRONG_SCHEMA_ID}, {@link RejectReason#VERSION_TOO_OLD}, {@link RejectReason#VERSION_TOO_NEW},
  * {@link RejectReason#UNKNOWN_TEMPLATE} (including the data-path Frame), {@link RejectReason#BLOCK_LENGTH_TOO_SHORT},
  * {@link RejectReason#BLOCK_LENGTH_TOO_LONG}, {@link RejectReason#TRUNCATED} (the block or a var-data length prefix
@@ -121,71 +118,45 @@ public final class ControlMessageValidator
      * @param buffer the bytes, untrusted.
      * @param offset where the message starts.
      * @param length the message's length.
-     * @return {@link FrameValidator#ACCEPT}, or the {@link RejectReason#code()} of the first failing check.
+     * @return {@link RejectReason#NONE}, or the first failing check's reason.
      */
-    public int validate(final DirectBuffer buffer, final int offset, final int length)
+    public RejectReason validate(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (null == buffer || offset < 0 || length < 0)
+        final long header = MessageHeaderCheck.check(buffer, offset, length, HEADER_LENGTH, maxVersion);
+        if (header < 0)
         {
-            return RejectReason.REGION_OUT_OF_BOUNDS.code();
+            return RejectReason.fromCode((int)-header);
         }
-        final int capacity = buffer.capacity();
-        if (offset > capacity || length > capacity - offset)
-        {
-            return RejectReason.REGION_OUT_OF_BOUNDS.code();
-        }
-        if (length < HEADER_LENGTH)
-        {
-            return RejectReason.TOO_SHORT.code();
-        }
-
-        final int blockLength = buffer.getShort(offset + BLOCK_LENGTH_FIELD_OFFSET, BYTE_ORDER) & 0xFFFF;
-        final int templateId = buffer.getShort(offset + TEMPLATE_ID_FIELD_OFFSET, BYTE_ORDER) & 0xFFFF;
-        final int schemaId = buffer.getShort(offset + SCHEMA_ID_FIELD_OFFSET, BYTE_ORDER) & 0xFFFF;
-        final int version = buffer.getShort(offset + VERSION_FIELD_OFFSET, BYTE_ORDER) & 0xFFFF;
-
-        if (schemaId != FrameValidator.SCHEMA_ID)
-        {
-            return RejectReason.WRONG_SCHEMA_ID.code();
-        }
-        if (version < FrameValidator.MIN_SUPPORTED_VERSION)
-        {
-            return RejectReason.VERSION_TOO_OLD.code();
-        }
-        if (version > maxVersion)
-        {
-            return RejectReason.VERSION_TOO_NEW.code();
-        }
+        final int templateId = MessageHeaderCheck.templateId(header);
         final int knownBlockLength = blockLength(templateId);
         if (knownBlockLength < 0)
         {
-            return RejectReason.UNKNOWN_TEMPLATE.code();
+            return RejectReason.UNKNOWN_TEMPLATE;
         }
-        if (blockLength < knownBlockLength)
+        final int blockLength = MessageHeaderCheck.blockLength(header);
+        final RejectReason block = MessageHeaderCheck.checkBlockLength(
+            blockLength, MessageHeaderCheck.version(header), knownBlockLength, FrameValidator.DEFAULT_MAX_BLOCK_LENGTH);
+        if (RejectReason.NONE != block)
         {
-            return RejectReason.BLOCK_LENGTH_TOO_SHORT.code();
-        }
-        final boolean known = version <= FrameValidator.CURRENT_VERSION;
-        if (blockLength > (known ? knownBlockLength : FrameValidator.DEFAULT_MAX_BLOCK_LENGTH))
-        {
-            return RejectReason.BLOCK_LENGTH_TOO_LONG.code();
+            return block;
         }
         final int afterHeader = length - HEADER_LENGTH;
         if (blockLength > afterHeader)
         {
-            return RejectReason.TRUNCATED.code();
+            return RejectReason.TRUNCATED;
         }
 
         final int blockOffset = offset + HEADER_LENGTH;
         if (!enumsKnown(buffer, blockOffset, templateId))
         {
-            return RejectReason.UNKNOWN_ENUM_VALUE.code();
+            return RejectReason.UNKNOWN_ENUM_VALUE;
         }
 
         return checkVarData(buffer, blockOffset + blockLength, afterHeader - blockLength, varDataCount(templateId));
     }
 
-    private static int checkVarData(final DirectBuffer buffer, final int start, final int available, final int count)
+    private static RejectReason checkVarData(
+        final DirectBuffer buffer, final int start, final int available, final int count)
     {
         int position = start;
         int remaining = available;
@@ -193,24 +164,24 @@ public final class ControlMessageValidator
         {
             if (remaining < VAR_DATA_PREFIX)
             {
-                return RejectReason.TRUNCATED.code();
+                return RejectReason.TRUNCATED;
             }
             final int dataLength = buffer.getShort(position, BYTE_ORDER) & 0xFFFF;
             remaining -= VAR_DATA_PREFIX;
             position += VAR_DATA_PREFIX;
             if (dataLength > MAX_VAR_DATA_LENGTH)
             {
-                return RejectReason.PAYLOAD_TOO_LONG.code();
+                return RejectReason.PAYLOAD_TOO_LONG;
             }
             if (dataLength > remaining)
             {
-                return RejectReason.PAYLOAD_BEYOND_RECORD.code();
+                return RejectReason.PAYLOAD_BEYOND_RECORD;
             }
             remaining -= dataLength;
             position += dataLength;
         }
 
-        return 0 == remaining ? FrameValidator.ACCEPT : RejectReason.TRAILING_BYTES.code();
+        return 0 == remaining ? RejectReason.NONE : RejectReason.TRAILING_BYTES;
     }
 
     private static boolean enumsKnown(final DirectBuffer buffer, final int blockOffset, final int templateId)
@@ -218,7 +189,9 @@ public final class ControlMessageValidator
         if (RefusalDecoder.TEMPLATE_ID == templateId)
         {
             final int code = buffer.getShort(blockOffset + RefusalDecoder.reasonEncodingOffset(), BYTE_ORDER) & 0xFFFF;
-            return null != RejectReason.fromCode(code);
+            final RejectReason reason = RejectReason.fromCode(code);
+            // A refusal names a refusal: NONE is not on the wire.
+            return null != reason && reason.isRefusal();
         }
         if (GoodbyeDecoder.TEMPLATE_ID == templateId)
         {

@@ -14,7 +14,7 @@ import static io.bastion.codec.FrameDescriptor.TAG_OFFSET;
  * Reads a frame through the generated {@link FrameDecoder}, but only after {@link FrameValidator} accepted it.
  * <p>
  * The only way to point a reader at bytes is {@link #wrapValidated}: it validates the record first and wraps the
- * decoder only on {@link FrameValidator#ACCEPT}, with the header's block length and version read once during
+ * decoder only on {@link RejectReason#NONE}, with the header's block length and version read once during
  * validation (so fields of newer versions are skipped, as SBE's acting block length does). On a refusal the reader
  * shows an empty frame (every field zero, empty payload) held in private memory, never the refused bytes.
  * <p>
@@ -63,16 +63,16 @@ public final class FrameReader
      * @param buffer the record's bytes, untrusted.
      * @param offset where the record starts.
      * @param length the record's length.
-     * @return {@link FrameValidator#ACCEPT}, or the {@link RejectReason#code()} of the refusal, in which case the
-     * reader shows the empty frame.
+     * @return {@link RejectReason#NONE}, or the refusal, in which case the reader shows the empty frame. Allocates
+     * nothing.
      */
-    public int wrapValidated(final DirectBuffer buffer, final int offset, final int length)
+    public RejectReason wrapValidated(final DirectBuffer buffer, final int offset, final int length)
     {
         final long result = validator.check(buffer, offset, length);
         if (result < 0)
         {
             reset();
-            return (int) -result;
+            return RejectReason.fromCode((int) -result);
         }
 
         this.buffer = buffer;
@@ -82,7 +82,7 @@ public final class FrameReader
         this.version = (int) (result >>> 16);
         this.payloadLength = length - FrameDescriptor.payloadOffset(blockLength);
         decoder.wrap(buffer, offset + FrameDescriptor.HEADER_LENGTH, blockLength, version);
-        return FrameValidator.ACCEPT;
+        return RejectReason.NONE;
     }
 
     /**

@@ -4,22 +4,19 @@ import io.bastion.codec.sbe.FrameDecoder;
 import org.agrona.DirectBuffer;
 
 import static io.bastion.codec.FrameDescriptor.BLOCK_LENGTH;
-import static io.bastion.codec.FrameDescriptor.BLOCK_LENGTH_FIELD_OFFSET;
 import static io.bastion.codec.FrameDescriptor.BYTE_ORDER;
 import static io.bastion.codec.FrameDescriptor.FRAME_LENGTH_FIELD_OFFSET;
 import static io.bastion.codec.FrameDescriptor.HEADER_LENGTH;
 import static io.bastion.codec.FrameDescriptor.MAX_PAYLOAD_LENGTH;
 import static io.bastion.codec.FrameDescriptor.MIN_FRAME_LENGTH;
 import static io.bastion.codec.FrameDescriptor.PAYLOAD_LENGTH_FIELD_LENGTH;
-import static io.bastion.codec.FrameDescriptor.SCHEMA_ID_FIELD_OFFSET;
-import static io.bastion.codec.FrameDescriptor.TEMPLATE_ID_FIELD_OFFSET;
-import static io.bastion.codec.FrameDescriptor.VERSION_FIELD_OFFSET;
 
 /**
  * The structural check that runs on an untrusted record before any generated decoder may touch it.
  * <p>
- * {@link #validate(DirectBuffer, int, int)} returns {@link #ACCEPT} ({@code 0}) or the {@link RejectReason#code()} of
- * exactly one reason, checked in this order (the first failing check decides):
+ * {@link #validate(DirectBuffer, int, int)} returns {@link RejectReason#NONE} or exactly one refusal, checked in this
+ * order (the first failing check decides; the header's checks are those of every Bastion message, shared with
+ * {@link ControlMessageValidator}):
  * <ol>
  *     <li>{@link RejectReason#REGION_OUT_OF_BOUNDS}: offset or length negative, or the region is not inside the
  *     buffer's capacity.</li>
@@ -55,9 +52,6 @@ import static io.bastion.codec.FrameDescriptor.VERSION_FIELD_OFFSET;
  */
 public final class FrameValidator
 {
-    /** Returned by {@link #validate} when the record is one well-formed frame. */
-    public static final int ACCEPT = 0;
-
     /** The schema id every Bastion message carries. */
     public static final int SCHEMA_ID = FrameDecoder.SCHEMA_ID;
 
@@ -166,30 +160,18 @@ public final class FrameValidator
     }
 
     /**
-     * Checks that {@code [offset, offset + length)} of {@code buffer} holds exactly one well-formed frame.
+     * Checks that {@code [offset, offset + length)} of {@code buffer} holds exactly one well-formed frame. Allocates
+     * nothing.
      *
      * @param buffer the bytes, untrusted.
      * @param offset where the record starts.
      * @param length the record's length.
-     * @return {@link #ACCEPT}, or the {@link RejectReason#code()} of the first failing check (see the class Javadoc).
+     * @return {@link RejectReason#NONE}, or the first failing check's reason (see the class Javadoc).
      */
-    public int validate(final DirectBuffer buffer, final int offset, final int length)
+    public RejectReason validate(final DirectBuffer buffer, final int offset, final int length)
     {
         final long result = check(buffer, offset, length);
-        return result < 0 ? (int) -result : ACCEPT;
-    }
-
-    /**
-     * The same checks as {@link #validate}, returning the reason as an enum.
-     *
-     * @param buffer the bytes, untrusted.
-     * @param offset where the record starts.
-     * @param length the record's length.
-     * @return null when accepted, else the reason.
-     */
-    public RejectReason validateReason(final DirectBuffer buffer, final int offset, final int length)
-    {
-        return RejectReason.fromCode(validate(buffer, offset, length));
+        return result < 0 ? RejectReason.fromCode((int) -result) : RejectReason.NONE;
     }
 
     /**
@@ -199,49 +181,22 @@ public final class FrameValidator
      */
     long check(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (null == buffer || offset < 0 || length < 0)
+        final long header = MessageHeaderCheck.check(buffer, offset, length, MIN_FRAME_LENGTH, maxVersion);
+        if (header < 0)
         {
-            return -RejectReason.REGION_OUT_OF_BOUNDS.code();
+            return header;
         }
-        final int capacity = buffer.capacity();
-        if (offset > capacity || length > capacity - offset)
-        {
-            return -RejectReason.REGION_OUT_OF_BOUNDS.code();
-        }
-        if (length < MIN_FRAME_LENGTH)
-        {
-            return -RejectReason.TOO_SHORT.code();
-        }
-
-        final int blockLength = buffer.getShort(offset + BLOCK_LENGTH_FIELD_OFFSET, BYTE_ORDER) & 0xFFFF;
-        final int templateId = buffer.getShort(offset + TEMPLATE_ID_FIELD_OFFSET, BYTE_ORDER) & 0xFFFF;
-        final int schemaId = buffer.getShort(offset + SCHEMA_ID_FIELD_OFFSET, BYTE_ORDER) & 0xFFFF;
-        final int version = buffer.getShort(offset + VERSION_FIELD_OFFSET, BYTE_ORDER) & 0xFFFF;
-
-        if (schemaId != SCHEMA_ID)
-        {
-            return -RejectReason.WRONG_SCHEMA_ID.code();
-        }
-        if (version < MIN_SUPPORTED_VERSION)
-        {
-            return -RejectReason.VERSION_TOO_OLD.code();
-        }
-        if (version > maxVersion)
-        {
-            return -RejectReason.VERSION_TOO_NEW.code();
-        }
-        if (templateId != TEMPLATE_ID)
+        if (MessageHeaderCheck.templateId(header) != TEMPLATE_ID)
         {
             return -RejectReason.UNKNOWN_TEMPLATE.code();
         }
-        if (blockLength < BLOCK_LENGTH)
+        final int blockLength = MessageHeaderCheck.blockLength(header);
+        final int version = MessageHeaderCheck.version(header);
+        final RejectReason block =
+            MessageHeaderCheck.checkBlockLength(blockLength, version, BLOCK_LENGTH, maxBlockLength);
+        if (RejectReason.NONE != block)
         {
-            return -RejectReason.BLOCK_LENGTH_TOO_SHORT.code();
-        }
-        // A known version has its exact block; only newer versions (when policy admits them) may carry more.
-        if (blockLength > (version <= CURRENT_VERSION ? BLOCK_LENGTH : maxBlockLength))
-        {
-            return -RejectReason.BLOCK_LENGTH_TOO_LONG.code();
+            return -block.code();
         }
 
         return checkLengths(buffer, offset, length, blockLength, version);

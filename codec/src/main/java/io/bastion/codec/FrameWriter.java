@@ -32,14 +32,17 @@ import static io.bastion.codec.FrameDescriptor.TAG_OFFSET;
  */
 public final class FrameWriter
 {
-    /** {@link #wrap} result: the region is smaller than the frame. */
-    public static final int INSUFFICIENT_CAPACITY = -1;
+    /**
+     * {@link #wrap} result: the region is smaller than the frame. The writer's codes lie apart from every other
+     * layer's negative status codes (the rings' and the publisher's, -1 to -10), so none is mistaken for another.
+     */
+    public static final int INSUFFICIENT_CAPACITY = -101;
 
     /** {@link #wrap} result: the payload length is negative or above {@link FrameDescriptor#MAX_PAYLOAD_LENGTH}. */
-    public static final int PAYLOAD_TOO_LONG = -2;
+    public static final int PAYLOAD_TOO_LONG = -102;
 
     /** {@link #wrap} result: the region is not inside the buffer. */
-    public static final int INVALID_REGION = -3;
+    public static final int INVALID_REGION = -103;
 
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final FrameEncoder frameEncoder = new FrameEncoder();

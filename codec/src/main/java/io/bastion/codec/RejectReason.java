@@ -1,22 +1,32 @@
 package io.bastion.codec;
 
 /**
- * The stable vocabulary of reasons why Bastion refuses a frame, a record or a peer.
+ * The stable vocabulary of reasons why Bastion refuses a frame, a record, a ring or a peer: the one refusal
+ * vocabulary every layer reports upward, from the validators to the counters, {@code bastion stat}, the rejection
+ * handler and the audit log.
  * <p>
  * Each constant has a fixed numeric {@link #code()} that is part of the wire format (the {@code RejectCode} enum of
  * the SBE schema carries the same names and values, and a test keeps the two equal), of counters and of the audit
- * log. Codes are never renumbered or reused; new reasons take new codes.
+ * log. Codes are never renumbered or reused; new reasons take new codes. All codes are 0 or more, so none is ever
+ * mistaken for one of the negative status codes the rings and the publisher return.
  * <ul>
+ *     <li>0: {@link #NONE}, not a refusal: what a check returns when it accepts. Never on the wire, never
+ *     counted.</li>
  *     <li>1 to 31: structural refusals by {@link FrameValidator} and {@link ControlMessageValidator}, before any
  *     decoder touches the bytes.</li>
- *     <li>32 and up: refusals by the channel, the broker and the security layer.</li>
+ *     <li>32 to 63: refusals by the channel, the broker and the security layer.</li>
+ *     <li>64 to 95: ring faults: the ring a source shares holds a value no correct peer writes. Each has the name of
+ *     the ring's own {@code RingFault} (the codec does not depend on the rings, so the channel maps one to the
+ *     other, and a test keeps the names equal).</li>
  * </ul>
- * Code {@code 0} is not a reason: it is {@link FrameValidator#ACCEPT}.
  * <p>
  * Thread safety: immutable.
  */
 public enum RejectReason
 {
+    /** Not a refusal: every check passed. The value a check returns on acceptance; never on the wire. */
+    NONE(0),
+
     /** The record is shorter than the smallest frame of the minimum supported version. */
     TOO_SHORT(1),
     /** The header's schema id is not Bastion's. */
@@ -52,7 +62,10 @@ public enum RejectReason
     REVOKED_KEY(33),
     /** The frame's tag does not verify. */
     BAD_TAG(34),
-    /** The frame's sequence was already seen. */
+    /**
+     * The frame's sequence is one the source's replay guard has passed: the same frame again, or an older one (under
+     * a strict guard, behind the last accepted; under a sliding window, left of it).
+     */
     REPLAY(35),
     /** The frame's sequence skips ahead where the channel requires no gaps. */
     SEQUENCE_GAP(36),
@@ -74,8 +87,11 @@ public enum RejectReason
     UNSUPPORTED_VERSION(44),
     /** A message arrived that the protocol state does not allow. */
     PROTOCOL_VIOLATION(45),
-    /** A ring record's length is out of the ring's bounds or the channel's maximum. */
-    RECORD_LENGTH_INVALID(46),
+    /**
+     * A ring record is longer than the largest frame the subscriber accepts. (A record length outside the ring's
+     * own bounds is the ring fault {@link #RECORD_LENGTH_OUT_OF_RANGE}.)
+     */
+    FRAME_TOO_LONG(46),
     /** A file or folder is open to more principals than policy allows. */
     PERMISSIONS_TOO_WIDE(47),
     /** The peer did not answer in time. */
@@ -88,7 +104,36 @@ public enum RejectReason
      * The ring's shared memory faulted under a read or write: its file was truncated or its pages could not be
      * backed (a full tmpfs). The source is quarantined; nothing of the fault reaches the application.
      */
-    MAPPING_FAULT(51);
+    MAPPING_FAULT(51),
+    /** The frame's key id names a key whose not-after time has passed (its rotation grace period is over). */
+    EXPIRED_KEY(52),
+    /** The frame's sequence lies outside the sequence space (negative, or {@link Long#MAX_VALUE}): no publisher sends
+     * it, so its sealer is broken or hostile. */
+    INVALID_SEQUENCE(53),
+
+    /** Ring fault: the tail is negative, or behind the head, or more than a lap ahead of it. */
+    TAIL_OUT_OF_RANGE(64),
+    /** Ring fault: the tail is not a multiple of the record alignment. */
+    TAIL_MISALIGNED(65),
+    /** Ring fault: a record length is below the header, runs past the end of the buffer or past what a correct
+     * producer can have published. */
+    RECORD_LENGTH_OUT_OF_RANGE(66),
+    /** Ring fault: a record carries a type no producer writes. */
+    RECORD_TYPE_INVALID(67),
+    /** Ring fault: a padding record does not end exactly at the end of the buffer. */
+    PADDING_INVALID(68),
+    /** Ring fault: the consumer's head is beyond the producer's tail. */
+    HEAD_BEYOND_TAIL(69),
+    /** Ring fault: the consumer's head is more than a lap behind the producer's tail. */
+    HEAD_MORE_THAN_A_LAP_BEHIND(70),
+    /** Ring fault: the consumer's head moved back behind a head the producer read earlier. */
+    HEAD_BACKWARDS(71),
+    /** Ring fault: the consumer's head is not a multiple of the record alignment. */
+    HEAD_MISALIGNED(72);
+
+    private static final int FIRST_CHANNEL_CODE = 32;
+    private static final int FIRST_RING_FAULT_CODE = 64;
+    private static final int FIRST_UNASSIGNED_RANGE_CODE = 96;
 
     private static final RejectReason[] BY_CODE;
 
@@ -120,7 +165,7 @@ public enum RejectReason
     /**
      * The stable numeric code of this reason, as carried on the wire and in counters.
      *
-     * @return a code greater than zero.
+     * @return 0 for {@link #NONE}, else a code greater than zero.
      */
     public int code()
     {
@@ -128,24 +173,44 @@ public enum RejectReason
     }
 
     /**
-     * Whether this reason is a structural refusal made by {@link FrameValidator}.
+     * Whether this is a refusal, that is anything but {@link #NONE}.
+     *
+     * @return false only for {@link #NONE}.
+     */
+    public boolean isRefusal()
+    {
+        return NONE != this;
+    }
+
+    /**
+     * Whether this reason is a structural refusal made by {@link FrameValidator} or {@link ControlMessageValidator}.
      *
      * @return true for codes 1 to 31.
      */
     public boolean isStructural()
     {
-        return code < 32;
+        return code > 0 && code < FIRST_CHANNEL_CODE;
+    }
+
+    /**
+     * Whether this reason is a fault of a ring's shared words, named as the ring's {@code RingFault}.
+     *
+     * @return true for codes 64 to 95.
+     */
+    public boolean isRingFault()
+    {
+        return code >= FIRST_RING_FAULT_CODE && code < FIRST_UNASSIGNED_RANGE_CODE;
     }
 
     /**
      * The reason for a code, without allocating.
      *
-     * @param code a code returned by {@link FrameValidator#validate} or read from the wire.
-     * @return the reason, or null when the code is {@link FrameValidator#ACCEPT} or names no reason.
+     * @param code a code from {@link #code()}, for instance read from the wire.
+     * @return the reason ({@link #NONE} for 0), or null when the code names no reason.
      */
     public static RejectReason fromCode(final int code)
     {
-        if (code <= 0 || code >= BY_CODE.length)
+        if (code < 0 || code >= BY_CODE.length)
         {
             return null;
         }

@@ -24,6 +24,7 @@ import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ControlMessagePropertyTest
 {
@@ -44,7 +45,7 @@ class ControlMessagePropertyTest
         @ForAll @IntRange(min = -3, max = 3) final int lengthChange)
     {
         final byte[] valid = encode(template, data);
-        assertEquals(FrameValidator.ACCEPT, ControlMessageValidator.strict().validate(new UnsafeBuffer(valid), 0,
+        assertEquals(RejectReason.NONE, ControlMessageValidator.strict().validate(new UnsafeBuffer(valid), 0,
             valid.length));
         final byte[] mutated = Arrays.copyOf(valid, Math.max(0, valid.length + lengthChange));
         if (mutated.length > 0)
@@ -57,13 +58,15 @@ class ControlMessagePropertyTest
     private static void checkTotal(final byte[] input)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(input);
-        final int strict = ControlMessageValidator.strict().validate(buffer, 0, input.length);
-        final int forward = FORWARD.validate(buffer, 0, input.length);
-        if (FrameValidator.ACCEPT != strict)
+        final RejectReason strict = ControlMessageValidator.strict().validate(buffer, 0, input.length);
+        final RejectReason forward = FORWARD.validate(buffer, 0, input.length);
+        assertNotNull(strict);
+        assertNotNull(forward);
+        if (RejectReason.NONE != strict)
         {
-            assertNotNull(RejectReason.fromCode(strict));
+            assertTrue(strict.isStructural(), strict.name());
         }
-        if (FrameValidator.ACCEPT == forward)
+        if (RejectReason.NONE == forward)
         {
             // Agrona's bounds checks on a buffer of exactly the message turn any overrun into an exception.
             assertEquals(input.length, decodeAll(buffer));

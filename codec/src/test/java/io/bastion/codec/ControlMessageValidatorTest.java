@@ -48,7 +48,7 @@ class ControlMessageValidatorTest
             .putToken(TOKEN, 0, TOKEN.length);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
 
-        assertEquals(FrameValidator.ACCEPT, validator.validate(buffer, 0, length));
+        assertEquals(RejectReason.NONE, validator.validate(buffer, 0, length));
         final HelloDecoder decoder = new HelloDecoder().wrapAndApplyHeader(buffer, 0, new MessageHeaderDecoder());
         assertEquals(1, decoder.maxVersion());
         final byte[] nonce = new byte[32];
@@ -64,12 +64,12 @@ class ControlMessageValidatorTest
     void challengeWelcomeKeyUpdateRefusalAndGoodbyeRoundTrip()
     {
         int length = encodeChallenge();
-        assertEquals(FrameValidator.ACCEPT, validator.validate(buffer, 0, length));
+        assertEquals(RejectReason.NONE, validator.validate(buffer, 0, length));
         final ChallengeDecoder challenge = new ChallengeDecoder().wrapAndApplyHeader(buffer, 0, decoderHeader());
         assertEquals(64, challenge.signatureLength());
 
         length = encodeWelcome();
-        assertEquals(FrameValidator.ACCEPT, validator.validate(buffer, 0, length));
+        assertEquals(RejectReason.NONE, validator.validate(buffer, 0, length));
         final WelcomeDecoder welcome = new WelcomeDecoder().wrapAndApplyHeader(buffer, 0, decoderHeader());
         assertEquals(77L, welcome.sessionId());
         assertEquals("/run/bastion/a.ring", welcome.publishRingPath());
@@ -77,19 +77,19 @@ class ControlMessageValidatorTest
 
         final KeyUpdateEncoder keyUpdate = new KeyUpdateEncoder().wrapAndApplyHeader(buffer, 0, header)
             .newKeyId(5).effectiveFromSequence(1000);
-        assertEquals(FrameValidator.ACCEPT, validator.validate(buffer, 0, 8 + keyUpdate.encodedLength()));
+        assertEquals(RejectReason.NONE, validator.validate(buffer, 0, 8 + keyUpdate.encodedLength()));
         assertEquals(1000L, new KeyUpdateDecoder().wrapAndApplyHeader(buffer, 0, decoderHeader())
             .effectiveFromSequence());
 
         final RefusalEncoder refusal = new RefusalEncoder().wrapAndApplyHeader(buffer, 0, header)
             .reason(RejectCode.EXPIRED_TOKEN);
-        assertEquals(FrameValidator.ACCEPT, validator.validate(buffer, 0, 8 + refusal.encodedLength()));
+        assertEquals(RejectReason.NONE, validator.validate(buffer, 0, 8 + refusal.encodedLength()));
         final RefusalDecoder refusalDecoder = new RefusalDecoder().wrapAndApplyHeader(buffer, 0, decoderHeader());
         assertEquals(RejectReason.EXPIRED_TOKEN, RejectReason.fromCode(refusalDecoder.reasonRaw()));
 
         final GoodbyeEncoder goodbye = new GoodbyeEncoder().wrapAndApplyHeader(buffer, 0, header)
             .reason(GoodbyeReason.SHUTDOWN);
-        assertEquals(FrameValidator.ACCEPT, validator.validate(buffer, 0, 8 + goodbye.encodedLength()));
+        assertEquals(RejectReason.NONE, validator.validate(buffer, 0, 8 + goodbye.encodedLength()));
         assertEquals(GoodbyeReason.SHUTDOWN, new GoodbyeDecoder().wrapAndApplyHeader(buffer, 0, decoderHeader())
             .reason());
     }
@@ -103,7 +103,7 @@ class ControlMessageValidatorTest
             .action(SourceAction.KEY_ADDED).channelId(3).producerId(4).keyId(5).ringCapacity(1 << 16).graceMs(250)
             .ringPath("/run/bastion/a.ring").putSealedKey(sealed, 0, sealed.length);
         final int length = 8 + update.encodedLength();
-        assertEquals(FrameValidator.ACCEPT, validator.validate(buffer, 0, length));
+        assertEquals(RejectReason.NONE, validator.validate(buffer, 0, length));
         final SourceUpdateDecoder decoder = new SourceUpdateDecoder().wrapAndApplyHeader(buffer, 0, decoderHeader());
         assertEquals(SourceAction.KEY_ADDED, decoder.action());
         assertEquals(4, decoder.producerId());
@@ -116,12 +116,12 @@ class ControlMessageValidatorTest
         for (final int unknown : new int[]{0, 10, 254, 255})
         {
             buffer.putByte(8 + SourceUpdateDecoder.actionEncodingOffset(), (byte)unknown);
-            assertEquals(RejectReason.UNKNOWN_ENUM_VALUE.code(), validator.validate(buffer, 0, length));
+            assertEquals(RejectReason.UNKNOWN_ENUM_VALUE, validator.validate(buffer, 0, length));
         }
         buffer.putByte(8 + SourceUpdateDecoder.actionEncodingOffset(), (byte)SourceAction.REMOVED.value());
-        assertEquals(FrameValidator.ACCEPT, validator.validate(buffer, 0, length));
-        assertEquals(RejectReason.TRAILING_BYTES.code(), validator.validate(buffer, 0, length + 1));
-        assertEquals(RejectReason.PAYLOAD_BEYOND_RECORD.code(), validator.validate(buffer, 0, length - 1));
+        assertEquals(RejectReason.NONE, validator.validate(buffer, 0, length));
+        assertEquals(RejectReason.TRAILING_BYTES, validator.validate(buffer, 0, length + 1));
+        assertEquals(RejectReason.PAYLOAD_BEYOND_RECORD, validator.validate(buffer, 0, length - 1));
     }
 
     @Test
@@ -131,15 +131,15 @@ class ControlMessageValidatorTest
             .reason(RejectCode.BAD_TAG);
         final int length = 8 + refusal.encodedLength();
         buffer.putShort(8, (short) 20, ByteOrder.LITTLE_ENDIAN);
-        assertEquals(RejectReason.UNKNOWN_ENUM_VALUE.code(), validator.validate(buffer, 0, length));
+        assertEquals(RejectReason.UNKNOWN_ENUM_VALUE, validator.validate(buffer, 0, length));
         assertThrows(IllegalArgumentException.class,
             () -> new RefusalDecoder().wrapAndApplyHeader(buffer, 0, decoderHeader()).reason());
 
         new GoodbyeEncoder().wrapAndApplyHeader(buffer, 0, header).reason(GoodbyeReason.NORMAL);
         buffer.putByte(8, (byte) 9);
-        assertEquals(RejectReason.UNKNOWN_ENUM_VALUE.code(), validator.validate(buffer, 0, 9));
+        assertEquals(RejectReason.UNKNOWN_ENUM_VALUE, validator.validate(buffer, 0, 9));
         buffer.putByte(8, (byte) 255);
-        assertEquals(RejectReason.UNKNOWN_ENUM_VALUE.code(), validator.validate(buffer, 0, 9));
+        assertEquals(RejectReason.UNKNOWN_ENUM_VALUE, validator.validate(buffer, 0, 9));
     }
 
     @Test
@@ -148,46 +148,46 @@ class ControlMessageValidatorTest
         final int length = encodeWelcome();
         final int firstPrefix = 8 + WelcomeDecoder.BLOCK_LENGTH;
 
-        assertEquals(RejectReason.TRAILING_BYTES.code(), validator.validate(buffer, 0, length + 1));
-        assertEquals(RejectReason.PAYLOAD_BEYOND_RECORD.code(), validator.validate(buffer, 0, length - 1));
-        assertEquals(RejectReason.TRUNCATED.code(), validator.validate(buffer, 0, firstPrefix + 1));
-        assertEquals(RejectReason.TRUNCATED.code(), validator.validate(buffer, 0, firstPrefix - 1));
+        assertEquals(RejectReason.TRAILING_BYTES, validator.validate(buffer, 0, length + 1));
+        assertEquals(RejectReason.PAYLOAD_BEYOND_RECORD, validator.validate(buffer, 0, length - 1));
+        assertEquals(RejectReason.TRUNCATED, validator.validate(buffer, 0, firstPrefix + 1));
+        assertEquals(RejectReason.TRUNCATED, validator.validate(buffer, 0, firstPrefix - 1));
 
         final int tooLong = ControlMessageValidator.MAX_VAR_DATA_LENGTH + 1;
         buffer.putShort(firstPrefix, (short) tooLong, ByteOrder.LITTLE_ENDIAN);
-        assertEquals(RejectReason.PAYLOAD_TOO_LONG.code(), validator.validate(buffer, 0, length));
+        assertEquals(RejectReason.PAYLOAD_TOO_LONG, validator.validate(buffer, 0, length));
         buffer.putShort(firstPrefix, (short) 0xFFFF, ByteOrder.LITTLE_ENDIAN);
-        assertEquals(RejectReason.PAYLOAD_TOO_LONG.code(), validator.validate(buffer, 0, length));
+        assertEquals(RejectReason.PAYLOAD_TOO_LONG, validator.validate(buffer, 0, length));
     }
 
     @Test
     void refusesBadHeaders()
     {
         final int length = encodeChallenge();
-        assertEquals(RejectReason.TOO_SHORT.code(), validator.validate(buffer, 0, 7));
-        assertEquals(RejectReason.REGION_OUT_OF_BOUNDS.code(), validator.validate(buffer, -1, length));
-        assertEquals(RejectReason.REGION_OUT_OF_BOUNDS.code(), validator.validate(buffer, 10, Integer.MAX_VALUE));
-        assertEquals(RejectReason.REGION_OUT_OF_BOUNDS.code(), validator.validate(null, 0, 10));
+        assertEquals(RejectReason.TOO_SHORT, validator.validate(buffer, 0, 7));
+        assertEquals(RejectReason.REGION_OUT_OF_BOUNDS, validator.validate(buffer, -1, length));
+        assertEquals(RejectReason.REGION_OUT_OF_BOUNDS, validator.validate(buffer, 10, Integer.MAX_VALUE));
+        assertEquals(RejectReason.REGION_OUT_OF_BOUNDS, validator.validate(null, 0, 10));
 
         putHeader(FrameDescriptor.VERSION_FIELD_OFFSET, 2);
-        assertEquals(RejectReason.VERSION_TOO_NEW.code(), validator.validate(buffer, 0, length));
-        assertEquals(FrameValidator.ACCEPT, new ControlMessageValidator(2).validate(buffer, 0, length));
+        assertEquals(RejectReason.VERSION_TOO_NEW, validator.validate(buffer, 0, length));
+        assertEquals(RejectReason.NONE, new ControlMessageValidator(2).validate(buffer, 0, length));
         putHeader(FrameDescriptor.VERSION_FIELD_OFFSET, 0);
-        assertEquals(RejectReason.VERSION_TOO_OLD.code(), validator.validate(buffer, 0, length));
+        assertEquals(RejectReason.VERSION_TOO_OLD, validator.validate(buffer, 0, length));
         putHeader(FrameDescriptor.VERSION_FIELD_OFFSET, 1);
 
         putHeader(FrameDescriptor.BLOCK_LENGTH_FIELD_OFFSET, ChallengeDecoder.BLOCK_LENGTH + 1);
-        assertEquals(RejectReason.BLOCK_LENGTH_TOO_LONG.code(), validator.validate(buffer, 0, length));
+        assertEquals(RejectReason.BLOCK_LENGTH_TOO_LONG, validator.validate(buffer, 0, length));
         putHeader(FrameDescriptor.BLOCK_LENGTH_FIELD_OFFSET, ChallengeDecoder.BLOCK_LENGTH - 1);
-        assertEquals(RejectReason.BLOCK_LENGTH_TOO_SHORT.code(), validator.validate(buffer, 0, length));
+        assertEquals(RejectReason.BLOCK_LENGTH_TOO_SHORT, validator.validate(buffer, 0, length));
         putHeader(FrameDescriptor.BLOCK_LENGTH_FIELD_OFFSET, ChallengeDecoder.BLOCK_LENGTH);
         final int insideBlock = 8 + ChallengeDecoder.BLOCK_LENGTH - 1;
-        assertEquals(RejectReason.TRUNCATED.code(), validator.validate(buffer, 0, insideBlock));
+        assertEquals(RejectReason.TRUNCATED, validator.validate(buffer, 0, insideBlock));
 
         putHeader(FrameDescriptor.TEMPLATE_ID_FIELD_OFFSET, FrameValidator.TEMPLATE_ID);
-        assertEquals(RejectReason.UNKNOWN_TEMPLATE.code(), validator.validate(buffer, 0, length));
+        assertEquals(RejectReason.UNKNOWN_TEMPLATE, validator.validate(buffer, 0, length));
         putHeader(FrameDescriptor.SCHEMA_ID_FIELD_OFFSET, 1);
-        assertEquals(RejectReason.WRONG_SCHEMA_ID.code(), validator.validate(buffer, 0, length));
+        assertEquals(RejectReason.WRONG_SCHEMA_ID, validator.validate(buffer, 0, length));
         assertThrows(IllegalArgumentException.class, () -> new ControlMessageValidator(0));
     }
 
@@ -200,8 +200,8 @@ class ControlMessageValidatorTest
         putHeader(FrameDescriptor.BLOCK_LENGTH_FIELD_OFFSET, RefusalDecoder.BLOCK_LENGTH + 6);
         final int length = 8 + RefusalDecoder.BLOCK_LENGTH + 6;
 
-        assertEquals(FrameValidator.ACCEPT, new ControlMessageValidator(2).validate(buffer, 0, length));
-        assertEquals(RejectReason.VERSION_TOO_NEW.code(), validator.validate(buffer, 0, length));
+        assertEquals(RejectReason.NONE, new ControlMessageValidator(2).validate(buffer, 0, length));
+        assertEquals(RejectReason.VERSION_TOO_NEW, validator.validate(buffer, 0, length));
     }
 
     private int encodeChallenge()

@@ -25,7 +25,7 @@ class FramePropertyTest
         final byte[] bytes = TestFrames.encode(values);
         final FrameReader reader = new FrameReader();
 
-        assertEquals(FrameValidator.ACCEPT, reader.wrapValidated(new UnsafeBuffer(bytes), 0, bytes.length));
+        assertEquals(RejectReason.NONE, reader.wrapValidated(new UnsafeBuffer(bytes), 0, bytes.length));
         assertEquals(TestFrames.snapshot(values), TestFrames.snapshot(reader));
     }
 
@@ -66,11 +66,10 @@ class FramePropertyTest
             FrameValidator.forwardCompatible(0xFFFF, FrameDescriptor.MAX_PAYLOAD_LENGTH) : FrameValidator.strict();
         final FrameReader reader = new FrameReader(validator);
 
-        final int result = reader.wrapValidated(new UnsafeBuffer(bytes), 0, bytes.length);
+        final RejectReason reason = reader.wrapValidated(new UnsafeBuffer(bytes), 0, bytes.length);
 
-        if (FrameValidator.ACCEPT != result)
+        if (RejectReason.NONE != reason)
         {
-            final RejectReason reason = RejectReason.fromCode(result);
             assertNotNull(reason);
             assertTrue(reason.isStructural());
             return;

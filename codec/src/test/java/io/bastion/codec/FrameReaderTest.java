@@ -17,12 +17,12 @@ class FrameReaderTest
         final TestFrames.Values values = TestFrames.sample(10);
         final UnsafeBuffer buffer = new UnsafeBuffer(TestFrames.encode(values));
         final FrameReader reader = new FrameReader();
-        assertEquals(FrameValidator.ACCEPT, reader.wrapValidated(buffer, 0, buffer.capacity()));
+        assertEquals(RejectReason.NONE, reader.wrapValidated(buffer, 0, buffer.capacity()));
         assertSame(buffer, reader.buffer());
 
         final UnsafeBuffer tampered = new UnsafeBuffer(TestFrames.encode(values));
         tampered.putInt(FrameDescriptor.FRAME_LENGTH_FIELD_OFFSET, 5, ByteOrder.LITTLE_ENDIAN);
-        assertEquals(RejectReason.FRAME_LENGTH_MISMATCH.code(), reader.wrapValidated(tampered, 0, buffer.capacity()));
+        assertEquals(RejectReason.FRAME_LENGTH_MISMATCH, reader.wrapValidated(tampered, 0, buffer.capacity()));
 
         assertNotSame(tampered, reader.buffer());
         assertNotSame(buffer, reader.buffer());
@@ -42,7 +42,7 @@ class FrameReaderTest
         final TestFrames.Values values = TestFrames.sample(10);
         final UnsafeBuffer buffer = new UnsafeBuffer(TestFrames.encode(values));
         final FrameReader reader = new FrameReader();
-        assertEquals(FrameValidator.ACCEPT, reader.wrapValidated(buffer, 0, buffer.capacity()));
+        assertEquals(RejectReason.NONE, reader.wrapValidated(buffer, 0, buffer.capacity()));
 
         // A hostile producer rewriting an uncopied record after validation (double fetch).
         buffer.putInt(FrameDescriptor.payloadLengthFieldOffset(FrameDescriptor.BLOCK_LENGTH), Integer.MAX_VALUE,
@@ -60,7 +60,7 @@ class FrameReaderTest
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(TestFrames.encode(TestFrames.sample(3)));
         final FrameReader reader = new FrameReader(FrameValidator.strict());
-        assertEquals(FrameValidator.ACCEPT, reader.wrapValidated(buffer, 0, buffer.capacity()));
+        assertEquals(RejectReason.NONE, reader.wrapValidated(buffer, 0, buffer.capacity()));
         assertEquals(7, reader.channelId());
 
         reader.reset();

@@ -23,7 +23,7 @@ class FrameRoundTripTest
         final byte[] bytes = TestFrames.encode(values);
         final FrameReader reader = new FrameReader();
 
-        assertEquals(FrameValidator.ACCEPT, reader.wrapValidated(new UnsafeBuffer(bytes), 0, bytes.length));
+        assertEquals(RejectReason.NONE, reader.wrapValidated(new UnsafeBuffer(bytes), 0, bytes.length));
         assertEquals(TestFrames.snapshot(values), TestFrames.snapshot(reader));
     }
 
@@ -71,7 +71,7 @@ class FrameRoundTripTest
         final FrameReader reader = new FrameReader();
 
         assertEquals(FrameDescriptor.frameLength(100), length);
-        assertEquals(FrameValidator.ACCEPT, reader.wrapValidated(buffer, 1000, length));
+        assertEquals(RejectReason.NONE, reader.wrapValidated(buffer, 1000, length));
         assertEquals(TestFrames.snapshot(values), TestFrames.snapshot(reader));
         assertEquals(1000 + 84, reader.payloadOffset());
         assertEquals(1000 + 48, reader.tagOffset());
@@ -88,7 +88,7 @@ class FrameRoundTripTest
         buffer.putLong(writer.payloadOffset(), 0x0102030405060708L);
         final FrameReader reader = new FrameReader();
 
-        assertEquals(FrameValidator.ACCEPT, reader.wrapValidated(buffer, 16, length));
+        assertEquals(RejectReason.NONE, reader.wrapValidated(buffer, 16, length));
         assertEquals(writer.payloadOffset(), reader.payloadOffset());
         final UnsafeBuffer view = new UnsafeBuffer(0, 0);
         reader.wrapPayload(view);
@@ -104,7 +104,7 @@ class FrameRoundTripTest
         final int offset = 24;
         final int length = writer.wrap(buffer, offset, 400, 37);
         final FrameReader reader = new FrameReader();
-        assertEquals(FrameValidator.ACCEPT, reader.wrapValidated(buffer, offset, length));
+        assertEquals(RejectReason.NONE, reader.wrapValidated(buffer, offset, length));
 
         final int[] writerCover = cover(buffer.capacity(), writer.macFirstRangeOffset(), writer.macFirstRangeLength(),
             writer.macSecondRangeOffset(), writer.macSecondRangeLength());
@@ -126,7 +126,7 @@ class FrameRoundTripTest
         final TestFrames.Values values = TestFrames.sample(3);
         final byte[] bytes = TestFrames.encode(values);
         final FrameReader reader = new FrameReader();
-        assertEquals(FrameValidator.ACCEPT, reader.wrapValidated(new UnsafeBuffer(bytes), 0, bytes.length));
+        assertEquals(RejectReason.NONE, reader.wrapValidated(new UnsafeBuffer(bytes), 0, bytes.length));
 
         assertArrayEquals(values.tag(), Arrays.copyOfRange(bytes, reader.tagOffset(), reader.tagOffset() + 32));
     }

@@ -36,29 +36,29 @@ class FrameValidatorFuzzTest
             // The same bytes seen from inside a larger buffer, and a region that overruns it.
             final UnsafeBuffer whole = new UnsafeBuffer(input);
             check(whole, 1, input.length - 1);
-            assertEquals(RejectReason.REGION_OUT_OF_BOUNDS.code(), STRICT.validate(whole, 1, input.length));
+            assertEquals(RejectReason.REGION_OUT_OF_BOUNDS, STRICT.validate(whole, 1, input.length));
         }
     }
 
     private void check(final UnsafeBuffer buffer, final int offset, final int length)
     {
-        final int strictResult = STRICT.validate(buffer, offset, length);
-        final int forwardResult = FORWARD.validate(buffer, offset, length);
-        assertTrue(FrameValidator.ACCEPT == strictResult || null != RejectReason.fromCode(strictResult));
-        assertTrue(FrameValidator.ACCEPT == forwardResult || null != RejectReason.fromCode(forwardResult));
-        if (FrameValidator.ACCEPT == strictResult)
+        final RejectReason strictResult = STRICT.validate(buffer, offset, length);
+        final RejectReason forwardResult = FORWARD.validate(buffer, offset, length);
+        assertTrue(RejectReason.NONE == strictResult || strictResult.isStructural());
+        assertTrue(RejectReason.NONE == forwardResult || forwardResult.isStructural());
+        if (RejectReason.NONE == strictResult)
         {
             // Strict acceptance is a subset of forward-compatible acceptance.
-            assertEquals(FrameValidator.ACCEPT, forwardResult);
+            assertEquals(RejectReason.NONE, forwardResult);
         }
 
         assertEquals(strictResult, strictReader.wrapValidated(buffer, offset, length));
         assertEquals(forwardResult, forwardReader.wrapValidated(buffer, offset, length));
-        if (FrameValidator.ACCEPT == forwardResult)
+        if (RejectReason.NONE == forwardResult)
         {
             readEverything(forwardReader, buffer, offset, length);
         }
-        if (FrameValidator.ACCEPT == strictResult)
+        if (RejectReason.NONE == strictResult)
         {
             readEverything(strictReader, buffer, offset, length);
         }
@@ -69,7 +69,7 @@ class FrameValidatorFuzzTest
         // A view of exactly the record: any access beyond it throws IndexOutOfBoundsException.
         final UnsafeBuffer record = new UnsafeBuffer(buffer, offset, length);
         final FrameReader exact = new FrameReader(reader.validator());
-        assertEquals(FrameValidator.ACCEPT, exact.wrapValidated(record, 0, length));
+        assertEquals(RejectReason.NONE, exact.wrapValidated(record, 0, length));
 
         assertEquals(length, exact.frameLength());
         assertEquals(length, exact.payloadOffset() + exact.payloadLength());

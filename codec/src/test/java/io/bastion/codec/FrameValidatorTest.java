@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteOrder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class FrameValidatorTest
@@ -26,9 +25,8 @@ class FrameValidatorTest
     @Test
     void acceptsAWellFormedFrame()
     {
-        assertEquals(FrameValidator.ACCEPT, strict.validate(buffer, 0, LENGTH));
-        assertNull(strict.validateReason(buffer, 0, LENGTH));
-        assertEquals(FrameValidator.ACCEPT, forward.validate(buffer, 0, LENGTH));
+        assertEquals(RejectReason.NONE, strict.validate(buffer, 0, LENGTH));
+        assertEquals(RejectReason.NONE, forward.validate(buffer, 0, LENGTH));
     }
 
     @Test
@@ -40,7 +38,7 @@ class FrameValidatorTest
         assertReason(RejectReason.REGION_OUT_OF_BOUNDS, strict, buffer.capacity() - 10, LENGTH);
         assertReason(RejectReason.REGION_OUT_OF_BOUNDS, strict, Integer.MAX_VALUE, Integer.MAX_VALUE);
         assertReason(RejectReason.REGION_OUT_OF_BOUNDS, strict, 100, Integer.MAX_VALUE);
-        assertEquals(RejectReason.REGION_OUT_OF_BOUNDS.code(), strict.validate(null, 0, LENGTH));
+        assertEquals(RejectReason.REGION_OUT_OF_BOUNDS, strict.validate(null, 0, LENGTH));
     }
 
     @Test
@@ -70,7 +68,7 @@ class FrameValidatorTest
     {
         putShort(FrameDescriptor.VERSION_FIELD_OFFSET, FrameValidator.CURRENT_VERSION + 1);
         assertReason(RejectReason.VERSION_TOO_NEW, strict, 0, LENGTH);
-        assertEquals(FrameValidator.ACCEPT, forward.validate(buffer, 0, LENGTH));
+        assertEquals(RejectReason.NONE, forward.validate(buffer, 0, LENGTH));
 
         putShort(FrameDescriptor.VERSION_FIELD_OFFSET, 6);
         assertReason(RejectReason.VERSION_TOO_NEW, forward, 0, LENGTH);
@@ -131,7 +129,7 @@ class FrameValidatorTest
         putPayloadLength(PAYLOAD);
         final FrameValidator small = new FrameValidator(1, FrameDescriptor.BLOCK_LENGTH, PAYLOAD - 1);
         assertReason(RejectReason.PAYLOAD_TOO_LONG, small, 0, LENGTH);
-        assertEquals(FrameValidator.ACCEPT, new FrameValidator(1, 100, PAYLOAD).validate(buffer, 0, LENGTH));
+        assertEquals(RejectReason.NONE, new FrameValidator(1, 100, PAYLOAD).validate(buffer, 0, LENGTH));
     }
 
     @Test
@@ -206,10 +204,9 @@ class FrameValidatorTest
     private void assertReason(
         final RejectReason expected, final FrameValidator validator, final int offset, final int length)
     {
-        assertEquals(expected.code(), validator.validate(buffer, offset, length));
-        assertEquals(expected, validator.validateReason(buffer, offset, length));
+        assertEquals(expected, validator.validate(buffer, offset, length));
         final FrameReader reader = new FrameReader(validator);
-        assertEquals(expected.code(), reader.wrapValidated(buffer, offset, length));
+        assertEquals(expected, reader.wrapValidated(buffer, offset, length));
         assertEquals(0, reader.channelId());
         assertEquals(0, reader.payloadLength());
     }

@@ -38,7 +38,7 @@ class FrameVersioningTest
     {
         final FrameReader reader = new FrameReader(FrameValidator.forwardCompatible(2, 4096));
 
-        assertEquals(FrameValidator.ACCEPT, reader.wrapValidated(buffer, 0, length));
+        assertEquals(RejectReason.NONE, reader.wrapValidated(buffer, 0, length));
         assertEquals(2, reader.version());
         assertEquals(FrameEncoder.BLOCK_LENGTH, reader.blockLength());
         assertEquals(7, reader.channelId());
@@ -59,7 +59,7 @@ class FrameVersioningTest
     void theMacStillCoversTheNewFieldAndTheTagStaysPut()
     {
         final FrameReader reader = new FrameReader(FrameValidator.forwardCompatible(2, 4096));
-        assertEquals(FrameValidator.ACCEPT, reader.wrapValidated(buffer, 0, length));
+        assertEquals(RejectReason.NONE, reader.wrapValidated(buffer, 0, length));
 
         assertEquals(FrameDescriptor.TAG_OFFSET, reader.tagOffset());
         assertEquals(0x5A, buffer.getByte(reader.tagOffset()));
@@ -72,8 +72,8 @@ class FrameVersioningTest
     @Test
     void aStrictReaderRefusesVersion2()
     {
-        assertEquals(RejectReason.VERSION_TOO_NEW.code(), new FrameReader().wrapValidated(buffer, 0, length));
-        assertEquals(RejectReason.VERSION_TOO_NEW.code(), FrameValidator.forwardCompatible(1, 100)
+        assertEquals(RejectReason.VERSION_TOO_NEW, new FrameReader().wrapValidated(buffer, 0, length));
+        assertEquals(RejectReason.VERSION_TOO_NEW, FrameValidator.forwardCompatible(1, 100)
             .validate(buffer, 0, length));
     }
 
@@ -82,7 +82,7 @@ class FrameVersioningTest
     {
         buffer.putShort(FrameDescriptor.VERSION_FIELD_OFFSET, (short) 0, ByteOrder.LITTLE_ENDIAN);
 
-        assertEquals(RejectReason.VERSION_TOO_OLD.code(),
+        assertEquals(RejectReason.VERSION_TOO_OLD,
             FrameValidator.forwardCompatible(2, 4096).validate(buffer, 0, length));
     }
 
@@ -92,16 +92,16 @@ class FrameVersioningTest
         buffer.putShort(FrameDescriptor.BLOCK_LENGTH_FIELD_OFFSET, (short) (FrameDescriptor.BLOCK_LENGTH - 1),
             ByteOrder.LITTLE_ENDIAN);
 
-        assertEquals(RejectReason.BLOCK_LENGTH_TOO_SHORT.code(),
+        assertEquals(RejectReason.BLOCK_LENGTH_TOO_SHORT,
             FrameValidator.forwardCompatible(2, 4096).validate(buffer, 0, length));
     }
 
     @Test
     void version2WithTrailingBytesIsRefused()
     {
-        assertEquals(RejectReason.TRAILING_BYTES.code(),
+        assertEquals(RejectReason.TRAILING_BYTES,
             FrameValidator.forwardCompatible(2, 4096).validate(buffer, 0, length + 1));
-        assertEquals(RejectReason.PAYLOAD_BEYOND_RECORD.code(),
+        assertEquals(RejectReason.PAYLOAD_BEYOND_RECORD,
             FrameValidator.forwardCompatible(2, 4096).validate(buffer, 0, length - 1));
     }
 

@@ -64,7 +64,7 @@ class FrameWriterTest
         final int length = writer.wrap(buffer, 0, 1024, 0);
         final FrameReader reader = new FrameReader();
 
-        assertEquals(FrameValidator.ACCEPT, reader.wrapValidated(buffer, 0, length));
+        assertEquals(RejectReason.NONE, reader.wrapValidated(buffer, 0, length));
         assertEquals(0, reader.channelId());
         assertEquals(0L, reader.sequence());
         assertEquals(0, reader.flags());

@@ -23,22 +23,22 @@ class FuzzSeedCorpusTest
     @Test
     void seedsHaveTheirNamedVerdicts() throws IOException
     {
-        assertVerdict("valid-empty-payload", FrameValidator.ACCEPT, FrameValidator.ACCEPT);
-        assertVerdict("valid-16-byte-payload", FrameValidator.ACCEPT, FrameValidator.ACCEPT);
-        assertVerdict("version2-larger-block", RejectReason.VERSION_TOO_NEW.code(), FrameValidator.ACCEPT);
-        assertVerdict("version0", RejectReason.VERSION_TOO_OLD.code(), RejectReason.VERSION_TOO_OLD.code());
+        assertVerdict("valid-empty-payload", RejectReason.NONE, RejectReason.NONE);
+        assertVerdict("valid-16-byte-payload", RejectReason.NONE, RejectReason.NONE);
+        assertVerdict("version2-larger-block", RejectReason.VERSION_TOO_NEW, RejectReason.NONE);
+        assertVerdict("version0", RejectReason.VERSION_TOO_OLD, RejectReason.VERSION_TOO_OLD);
         assertVerdict("truncated-payload",
-            RejectReason.PAYLOAD_BEYOND_RECORD.code(), RejectReason.PAYLOAD_BEYOND_RECORD.code());
-        assertVerdict("trailing-bytes", RejectReason.TRAILING_BYTES.code(), RejectReason.TRAILING_BYTES.code());
+            RejectReason.PAYLOAD_BEYOND_RECORD, RejectReason.PAYLOAD_BEYOND_RECORD);
+        assertVerdict("trailing-bytes", RejectReason.TRAILING_BYTES, RejectReason.TRAILING_BYTES);
         assertVerdict("payload-length-huge",
-            RejectReason.PAYLOAD_TOO_LONG.code(), RejectReason.PAYLOAD_TOO_LONG.code());
+            RejectReason.PAYLOAD_TOO_LONG, RejectReason.PAYLOAD_TOO_LONG);
         assertVerdict("frame-length-mismatch",
-            RejectReason.FRAME_LENGTH_MISMATCH.code(), RejectReason.FRAME_LENGTH_MISMATCH.code());
-        assertVerdict("hello-template", RejectReason.UNKNOWN_TEMPLATE.code(), RejectReason.UNKNOWN_TEMPLATE.code());
-        assertVerdict("header-only", RejectReason.TOO_SHORT.code(), RejectReason.TOO_SHORT.code());
+            RejectReason.FRAME_LENGTH_MISMATCH, RejectReason.FRAME_LENGTH_MISMATCH);
+        assertVerdict("hello-template", RejectReason.UNKNOWN_TEMPLATE, RejectReason.UNKNOWN_TEMPLATE);
+        assertVerdict("header-only", RejectReason.TOO_SHORT, RejectReason.TOO_SHORT);
     }
 
-    private void assertVerdict(final String name, final int strictVerdict, final int forwardVerdict)
+    private void assertVerdict(final String name, final RejectReason strictVerdict, final RejectReason forwardVerdict)
             throws IOException
     {
         try (InputStream in = FuzzSeedCorpusTest.class.getResourceAsStream(DIR + name))

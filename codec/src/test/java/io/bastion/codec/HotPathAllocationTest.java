@@ -57,14 +57,14 @@ class HotPathAllocationTest
             final int length = writer.wrap(buffer, 64, 4000, 256);
             writer.channelId(1).producerId(2).keyId(3).sequence(i).timestamp(i).messageTypeId(4).flags(5)
                 .putPayload(payload, 0).putTag(payload, 0);
-            failures += reader.wrapValidated(buffer, 64, length);
+            failures += reader.wrapValidated(buffer, 64, length).code();
             failures += reader.sequence() == i ? 0 : 1;
             reader.getPayload(out, 0);
             reader.wrapPayload(view);
-            final int trailing = reader.validator().validate(buffer, 64, length + 1);
-            failures += trailing == RejectReason.TRAILING_BYTES.code() ? 0 : 1;
-            failures += null == RejectReason.fromCode(reader.wrapValidated(buffer, 64, 10)) ? 1 : 0;
-            failures += control.validate(buffer, 64, length) == RejectReason.UNKNOWN_TEMPLATE.code() ? 0 : 1;
+            final RejectReason trailing = reader.validator().validate(buffer, 64, length + 1);
+            failures += trailing == RejectReason.TRAILING_BYTES ? 0 : 1;
+            failures += reader.wrapValidated(buffer, 64, 10).isStructural() ? 0 : 1;
+            failures += control.validate(buffer, 64, length) == RejectReason.UNKNOWN_TEMPLATE ? 0 : 1;
         }
         return failures;
     }

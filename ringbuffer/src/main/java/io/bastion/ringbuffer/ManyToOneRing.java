@@ -668,7 +668,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
                 {
                     continue;
                 }
-                final RingFault headFault = checkHead(head, tail);
+                final RingFault headFault = HeadCheck.check(head, tail, capacity, HeadCheck.NO_EARLIER_HEAD);
                 if (RingFault.NONE != headFault)
                 {
                     fault = headFault;
@@ -755,23 +755,6 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         }
         return buffer.compareAndSetLong(
             index, ManyToOneRecordDescriptor.claimed(recordLength, typeId, stamp), committed);
-    }
-
-    private RingFault checkHead(final long head, final long tail)
-    {
-        if ((head & (ALIGNMENT - 1)) != 0)
-        {
-            return RingFault.HEAD_MISALIGNED;
-        }
-        if (head > tail)
-        {
-            return RingFault.HEAD_BEYOND_TAIL;
-        }
-        if (tail - head > capacity || tail - head < 0)
-        {
-            return RingFault.HEAD_BACKWARDS;
-        }
-        return RingFault.NONE;
     }
 
     /**

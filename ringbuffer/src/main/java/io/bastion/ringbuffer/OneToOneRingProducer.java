@@ -25,9 +25,9 @@ import static io.bastion.ringbuffer.RecordDescriptor.PADDING_TYPE_ID;
  * never reads it. The protocol and its proof are in {@code docs/one-to-one-ring.md}.
  * <p>
  * The producer keeps its own tail and never reads it back from shared memory. It reads the
- * consumer's head only when its cached view says the ring is full, checks every head it reads
- * (aligned, not beyond the tail, never backwards) and faults with {@link RingStatus#CORRUPT} on
- * a value a correct consumer never writes.
+ * consumer's head only when its cached view says the ring is full, checks every head it reads by
+ * {@code HeadCheck} (aligned, not beyond the tail, within a lap of it, never behind the head it read before) and
+ * faults with {@link RingStatus#CORRUPT} on a value a correct consumer never writes.
  * <p>
  * Not thread safe: one producing thread. {@code write}, {@code tryClaim} and commit allocate
  * nothing, take no lock and throw only on caller misuse (a bad length or type id, a second open
@@ -282,7 +282,7 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
         if (requiredFree > capacity - (int)(tail - state.headCache))
         {
             final long head = consumerRegion.getLongVolatile(HEAD_POSITION_OFFSET);
-            final RingFault headFault = checkHead(head, tail);
+            final RingFault headFault = HeadCheck.check(head, tail, capacity, state.headCache);
             if (RingFault.NONE != headFault)
             {
                 state.fault = headFault;
@@ -303,23 +303,6 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
         }
         state.claimTail = tail + required;
         return recordIndex;
-    }
-
-    private RingFault checkHead(final long head, final long tail)
-    {
-        if ((head & (RecordDescriptor.ALIGNMENT - 1)) != 0)
-        {
-            return RingFault.HEAD_MISALIGNED;
-        }
-        if (head < state.headCache)
-        {
-            return RingFault.HEAD_BACKWARDS;
-        }
-        if (head > tail)
-        {
-            return RingFault.HEAD_BEYOND_TAIL;
-        }
-        return RingFault.NONE;
     }
 
     private void checkNoOpenClaim()

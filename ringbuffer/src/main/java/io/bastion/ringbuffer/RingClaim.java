@@ -82,7 +82,8 @@ public final class RingClaim
      * Publish the claimed record to the consumer.
      *
      * @return true if published; false only on a many-to-one ring whose consumer unblocked this
-     *         claim first (the message is lost: send it again).
+     *         claim first (the case a write reports as {@link RingStatus#UNBLOCKED}: the message is lost, send it
+     *         again).
      * @throws IllegalStateException if the claim is not open.
      */
     public boolean commit()

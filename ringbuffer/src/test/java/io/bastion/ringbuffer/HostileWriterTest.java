@@ -220,13 +220,15 @@ class HostileWriterTest
     @Test
     void oneToOneProducerReportsHeadFaults()
     {
-        // The producer below has a tail of 1152 and has last seen the head at 256.
+        // The producer below has a tail of 1152 and has last seen the head at 256: a lap behind the tail is 128.
         final long[][] cases = {
             {1152 + 8, RingFault.HEAD_BEYOND_TAIL.ordinal()},
             {Long.MAX_VALUE - 7, RingFault.HEAD_BEYOND_TAIL.ordinal()},
             {248, RingFault.HEAD_BACKWARDS.ordinal()},
-            {-8, RingFault.HEAD_BACKWARDS.ordinal()},
-            {Long.MIN_VALUE, RingFault.HEAD_BACKWARDS.ordinal()},
+            {128, RingFault.HEAD_BACKWARDS.ordinal()},
+            {120, RingFault.HEAD_MORE_THAN_A_LAP_BEHIND.ordinal()},
+            {-8, RingFault.HEAD_MORE_THAN_A_LAP_BEHIND.ordinal()},
+            {Long.MIN_VALUE, RingFault.HEAD_MORE_THAN_A_LAP_BEHIND.ordinal()},
             {259, RingFault.HEAD_MISALIGNED.ordinal()},
             {Long.MAX_VALUE, RingFault.HEAD_MISALIGNED.ordinal()},
         };
@@ -347,7 +349,8 @@ class HostileWriterTest
     {
         final long[][] cases = {
             {CAPACITY * 4L, RingFault.HEAD_BEYOND_TAIL.ordinal()},
-            {-CAPACITY, RingFault.HEAD_BACKWARDS.ordinal()},
+            {-CAPACITY, RingFault.HEAD_MORE_THAN_A_LAP_BEHIND.ordinal()},
+            {Long.MIN_VALUE, RingFault.HEAD_MORE_THAN_A_LAP_BEHIND.ordinal()},
             {5, RingFault.HEAD_MISALIGNED.ordinal()},
         };
         for (final long[] c : cases)

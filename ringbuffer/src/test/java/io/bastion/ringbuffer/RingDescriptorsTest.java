@@ -134,6 +134,15 @@ class RingDescriptorsTest
         assertEquals("BACK_PRESSURED", RingStatus.describe(RingStatus.BACK_PRESSURED));
         assertEquals("CORRUPT", RingStatus.describe(RingStatus.CORRUPT));
         assertEquals("UNBLOCKED", RingStatus.describe(RingStatus.UNBLOCKED));
-        assertEquals("UNKNOWN(-9)", RingStatus.describe(-9));
+        assertEquals("UNKNOWN(-1)", RingStatus.describe(-1));
+    }
+
+    @Test
+    void statusValuesAreTheOnesTheChannelGivesTheSameMeaning()
+    {
+        // Aeron's BACK_PRESSURED and ADMIN_ACTION ("try again"), and the channel's CORRUPT: see RingStatus.
+        assertEquals(-2, RingStatus.BACK_PRESSURED);
+        assertEquals(-3, RingStatus.UNBLOCKED);
+        assertEquals(-8, RingStatus.CORRUPT);
     }
 }

@@ -44,13 +44,14 @@ public final class PublisherSample
                 {
                     sent++;
                 }
-                else if (result == ChannelStatus.NOT_CONNECTED || result == ChannelStatus.BACK_PRESSURED)
+                else if (result == ChannelStatus.NOT_CONNECTED || result == ChannelStatus.BACK_PRESSURED ||
+                    result == ChannelStatus.ADMIN_ACTION)
                 {
-                    idle.idle(); // no subscriber yet, or it is catching up: try again
+                    idle.idle(); // no subscriber yet, or it is catching up, or try again at once
                 }
                 else
                 {
-                    break; // CLOSED, CORRUPTED...: see ChannelStatus
+                    break; // CLOSED, CORRUPT...: see ChannelStatus
                 }
             }
             System.out.println("published " + sent);

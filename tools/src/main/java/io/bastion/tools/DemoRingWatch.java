@@ -6,6 +6,7 @@ import io.bastion.channel.control.Session;
 import io.bastion.codec.FrameDescriptor;
 import io.bastion.codec.FrameReader;
 import io.bastion.codec.FrameValidator;
+import io.bastion.codec.RejectReason;
 import io.bastion.ringbuffer.OneToOneRingDescriptor;
 import io.bastion.ringbuffer.RecordDescriptor;
 import io.bastion.security.files.OwnerOnlyFiles;
@@ -114,7 +115,7 @@ final class DemoRingWatch implements AutoCloseable
                 final byte[] copy = new byte[frameLength];
                 ring.getBytes(index + RecordDescriptor.HEADER_LENGTH, copy);
                 final boolean intact = ring.getLongVolatile(tailOffset) - walked <= capacity - MARGIN;
-                if (intact && FrameValidator.ACCEPT == reader.wrapValidated(new UnsafeBuffer(copy), 0, frameLength) &&
+                if (intact && RejectReason.NONE == reader.wrapValidated(new UnsafeBuffer(copy), 0, frameLength) &&
                     reader.channelId() == channelId && reader.producerId() != ownProducer)
                 {
                     producerSeen = reader.producerId();

@@ -37,6 +37,14 @@ class StatCommandTest
         countersFile = CountersFile.create(files, folder.resolve(StatCommand.COUNTERS_FILE_NAME), 64);
         final CountersManager manager = countersFile.manager();
         channelCounters = new ChannelCounters(manager, "prices/sub");
+        // A ring fault as the subscriber counts it: under its own name.
+        manager.forEach((id, label) ->
+        {
+            if (label.equals("prices/sub: rejected HEAD_MORE_THAN_A_LAP_BEHIND"))
+            {
+                manager.setCounterValue(id, 3);
+            }
+        });
         custom = manager.newCounter("test: frames", CUSTOM_TYPE_ID);
         custom.set(1234);
         hostile = manager.newCounter("evil\u001b[2Jlabel \"quoted\"", CUSTOM_TYPE_ID);
@@ -61,6 +69,11 @@ class StatCommandTest
             (ChannelCounters.countersPerEndpoint() + 2) + " counters\n"), result::toString);
         assertTrue(out.contains("                   0 - prices/sub: frames out\n"), result::toString);
         assertTrue(out.contains("prices/sub: rejected "), result::toString);
+        assertTrue(out.contains("                   3 - prices/sub: rejected HEAD_MORE_THAN_A_LAP_BEHIND\n"),
+            result::toString);
+        assertTrue(out.contains("                   0 - prices/sub: rejected RECORD_LENGTH_OUT_OF_RANGE\n"),
+            result::toString);
+        assertTrue(!out.contains("rejected NONE"), result::toString);
         assertTrue(out.contains("               1,234 - test: frames\n"), result::toString);
         assertTrue(out.contains("                  -1 - evil?[2Jlabel \"quoted\"\n"),
             "control characters from the file are not printed: " + result);

@@ -2,7 +2,6 @@ package io.bastion.channel.control;
 
 import io.bastion.codec.ControlMessageValidator;
 import io.bastion.codec.FrameDescriptor;
-import io.bastion.codec.FrameValidator;
 import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.ChallengeDecoder;
 import io.bastion.codec.sbe.ChallengeEncoder;
@@ -245,11 +244,10 @@ public final class ControlMessages
             return ControlMessage.refused(RejectReason.PROTOCOL_VIOLATION, RejectReason.REGION_OUT_OF_BOUNDS);
         }
         final UnsafeBuffer buffer = new UnsafeBuffer(bytes, 0, length);
-        final int verdict = ControlMessageValidator.strict().validate(buffer, 0, length);
-        if (FrameValidator.ACCEPT != verdict)
+        final RejectReason verdict = ControlMessageValidator.strict().validate(buffer, 0, length);
+        if (RejectReason.NONE != verdict)
         {
-            final RejectReason detail = RejectReason.fromCode(verdict);
-            return ControlMessage.refused(RejectReason.PROTOCOL_VIOLATION, detail);
+            return ControlMessage.refused(RejectReason.PROTOCOL_VIOLATION, verdict);
         }
         final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(buffer, 0);
         final int templateId = header.templateId();

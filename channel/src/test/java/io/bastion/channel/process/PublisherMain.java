@@ -109,7 +109,8 @@ public final class PublisherMain
                 sent++;
                 idle.reset();
             }
-            else if (ChannelStatus.BACK_PRESSURED == result || ChannelStatus.NOT_CONNECTED == result)
+            else if (ChannelStatus.BACK_PRESSURED == result || ChannelStatus.ADMIN_ACTION == result ||
+                ChannelStatus.NOT_CONNECTED == result)
             {
                 publisher.doWork();
                 idle.idle();

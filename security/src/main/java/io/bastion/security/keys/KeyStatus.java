@@ -2,7 +2,9 @@ package io.bastion.security.keys;
 
 /**
  * Outcome of looking a key up in a {@link KeyRing}. Every value except {@link #ACCEPTED} is a refusal: the frame
- * must not be dispatched.
+ * must not be dispatched. The channel reports each under its own refusal reason ({@code UNKNOWN_KEY},
+ * {@code REVOKED_KEY}, {@code EXPIRED_KEY}); see {@code MacResult} for why the security layer keeps one verdict type
+ * per component.
  */
 public enum KeyStatus
 {

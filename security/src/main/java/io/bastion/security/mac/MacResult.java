@@ -2,6 +2,10 @@ package io.bastion.security.mac;
 
 /**
  * Outcome of computing or verifying an HMAC-SHA256 tag with {@link HmacSha256}.
+ * <p>
+ * The security layer keeps one verdict type per component (this one, {@code KeyStatus}, {@code ReplayStatus},
+ * {@code QuarantineStatus}): each answers its own question, and none has a value another could return. The channel
+ * reports each refusal among them under the refusal reason of its meaning ({@code RejectReason}, mapped in one place).
  */
 public enum MacResult
 {

@@ -1,7 +1,9 @@
 package io.bastion.security.rate;
 
 /**
- * Outcome of recording a rejection with {@link QuarantinePolicy#recordRejection(long, long)}.
+ * Outcome of recording a rejection with {@link QuarantinePolicy#recordRejection(long, long)}: not a refusal of its
+ * own but what the earlier refusals add up to. See {@code MacResult} for why the security layer keeps one verdict
+ * type per component.
  */
 public enum QuarantineStatus
 {

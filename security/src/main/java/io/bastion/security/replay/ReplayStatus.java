@@ -2,7 +2,9 @@ package io.bastion.security.replay;
 
 /**
  * Verdict of a {@link ReplayGuard} on a frame's sequence number. {@link #ACCEPTED} and {@link #GAP} let the frame
- * through; the others are refusals.
+ * through; the others are refusals, which the channel reports as {@code REPLAY} ({@link #DUPLICATE},
+ * {@link #STALE}: a sequence the guard has passed) or {@code INVALID_SEQUENCE} ({@link #INVALID}). See
+ * {@code MacResult} for why the security layer keeps one verdict type per component.
  */
 public enum ReplayStatus
 {
