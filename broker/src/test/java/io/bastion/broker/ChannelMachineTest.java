@@ -30,11 +30,13 @@ class ChannelMachineTest
     private final MachineFixture fixture = new MachineFixture(false);
     private final ChannelMachine machine = fixture.machine;
     private final RecordingOutput output = fixture.output;
+    private RouterPublisher publisher;
+    private RouterSubscriber subscriber;
 
     @Test
     void aJoiningSubscriberGetsOnlyAFreshKeyAndStartsWhereThePublisherSwitchedToIt()
     {
-        final RouterPublisher publisher = fixture.publisher(11, 1);
+        publisher = fixture.publisher(11, 1);
         assertEquals(List.of(), output.take(), "nobody to tell");
 
         fixture.subscriber(21);
@@ -67,12 +69,11 @@ class ChannelMachineTest
     @Test
     void aJoinDuringARotationWaitsForTheNextSoItNeverGetsAKeyItsPredecessorHeld()
     {
-        final RouterPublisher publisher = connectedPublisher();
-        final RouterSubscriber first = fixture.machine.state().subscriber;
+        connect();
         machine.rotateKeys();
         assertEquals(List.of("to 21: KEY_ADDED producer=1 key=3 at=0"), output.take());
 
-        machine.onMessage(first, goodbye());
+        machine.onMessage(subscriber, goodbye());
         assertEquals(List.of("detach 21", "to 11: KeyUpdate key=3", "close 21", SUBSCRIBER_LEFT), output.take(),
             "nobody left to install key 3 first: the publisher switches at once");
 
@@ -93,8 +94,7 @@ class ChannelMachineTest
     @Test
     void aRotationHandsTheSubscriberTheNewKeyFirstAndRetiresTheOldOneOnceThePublisherSwitched()
     {
-        final RouterPublisher publisher = connectedPublisher();
-        final RouterSubscriber subscriber = fixture.machine.state().subscriber;
+        connect();
         machine.rotateKeys();
         assertEquals(List.of("to 21: KEY_ADDED producer=1 key=3 at=0"), output.take(), "the publisher waits");
         assertArrayEquals(MachineFixture.frameKey(1, 3), MachineFixture.openKey(21, last(sentTo(21))));
@@ -112,8 +112,7 @@ class ChannelMachineTest
     @Test
     void rotationsRequestedWhileOneIsUnderWayCoalesceIntoOneThatRunsAfterIt()
     {
-        final RouterPublisher publisher = connectedPublisher();
-        final RouterSubscriber subscriber = fixture.machine.state().subscriber;
+        connect();
         machine.rotateKeys();
         machine.rotateKeys();
         machine.rotateKeys();
@@ -139,7 +138,7 @@ class ChannelMachineTest
     {
         final RouterPublisher first = fixture.publisher(11, 1);
         final RouterPublisher second = fixture.publisher(12, 2);
-        final RouterSubscriber subscriber = fixture.subscriber(21);
+        subscriber = fixture.subscriber(21);
         machine.onMessage(first, keyInUse(1, 2, 0));
         machine.onMessage(second, keyInUse(2, 2, 0));
         output.take();
@@ -153,8 +152,7 @@ class ChannelMachineTest
     @Test
     void revokingAKeyTellsTheSubscriberAndEndsThePublishersSessionWhichIsCutOff()
     {
-        final RouterPublisher publisher = connectedPublisher();
-        final RouterSubscriber subscriber = fixture.machine.state().subscriber;
+        connect();
         machine.revokeKey(1, 2);
         assertEquals(List.of(
             "audit REVOKED SUCCESS: producer=1 keyId=2",
@@ -175,8 +173,7 @@ class ChannelMachineTest
     @Test
     void aPublisherThatLeavesIsDrainedBeforeItsSessionAndRingAreClosed()
     {
-        final RouterPublisher publisher = connectedPublisher();
-        final RouterSubscriber subscriber = fixture.machine.state().subscriber;
+        connect();
         machine.onMessage(publisher, goodbye());
         assertEquals(List.of("detach 11", "to 21: REMOVED producer=1 key=0 at=0"), output.take());
         machine.rotateKeys();
@@ -190,7 +187,7 @@ class ChannelMachineTest
     @Test
     void aPublisherNobodyWasToldAboutIsClosedAtOnceWhenItLeaves()
     {
-        final RouterPublisher publisher = fixture.publisher(11, 1);
+        publisher = fixture.publisher(11, 1);
         machine.onMessage(publisher, goodbye());
         assertEquals(List.of("detach 11", "close 11", "audit CHANNEL_CLOSED INFO: source removed producer=1"),
             output.take());
@@ -199,8 +196,7 @@ class ChannelMachineTest
     @Test
     void aQuarantinedPublisherIsRefusedAndCutOff()
     {
-        connectedPublisher();
-        final RouterSubscriber subscriber = fixture.machine.state().subscriber;
+        connect();
         machine.onMessage(subscriber, source(SourceAction.QUARANTINED, 1, 0));
         assertEquals(List.of(
             "audit QUARANTINED REFUSED: producer=1 quarantined by subscriber session=15",
@@ -213,8 +209,8 @@ class ChannelMachineTest
     void anExpiredTokenAndARevokedTokenEachEndTheirSessionOnTheNextTick()
     {
         final long publisherNotAfterMs = MachineFixture.START_MS + 60_000;
-        final RouterPublisher publisher = fixture.publisher(11, 1, MachineFixture.token(5, publisherNotAfterMs));
-        final RouterSubscriber subscriber = fixture.subscriber(21, MachineFixture.token(6, Long.MAX_VALUE));
+        publisher = fixture.publisher(11, 1, MachineFixture.token(5, publisherNotAfterMs));
+        subscriber = fixture.subscriber(21, MachineFixture.token(6, Long.MAX_VALUE));
         machine.onMessage(publisher, keyInUse(1, 2, 0));
         machine.onMessage(subscriber, source(SourceAction.ADDED, 1, 2));
         output.take();
@@ -247,7 +243,7 @@ class ChannelMachineTest
     @Test
     void aSubscriberThatOwesAnAcknowledgementTooLongIsEvicted()
     {
-        final RouterPublisher publisher = fixture.publisher(11, 1);
+        publisher = fixture.publisher(11, 1);
         fixture.subscriber(21);
         machine.onMessage(publisher, keyInUse(1, 2, 0));
         output.take();
@@ -287,7 +283,7 @@ class ChannelMachineTest
     @Test
     void aKeyRevocationThatDoesNotFitTheSubscribersQueueEndsItsSessionSoRevocationNeverFailsOpen()
     {
-        connectedPublisher();
+        connect();
         output.queueFull(21, true);
         machine.revokeKey(1, 2);
         assertEquals(List.of(
@@ -311,7 +307,7 @@ class ChannelMachineTest
     {
         final RouterPublisher first = fixture.publisher(11, 1);
         final RouterPublisher second = fixture.publisher(12, 2);
-        final RouterSubscriber subscriber = fixture.subscriber(21);
+        subscriber = fixture.subscriber(21);
         machine.onMessage(first, keyInUse(1, 2, 0));
         machine.onMessage(second, keyInUse(2, 2, 0));
         machine.onMessage(subscriber, source(SourceAction.ADDED, 1, 2));
@@ -335,8 +331,7 @@ class ChannelMachineTest
     @Test
     void anAcknowledgementOfSomethingNeverSentIsAProtocolViolation()
     {
-        connectedPublisher();
-        final RouterSubscriber subscriber = fixture.machine.state().subscriber;
+        connect();
         machine.onMessage(subscriber, source(SourceAction.KEY_ADDED, 1, 9));
         assertEquals(List.of(
             "audit HANDSHAKE REFUSED: PROTOCOL_VIOLATION: unexpected acknowledgement KEY_ADDED",
@@ -350,8 +345,7 @@ class ChannelMachineTest
     @Test
     void aSubscriberNamingAPublisherItWasNeverToldAboutIsAProtocolViolation()
     {
-        connectedPublisher();
-        final RouterSubscriber subscriber = fixture.machine.state().subscriber;
+        connect();
         machine.onMessage(subscriber, source(SourceAction.ADDED, 9, 1));
         assertEquals("audit HANDSHAKE REFUSED: PROTOCOL_VIOLATION: unexpected message " +
             SourceUpdateDecoder.TEMPLATE_ID, output.take().get(0));
@@ -363,10 +357,10 @@ class ChannelMachineTest
         for (final long position : new long[]{13, -8})
         {
             final MachineFixture each = new MachineFixture(false);
-            final RouterPublisher publisher = each.publisher(11, 1);
+            final RouterPublisher lone = each.publisher(11, 1);
             each.subscriber(21);
             each.output.take();
-            each.machine.onMessage(publisher, keyInUse(1, 2, position));
+            each.machine.onMessage(lone, keyInUse(1, 2, position));
             assertEquals(List.of(
                 "audit HANDSHAKE REFUSED: PROTOCOL_VIOLATION: bad key start position " + position,
                 "to 11: Refusal PROTOCOL_VIOLATION",
@@ -379,7 +373,7 @@ class ChannelMachineTest
     @Test
     void aKeySwitchTheBrokerNeverAskedForIsAProtocolViolation()
     {
-        final RouterPublisher publisher = connectedPublisher();
+        connect();
         machine.onMessage(publisher, keyInUse(1, 5, 0));
         assertEquals(List.of(
             "audit HANDSHAKE REFUSED: PROTOCOL_VIOLATION: unexpected acknowledgement KEY_IN_USE",
@@ -392,24 +386,25 @@ class ChannelMachineTest
     void theRingIsUnlinkedOnceWhenBothSidesMappedIt()
     {
         final MachineFixture unlinking = new MachineFixture(true);
-        final RouterPublisher publisher = unlinking.publisher(11, 1);
-        final RouterSubscriber subscriber = unlinking.subscriber(21);
-        unlinking.machine.onMessage(publisher, keyInUse(1, 2, 0));
-        unlinking.machine.onMessage(publisher, source(SourceAction.MAPPED, 1, 0));
+        final RouterPublisher writer = unlinking.publisher(11, 1);
+        final RouterSubscriber reader = unlinking.subscriber(21);
+        unlinking.machine.onMessage(writer, keyInUse(1, 2, 0));
+        unlinking.machine.onMessage(writer, source(SourceAction.MAPPED, 1, 0));
         unlinking.output.take();
-        unlinking.machine.onMessage(subscriber, source(SourceAction.ADDED, 1, 2));
-        unlinking.machine.onMessage(publisher, source(SourceAction.MAPPED, 1, 0));
+        unlinking.machine.onMessage(reader, source(SourceAction.ADDED, 1, 2));
+        unlinking.machine.onMessage(writer, source(SourceAction.MAPPED, 1, 0));
         assertEquals(List.of("unlink " + MachineFixture.ringPath(1), "audit FILE_CHECK INFO: ring unlinked producer=1"),
             unlinking.output.take());
 
-        machine.onMessage(connectedPublisher(), source(SourceAction.MAPPED, 1, 0));
+        connect();
+        machine.onMessage(publisher, source(SourceAction.MAPPED, 1, 0));
         assertEquals(List.of(), output.take(), "not asked to unlink");
     }
 
     @Test
     void aShutdownSaysGoodbyeToEverySessionAndClosesIt()
     {
-        connectedPublisher();
+        connect();
         machine.shutdown();
         assertEquals(List.of("to 11: Goodbye SHUTDOWN", "close 11", "to 21: Goodbye SHUTDOWN", "close 21"),
             output.take());
@@ -418,14 +413,13 @@ class ChannelMachineTest
     /**
      * Publisher 11 (producer 1) announced to subscriber 21 on key 2 and acknowledged; the transcript is emptied.
      */
-    private RouterPublisher connectedPublisher()
+    private void connect()
     {
-        final RouterPublisher publisher = fixture.publisher(11, 1);
-        final RouterSubscriber subscriber = fixture.subscriber(21);
+        publisher = fixture.publisher(11, 1);
+        subscriber = fixture.subscriber(21);
         machine.onMessage(publisher, keyInUse(1, 2, 4096));
         machine.onMessage(subscriber, source(SourceAction.ADDED, 1, 2));
         output.take();
-        return publisher;
     }
 
     private List<RecordingOutput.Sent> sentTo(final long sessionId)
