@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A channel's publishers and subscriber, owned by the conductor thread.
+ * A channel's publishers and subscriber: the state its {@link ChannelMachine} keeps, and {@link SessionWatch} reads.
+ * Owned by the conductor thread.
  */
 final class RouterChannel
 {

@@ -1,74 +1,35 @@
 package io.bastion.broker;
 
-import io.bastion.channel.control.ControlLink;
-import io.bastion.channel.control.ControlMessage;
-import io.bastion.channel.control.ControlMessages;
-import io.bastion.channel.control.Session;
 import io.bastion.codec.sbe.GoodbyeReason;
 
 /**
- * One session's control socket as the conductor sees it.
+ * One session of a channel as its {@link ChannelMachine} sees it: the session's facts and where the machine is with
+ * it. Nothing here touches a socket; the conductor keeps the socket beside it ({@link RouterConnection}).
+ * <p>
+ * Owned by the conductor thread, like the machine.
  */
 abstract class RouterEndpoint
 {
-    final ChannelRouter router;
     final RouterChannel state;
-    final Session session;
-    final ControlLink link;
+    final SessionFacts session;
+    /** The machine dropped it: nothing more is read from it; a publisher's ring may still be draining. */
     boolean dropped;
+    /** A message did not fit its control queue during the current step: it is ended after the step. */
     boolean overflowed;
+    /** Set by {@link SessionWatch}: why its authority ended, or null when it is evicted for an overdue ack. */
     GoodbyeReason endsFor;
 
-    RouterEndpoint(final ChannelRouter router, final RouterChannel state, final Session session, final ControlLink link)
+    RouterEndpoint(final RouterChannel state, final SessionFacts session)
     {
-        this.router = router;
         this.state = state;
         this.session = session;
-        this.link = link;
     }
 
-    abstract boolean ackOverdue(long nowMs, long timeoutMs);
-
-    void onReadable()
-    {
-        // A few messages per wake-up at most, so one chatty client cannot starve the others.
-        for (int i = 0; i < 16 && !dropped; i++)
-        {
-            final int length = link.poll();
-            if (ControlLink.NONE == length)
-            {
-                link.flush();
-                return;
-            }
-            if (length < 0)
-            {
-                drop(ControlLink.BAD_LENGTH == length ? "bad message length" :
-                    ControlLink.TOO_MANY_DESCRIPTORS == length ? "too many descriptors" : null);
-                return;
-            }
-            final ControlMessage message = ControlMessages.parse(link.messageBuffer(), length);
-            if (!message.isValid())
-            {
-                drop("malformed message: " + message.detail());
-                return;
-            }
-            onMessage(message);
-        }
-    }
-
-    abstract void onMessage(ControlMessage message);
-
-    abstract void onGone();
-
-    void drop(final String violation)
-    {
-        if (dropped)
-        {
-            return;
-        }
-        dropped = true;
-        router.onDrop(this, violation);
-        onGone();
-    }
+    /**
+     * Whether it has owed the broker an acknowledgement for longer than allowed.
+     *
+     * @param nowMs epoch milliseconds.
+     * @return true if overdue.
+     */
+    abstract boolean ackOverdue(long nowMs);
 }
-

@@ -1,24 +1,32 @@
 package io.bastion.broker;
 
-import io.bastion.channel.control.ControlLink;
-import io.bastion.channel.control.ControlMessage;
-import io.bastion.channel.control.Session;
-
 /**
- * A publishing session.
+ * A publishing session of a channel: its key schedule's progress, whether the subscriber was told about it, and
+ * the acknowledgements owed about it, by itself and by the subscriber.
+ * <p>
+ * Owned by the conductor thread.
  */
 final class RouterPublisher extends RouterEndpoint
 {
+    /** {@link #joinKeyId} when the join waits for the rotation after the one under way. */
+    static final int JOIN_ON_NEXT_ROTATION = -1;
+
     final int producerId;
+    /** The key it seals with, as far as the broker knows. */
     int keyId;
+    /** The key of the rotation under way; 0 for none. */
     int pendingKeyId;
     boolean rotationQueued;
+    /** The publisher was sent its KeyUpdate for {@link #pendingKeyId}. */
     boolean keyInstallSent;
+    /** The subscriber was sent ADDED for it. */
     boolean announced;
     boolean subscriberAcked;
     boolean mapped;
     boolean unlinked;
+    /** It left, or was dropped: the subscriber is draining or letting go of its ring. */
     boolean closing;
+    /** Its authority ended: the subscriber stops reading its ring at once, without draining. */
     boolean cutOff;
     /** The key whose KEY_IN_USE announces this publisher to a joining subscriber; 0 for none. */
     int joinKeyId;
@@ -26,12 +34,11 @@ final class RouterPublisher extends RouterEndpoint
     long subscriberAckDueMs;
     long publisherAckDueMs;
 
-    RouterPublisher(
-        final ChannelRouter router, final RouterChannel state, final Session session, final ControlLink link)
+    RouterPublisher(final RouterChannel state, final SessionFacts session)
     {
-        super(router, state, session, link);
-        this.producerId = session.producerId();
-        this.keyId = session.keys().keyId();
+        super(state, session);
+        this.producerId = session.producerId;
+        this.keyId = session.firstKeyId;
     }
 
     void oweSubscriberAck(final long nowMs, final long timeoutMs)
@@ -60,21 +67,8 @@ final class RouterPublisher extends RouterEndpoint
     }
 
     @Override
-    boolean ackOverdue(final long nowMs, final long timeoutMs)
+    boolean ackOverdue(final long nowMs)
     {
         return 0 != publisherAckDueMs && nowMs > publisherAckDueMs;
     }
-
-    @Override
-    void onMessage(final ControlMessage message)
-    {
-        router.onPublisherMessage(this, message);
-    }
-
-    @Override
-    void onGone()
-    {
-        router.publisherGone(this);
-    }
 }
-

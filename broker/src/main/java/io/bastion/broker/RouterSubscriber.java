@@ -1,26 +1,20 @@
 package io.bastion.broker;
 
-import io.bastion.channel.control.ControlLink;
-import io.bastion.channel.control.ControlMessage;
-import io.bastion.channel.control.Session;
-import java.util.Arrays;
-
 /**
- * The subscribing session of a channel.
+ * The subscribing session of a channel. What it owes is kept per publisher ({@link RouterPublisher}), since each
+ * acknowledgement is about one publisher's ring or key.
+ * <p>
+ * Owned by the conductor thread.
  */
 final class RouterSubscriber extends RouterEndpoint
 {
-    final byte[] controlKey;
-
-    RouterSubscriber(
-        final ChannelRouter router, final RouterChannel state, final Session session, final ControlLink link)
+    RouterSubscriber(final RouterChannel state, final SessionFacts session)
     {
-        super(router, state, session, link);
-        this.controlKey = session.keys().controlKey();
+        super(state, session);
     }
 
     @Override
-    boolean ackOverdue(final long nowMs, final long timeoutMs)
+    boolean ackOverdue(final long nowMs)
     {
         for (final RouterPublisher publisher : state.publishers)
         {
@@ -31,18 +25,4 @@ final class RouterSubscriber extends RouterEndpoint
         }
         return false;
     }
-
-    @Override
-    void onMessage(final ControlMessage message)
-    {
-        router.onSubscriberMessage(this, message);
-    }
-
-    @Override
-    void onGone()
-    {
-        Arrays.fill(controlKey, (byte)0);
-        router.subscriberGone(this);
-    }
 }
-

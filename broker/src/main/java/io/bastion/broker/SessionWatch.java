@@ -5,15 +5,14 @@ import io.bastion.security.token.CapabilityToken;
 import io.bastion.security.token.RevocationList;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 /**
  * Which sessions must end now, and why: a token past its not-after ({@link GoodbyeReason#SESSION_EXPIRED}), a token
  * whose id is revoked ({@link GoodbyeReason#TOKEN_REVOKED}), or a client that has owed the broker an acknowledgement
- * for longer than the timeout (reason null: it is evicted). The {@link ChannelRouter} asks on every tick and ends
- * what it is told; this class only judges. Owned by the router's conductor thread; the revocation list may change
- * under it from any thread.
+ * for longer than the timeout (reason null: it is evicted). Each {@link ChannelMachine} asks on every tick and ends
+ * what it is told; this class only judges, from the tokens, the list and the time it is given. Owned by the router's
+ * conductor thread; the revocation list may change under it from any thread.
  */
 final class SessionWatch
 {
@@ -27,25 +26,32 @@ final class SessionWatch
     }
 
     /**
-     * The sessions that must end, each with its {@link RouterEndpoint#endsFor} set.
+     * How long a client may owe an acknowledgement.
      *
-     * @param channels the router's channels.
-     * @param nowMs    epoch milliseconds.
-     * @return the endpoints to end, publishers of a channel before its subscriber; empty when none.
+     * @return milliseconds.
      */
-    List<RouterEndpoint> due(final Collection<RouterChannel> channels, final long nowMs)
+    long ackTimeoutMs()
+    {
+        return ackTimeoutMs;
+    }
+
+    /**
+     * The sessions of a channel that must end, each with its {@link RouterEndpoint#endsFor} set.
+     *
+     * @param state the channel.
+     * @param nowMs epoch milliseconds.
+     * @return the endpoints to end, publishers before the subscriber; empty when none.
+     */
+    List<RouterEndpoint> due(final RouterChannel state, final long nowMs)
     {
         final List<RouterEndpoint> due = new ArrayList<>();
-        for (final RouterChannel state : channels)
+        for (final RouterPublisher publisher : state.publishers)
         {
-            for (final RouterPublisher publisher : state.publishers)
-            {
-                judge(publisher, nowMs, due);
-            }
-            if (null != state.subscriber)
-            {
-                judge(state.subscriber, nowMs, due);
-            }
+            judge(publisher, nowMs, due);
+        }
+        if (null != state.subscriber)
+        {
+            judge(state.subscriber, nowMs, due);
         }
         return due;
     }
@@ -56,7 +62,7 @@ final class SessionWatch
         {
             return;
         }
-        final CapabilityToken token = endpoint.session.token();
+        final CapabilityToken token = endpoint.session.token;
         if (null != token && nowMs >= token.notAfterMs())
         {
             endpoint.endsFor = GoodbyeReason.SESSION_EXPIRED;
@@ -67,7 +73,7 @@ final class SessionWatch
             endpoint.endsFor = GoodbyeReason.TOKEN_REVOKED;
             due.add(endpoint);
         }
-        else if (endpoint.ackOverdue(nowMs, ackTimeoutMs))
+        else if (endpoint.ackOverdue(nowMs))
         {
             endpoint.endsFor = null;
             due.add(endpoint);

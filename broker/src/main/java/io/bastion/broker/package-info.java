@@ -10,8 +10,10 @@
  * <p>
  * Threads: {@link io.bastion.broker.Broker}'s acceptor runs each handshake
  * ({@link io.bastion.broker.BrokerHandshake}); the {@link io.bastion.broker.ChannelRouter} conductor owns every open
- * session's socket and every channel's state ({@link io.bastion.broker.RouterChannel}), so the state machine needs no
- * lock. The protocol (handshake, live joins, rotation, revocation, limits) is described in {@code docs/} of the
- * repository: {@code broker-handshake.md}, {@code broker-authority.md} and {@code rotation-and-revocation.md}.
+ * session's socket, the timers and one state machine per channel ({@link io.bastion.broker.ChannelMachine}), which
+ * decides and acts only through its {@link io.bastion.broker.RouterOutput}; one thread drives them all, so the state
+ * machine needs no lock. The protocol (handshake, live joins, rotation, revocation, limits) is described in
+ * {@code docs/} of the repository: {@code broker-handshake.md}, {@code broker-authority.md} and
+ * {@code rotation-and-revocation.md}.
  */
 package io.bastion.broker;

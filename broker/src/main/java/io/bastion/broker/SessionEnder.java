@@ -1,0 +1,242 @@
+package io.bastion.broker;
+
+import io.bastion.channel.control.ControlMessages;
+import io.bastion.codec.RejectReason;
+import io.bastion.codec.sbe.GoodbyeReason;
+import io.bastion.codec.sbe.SourceAction;
+import io.bastion.security.audit.AuditEventType;
+import io.bastion.security.audit.AuditOutcome;
+import org.agrona.concurrent.EpochClock;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+
+/**
+ * How sessions leave one channel, whatever ends them: the client's Goodbye or closed socket, a protocol violation, an
+ * authority that ended (expiry, revocation), an overdue acknowledgement, a quarantine, a control queue that
+ * overflowed, the broker stopping.
+ * <ul>
+ *     <li>A publisher that leaves is drained: the subscriber is told {@code REMOVED}, reads what was committed and
+ *     acknowledges; only then is the session closed and its ring deleted. A publisher whose authority ended, or that
+ *     was quarantined, is cut off instead ({@code CUT_OFF}): nothing more of its ring is read.</li>
+ *     <li>A subscriber that leaves held every publisher's current key: each of them rotates
+ *     ({@link KeyRotation#subscriberLeft}).</li>
+ * </ul>
+ * Part of a {@link ChannelMachine}, which decides when; this class carries the ending out through the
+ * {@link RouterOutput}. Owned by the conductor thread.
+ */
+final class SessionEnder
+{
+    private final RouterChannel state;
+    private final ChannelSender sender;
+    private final KeyRotation rotation;
+    private final RouterOutput output;
+    private final RouterCounters counters;
+    private final EpochClock clock;
+    private final long ackTimeoutMs;
+
+    SessionEnder(
+        final RouterChannel state,
+        final ChannelSender sender,
+        final KeyRotation rotation,
+        final RouterOutput output,
+        final RouterCounters counters,
+        final EpochClock clock,
+        final long ackTimeoutMs)
+    {
+        this.state = state;
+        this.sender = sender;
+        this.rotation = rotation;
+        this.output = output;
+        this.counters = counters;
+        this.clock = clock;
+        this.ackTimeoutMs = ackTimeoutMs;
+    }
+
+    /**
+     * End a session whose authority ended: tell it why, and for a publisher tell the subscriber to stop reading its
+     * ring at once (a revoked or expired publisher may go on writing whatever it likes into it).
+     *
+     * @param endpoint the session.
+     * @param reason   {@link GoodbyeReason#SESSION_EXPIRED}, {@link GoodbyeReason#TOKEN_REVOKED} or
+     *                 {@link GoodbyeReason#KEY_REVOKED}.
+     * @param why      the audit's words for it.
+     */
+    void endForAuthority(final RouterEndpoint endpoint, final GoodbyeReason reason, final String why)
+    {
+        output.audit(GoodbyeReason.SESSION_EXPIRED == reason ? AuditEventType.CHANNEL_CLOSED : AuditEventType.REVOKED,
+            AuditOutcome.SUCCESS, endpoint.session.subject, state.name,
+            "session " + endpoint.session.idText() + " ended: " + why + " (" + reason + ")");
+        sender.lastWord(endpoint, ControlMessages.goodbye(reason));
+        if (endpoint instanceof RouterPublisher)
+        {
+            ((RouterPublisher)endpoint).cutOff = true;
+        }
+        drop(endpoint, null);
+    }
+
+    /**
+     * Evict a session that owed an acknowledgement for too long: Refusal {@link RejectReason#TIMED_OUT}.
+     *
+     * @param endpoint the session.
+     */
+    void evict(final RouterEndpoint endpoint)
+    {
+        counters.ackTimeouts.increment();
+        output.audit(AuditEventType.HANDSHAKE, AuditOutcome.REFUSED, endpoint.session.subject, state.name,
+            RejectReason.TIMED_OUT + ": no acknowledgement within " + ackTimeoutMs + " ms, session " +
+            endpoint.session.idText() + " evicted");
+        sender.lastWord(endpoint, ControlMessages.refusal(RejectReason.TIMED_OUT));
+        drop(endpoint, null);
+    }
+
+    /**
+     * The subscriber quarantined a publisher: audit it, and unless the publisher is leaving already, refuse it
+     * ({@link RejectReason#QUARANTINED}) and cut it off.
+     *
+     * @param subscriber the subscriber that reported it.
+     * @param publisher  the publisher.
+     */
+    void quarantine(final RouterSubscriber subscriber, final RouterPublisher publisher)
+    {
+        output.audit(AuditEventType.QUARANTINED, AuditOutcome.REFUSED, publisher.session.subject, state.name,
+            "producer=" + publisher.producerId + " quarantined by subscriber session=" + subscriber.session.idText());
+        if (!publisher.closing)
+        {
+            sender.lastWord(publisher, ControlMessages.refusal(RejectReason.QUARANTINED));
+            // The subscriber stopped reading it already; what the publisher wrote since stays unread.
+            publisher.cutOff = true;
+            drop(publisher, null);
+        }
+    }
+
+    /**
+     * Drop a session: audit a violation (and tell the client), stop reading it, then let the channel go on without
+     * it. Nothing happens for a session dropped already.
+     *
+     * @param endpoint  the session.
+     * @param violation what it did wrong; null when it did nothing wrong.
+     */
+    void drop(final RouterEndpoint endpoint, final String violation)
+    {
+        if (endpoint.dropped)
+        {
+            return;
+        }
+        endpoint.dropped = true;
+        if (null != violation)
+        {
+            output.audit(AuditEventType.HANDSHAKE, AuditOutcome.REFUSED, endpoint.session.subject, state.name,
+                RejectReason.PROTOCOL_VIOLATION + ": " + violation);
+            sender.lastWord(endpoint, ControlMessages.refusal(RejectReason.PROTOCOL_VIOLATION));
+        }
+        output.detach(endpoint);
+        if (endpoint instanceof RouterPublisher)
+        {
+            publisherGone((RouterPublisher)endpoint);
+        }
+        else
+        {
+            subscriberGone((RouterSubscriber)endpoint);
+        }
+    }
+
+    /**
+     * A leaving publisher's ring is let go of: close its session, which deletes the ring.
+     *
+     * @param publisher the publisher.
+     */
+    void remove(final RouterPublisher publisher)
+    {
+        state.publishers.remove(publisher);
+        output.close(publisher);
+        output.audit(AuditEventType.CHANNEL_CLOSED, AuditOutcome.INFO, publisher.session.subject, state.name,
+            "source removed producer=" + publisher.producerId);
+    }
+
+    /**
+     * End the sessions whose control queue overflowed during the step just taken.
+     */
+    void endOverflowed()
+    {
+        RouterEndpoint endpoint;
+        while (null != (endpoint = sender.pollOverflowed()))
+        {
+            if (!endpoint.dropped)
+            {
+                counters.controlOverflows.increment();
+                output.audit(AuditEventType.RATE_LIMITED, AuditOutcome.REFUSED, endpoint.session.subject, state.name,
+                    "control queue overflow: session " + endpoint.session.idText() + " ended");
+                drop(endpoint, null);
+            }
+        }
+    }
+
+    /**
+     * The broker stops: every session is told (Goodbye SHUTDOWN) and closed.
+     */
+    void shutdown()
+    {
+        for (final RouterPublisher publisher : state.publishers)
+        {
+            sender.lastWord(publisher, ControlMessages.goodbye(GoodbyeReason.SHUTDOWN));
+            output.close(publisher);
+        }
+        state.publishers.clear();
+        final RouterSubscriber subscriber = state.subscriber;
+        if (null != subscriber)
+        {
+            state.subscriber = null;
+            sender.lastWord(subscriber, ControlMessages.goodbye(GoodbyeReason.SHUTDOWN));
+            zeroControlKey(subscriber);
+            output.close(subscriber);
+        }
+    }
+
+    private void publisherGone(final RouterPublisher publisher)
+    {
+        publisher.closing = true;
+        publisher.publisherAckDueMs = 0;
+        final RouterSubscriber subscriber = state.subscriber;
+        if (null != subscriber && publisher.announced)
+        {
+            // The subscriber drains what the publisher committed, then acknowledges; only then is the ring deleted. A
+            // publisher whose authority ended is cut off instead: nothing more of its ring is read.
+            sender.source(subscriber, publisher.cutOff ? SourceAction.CUT_OFF : SourceAction.REMOVED,
+                publisher.producerId, 0, 0);
+            publisher.oweSubscriberAck(clock.time(), ackTimeoutMs);
+        }
+        else
+        {
+            remove(publisher);
+        }
+    }
+
+    private void subscriberGone(final RouterSubscriber subscriber)
+    {
+        if (state.subscriber == subscriber)
+        {
+            state.subscriber = null;
+        }
+        zeroControlKey(subscriber);
+        for (final RouterPublisher publisher : new ArrayList<>(state.publishers))
+        {
+            rotation.subscriberLeft(publisher);
+            if (publisher.closing)
+            {
+                remove(publisher);
+            }
+        }
+        output.close(subscriber);
+        output.audit(AuditEventType.CHANNEL_CLOSED, AuditOutcome.INFO, subscriber.session.subject, state.name,
+            "subscriber left session=" + subscriber.session.idText());
+    }
+
+    private static void zeroControlKey(final RouterSubscriber subscriber)
+    {
+        if (null != subscriber.session.controlKey)
+        {
+            Arrays.fill(subscriber.session.controlKey, (byte)0);
+        }
+    }
+}
