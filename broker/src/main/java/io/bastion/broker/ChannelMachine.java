@@ -197,11 +197,13 @@ final class ChannelMachine
     {
         output.audit(AuditEventType.REVOKED, AuditOutcome.SUCCESS, null, state.name,
             "producer=" + producerId + " keyId=" + keyId);
-        if (null != state.subscriber)
+        final RouterPublisher publisher = state.publisher(producerId);
+        // A subscriber that was never told of this publisher holds none of its keys, and would rightly take a
+        // revocation of one as a broker's violation.
+        if (null != state.subscriber && (null == publisher || publisher.announced))
         {
             sender.source(state.subscriber, SourceAction.KEY_REVOKED, producerId, keyId, 0);
         }
-        final RouterPublisher publisher = state.publisher(producerId);
         if (null != publisher && !publisher.dropped)
         {
             ender.endForAuthority(publisher, GoodbyeReason.KEY_REVOKED, "key " + keyId + " revoked");

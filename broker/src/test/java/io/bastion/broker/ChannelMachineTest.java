@@ -150,6 +150,21 @@ class ChannelMachineTest
     }
 
     @Test
+    void revokingAKeyOfAPublisherNotYetAnnouncedEndsItWithoutTellingTheSubscriber()
+    {
+        publisher = fixture.publisher(11, 1);
+        subscriber = fixture.subscriber(21);
+        assertEquals(List.of("to 11: KeyUpdate key=2", JOINED), output.take(), "announced only after the switch");
+
+        machine.revokeKey(1, 1);
+        final List<String> events = output.take();
+        assertEquals("audit REVOKED SUCCESS: producer=1 keyId=1", events.get(0));
+        assertTrue(events.contains("to 11: Goodbye KEY_REVOKED"), events.toString());
+        assertTrue(events.stream().noneMatch((e) -> e.startsWith("to 21:")), events.toString());
+        assertEquals(1, fixture.counters.revokedSessions());
+    }
+
+    @Test
     void revokingAKeyTellsTheSubscriberAndEndsThePublishersSessionWhichIsCutOff()
     {
         connect();

@@ -167,6 +167,9 @@ class ChannelRouterTest
             pump(subscriber, publisher);
         }
         assertEquals(dispatched, received.get(1).size(), "nothing dispatched after the revocation");
+        // Frames the publisher offered after the broker revoked key 4 but before its Goodbye arrived may still be in
+        // the ring when the subscriber reads its KEY_REVOKED: refusing them under that name is the point.
+        rejected.remove(RejectReason.REVOKED_KEY);
         assertTrue(rejected.isEmpty(), rejected.toString());
         final List<AuditRecord> audit = fixture.closeAndReadAudit();
         // The last rotation's acknowledgement may reach the broker after the revocation ended the session.
