@@ -315,7 +315,7 @@ final class ChannelMachine
         }
         else if (SourceAction.QUARANTINED == message.action)
         {
-            ender.quarantine(subscriber, publisher);
+            ender.quarantine(subscriber, publisher, message.graceMs);
         }
         else if (SourceAction.KEY_RETIRED != message.action && SourceAction.KEY_REVOKED != message.action)
         {

@@ -96,11 +96,16 @@ final class SessionEnder
      *
      * @param subscriber the subscriber that reported it.
      * @param publisher  the publisher.
+     * @param reasonCode the subscriber's last refusal of that publisher's frames, as a {@link RejectReason} code; the
+     *                   subscriber's word, so only a code that names a refusal is named in the audit.
      */
-    void quarantine(final RouterSubscriber subscriber, final RouterPublisher publisher)
+    void quarantine(final RouterSubscriber subscriber, final RouterPublisher publisher, final long reasonCode)
     {
+        final RejectReason reason = reasonCode > 0 && reasonCode <= RejectReason.maxCode() ?
+            RejectReason.fromCode((int)reasonCode) : null;
         output.audit(AuditEventType.QUARANTINED, AuditOutcome.REFUSED, publisher.session.subject, state.name,
-            "producer=" + publisher.producerId + " quarantined by subscriber session=" + subscriber.session.idText());
+            "producer=" + publisher.producerId + " quarantined by subscriber session=" + subscriber.session.idText() +
+            " last refusal=" + (null == reason ? "unnamed" : reason.name()));
         if (!publisher.closing)
         {
             sender.lastWord(publisher, ControlMessages.refusal(RejectReason.QUARANTINED));

@@ -1,6 +1,7 @@
 package io.bastion.broker;
 
 import io.bastion.channel.control.ControlMessage;
+import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.SourceAction;
 import io.bastion.codec.sbe.SourceUpdateDecoder;
 import org.junit.jupiter.api.Test;
@@ -212,12 +213,22 @@ class ChannelMachineTest
     void aQuarantinedPublisherIsRefusedAndCutOff()
     {
         connect();
-        machine.onMessage(subscriber, source(SourceAction.QUARANTINED, 1, 0));
+        machine.onMessage(subscriber, MachineFixture.sourceUpdate(SourceAction.QUARANTINED, 1, 0,
+            RejectReason.BAD_TAG.code()));
         assertEquals(List.of(
-            "audit QUARANTINED REFUSED: producer=1 quarantined by subscriber session=15",
+            "audit QUARANTINED REFUSED: producer=1 quarantined by subscriber session=15 last refusal=BAD_TAG",
             "to 11: Refusal QUARANTINED",
             "detach 11",
             "to 21: CUT_OFF producer=1 key=0 at=0"), output.take());
+    }
+
+    @Test
+    void aQuarantineReasonTheBrokerCannotNameIsAuditedAsUnnamed()
+    {
+        connect();
+        machine.onMessage(subscriber, MachineFixture.sourceUpdate(SourceAction.QUARANTINED, 1, 0, Long.MAX_VALUE));
+        assertEquals("audit QUARANTINED REFUSED: producer=1 quarantined by subscriber session=15 last refusal=unnamed",
+            output.take().get(0));
     }
 
     @Test

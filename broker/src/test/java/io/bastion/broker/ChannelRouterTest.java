@@ -406,7 +406,8 @@ class ChannelRouterTest
         }, "the quarantined publisher's ring deleted");
         final List<AuditRecord> audit = fixture.closeAndReadAudit();
         assertTrue(audit.stream().anyMatch((r) -> AuditEventType.QUARANTINED == r.type() &&
-            r.detail().contains("producer=" + rogue.producerId())));
+            r.detail().contains("producer=" + rogue.producerId()) &&
+            r.detail().endsWith("last refusal=" + RejectReason.WRONG_SCHEMA_ID.name())), audit.toString());
     }
 
     @Test

@@ -185,7 +185,7 @@ final class MachineFixture
         return sourceUpdate(SourceAction.KEY_IN_USE, producerId, keyId, position);
     }
 
-    private static ControlMessage sourceUpdate(
+    static ControlMessage sourceUpdate(
         final SourceAction action, final int producerId, final int keyId, final long position)
     {
         final byte[] bytes = ControlMessages.sourceUpdate(action, CHANNEL_ID, producerId, keyId, 0, position, "", null);

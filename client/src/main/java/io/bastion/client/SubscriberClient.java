@@ -162,8 +162,9 @@ public final class SubscriberClient implements AutoCloseable
             {
                 // The broker audits it and cuts the publisher off; its REMOVED then releases the ring.
                 source.quarantineReported = true;
+                // The refusal that tipped the quarantine travels in the grace field, so the broker audits it by name.
                 control.send(ControlMessages.sourceUpdate(SourceAction.QUARANTINED, session.channelId(),
-                    source.producerId, 0, 0, 0, "", null));
+                    source.producerId, 0, 0, source.lastRefusal.code(), "", null));
                 reported++;
             }
         }
@@ -527,6 +528,15 @@ public final class SubscriberClient implements AutoCloseable
         @Override
         public void onRejected(final int sourceId, final RejectReason reason)
         {
+            // Indexed, not iterated: the refusal path allocates nothing either.
+            for (int i = 0, size = sources.size(); i < size; i++)
+            {
+                final SourceEntry source = sources.get(i);
+                if (source.sourceId == sourceId)
+                {
+                    source.lastRefusal = reason;
+                }
+            }
             rejections.onRejected(sourceId, reason);
         }
 
@@ -557,6 +567,7 @@ public final class SubscriberClient implements AutoCloseable
         boolean removing;
         boolean quarantined;
         boolean quarantineReported;
+        RejectReason lastRefusal = RejectReason.NONE;
 
         SourceEntry(final int producerId, final int sourceId, final KeyRing keys, final MappedRing mapping)
         {
