@@ -1,5 +1,6 @@
 package io.bastion.tools;
 
+import io.bastion.tools.cli.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

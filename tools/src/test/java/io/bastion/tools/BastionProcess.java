@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
  * ({@link #start}) have their stdout read line by line so a test can wait for a line. Every wait is bounded, and
  * {@link #close()} destroys a child that is still running.
  */
-final class BastionProcess implements AutoCloseable
+public final class BastionProcess implements AutoCloseable
 {
     /** Bound on any one command; generous, since two cores may be shared with other JVMs. */
-    static final long TIMEOUT_MS = 120_000;
+    public static final long TIMEOUT_MS = 120_000;
 
     private static final String EOF = "\u0000eof";
     private static final Path ENV = Path.of("/usr/bin/env");
@@ -42,7 +42,7 @@ final class BastionProcess implements AutoCloseable
      * @param stdout   everything on stdout.
      * @param stderr   everything on stderr.
      */
-    record Result(int exitCode, String stdout, String stderr)
+    public record Result(int exitCode, String stdout, String stderr)
     {
         @Override
         public String toString()
@@ -67,7 +67,7 @@ final class BastionProcess implements AutoCloseable
      * @param args the arguments after {@code bastion}.
      * @return what it printed and its exit code.
      */
-    static Result run(final Path dir, final String... args) throws IOException, InterruptedException
+    public static Result run(final Path dir, final String... args) throws IOException, InterruptedException
     {
         return run(dir, Map.of(), "", args);
     }
@@ -81,7 +81,7 @@ final class BastionProcess implements AutoCloseable
      * @param args  the arguments after {@code bastion}.
      * @return what it printed and its exit code.
      */
-    static Result run(final Path dir, final Map<String, String> env, final String stdin, final String... args)
+    public static Result run(final Path dir, final Map<String, String> env, final String stdin, final String... args)
             throws IOException, InterruptedException
     {
         final Path in = Files.createTempFile(dir, "stdin", ".txt");
@@ -113,7 +113,7 @@ final class BastionProcess implements AutoCloseable
      * @param args  the arguments after {@code bastion}.
      * @return the running command.
      */
-    static BastionProcess startWithTokenOnFd3(final Path dir, final String token, final String... args)
+    public static BastionProcess startWithTokenOnFd3(final Path dir, final String token, final String... args)
             throws IOException
     {
         final Path err = Files.createTempFile(dir, "stderr", ".txt");
@@ -134,7 +134,7 @@ final class BastionProcess implements AutoCloseable
      * @param args the arguments after {@code bastion}.
      * @return the running command.
      */
-    static BastionProcess start(final Path dir, final String... args) throws IOException
+    public static BastionProcess start(final Path dir, final String... args) throws IOException
     {
         final Path err = Files.createTempFile(dir, "stderr", ".txt");
         final Process process = new ProcessBuilder(command(args))
@@ -198,7 +198,7 @@ final class BastionProcess implements AutoCloseable
      * @return the line.
      * @throws AssertionError if stdout ends or the bound passes first.
      */
-    String awaitLine(final String text) throws InterruptedException
+    public String awaitLine(final String text) throws InterruptedException
     {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
         while (true)
@@ -229,7 +229,7 @@ final class BastionProcess implements AutoCloseable
      *
      * @param line the line, without its end.
      */
-    void send(final String line) throws IOException
+    public void send(final String line) throws IOException
     {
         final OutputStream in = process.getOutputStream();
         in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
@@ -239,7 +239,7 @@ final class BastionProcess implements AutoCloseable
     /**
      * Close the command's stdin: the end of its input.
      */
-    void closeStdin() throws IOException
+    public void closeStdin() throws IOException
     {
         process.getOutputStream().close();
     }
@@ -249,7 +249,7 @@ final class BastionProcess implements AutoCloseable
      *
      * @param name the signal's name, e.g. {@code INT}.
      */
-    void signal(final String name) throws IOException, InterruptedException
+    public void signal(final String name) throws IOException, InterruptedException
     {
         final Process kill = new ProcessBuilder("/bin/kill", "-" + name, Long.toString(process.pid())).start();
         if (!kill.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS) || 0 != kill.exitValue())
@@ -264,7 +264,7 @@ final class BastionProcess implements AutoCloseable
      * @return its exit code.
      * @throws AssertionError if it does not exit within the bound.
      */
-    int awaitExit() throws InterruptedException
+    public int awaitExit() throws InterruptedException
     {
         if (!process.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS))
         {
@@ -279,7 +279,7 @@ final class BastionProcess implements AutoCloseable
      * @return the lines in order.
      * @throws AssertionError if stdout does not end within the bound.
      */
-    List<String> allStdoutLines() throws InterruptedException
+    public List<String> allStdoutLines() throws InterruptedException
     {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
         while (true)
@@ -310,7 +310,7 @@ final class BastionProcess implements AutoCloseable
      *
      * @return the text.
      */
-    String stderr() throws IOException
+    public String stderr() throws IOException
     {
         return Files.readString(stderr);
     }
@@ -320,7 +320,7 @@ final class BastionProcess implements AutoCloseable
      *
      * @return the exit code.
      */
-    int terminate() throws InterruptedException
+    public int terminate() throws InterruptedException
     {
         process.destroy();
         if (!process.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS))
@@ -336,7 +336,7 @@ final class BastionProcess implements AutoCloseable
      *
      * @return a description.
      */
-    String describe()
+    public String describe()
     {
         String err;
         try

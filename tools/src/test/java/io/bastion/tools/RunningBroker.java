@@ -1,5 +1,7 @@
 package io.bastion.tools;
 
+import io.bastion.tools.cli.ExitCodes;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * and the tokens {@code bastion token issue} makes for it: what {@code publish}, {@code subscribe} and {@code stat}
  * are tested against, as a user would set it up.
  */
-final class RunningBroker implements AutoCloseable
+public final class RunningBroker implements AutoCloseable
 {
     private final Path dir;
     private final Path keys;
@@ -33,7 +35,7 @@ final class RunningBroker implements AutoCloseable
      * @param dir a folder (made if need be) for the keys, the broker folder and the commands' output files.
      * @return the running broker.
      */
-    static RunningBroker start(final Path dir) throws Exception
+    public static RunningBroker start(final Path dir) throws Exception
     {
         Files.createDirectories(dir);
         final Path keys = dir.resolve("keys");
@@ -52,7 +54,7 @@ final class RunningBroker implements AutoCloseable
      *
      * @return the folder.
      */
-    Path folder()
+    public Path folder()
     {
         return folder;
     }
@@ -65,7 +67,7 @@ final class RunningBroker implements AutoCloseable
      * @param rights  the rights list, e.g. {@code publish,subscribe}.
      * @return the file.
      */
-    Path token(final String name, final String channel, final String rights) throws Exception
+    public Path token(final String name, final String channel, final String rights) throws Exception
     {
         final Path file = dir.resolve(name);
         final BastionProcess.Result issued = BastionProcess.run(dir, "token", "issue",
@@ -84,7 +86,7 @@ final class RunningBroker implements AutoCloseable
      * @param singleUse true for {@code --single-use}.
      * @return the base64 text.
      */
-    String tokenText(final String channel, final String rights, final boolean singleUse) throws Exception
+    public String tokenText(final String channel, final String rights, final boolean singleUse) throws Exception
     {
         final List<String> args = new ArrayList<>(List.of("token", "issue", "--issuer-key",
             keys.resolve("issuer.key").toString(), "--broker-key", keys.resolve("identity.pub").toString(),
