@@ -1,6 +1,5 @@
 package io.bastion.tools.demo;
 
-import io.bastion.channel.HmacFrameSealer;
 import io.bastion.channel.MappedRing;
 import io.bastion.channel.Publisher;
 import io.bastion.channel.RingFiles;
@@ -10,13 +9,11 @@ import io.bastion.client.HandshakeClient;
 import io.bastion.channel.control.HandshakeException;
 import io.bastion.channel.control.Session;
 import io.bastion.codec.FrameDescriptor;
-import io.bastion.codec.FrameWriter;
 import io.bastion.ringbuffer.OneToOneRingDescriptor;
 import io.bastion.ringbuffer.OneToOneRingProducer;
 import io.bastion.security.files.FilePolicy;
 import io.bastion.security.files.OwnerOnlyFiles;
 import io.bastion.security.keys.KeyDirection;
-import io.bastion.security.keys.KeyRing;
 import io.bastion.security.token.Right;
 import io.bastion.tools.cli.CommandFailure;
 import io.bastion.tools.cli.ExitCodes;
@@ -159,9 +156,9 @@ public final class DemoHostileCommand extends DemoChildCommand
         final int keyId = session.keys().keyId();
         final int channelId = session.channelId();
         final int producerId = session.producerId();
-        try (Forger genuine = new Forger(channelId, keyId, realKey);
-            Forger madeUp = new Forger(channelId, keyId, randomKey());
-            Forger unknown = new Forger(channelId, keyId + UNKNOWN_KEY_OFFSET, randomKey()))
+        try (DemoForger genuine = new DemoForger(channelId, keyId, realKey);
+            DemoForger madeUp = new DemoForger(channelId, keyId, randomKey());
+            DemoForger unknown = new DemoForger(channelId, keyId + UNKNOWN_KEY_OFFSET, randomKey()))
         {
             Arrays.fill(realKey, (byte)0);
             for (int i = 0; i < FRAMES_PER_KIND; i++)
@@ -201,7 +198,7 @@ public final class DemoHostileCommand extends DemoChildCommand
         final long startNs = System.nanoTime();
         long lastHead = -1;
         long headMovedNs = startNs;
-        try (Forger madeUp = new Forger(session.channelId(), session.keys().keyId(), randomKey()))
+        try (DemoForger madeUp = new DemoForger(session.channelId(), session.keys().keyId(), randomKey()))
         {
             final byte[] frame = madeUp.forge(session.producerId(), sequence++, FORGED_PAYLOAD);
             final UnsafeBuffer buffer = new UnsafeBuffer(frame);
@@ -256,48 +253,6 @@ public final class DemoHostileCommand extends DemoChildCommand
         final byte[] key = new byte[32];
         random.nextBytes(key);
         return key;
-    }
-
-    /**
-     * Makes well-formed frames sealed under one key id with one key, real or made up.
-     */
-    private static final class Forger implements AutoCloseable
-    {
-        private final KeyRing keys;
-        private final HmacFrameSealer sealer;
-        private final int channelId;
-        private final int keyId;
-        private final FrameWriter writer = new FrameWriter();
-
-        Forger(final int channelId, final int keyId, final byte[] key)
-        {
-            this.channelId = channelId;
-            this.keyId = keyId;
-            this.keys = new KeyRing(channelId, KeyDirection.INITIATOR_TO_RESPONDER, SystemEpochClock.INSTANCE);
-            keys.rotate(keyId, key, 0);
-            Arrays.fill(key, (byte)0);
-            this.sealer = new HmacFrameSealer(keys);
-        }
-
-        byte[] forge(final int producerId, final long sequence, final int payloadLength)
-        {
-            final UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameDescriptor.frameLength(payloadLength)]);
-            final int length = writer.wrap(frame, 0, frame.capacity(), payloadLength);
-            writer.channelId(channelId).producerId(producerId).keyId(keyId).sequence(sequence)
-                .timestamp(System.currentTimeMillis() * 1_000_000L).messageTypeId(DemoPayload.DATA).flags(0);
-            DemoPayload.fill(frame, writer.payloadOffset(), payloadLength, sequence);
-            if (sealer.sendingKeyId() != keyId || !sealer.seal(frame, 0, length))
-            {
-                throw new IllegalStateException("could not seal a frame");
-            }
-            return frame.byteArray();
-        }
-
-        @Override
-        public void close()
-        {
-            keys.close();
-        }
     }
 
     /**
