@@ -1,5 +1,6 @@
 package io.bastion.tools.demo;
 
+import io.bastion.bench.latency.ChildProcess;
 import io.bastion.broker.Bastion;
 import io.bastion.broker.BrokerContext;
 import io.bastion.security.files.FilePolicy;
@@ -22,9 +23,11 @@ import java.util.stream.Stream;
 
 /**
  * What one {@code bastion demo} run holds and must give back: the in-process broker, a private folder for the
- * children's stderr, and the child processes. Tokens are never written to a file: each child gets its single-use
- * tokens on the first line of its stdin. {@link #close()} ends the children, stops the broker and deletes the
- * folder; it is idempotent, so a shutdown hook (Ctrl-C) and the normal end can both call it.
+ * children's stderr, and the child processes, each a {@link ChildProcess} of the same class path running the command
+ * this process runs with a hidden subcommand; their stdout lines meet in one queue. Tokens are never written to a
+ * file: each child gets its single-use tokens on the first line of its stdin. {@link #close()} ends the children,
+ * stops the broker and deletes the folder; it is idempotent, so a shutdown hook (Ctrl-C) and the normal end can both
+ * call it.
  */
 final class DemoRun implements AutoCloseable
 {
@@ -34,15 +37,27 @@ final class DemoRun implements AutoCloseable
     private final Bastion bastion;
     private final Path folder;
     private final String user;
-    private final List<DemoChild> children = new ArrayList<>();
-    private final BlockingQueue<DemoChild.Line> lines = new LinkedBlockingQueue<>();
+    private final String command;
+    private final List<ChildProcess> children = new ArrayList<>();
+    private final BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
     private boolean closed;
 
-    private DemoRun(final Bastion bastion, final Path folder, final String user)
+    /**
+     * A line a child printed.
+     *
+     * @param child the child.
+     * @param text  the line, or null when its stdout ended.
+     */
+    record Line(ChildProcess child, String text)
+    {
+    }
+
+    private DemoRun(final Bastion bastion, final Path folder, final String user, final String command)
     {
         this.bastion = bastion;
         this.folder = folder;
         this.user = user;
+        this.command = command;
     }
 
     /**
@@ -50,10 +65,11 @@ final class DemoRun implements AutoCloseable
      *
      * @param directory the broker folder.
      * @param user      the user the tokens are for.
+     * @param command   the main class of the {@code bastion} command, which the children run.
      * @return the run; close it.
      * @throws IOException if the broker or the folder cannot be set up.
      */
-    static DemoRun launch(final Path directory, final String user) throws IOException
+    static DemoRun launch(final Path directory, final String user, final String command) throws IOException
     {
         final Bastion bastion = Bastion.launchEmbedded(new BrokerContext().directory(directory));
         try
@@ -61,7 +77,7 @@ final class DemoRun implements AutoCloseable
             removeStaleFolders(directory);
             final Path folder = new OwnerOnlyFiles(FilePolicy.ownerOnly()).createDirectory(
                 directory.resolve(FOLDER_PREFIX + Long.toHexString(new SecureRandom().nextLong() >>> 1)));
-            return new DemoRun(bastion, folder, user);
+            return new DemoRun(bastion, folder, user, command);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -114,7 +130,7 @@ final class DemoRun implements AutoCloseable
      *
      * @return the queue.
      */
-    BlockingQueue<DemoChild.Line> lines()
+    BlockingQueue<Line> lines()
     {
         return lines;
     }
@@ -146,14 +162,15 @@ final class DemoRun implements AutoCloseable
      * @return the child.
      * @throws IOException if it cannot be started.
      */
-    synchronized DemoChild start(final String name, final List<String> args, final List<byte[]> tokens)
+    synchronized ChildProcess start(final String name, final List<String> args, final List<byte[]> tokens)
             throws IOException
     {
         if (closed)
         {
             throw new CommandFailure("the demo is stopping");
         }
-        final DemoChild child = DemoChild.start(name, folder.resolve(name + ".stderr"), lines, args);
+        final ChildProcess child = ChildProcess.start(name, folder.resolve(name + ".stderr"),
+            (from, text) -> lines.add(new Line(from, text)), command, args);
         children.add(child);
         final StringBuilder line = new StringBuilder();
         for (final byte[] token : tokens)
@@ -161,6 +178,7 @@ final class DemoRun implements AutoCloseable
             line.append(line.length() == 0 ? "" : " ").append(TokenText.encode(token));
             Arrays.fill(token, (byte)0);
         }
+        // A child that is gone already is reported by its end-of-stdout line.
         child.send(line.toString());
         return child;
     }
@@ -177,7 +195,7 @@ final class DemoRun implements AutoCloseable
             return;
         }
         closed = true;
-        for (final DemoChild child : children)
+        for (final ChildProcess child : children)
         {
             child.close();
         }
