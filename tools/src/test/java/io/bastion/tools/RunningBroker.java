@@ -1,5 +1,6 @@
 package io.bastion.tools;
 
+import io.bastion.test.ChildJvm;
 import io.bastion.tools.cli.ExitCodes;
 
 import java.nio.file.Files;
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.bastion.tools.BastionProcess.TIMEOUT_MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -19,9 +21,9 @@ public final class RunningBroker implements AutoCloseable
     private final Path dir;
     private final Path keys;
     private final Path folder;
-    private final BastionProcess broker;
+    private final ChildJvm broker;
 
-    private RunningBroker(final Path dir, final Path keys, final Path folder, final BastionProcess broker)
+    private RunningBroker(final Path dir, final Path keys, final Path folder, final ChildJvm broker)
     {
         this.dir = dir;
         this.keys = keys;
@@ -40,12 +42,12 @@ public final class RunningBroker implements AutoCloseable
         Files.createDirectories(dir);
         final Path keys = dir.resolve("keys");
         final Path folder = dir.resolve("broker");
-        final BastionProcess.Result keygen = BastionProcess.run(dir, "keygen", "--dir", keys.toString());
+        final ChildJvm.Result keygen = BastionProcess.run(dir, "keygen", "--dir", keys.toString());
         assertEquals(ExitCodes.OK, keygen.exitCode(), keygen::toString);
-        final BastionProcess broker = BastionProcess.start(dir, "broker", "--dir", folder.toString(),
+        final ChildJvm broker = BastionProcess.start(dir, "broker", "--dir", folder.toString(),
             "--identity-key", keys.resolve("identity.key").toString(),
             "--issuer-public", keys.resolve("issuer.pub").toString(), "--ring-capacity", "65536");
-        broker.awaitLine("Press Ctrl-C to stop.");
+        broker.awaitLineContaining("Press Ctrl-C to stop.", TIMEOUT_MS);
         return new RunningBroker(dir, keys, folder, broker);
     }
 
@@ -70,7 +72,7 @@ public final class RunningBroker implements AutoCloseable
     public Path token(final String name, final String channel, final String rights) throws Exception
     {
         final Path file = dir.resolve(name);
-        final BastionProcess.Result issued = BastionProcess.run(dir, "token", "issue",
+        final ChildJvm.Result issued = BastionProcess.run(dir, "token", "issue",
             "--issuer-key", keys.resolve("issuer.key").toString(), "--broker-key",
             keys.resolve("identity.pub").toString(), "--subject", user(), "--channel", channel,
             "--rights", rights, "--out", file.toString());
@@ -95,7 +97,7 @@ public final class RunningBroker implements AutoCloseable
         {
             args.add("--single-use");
         }
-        final BastionProcess.Result issued = BastionProcess.run(dir, args.toArray(new String[0]));
+        final ChildJvm.Result issued = BastionProcess.run(dir, args.toArray(new String[0]));
         assertEquals(ExitCodes.OK, issued.exitCode(), issued::toString);
         return issued.stdout().strip();
     }
@@ -118,7 +120,7 @@ public final class RunningBroker implements AutoCloseable
     {
         try
         {
-            broker.terminate();
+            broker.terminate(TIMEOUT_MS);
         }
         catch (final InterruptedException ex)
         {

@@ -6,6 +6,7 @@ import io.bastion.security.audit.AuditLog;
 import io.bastion.security.audit.AuditLogConfig;
 import io.bastion.security.audit.AuditOutcome;
 import io.bastion.security.token.IssuerKeys;
+import io.bastion.test.ChildJvm;
 import io.bastion.tools.BastionProcess;
 import io.bastion.tools.cli.ExitCodes;
 import io.bastion.tools.cli.KeyFiles;
@@ -68,7 +69,7 @@ class AuditAnchorCommandTest
         return AuditFiles.list(auditDir, "audit");
     }
 
-    private BastionProcess.Result verify(final String... extra) throws Exception
+    private ChildJvm.Result verify(final String... extra) throws Exception
     {
         final String[] args = new String[extra.length + 5];
         args[0] = "audit";
@@ -80,7 +81,7 @@ class AuditAnchorCommandTest
         return BastionProcess.run(dir, args);
     }
 
-    private static void assertRefused(final BastionProcess.Result result, final String... expected)
+    private static void assertRefused(final ChildJvm.Result result, final String... expected)
     {
         assertEquals(ExitCodes.REFUSED, result.exitCode(), result::toString);
         for (final String text : expected)
@@ -92,7 +93,7 @@ class AuditAnchorCommandTest
     @Test
     void intactClosedLogPrintsItsHeadAndVerifiesAgainstIt() throws Exception
     {
-        final BastionProcess.Result result = verify();
+        final ChildJvm.Result result = verify();
 
         assertEquals(ExitCodes.OK, result.exitCode(), result::toString);
         assertTrue(result.stdout().startsWith("audit chain intact: "), result::toString);
@@ -102,7 +103,7 @@ class AuditAnchorCommandTest
             KeyFiles.fingerprint(identity.getPublic()) + ", the last at index " + head.group(2) + "; closed"),
             result::toString);
 
-        final BastionProcess.Result expected = verify("--expect", head.group(1));
+        final ChildJvm.Result expected = verify("--expect", head.group(1));
 
         assertEquals(ExitCodes.OK, expected.exitCode(), expected::toString);
         assertTrue(expected.stdout().contains("expected head found at index " + head.group(2) + " (the head)"),
@@ -120,7 +121,7 @@ class AuditAnchorCommandTest
         assertRefused(verify(), "audit log refused: NOT_CLOSED at the end of " + newest,
             "not closed: the writer may still be running or died, or its tail was removed");
 
-        final BastionProcess.Result open = verify("--open-ok");
+        final ChildJvm.Result open = verify("--open-ok");
         assertEquals(ExitCodes.OK, open.exitCode(), open::toString);
         assertTrue(open.stdout().contains("not closed, accepted with --open-ok"), open::toString);
     }
@@ -160,7 +161,7 @@ class AuditAnchorCommandTest
         assertRefused(verify("--expect", "ab".repeat(32)), "audit log refused: HEAD_MISMATCH",
             "is not in the chain");
 
-        final BastionProcess.Result usage = verify("--expect", "abc");
+        final ChildJvm.Result usage = verify("--expect", "abc");
         assertEquals(ExitCodes.USAGE, usage.exitCode(), usage::toString);
         assertTrue(usage.stderr().contains("--expect takes a chain head: 64 hex digits"), usage::toString);
     }
@@ -171,7 +172,7 @@ class AuditAnchorCommandTest
         auditDir = dir.resolve("plain");
         writeLog(auditDir, null, 3);
 
-        final BastionProcess.Result withoutKey =
+        final ChildJvm.Result withoutKey =
             BastionProcess.run(dir, "audit", "verify", auditDir.toString());
         assertEquals(ExitCodes.OK, withoutKey.exitCode(), withoutKey::toString);
         assertTrue(withoutKey.stdout().contains("\nunanchored: "), withoutKey::toString);

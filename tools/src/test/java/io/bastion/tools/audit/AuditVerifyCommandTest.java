@@ -4,6 +4,7 @@ import io.bastion.security.audit.AuditEventType;
 import io.bastion.security.audit.AuditLog;
 import io.bastion.security.audit.AuditLogConfig;
 import io.bastion.security.audit.AuditOutcome;
+import io.bastion.test.ChildJvm;
 import io.bastion.tools.BastionProcess;
 import io.bastion.tools.cli.ExitCodes;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,13 +47,13 @@ class AuditVerifyCommandTest
     @Test
     void intactLogPassesAsAFolderOrAsFiles() throws Exception
     {
-        final BastionProcess.Result folder = BastionProcess.run(dir, "audit", "verify", auditDir.toString());
+        final ChildJvm.Result folder = BastionProcess.run(dir, "audit", "verify", auditDir.toString());
 
         assertEquals(ExitCodes.OK, folder.exitCode(), folder::toString);
         assertTrue(folder.stdout().startsWith("audit chain intact: 5 records, last sequence 4, last hash "),
             folder::toString);
 
-        final BastionProcess.Result file =
+        final ChildJvm.Result file =
             BastionProcess.run(dir, "audit", "verify", auditDir.resolve(FIRST_FILE).toString());
 
         assertEquals(ExitCodes.OK, file.exitCode(), file::toString);
@@ -64,7 +65,7 @@ class AuditVerifyCommandTest
     {
         final Path tampered = tamperedCopy((lines) -> lines.set(2, lines.get(2).replace("alice", "alicf")));
 
-        final BastionProcess.Result result = BastionProcess.run(dir, "audit", "verify", tampered.toString());
+        final ChildJvm.Result result = BastionProcess.run(dir, "audit", "verify", tampered.toString());
 
         assertEquals(ExitCodes.REFUSED, result.exitCode(), result::toString);
         assertEquals("audit chain broken: EDITED at " + tampered + " record 2 (line 3)\n" +
@@ -76,7 +77,7 @@ class AuditVerifyCommandTest
     {
         final Path tampered = tamperedCopy((lines) -> lines.remove(1));
 
-        final BastionProcess.Result result = BastionProcess.run(dir, "audit", "verify", tampered.toString());
+        final ChildJvm.Result result = BastionProcess.run(dir, "audit", "verify", tampered.toString());
 
         assertEquals(ExitCodes.REFUSED, result.exitCode(), result::toString);
         assertTrue(result.stdout().startsWith("audit chain broken: DELETED at " + tampered + " record 1 (line 2)"),
@@ -91,7 +92,7 @@ class AuditVerifyCommandTest
         Files.copy(auditDir.resolve(FIRST_FILE), third.resolveSibling(FIRST_FILE));
         Files.copy(auditDir.resolve(FIRST_FILE), third);
 
-        final BastionProcess.Result result = BastionProcess.run(dir, "audit", "verify",
+        final ChildJvm.Result result = BastionProcess.run(dir, "audit", "verify",
             third.resolveSibling(FIRST_FILE).toString(), third.toString());
 
         assertEquals(ExitCodes.REFUSED, result.exitCode(), result::toString);
@@ -101,17 +102,17 @@ class AuditVerifyCommandTest
     @Test
     void missingFileOrEmptyFolderIsRefusedAndNoFileIsAUsageError() throws Exception
     {
-        final BastionProcess.Result missing =
+        final ChildJvm.Result missing =
             BastionProcess.run(dir, "audit", "verify", dir.resolve("nope.log").toString());
         assertEquals(ExitCodes.REFUSED, missing.exitCode(), missing::toString);
         assertEquals("bastion: " + dir.resolve("nope.log") + ": no such file or folder\n", missing.stderr());
 
         final Path empty = Files.createDirectory(dir.resolve("empty"));
-        final BastionProcess.Result none = BastionProcess.run(dir, "audit", "verify", empty.toString());
+        final ChildJvm.Result none = BastionProcess.run(dir, "audit", "verify", empty.toString());
         assertEquals(ExitCodes.REFUSED, none.exitCode(), none::toString);
         assertTrue(none.stderr().contains("no audit files named audit-<number>.log"), none::toString);
 
-        final BastionProcess.Result usage = BastionProcess.run(dir, "audit", "verify");
+        final ChildJvm.Result usage = BastionProcess.run(dir, "audit", "verify");
         assertEquals(ExitCodes.USAGE, usage.exitCode(), usage::toString);
         assertTrue(usage.stderr().startsWith("bastion: Missing required parameter: 'FILE'"), usage::toString);
     }

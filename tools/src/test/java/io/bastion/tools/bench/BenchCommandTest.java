@@ -1,5 +1,6 @@
 package io.bastion.tools.bench;
 
+import io.bastion.test.ChildJvm;
 import io.bastion.tools.BastionProcess;
 import io.bastion.tools.cli.ExitCodes;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class BenchCommandTest
     {
         final Path report = dir.resolve("report");
 
-        final BastionProcess.Result result = BastionProcess.run(dir, "bench", "--cases", "bastion-sealed,agrona",
+        final ChildJvm.Result result = BastionProcess.run(dir, "bench", "--cases", "bastion-sealed,agrona",
             "--sizes", "64", "--rates", "flat", "--messages", "500", "--warmup", "100", "--idle", "yield",
             "--report", report.toString());
 
@@ -56,7 +57,7 @@ class BenchCommandTest
     @Test
     void refusesBadSettingsAsAUsageError() throws Exception
     {
-        final BastionProcess.Result result = BastionProcess.run(dir, "bench", "--sizes", "4", "--report",
+        final ChildJvm.Result result = BastionProcess.run(dir, "bench", "--sizes", "4", "--report",
             dir.resolve("never").toString());
 
         assertEquals(ExitCodes.USAGE, result.exitCode(), result::toString);

@@ -1,5 +1,6 @@
 package io.bastion.tools.demo;
 
+import io.bastion.test.ChildJvm;
 import io.bastion.tools.BastionProcess;
 import io.bastion.tools.cli.ExitCodes;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class DemoCommandTest
     {
         final Path folder = dir.resolve("broker");
 
-        final BastionProcess.Result result = BastionProcess.run(dir, "demo", "--dir", folder.toString(),
+        final ChildJvm.Result result = BastionProcess.run(dir, "demo", "--dir", folder.toString(),
             "--messages", "20000", "--pings", "200");
 
         assertEquals(ExitCodes.OK, result.exitCode(), result::toString);
@@ -48,7 +49,7 @@ class DemoCommandTest
     {
         final Path folder = dir.resolve("broker");
 
-        final BastionProcess.Result result = BastionProcess.run(dir, "demo", "--tamper", "--dir", folder.toString(),
+        final ChildJvm.Result result = BastionProcess.run(dir, "demo", "--tamper", "--dir", folder.toString(),
             "--messages", "20000", "--pings", "100", "--size", "100");
 
         assertEquals(ExitCodes.OK, result.exitCode(), result::toString);
@@ -75,13 +76,13 @@ class DemoCommandTest
     {
         final Path folder = dir.resolve("broker");
 
-        final BastionProcess.Result small = BastionProcess.run(dir, "demo", "--dir", folder.toString(),
+        final ChildJvm.Result small = BastionProcess.run(dir, "demo", "--dir", folder.toString(),
             "--size", "8");
 
         assertEquals(ExitCodes.USAGE, small.exitCode(), small::toString);
         assertTrue(small.stderr().startsWith("bastion: --size must be from 16 to 65536: 8\n"), small::toString);
 
-        final BastionProcess.Result none = BastionProcess.run(dir, "demo", "--dir", folder.toString(),
+        final ChildJvm.Result none = BastionProcess.run(dir, "demo", "--dir", folder.toString(),
             "--messages", "0");
 
         assertEquals(ExitCodes.USAGE, none.exitCode(), none::toString);
@@ -97,7 +98,7 @@ class DemoCommandTest
             assertEquals(List.of("audit"), left, "counters, rings, the children's logs and the socket are gone; no " +
                 "token or key file was ever written");
         }
-        final BastionProcess.Result audit = BastionProcess.run(folder.getParent(), "audit", "verify",
+        final ChildJvm.Result audit = BastionProcess.run(folder.getParent(), "audit", "verify",
             folder.resolve("audit").toString());
         assertEquals(ExitCodes.OK, audit.exitCode(), audit::toString);
     }

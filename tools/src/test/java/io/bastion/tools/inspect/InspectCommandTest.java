@@ -7,6 +7,7 @@ import io.bastion.ringbuffer.OneToOneRingDescriptor;
 import io.bastion.ringbuffer.OneToOneRingProducer;
 import io.bastion.security.files.FilePolicy;
 import io.bastion.security.files.OwnerOnlyFiles;
+import io.bastion.test.ChildJvm;
 import io.bastion.tools.BastionProcess;
 import io.bastion.tools.cli.ExitCodes;
 import org.agrona.concurrent.SystemEpochClock;
@@ -69,7 +70,7 @@ class InspectCommandTest
     @Test
     void ringWrittenByAProducerValidates() throws Exception
     {
-        final BastionProcess.Result result = BastionProcess.run(dir, "inspect", ring.toString());
+        final ChildJvm.Result result = BastionProcess.run(dir, "inspect", ring.toString());
 
         assertEquals(ExitCodes.OK, result.exitCode(), result::toString);
         final String out = result.stdout();
@@ -86,7 +87,7 @@ class InspectCommandTest
         assertTrue(out.contains("consumer hb  never\n"), result::toString);
         assertTrue(out.endsWith("verdict      valid\n"), result::toString);
 
-        final BastionProcess.Result viaConsumerFile =
+        final ChildJvm.Result viaConsumerFile =
             BastionProcess.run(dir, "inspect", RingFiles.consumerFile(ring).toString());
         assertEquals(ExitCodes.OK, viaConsumerFile.exitCode(), viaConsumerFile::toString);
         assertTrue(viaConsumerFile.stdout().startsWith("ring         " + ring + " (one-to-one)"));
@@ -97,7 +98,7 @@ class InspectCommandTest
     {
         writeLong(ring, CAPACITY + OneToOneRingDescriptor.TAIL_POSITION_OFFSET, 13);
 
-        final BastionProcess.Result result = BastionProcess.run(dir, "inspect", ring.toString());
+        final ChildJvm.Result result = BastionProcess.run(dir, "inspect", ring.toString());
 
         assertEquals(ExitCodes.REFUSED, result.exitCode(), result::toString);
         assertTrue(result.stdout().contains("verdict      INVALID\n  - tail 13 is not aligned to 8 bytes\n"),
@@ -109,7 +110,7 @@ class InspectCommandTest
     {
         writeLong(RingFiles.consumerFile(ring), OneToOneRingDescriptor.HEAD_POSITION_OFFSET, 10 * RECORD);
 
-        final BastionProcess.Result result = BastionProcess.run(dir, "inspect", ring.toString());
+        final ChildJvm.Result result = BastionProcess.run(dir, "inspect", ring.toString());
 
         assertEquals(ExitCodes.REFUSED, result.exitCode(), result::toString);
         assertTrue(result.stdout().contains("  - head 320 is past tail 160\n"), result::toString);
@@ -120,7 +121,7 @@ class InspectCommandTest
     {
         Files.setPosixFilePermissions(RingFiles.consumerFile(ring), PosixFilePermissions.fromString("rw-rw-rw-"));
 
-        final BastionProcess.Result result = BastionProcess.run(dir, "inspect", ring.toString());
+        final ChildJvm.Result result = BastionProcess.run(dir, "inspect", ring.toString());
 
         assertEquals(ExitCodes.REFUSED, result.exitCode(), result::toString);
         assertTrue(result.stdout().contains("consumer     " + RingFiles.consumerFile(ring) +
@@ -137,7 +138,7 @@ class InspectCommandTest
             channel.truncate(1000);
         }
 
-        final BastionProcess.Result result = BastionProcess.run(dir, "inspect", ring.toString());
+        final ChildJvm.Result result = BastionProcess.run(dir, "inspect", ring.toString());
 
         assertEquals(ExitCodes.REFUSED, result.exitCode(), result::toString);
         assertTrue(result.stdout().contains("  - ring file size 1000 is not a one-to-one ring"), result::toString);
@@ -146,15 +147,15 @@ class InspectCommandTest
     @Test
     void missingFileIsRefusedAndMissingArgumentIsAUsageError() throws Exception
     {
-        final BastionProcess.Result missing = BastionProcess.run(dir, "inspect", rings.resolve("nope").toString());
+        final ChildJvm.Result missing = BastionProcess.run(dir, "inspect", rings.resolve("nope").toString());
         assertEquals(ExitCodes.REFUSED, missing.exitCode(), missing::toString);
         assertEquals("bastion: " + rings.resolve("nope") + ": no such ring file\n", missing.stderr());
 
-        final BastionProcess.Result usage = BastionProcess.run(dir, "inspect");
+        final ChildJvm.Result usage = BastionProcess.run(dir, "inspect");
         assertEquals(ExitCodes.USAGE, usage.exitCode(), usage::toString);
         assertTrue(usage.stderr().startsWith("bastion: Missing required parameter: 'FILE'"), usage::toString);
 
-        final BastionProcess.Result layout = BastionProcess.run(dir, "inspect", "--layout", "ring", ring.toString());
+        final ChildJvm.Result layout = BastionProcess.run(dir, "inspect", "--layout", "ring", ring.toString());
         assertEquals(ExitCodes.USAGE, layout.exitCode(), layout::toString);
         assertTrue(layout.stderr().contains("'ring' is not a layout"), layout::toString);
     }
@@ -164,10 +165,10 @@ class InspectCommandTest
     {
         final String group = Files.readAttributes(ring, PosixFileAttributes.class).group().getName();
 
-        final BastionProcess.Result shared = BastionProcess.run(dir, "inspect", "--group", group, ring.toString());
+        final ChildJvm.Result shared = BastionProcess.run(dir, "inspect", "--group", group, ring.toString());
         assertEquals(ExitCodes.OK, shared.exitCode(), shared::toString);
 
-        final BastionProcess.Result unknown =
+        final ChildJvm.Result unknown =
             BastionProcess.run(dir, "inspect", "--group", "no-such-group-here", ring.toString());
         assertEquals(ExitCodes.REFUSED, unknown.exitCode(), unknown::toString);
         assertEquals("bastion: no group named 'no-such-group-here'\n", unknown.stderr());

@@ -1,5 +1,6 @@
 package io.bastion.tools.keygen;
 
+import io.bastion.test.ChildJvm;
 import io.bastion.tools.BastionProcess;
 import io.bastion.tools.cli.ExitCodes;
 import io.bastion.tools.cli.KeyFiles;
@@ -27,7 +28,7 @@ class KeygenCommandTest
     {
         final Path keys = dir.resolve("keys");
 
-        final BastionProcess.Result result = BastionProcess.run(dir, "keygen", "--dir", keys.toString());
+        final ChildJvm.Result result = BastionProcess.run(dir, "keygen", "--dir", keys.toString());
 
         assertEquals(ExitCodes.OK, result.exitCode(), result::toString);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keys)));
@@ -55,7 +56,7 @@ class KeygenCommandTest
         assertEquals(ExitCodes.OK, BastionProcess.run(dir, "keygen", "--dir", keys.toString()).exitCode());
         final String before = Files.readString(keys.resolve("issuer.key"));
 
-        final BastionProcess.Result refused = BastionProcess.run(dir, "keygen", "--dir", keys.toString());
+        final ChildJvm.Result refused = BastionProcess.run(dir, "keygen", "--dir", keys.toString());
 
         assertEquals(ExitCodes.REFUSED, refused.exitCode(), refused::toString);
         assertTrue(refused.stderr().startsWith("bastion: "), refused::toString);
@@ -63,7 +64,7 @@ class KeygenCommandTest
             refused::toString);
         assertEquals(before, Files.readString(keys.resolve("issuer.key")));
 
-        final BastionProcess.Result forced = BastionProcess.run(dir, "keygen", "--dir", keys.toString(), "--force");
+        final ChildJvm.Result forced = BastionProcess.run(dir, "keygen", "--dir", keys.toString(), "--force");
 
         assertEquals(ExitCodes.OK, forced.exitCode(), forced::toString);
         assertNotEquals(before, Files.readString(keys.resolve("issuer.key")));
@@ -77,7 +78,7 @@ class KeygenCommandTest
         final Path keys = Files.createDirectory(dir.resolve("open"));
         Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-        final BastionProcess.Result result = BastionProcess.run(dir, "keygen", "--dir", keys.toString());
+        final ChildJvm.Result result = BastionProcess.run(dir, "keygen", "--dir", keys.toString());
 
         assertEquals(ExitCodes.REFUSED, result.exitCode(), result::toString);
         assertTrue(result.stderr().contains("MODE_TOO_WIDE"), result::toString);
@@ -92,7 +93,7 @@ class KeygenCommandTest
     {
         final Path config = dir.resolve("config");
 
-        final BastionProcess.Result result =
+        final ChildJvm.Result result =
             BastionProcess.run(dir, Map.of("XDG_CONFIG_HOME", config.toString()), "", "keygen");
 
         assertEquals(ExitCodes.OK, result.exitCode(), result::toString);
@@ -102,7 +103,7 @@ class KeygenCommandTest
     @Test
     void anOptionWithoutItsValueIsAUsageError() throws Exception
     {
-        final BastionProcess.Result result = BastionProcess.run(dir, "keygen", "--dir");
+        final ChildJvm.Result result = BastionProcess.run(dir, "keygen", "--dir");
 
         assertEquals(ExitCodes.USAGE, result.exitCode(), result::toString);
         assertTrue(result.stderr().startsWith("bastion: Missing required parameter for option '--dir'"),

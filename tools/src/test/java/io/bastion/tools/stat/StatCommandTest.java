@@ -4,6 +4,7 @@ import io.bastion.channel.ChannelCounters;
 import io.bastion.channel.CountersFile;
 import io.bastion.security.files.FilePolicy;
 import io.bastion.security.files.OwnerOnlyFiles;
+import io.bastion.test.ChildJvm;
 import io.bastion.tools.BastionProcess;
 import io.bastion.tools.RunningBroker;
 import io.bastion.tools.cli.ExitCodes;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 
+import static io.bastion.tools.BastionProcess.TIMEOUT_MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,7 +58,7 @@ class StatCommandTest
     @Test
     void onceListsEveryCounterWithItsValue() throws Exception
     {
-        final BastionProcess.Result result = BastionProcess.run(dir, "stat", "--dir", folder.toString(), "--once");
+        final ChildJvm.Result result = BastionProcess.run(dir, "stat", "--dir", folder.toString(), "--once");
 
         assertEquals(ExitCodes.OK, result.exitCode(), result::toString);
         final String out = result.stdout();
@@ -73,7 +75,7 @@ class StatCommandTest
     @Test
     void jsonIsOneObjectOnOneLine() throws Exception
     {
-        final BastionProcess.Result result = BastionProcess.run(dir, "stat", "--file",
+        final ChildJvm.Result result = BastionProcess.run(dir, "stat", "--file",
             folder.resolve(StatCommand.COUNTERS_FILE_NAME).toString(), "--json");
 
         assertEquals(ExitCodes.OK, result.exitCode(), result::toString);
@@ -92,15 +94,15 @@ class StatCommandTest
     @Test
     void liveViewFollowsTheCountersUntilStopped() throws Exception
     {
-        try (BastionProcess stat = BastionProcess.start(dir, "stat", "--dir", folder.toString(),
+        try (ChildJvm stat = BastionProcess.start(dir, "stat", "--dir", folder.toString(),
             "--interval", "100ms"))
         {
-            stat.awaitLine("               1,234 - test: frames");
+            stat.awaitLineContaining("               1,234 - test: frames", TIMEOUT_MS);
 
             custom.set(98_765);
 
-            stat.awaitLine("              98,765 - test: frames");
-            assertEquals(143, stat.terminate(), "stopped by SIGTERM");
+            stat.awaitLineContaining("              98,765 - test: frames", TIMEOUT_MS);
+            assertEquals(143, stat.terminate(TIMEOUT_MS), "stopped by SIGTERM");
         }
     }
 
@@ -109,13 +111,13 @@ class StatCommandTest
     {
         final Path empty = dir.resolve("empty");
 
-        final BastionProcess.Result result = BastionProcess.run(dir, "stat", "--dir", empty.toString(), "--once");
+        final ChildJvm.Result result = BastionProcess.run(dir, "stat", "--dir", empty.toString(), "--once");
 
         assertEquals(ExitCodes.REFUSED, result.exitCode(), result::toString);
         assertEquals("bastion: " + empty + ": no counters files (counters or *.counters; is a broker or a client " +
             "running on that folder?)\n", result.stderr());
 
-        final BastionProcess.Result file = BastionProcess.run(dir, "stat", "--file", empty.resolve("x").toString());
+        final ChildJvm.Result file = BastionProcess.run(dir, "stat", "--file", empty.resolve("x").toString());
 
         assertEquals(ExitCodes.REFUSED, file.exitCode(), file::toString);
         assertEquals("bastion: " + empty.resolve("x") +
@@ -130,16 +132,16 @@ class StatCommandTest
         {
             final Path token = broker.token("both.token", channel, "publish,subscribe");
             final String folder = broker.folder().toString();
-            try (BastionProcess subscriber = BastionProcess.start(dir, "subscribe", "--channel", channel,
+            try (ChildJvm subscriber = BastionProcess.start(dir, "subscribe", "--channel", channel,
                 "--token", token.toString(), "--dir", folder);
-                BastionProcess publisher = BastionProcess.start(dir, "publish", "--channel", channel,
+                ChildJvm publisher = BastionProcess.start(dir, "publish", "--channel", channel,
                     "--token", token.toString(), "--dir", folder, "--wait", "60s"))
             {
                 publisher.send("one");
                 publisher.send("two");
-                subscriber.awaitLine("two");
+                subscriber.awaitLineContaining("two", TIMEOUT_MS);
 
-                final BastionProcess.Result text = BastionProcess.run(dir, "stat", "--dir", folder, "--once");
+                final ChildJvm.Result text = BastionProcess.run(dir, "stat", "--dir", folder, "--once");
 
                 assertEquals(ExitCodes.OK, text.exitCode(), text::toString);
                 final String out = text.stdout();
@@ -151,7 +153,7 @@ class StatCommandTest
                 assertTrue(out.contains("                   0 - " + channel + "/sub: rejected BAD_TAG\n"),
                     text::toString);
 
-                final BastionProcess.Result json = BastionProcess.run(dir, "stat", "--dir", folder, "--json");
+                final ChildJvm.Result json = BastionProcess.run(dir, "stat", "--dir", folder, "--json");
 
                 assertEquals(ExitCodes.OK, json.exitCode(), json::toString);
                 assertEquals(1, json.stdout().lines().count(), json::toString);
@@ -160,12 +162,12 @@ class StatCommandTest
                     json::toString);
 
                 publisher.closeStdin();
-                assertEquals(ExitCodes.OK, publisher.awaitExit(), publisher::describe);
+                assertEquals(ExitCodes.OK, publisher.awaitExit(TIMEOUT_MS), publisher::describe);
                 subscriber.signal("INT");
-                assertEquals(ExitCodes.OK, subscriber.awaitExit(), subscriber::describe);
+                assertEquals(ExitCodes.OK, subscriber.awaitExit(TIMEOUT_MS), subscriber::describe);
             }
 
-            final BastionProcess.Result none = BastionProcess.run(dir, "stat", "--dir", broker.folder().toString(),
+            final ChildJvm.Result none = BastionProcess.run(dir, "stat", "--dir", broker.folder().toString(),
                 "--once");
             assertEquals(ExitCodes.REFUSED, none.exitCode(), "closed clients remove their files: " + none);
         }
@@ -174,7 +176,7 @@ class StatCommandTest
     @Test
     void dirAndFileTogetherIsAUsageError() throws Exception
     {
-        final BastionProcess.Result result =
+        final ChildJvm.Result result =
             BastionProcess.run(dir, "stat", "--dir", folder.toString(), "--file", "x", "--once");
 
         assertEquals(ExitCodes.USAGE, result.exitCode(), result::toString);

@@ -4,6 +4,7 @@ import io.bastion.security.token.CapabilityToken;
 import io.bastion.security.token.IssuerKeys;
 import io.bastion.security.token.Right;
 import io.bastion.security.token.TokenCodec;
+import io.bastion.test.ChildJvm;
 import io.bastion.tools.BastionProcess;
 import io.bastion.tools.cli.ExitCodes;
 import io.bastion.tools.cli.KeyFiles;
@@ -39,7 +40,7 @@ class TokenCommandTest
     @Test
     void issuedTokenCarriesTheClaimsAndVerifies() throws Exception
     {
-        final BastionProcess.Result issued = issue("--subject", "alice", "--channel", "prices.*",
+        final ChildJvm.Result issued = issue("--subject", "alice", "--channel", "prices.*",
             "--rights", "publish,Subscribe", "--valid-for", "2h", "--token-id", "42");
 
         assertEquals(ExitCodes.OK, issued.exitCode(), issued::toString);
@@ -58,7 +59,7 @@ class TokenCommandTest
         assertTrue(issued.stderr().contains(", broker " + KeyFiles.fingerprint(broker) + ", issuer "),
             issued::toString);
 
-        final BastionProcess.Result verified = verify(token, "--subject", "alice", "--channel", "prices.eur",
+        final ChildJvm.Result verified = verify(token, "--subject", "alice", "--channel", "prices.eur",
             "--right", "subscribe");
 
         assertEquals(ExitCodes.OK, verified.exitCode(), verified::toString);
@@ -80,7 +81,7 @@ class TokenCommandTest
     @Test
     void aSingleUseTokenSaysSoAndATokenForAnotherBrokerIsRefused() throws Exception
     {
-        final BastionProcess.Result issued = BastionProcess.run(dir, "token", "issue",
+        final ChildJvm.Result issued = BastionProcess.run(dir, "token", "issue",
             "--issuer-key", keys.resolve("issuer.key").toString(),
             "--broker-key", keys.resolve("identity.key").toString(), "--single-use",
             "--subject", "alice", "--channel", "prices", "--rights", "publish");
@@ -89,7 +90,7 @@ class TokenCommandTest
         final String token = issued.stdout().strip();
         assertTrue(TokenCodec.parse(Base64.getUrlDecoder().decode(token)).token().isSingleUse());
 
-        final BastionProcess.Result here = verify(token, "--broker-key", keys.resolve("identity.pub").toString());
+        final ChildJvm.Result here = verify(token, "--broker-key", keys.resolve("identity.pub").toString());
         assertEquals(ExitCodes.OK, here.exitCode(), here::toString);
         assertTrue(here.stdout().contains("single use  yes\n"), here::toString);
         assertRefused(verify(token, "--broker-key", keys.resolve("issuer.pub").toString()), "WRONG_BROKER");
@@ -104,7 +105,7 @@ class TokenCommandTest
         assertRefused(verify(token, "--subject", "bob"), "WRONG_SUBJECT");
         assertRefused(verify(token, "--channel", "orders"), "WRONG_CHANNEL");
         assertRefused(verify(token, "--right", "admin"), "MISSING_RIGHT");
-        final BastionProcess.Result otherIssuer = BastionProcess.run(dir, "token", "verify",
+        final ChildJvm.Result otherIssuer = BastionProcess.run(dir, "token", "verify",
             "--issuer-public", keys.resolve("identity.pub").toString(), token);
         assertRefused(otherIssuer, "BAD_SIGNATURE");
 
@@ -122,7 +123,7 @@ class TokenCommandTest
         final String future = issue("--subject", "alice", "--channel", "prices", "--rights", "publish",
             "--not-before", "2999-01-01T00:00:00Z", "--valid-for", "1d").stdout().strip();
 
-        final BastionProcess.Result old = verify(expired);
+        final ChildJvm.Result old = verify(expired);
         assertRefused(old, "EXPIRED");
         assertTrue(old.stdout().contains("not after   2020-01-01T01:00:00Z ("), old::toString);
         assertRefused(verify(future), "NOT_YET_VALID");
@@ -132,21 +133,21 @@ class TokenCommandTest
     void tokenIsReadFromAFileOrStdinAndWrittenOwnerOnly() throws Exception
     {
         final Path file = dir.resolve("alice.token");
-        final BastionProcess.Result written = issue("--subject", "alice", "--channel", "*", "--rights", "admin",
+        final ChildJvm.Result written = issue("--subject", "alice", "--channel", "*", "--rights", "admin",
             "--out", file.toString());
 
         assertEquals(ExitCodes.OK, written.exitCode(), written::toString);
         assertTrue(written.stdout().startsWith("wrote token 0x"), written::toString);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         assertEquals(ExitCodes.OK, verify("@" + file).exitCode());
-        final BastionProcess.Result noFile = verify("@" + dir.resolve("none.token"));
+        final ChildJvm.Result noFile = verify("@" + dir.resolve("none.token"));
         assertEquals(ExitCodes.REFUSED, noFile.exitCode(), noFile::toString);
         assertEquals("bastion: " + dir.resolve("none.token") + ": no such token file\n", noFile.stderr());
-        final BastionProcess.Result fromStdin = BastionProcess.run(dir, Map.of(), Files.readString(file),
+        final ChildJvm.Result fromStdin = BastionProcess.run(dir, Map.of(), Files.readString(file),
             "token", "verify", "--issuer-public", keys.resolve("issuer.pub").toString(), "-");
         assertEquals(ExitCodes.OK, fromStdin.exitCode(), fromStdin::toString);
 
-        final BastionProcess.Result again = issue("--subject", "alice", "--channel", "*", "--rights", "admin",
+        final ChildJvm.Result again = issue("--subject", "alice", "--channel", "*", "--rights", "admin",
             "--out", file.toString());
         assertEquals(ExitCodes.REFUSED, again.exitCode(), again::toString);
         assertTrue(again.stderr().contains("exists: not replaced unless --force is given"), again::toString);
@@ -158,7 +159,7 @@ class TokenCommandTest
         final Path key = keys.resolve("issuer.key");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
 
-        final BastionProcess.Result result = issue("--subject", "alice", "--channel", "prices", "--rights", "publish");
+        final ChildJvm.Result result = issue("--subject", "alice", "--channel", "prices", "--rights", "publish");
 
         assertEquals(ExitCodes.REFUSED, result.exitCode(), result::toString);
         assertTrue(result.stderr().startsWith("bastion: " + key + ": a private key must be owner-only"),
@@ -187,7 +188,7 @@ class TokenCommandTest
         assertUsage(BastionProcess.run(dir, "token"), "Missing required subcommand");
     }
 
-    private BastionProcess.Result issue(final String... options) throws Exception
+    private ChildJvm.Result issue(final String... options) throws Exception
     {
         final String[] args = new String[options.length + 6];
         args[0] = "token";
@@ -200,7 +201,7 @@ class TokenCommandTest
         return BastionProcess.run(dir, args);
     }
 
-    private BastionProcess.Result verify(final String token, final String... options) throws Exception
+    private ChildJvm.Result verify(final String token, final String... options) throws Exception
     {
         final String[] args = new String[options.length + 5];
         args[0] = "token";
@@ -212,13 +213,13 @@ class TokenCommandTest
         return BastionProcess.run(dir, args);
     }
 
-    private static void assertRefused(final BastionProcess.Result result, final String decision)
+    private static void assertRefused(final ChildJvm.Result result, final String decision)
     {
         assertEquals(ExitCodes.REFUSED, result.exitCode(), result::toString);
         assertTrue(result.stdout().startsWith("decision    " + decision), result::toString);
     }
 
-    private static void assertUsage(final BastionProcess.Result result, final String message)
+    private static void assertUsage(final ChildJvm.Result result, final String message)
     {
         assertEquals(ExitCodes.USAGE, result.exitCode(), result::toString);
         assertTrue(result.stderr().startsWith("bastion: "), result::toString);
