@@ -1,4 +1,4 @@
-package io.bastion.security.files;
+package io.bastion.test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a Python snippet as the real second user {@code nobody} (uid and gid 65534, no supplementary groups), so
- * permission tests are enforced by the kernel rather than ignored by root. Test helper.
+ * permission tests are enforced by the kernel rather than ignored by root: the other user a hostile process runs as.
  */
 public final class AsNobody
 {
@@ -35,7 +35,8 @@ public final class AsNobody
     {
         try
         {
-            return FilePolicy.currentUid() == 0 &&
+            // The owner of this process's /proc folder is its uid.
+            return 0 == (Integer)Files.getAttribute(Path.of("/proc/self"), "unix:uid") &&
                 Files.isExecutable(Path.of(SETPRIV)) && Files.isExecutable(Path.of(PYTHON));
         }
         catch (final IOException ex)
