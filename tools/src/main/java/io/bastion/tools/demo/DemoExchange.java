@@ -142,8 +142,7 @@ final class DemoExchange
         return args;
     }
 
-    private String awaitLine(final ChildProcess child, final String prefix)
-            throws InterruptedException
+    private String awaitLine(final ChildProcess child, final String prefix) throws InterruptedException
     {
         while (true)
         {
