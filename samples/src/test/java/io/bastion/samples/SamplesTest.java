@@ -1,11 +1,10 @@
 package io.bastion.samples;
 
+import io.bastion.test.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SamplesTest
 {
     private static final int MESSAGES = 10_000;
+    private static final long TIMEOUT_MS = TimeUnit.SECONDS.toMillis(60);
 
     @TempDir
     Path temp;
@@ -35,27 +35,25 @@ class SamplesTest
         Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         final Path publishToken = temp.resolve("publish.token");
         final Path subscribeToken = temp.resolve("subscribe.token");
-        final Process broker = start(dir, BrokerSample.class, publishToken.toString(), subscribeToken.toString());
-        try (BufferedReader brokerOut = reader(broker))
+        try (ChildJvm broker = start(dir, BrokerSample.class, publishToken.toString(), subscribeToken.toString()))
         {
-            final String ready = brokerOut.readLine();
-            assertTrue(null != ready && ready.startsWith("broker ready on " + dir), String.valueOf(ready));
-
-            final Process subscriber = start(dir, SubscriberSample.class, subscribeToken.toString(), "" + MESSAGES);
-            final Process publisher = start(dir, PublisherSample.class, publishToken.toString(), "" + MESSAGES);
-            final List<String> published = finish(publisher);
-            final List<String> received = finish(subscriber);
-            final long sum = (long)MESSAGES * (MESSAGES + 1) / 2;
-            assertEquals(List.of("published " + MESSAGES), published);
-            assertEquals(List.of("received " + MESSAGES + " sum " + sum), received);
+            final String ready = broker.awaitLine("", TIMEOUT_MS);
+            assertTrue(ready.startsWith("broker ready on " + dir), ready);
+            try (ChildJvm subscriber = start(dir, SubscriberSample.class, subscribeToken.toString(), "" + MESSAGES);
+                ChildJvm publisher = start(dir, PublisherSample.class, publishToken.toString(), "" + MESSAGES))
+            {
+                final List<String> published = finish(publisher);
+                final List<String> received = finish(subscriber);
+                final long sum = (long)MESSAGES * (MESSAGES + 1) / 2;
+                assertEquals(List.of("published " + MESSAGES), published);
+                assertEquals(List.of("received " + MESSAGES + " sum " + sum), received);
+            }
+            finally
+            {
+                broker.closeStdin();
+            }
+            assertEquals(0, broker.awaitExit(TimeUnit.SECONDS.toMillis(30)), broker::describe);
         }
-        finally
-        {
-            broker.getOutputStream().close();
-            assertTrue(broker.waitFor(30, TimeUnit.SECONDS));
-            broker.destroyForcibly();
-        }
-        assertEquals(0, broker.exitValue());
     }
 
     @Test
@@ -87,41 +85,18 @@ class SamplesTest
         assertEquals(3, blocks, "the publisher, subscriber and broker blocks");
     }
 
-    private Process start(final Path dir, final Class<?> main, final String... args) throws IOException
+    private ChildJvm start(final Path dir, final Class<?> main, final String... args) throws IOException
     {
-        final List<String> command = new ArrayList<>(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
-            "-Dbastion.broker.dir=" + dir,
-            "-cp", System.getProperty("java.class.path"),
-            main.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command)
-            .redirectError(temp.resolve(main.getSimpleName() + ".stderr").toFile())
+        return ChildJvm.launch(temp, main.getSimpleName(), main)
+            .jvmOptions("-Dbastion.broker.dir=" + dir)
+            .args(args)
             .start();
     }
 
-    private List<String> finish(final Process process) throws Exception
+    private static List<String> finish(final ChildJvm child) throws Exception
     {
-        final List<String> lines = new ArrayList<>();
-        try (BufferedReader out = reader(process))
-        {
-            String line;
-            while (null != (line = out.readLine()))
-            {
-                lines.add(line);
-            }
-        }
-        if (!process.waitFor(60, TimeUnit.SECONDS))
-        {
-            process.destroyForcibly();
-        }
-        assertEquals(0, process.exitValue(), "exit code; stdout " + lines + "; stderr in " + temp);
+        final List<String> lines = child.allStdoutLines(TIMEOUT_MS);
+        assertEquals(0, child.awaitExit(TIMEOUT_MS), child::describe);
         return lines;
-    }
-
-    private static BufferedReader reader(final Process process)
-    {
-        return new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 }

@@ -1,5 +1,19 @@
 package io.bastion.tools;
 
+import io.bastion.tools.audit.AuditCommand;
+import io.bastion.tools.bench.BenchCommand;
+import io.bastion.tools.broker.BrokerCommand;
+import io.bastion.tools.cli.ExitCodes;
+import io.bastion.tools.demo.DemoCommand;
+import io.bastion.tools.demo.DemoHostileCommand;
+import io.bastion.tools.demo.DemoPublisherCommand;
+import io.bastion.tools.demo.DemoSubscriberCommand;
+import io.bastion.tools.inspect.InspectCommand;
+import io.bastion.tools.keygen.KeygenCommand;
+import io.bastion.tools.pubsub.PublishCommand;
+import io.bastion.tools.pubsub.SubscribeCommand;
+import io.bastion.tools.stat.StatCommand;
+import io.bastion.tools.token.TokenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,6 +1,8 @@
 package io.bastion.tools;
 
 import io.bastion.security.files.SecureFileException;
+import io.bastion.tools.cli.CommandFailure;
+import io.bastion.tools.cli.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;

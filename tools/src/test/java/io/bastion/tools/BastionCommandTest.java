@@ -1,5 +1,7 @@
 package io.bastion.tools;
 
+import io.bastion.test.ChildJvm;
+import io.bastion.tools.cli.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +18,7 @@ class BastionCommandTest
     @Test
     void helpListsEveryCommandAndTheExitCodes() throws Exception
     {
-        final BastionProcess.Result result = BastionProcess.run(dir, "--help");
+        final ChildJvm.Result result = BastionProcess.run(dir, "--help");
 
         assertEquals(ExitCodes.OK, result.exitCode(), result::toString);
         for (final String command : new String[]{
@@ -33,7 +35,7 @@ class BastionCommandTest
     @Test
     void versionNamesTheBuildAndTheJvm() throws Exception
     {
-        final BastionProcess.Result result = BastionProcess.run(dir, "--version");
+        final ChildJvm.Result result = BastionProcess.run(dir, "--version");
 
         assertEquals(ExitCodes.OK, result.exitCode(), result::toString);
         assertTrue(result.stdout().startsWith("bastion " + BastionVersion.version() + "\n"), result::toString);
@@ -44,7 +46,7 @@ class BastionCommandTest
     @Test
     void noCommandIsAUsageError() throws Exception
     {
-        final BastionProcess.Result result = BastionProcess.run(dir);
+        final ChildJvm.Result result = BastionProcess.run(dir);
 
         assertEquals(ExitCodes.USAGE, result.exitCode(), result::toString);
         assertTrue(result.stderr().startsWith("bastion: Missing required subcommand"), result::toString);
@@ -55,7 +57,7 @@ class BastionCommandTest
     @Test
     void unknownCommandIsAUsageErrorWithASuggestion() throws Exception
     {
-        final BastionProcess.Result result = BastionProcess.run(dir, "inspekt", "x");
+        final ChildJvm.Result result = BastionProcess.run(dir, "inspekt", "x");
 
         assertEquals(ExitCodes.USAGE, result.exitCode(), result::toString);
         assertTrue(result.stderr().startsWith("bastion: Unmatched arguments"), result::toString);
@@ -66,7 +68,7 @@ class BastionCommandTest
     @Test
     void unknownOptionOfASubcommandNamesThatSubcommandsHelp() throws Exception
     {
-        final BastionProcess.Result result = BastionProcess.run(dir, "audit", "verify", "--bogus", "some.log");
+        final ChildJvm.Result result = BastionProcess.run(dir, "audit", "verify", "--bogus", "some.log");
 
         assertEquals(ExitCodes.USAGE, result.exitCode(), result::toString);
         assertTrue(result.stderr().contains("Unknown option: '--bogus'"), result::toString);
@@ -85,7 +87,7 @@ class BastionCommandTest
             final String[] args = new String[command.length + 1];
             System.arraycopy(command, 0, args, 0, command.length);
             args[command.length] = "--help";
-            final BastionProcess.Result result = BastionProcess.run(dir, args);
+            final ChildJvm.Result result = BastionProcess.run(dir, args);
 
             assertEquals(ExitCodes.OK, result.exitCode(), result::toString);
             assertTrue(result.stdout().startsWith("Usage: bastion " + String.join(" ", command)) ||

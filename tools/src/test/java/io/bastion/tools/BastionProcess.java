@@ -1,63 +1,28 @@
 package io.bastion.tools;
 
-import java.io.BufferedReader;
+import io.bastion.test.ChildJvm;
+
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The {@code bastion} command run as a user runs it: a child JVM with the flag Agrona needs, the test class path
- * and {@link BastionCommand} as its main class. Short commands run to completion ({@link #run}); long-running ones
- * ({@link #start}) have their stdout read line by line so a test can wait for a line. Every wait is bounded, and
- * {@link #close()} destroys a child that is still running.
+ * The {@code bastion} command run as a user runs it: a {@link ChildJvm} with {@link BastionCommand} as its main class
+ * and the options of a short-lived tool. Short commands run to completion ({@link #run}); long-running ones
+ * ({@link #start}) are waited on through the {@link ChildJvm}'s methods, each bounded by {@link #TIMEOUT_MS}.
  */
-final class BastionProcess implements AutoCloseable
+public final class BastionProcess
 {
     /** Bound on any one command; generous, since two cores may be shared with other JVMs. */
-    static final long TIMEOUT_MS = 120_000;
+    public static final long TIMEOUT_MS = 120_000;
 
-    private static final String EOF = "\u0000eof";
     private static final Path ENV = Path.of("/usr/bin/env");
     /** Background jobs of a non-interactive shell start with SIGINT ignored, and so does everything they start. */
     private static final boolean INHERITS_IGNORED_SIGINT = sigintIgnored() && Files.isExecutable(ENV);
 
-    private final Process process;
-    private final Path stderr;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    private final List<String> seen = new ArrayList<>();
-
-    /**
-     * What a finished command left behind.
-     *
-     * @param exitCode its exit code.
-     * @param stdout   everything on stdout.
-     * @param stderr   everything on stderr.
-     */
-    record Result(int exitCode, String stdout, String stderr)
+    private BastionProcess()
     {
-        @Override
-        public String toString()
-        {
-            return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
-        }
-    }
-
-    private BastionProcess(final Process process, final Path stderr)
-    {
-        this.process = process;
-        this.stderr = stderr;
-        final Thread reader = new Thread(this::readStdout, "bastion-stdout");
-        reader.setDaemon(true);
-        reader.start();
     }
 
     /**
@@ -67,7 +32,7 @@ final class BastionProcess implements AutoCloseable
      * @param args the arguments after {@code bastion}.
      * @return what it printed and its exit code.
      */
-    static Result run(final Path dir, final String... args) throws IOException, InterruptedException
+    public static ChildJvm.Result run(final Path dir, final String... args) throws IOException, InterruptedException
     {
         return run(dir, Map.of(), "", args);
     }
@@ -81,27 +46,13 @@ final class BastionProcess implements AutoCloseable
      * @param args  the arguments after {@code bastion}.
      * @return what it printed and its exit code.
      */
-    static Result run(final Path dir, final Map<String, String> env, final String stdin, final String... args)
+    public static ChildJvm.Result run(
+        final Path dir, final Map<String, String> env, final String stdin, final String... args)
             throws IOException, InterruptedException
     {
-        final Path in = Files.createTempFile(dir, "stdin", ".txt");
-        final Path out = Files.createTempFile(dir, "stdout", ".txt");
-        final Path err = Files.createTempFile(dir, "stderr", ".txt");
-        Files.writeString(in, stdin);
-        final ProcessBuilder builder = new ProcessBuilder(command(args))
-            .redirectInput(in.toFile())
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile());
-        builder.environment().putAll(env);
-        final Process process = builder.start();
-        if (!process.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS))
-        {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError("bastion " + String.join(" ", args) + " did not finish: " +
-                Files.readString(out) + Files.readString(err));
-        }
-        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        final ChildJvm.Launch launch = launch(dir, args);
+        env.forEach(launch::environment);
+        return launch.run(stdin, TIMEOUT_MS);
     }
 
     /**
@@ -113,18 +64,13 @@ final class BastionProcess implements AutoCloseable
      * @param args  the arguments after {@code bastion}.
      * @return the running command.
      */
-    static BastionProcess startWithTokenOnFd3(final Path dir, final String token, final String... args)
+    public static ChildJvm startWithTokenOnFd3(final Path dir, final String token, final String... args)
             throws IOException
     {
-        final Path err = Files.createTempFile(dir, "stderr", ".txt");
-        final List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
-            "printf '%s\\n' \"$BASTION_TEST_TOKEN\" | (exec \"$@\" 3<&0 </dev/null)", "sh"));
-        command.addAll(command(args));
-        final ProcessBuilder builder = new ProcessBuilder(command)
-            .redirectError(err.toFile())
-            .redirectInput(ProcessBuilder.Redirect.PIPE);
-        builder.environment().put("BASTION_TEST_TOKEN", token);
-        return new BastionProcess(builder.start(), err);
+        final ChildJvm.Launch launch = ChildJvm.launch(dir, "bastion", BastionCommand.class)
+            .prefix("/bin/sh", "-c", "printf '%s\\n' \"$BASTION_TEST_TOKEN\" | (exec \"$@\" 3<&0 </dev/null)", "sh")
+            .environment("BASTION_TEST_TOKEN", token);
+        return options(launch, args).start();
     }
 
     /**
@@ -134,14 +80,27 @@ final class BastionProcess implements AutoCloseable
      * @param args the arguments after {@code bastion}.
      * @return the running command.
      */
-    static BastionProcess start(final Path dir, final String... args) throws IOException
+    public static ChildJvm start(final Path dir, final String... args) throws IOException
     {
-        final Path err = Files.createTempFile(dir, "stderr", ".txt");
-        final Process process = new ProcessBuilder(command(args))
-            .redirectError(err.toFile())
-            .redirectInput(ProcessBuilder.Redirect.PIPE)
-            .start();
-        return new BastionProcess(process, err);
+        return launch(dir, args).start();
+    }
+
+    private static ChildJvm.Launch launch(final Path dir, final String... args)
+    {
+        return options(ChildJvm.launch(dir, "bastion", BastionCommand.class), args);
+    }
+
+    private static ChildJvm.Launch options(final ChildJvm.Launch launch, final String... args)
+    {
+        if (INHERITS_IGNORED_SIGINT)
+        {
+            // A JVM leaves a signal it was started ignoring ignored: the Ctrl-C tests would wait forever.
+            launch.prefix(ENV.toString(), "--default-signal=INT");
+        }
+        // A short-lived tool: small heap, quick start, and room for the test's other JVMs on two cores. Payload lines
+        // in the tests are UTF-8 whatever the locale of the machine that runs them.
+        return launch.jvmOptions("-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dfile.encoding=UTF-8")
+            .args(args);
     }
 
     private static boolean sigintIgnored()
@@ -161,230 +120,6 @@ final class BastionProcess implements AutoCloseable
         catch (final IOException | RuntimeException ex)
         {
             return false;
-        }
-    }
-
-    private static List<String> command(final String... args)
-    {
-        final List<String> command = new ArrayList<>();
-        if (INHERITS_IGNORED_SIGINT)
-        {
-            // A JVM leaves a signal it was started ignoring ignored: the Ctrl-C tests would wait forever.
-            command.add(ENV.toString());
-            command.add("--default-signal=INT");
-        }
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--add-opens");
-        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
-        // JNA and junixsocket load native code: JDK 24 and later warn on stderr without this (JDK 17 accepts it).
-        command.add("--enable-native-access=ALL-UNNAMED");
-        // A short-lived tool: small heap, quick start, and room for the test's other JVMs on two cores.
-        command.add("-Xmx128m");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-XX:+UseSerialGC");
-        // Payload lines in the tests are UTF-8 whatever the locale of the machine that runs them.
-        command.add("-Dfile.encoding=UTF-8");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(BastionCommand.class.getName());
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    /**
-     * Wait for a stdout line that contains {@code text}.
-     *
-     * @param text what the line must contain.
-     * @return the line.
-     * @throws AssertionError if stdout ends or the bound passes first.
-     */
-    String awaitLine(final String text) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-        while (true)
-        {
-            final long left = deadline - System.nanoTime();
-            final String line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
-            if (null == line || EOF.equals(line))
-            {
-                if (EOF.equals(line))
-                {
-                    lines.add(EOF);
-                }
-                throw new AssertionError("no line with '" + text + "' in " + describe());
-            }
-            synchronized (seen)
-            {
-                seen.add(line);
-            }
-            if (line.contains(text))
-            {
-                return line;
-            }
-        }
-    }
-
-    /**
-     * Write a line to the command's stdin.
-     *
-     * @param line the line, without its end.
-     */
-    void send(final String line) throws IOException
-    {
-        final OutputStream in = process.getOutputStream();
-        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        in.flush();
-    }
-
-    /**
-     * Close the command's stdin: the end of its input.
-     */
-    void closeStdin() throws IOException
-    {
-        process.getOutputStream().close();
-    }
-
-    /**
-     * Send a signal, as {@code kill -NAME} does (Ctrl-C in a terminal sends INT).
-     *
-     * @param name the signal's name, e.g. {@code INT}.
-     */
-    void signal(final String name) throws IOException, InterruptedException
-    {
-        final Process kill = new ProcessBuilder("/bin/kill", "-" + name, Long.toString(process.pid())).start();
-        if (!kill.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS) || 0 != kill.exitValue())
-        {
-            throw new AssertionError("kill -" + name + " failed");
-        }
-    }
-
-    /**
-     * Wait for the command to exit by itself.
-     *
-     * @return its exit code.
-     * @throws AssertionError if it does not exit within the bound.
-     */
-    int awaitExit() throws InterruptedException
-    {
-        if (!process.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS))
-        {
-            throw new AssertionError("did not exit: " + describe());
-        }
-        return process.exitValue();
-    }
-
-    /**
-     * Every stdout line, once stdout has ended (the command exited).
-     *
-     * @return the lines in order.
-     * @throws AssertionError if stdout does not end within the bound.
-     */
-    List<String> allStdoutLines() throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-        while (true)
-        {
-            final long left = deadline - System.nanoTime();
-            final String line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
-            if (null == line)
-            {
-                throw new AssertionError("stdout did not end: " + describe());
-            }
-            if (EOF.equals(line))
-            {
-                lines.add(EOF);
-                synchronized (seen)
-                {
-                    return new ArrayList<>(seen);
-                }
-            }
-            synchronized (seen)
-            {
-                seen.add(line);
-            }
-        }
-    }
-
-    /**
-     * What the command wrote to stderr so far.
-     *
-     * @return the text.
-     */
-    String stderr() throws IOException
-    {
-        return Files.readString(stderr);
-    }
-
-    /**
-     * Send SIGTERM, as a service manager or {@code kill} does, and wait for the exit.
-     *
-     * @return the exit code.
-     */
-    int terminate() throws InterruptedException
-    {
-        process.destroy();
-        if (!process.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS))
-        {
-            process.destroyForcibly();
-            throw new AssertionError("did not stop on SIGTERM: " + describe());
-        }
-        return process.exitValue();
-    }
-
-    /**
-     * The stdout lines seen so far and the stderr, for failure messages.
-     *
-     * @return a description.
-     */
-    String describe()
-    {
-        String err;
-        try
-        {
-            err = Files.readString(stderr);
-        }
-        catch (final IOException ex)
-        {
-            err = "(unreadable: " + ex + ")";
-        }
-        synchronized (seen)
-        {
-            return "stdout " + seen + "\nstderr " + err;
-        }
-    }
-
-    private void readStdout()
-    {
-        try (BufferedReader reader = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
-        {
-            String line;
-            while (null != (line = reader.readLine()))
-            {
-                lines.add(line);
-            }
-        }
-        catch (final IOException ignore)
-        {
-            // The child is gone; EOF below says so.
-        }
-        lines.add(EOF);
-    }
-
-    @Override
-    public void close()
-    {
-        if (process.isAlive())
-        {
-            process.destroyForcibly();
-            try
-            {
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

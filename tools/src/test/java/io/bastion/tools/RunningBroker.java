@@ -1,10 +1,14 @@
 package io.bastion.tools;
 
+import io.bastion.test.ChildJvm;
+import io.bastion.tools.cli.ExitCodes;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.bastion.tools.BastionProcess.TIMEOUT_MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -12,14 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * and the tokens {@code bastion token issue} makes for it: what {@code publish}, {@code subscribe} and {@code stat}
  * are tested against, as a user would set it up.
  */
-final class RunningBroker implements AutoCloseable
+public final class RunningBroker implements AutoCloseable
 {
     private final Path dir;
     private final Path keys;
     private final Path folder;
-    private final BastionProcess broker;
+    private final ChildJvm broker;
 
-    private RunningBroker(final Path dir, final Path keys, final Path folder, final BastionProcess broker)
+    private RunningBroker(final Path dir, final Path keys, final Path folder, final ChildJvm broker)
     {
         this.dir = dir;
         this.keys = keys;
@@ -33,17 +37,17 @@ final class RunningBroker implements AutoCloseable
      * @param dir a folder (made if need be) for the keys, the broker folder and the commands' output files.
      * @return the running broker.
      */
-    static RunningBroker start(final Path dir) throws Exception
+    public static RunningBroker start(final Path dir) throws Exception
     {
         Files.createDirectories(dir);
         final Path keys = dir.resolve("keys");
         final Path folder = dir.resolve("broker");
-        final BastionProcess.Result keygen = BastionProcess.run(dir, "keygen", "--dir", keys.toString());
+        final ChildJvm.Result keygen = BastionProcess.run(dir, "keygen", "--dir", keys.toString());
         assertEquals(ExitCodes.OK, keygen.exitCode(), keygen::toString);
-        final BastionProcess broker = BastionProcess.start(dir, "broker", "--dir", folder.toString(),
+        final ChildJvm broker = BastionProcess.start(dir, "broker", "--dir", folder.toString(),
             "--identity-key", keys.resolve("identity.key").toString(),
             "--issuer-public", keys.resolve("issuer.pub").toString(), "--ring-capacity", "65536");
-        broker.awaitLine("Press Ctrl-C to stop.");
+        broker.awaitLineContaining("Press Ctrl-C to stop.", TIMEOUT_MS);
         return new RunningBroker(dir, keys, folder, broker);
     }
 
@@ -52,7 +56,7 @@ final class RunningBroker implements AutoCloseable
      *
      * @return the folder.
      */
-    Path folder()
+    public Path folder()
     {
         return folder;
     }
@@ -65,10 +69,10 @@ final class RunningBroker implements AutoCloseable
      * @param rights  the rights list, e.g. {@code publish,subscribe}.
      * @return the file.
      */
-    Path token(final String name, final String channel, final String rights) throws Exception
+    public Path token(final String name, final String channel, final String rights) throws Exception
     {
         final Path file = dir.resolve(name);
-        final BastionProcess.Result issued = BastionProcess.run(dir, "token", "issue",
+        final ChildJvm.Result issued = BastionProcess.run(dir, "token", "issue",
             "--issuer-key", keys.resolve("issuer.key").toString(), "--broker-key",
             keys.resolve("identity.pub").toString(), "--subject", user(), "--channel", channel,
             "--rights", rights, "--out", file.toString());
@@ -84,7 +88,7 @@ final class RunningBroker implements AutoCloseable
      * @param singleUse true for {@code --single-use}.
      * @return the base64 text.
      */
-    String tokenText(final String channel, final String rights, final boolean singleUse) throws Exception
+    public String tokenText(final String channel, final String rights, final boolean singleUse) throws Exception
     {
         final List<String> args = new ArrayList<>(List.of("token", "issue", "--issuer-key",
             keys.resolve("issuer.key").toString(), "--broker-key", keys.resolve("identity.pub").toString(),
@@ -93,7 +97,7 @@ final class RunningBroker implements AutoCloseable
         {
             args.add("--single-use");
         }
-        final BastionProcess.Result issued = BastionProcess.run(dir, args.toArray(new String[0]));
+        final ChildJvm.Result issued = BastionProcess.run(dir, args.toArray(new String[0]));
         assertEquals(ExitCodes.OK, issued.exitCode(), issued::toString);
         return issued.stdout().strip();
     }
@@ -116,7 +120,7 @@ final class RunningBroker implements AutoCloseable
     {
         try
         {
-            broker.terminate();
+            broker.terminate(TIMEOUT_MS);
         }
         catch (final InterruptedException ex)
         {

@@ -1,12 +1,6 @@
 package io.bastion.bench.latency;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -14,30 +8,23 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pinger's handle on one {@link Ponger} process: the same java binary and class path, with the flags Agrona and
- * the native libraries need, one GC thread and a modest heap. Its stdin carries the case's secrets and then
- * {@code stop}; its stdout lines ({@code ready}, {@code done echoes=N}) come back here; its stderr goes to an
- * owner-only file shown when it fails. Closing stdin ends it, so a killed suite leaves no ponger behind.
+ * The pinger's handle on one {@link Ponger} process, a {@link ChildProcess}. Its stdin carries the case's secrets and
+ * then {@code stop}; its stdout lines ({@code ready}, {@code done echoes=N}) come back here; its stderr goes to an
+ * owner-only file in the suite's folder, shown when it fails. Closing stdin ends it, so a killed suite leaves no
+ * ponger behind.
  */
 final class PongerProcess implements AutoCloseable
 {
     private static final String END = "\u0000end";
     private static final long STOP_WAIT_MS = 10_000;
-    private static final int STDERR_SHOWN = 4_000;
 
-    private final Process process;
-    private final Path stderr;
-    private final OutputStream stdin;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final ChildProcess child;
+    private final BlockingQueue<String> lines;
 
-    private PongerProcess(final Process process, final Path stderr)
+    private PongerProcess(final ChildProcess child, final BlockingQueue<String> lines)
     {
-        this.process = process;
-        this.stderr = stderr;
-        this.stdin = process.getOutputStream();
-        final Thread reader = new Thread(this::readStdout, "bastion-ponger-stdout");
-        reader.setDaemon(true);
-        reader.start();
+        this.child = child;
+        this.lines = lines;
     }
 
     /**
@@ -57,31 +44,23 @@ final class PongerProcess implements AutoCloseable
         final LatencyCase latencyCase, final SharedFolder folder, final CaseTransport transport, final String idle,
         final int cpu, final long timeoutMs) throws IOException, InterruptedException
     {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED");
-        // JNA and junixsocket load native code: JDK 24 and later warn on stderr without this (JDK 17 accepts it).
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("-XX:+UseSerialGC");
-        command.add("-Xmx256m");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Ponger.class.getName());
-        command.add(latencyCase.label());
-        command.add(folder.path().toString());
-        command.add(idle);
-        command.add(Integer.toString(cpu));
-        command.addAll(transport.pongerArgs());
-        final Path stderr = folder.newFile("ponger-" + latencyCase.label() + ".stderr");
-        final Process process = new ProcessBuilder(command)
-            .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()))
-            .start();
-        final PongerProcess ponger = new PongerProcess(process, stderr);
+        final List<String> args = new ArrayList<>();
+        args.add(latencyCase.label());
+        args.add(folder.path().toString());
+        args.add(idle);
+        args.add(Integer.toString(cpu));
+        args.addAll(transport.pongerArgs());
+        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        final ChildProcess child = ChildProcess.start("ponger",
+            folder.path().resolve("ponger-" + latencyCase.label() + ".stderr"),
+            (from, line) -> lines.add(null == line ? END : line), Ponger.class.getName(), args);
+        final PongerProcess ponger = new PongerProcess(child, lines);
         try
         {
             for (final String secret : transport.pongerSecrets())
             {
-                ponger.send(secret);
+                // A ponger that is gone already is reported by the wait for its line.
+                child.send(secret);
             }
             ponger.awaitLine("ready", timeoutMs);
             return ponger;
@@ -91,30 +70,6 @@ final class PongerProcess implements AutoCloseable
             ponger.close();
             throw ex;
         }
-    }
-
-    private void readStdout()
-    {
-        try (BufferedReader reader = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII)))
-        {
-            String line;
-            while (null != (line = reader.readLine()))
-            {
-                lines.add(line);
-            }
-        }
-        catch (final IOException ex)
-        {
-            // The process is gone: the end marker says so.
-        }
-        lines.add(END);
-    }
-
-    private void send(final String line) throws IOException
-    {
-        stdin.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
-        stdin.flush();
     }
 
     private String awaitLine(final String prefix, final long timeoutMs) throws IOException, InterruptedException
@@ -130,7 +85,7 @@ final class PongerProcess implements AutoCloseable
             }
             if (END.equals(line))
             {
-                final int code = process.waitFor(STOP_WAIT_MS, TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+                final int code = child.awaitExit(STOP_WAIT_MS);
                 throw new IOException("the ponger ended (exit code " + code + ") before '" + prefix + "': " +
                     stderr());
             }
@@ -148,7 +103,7 @@ final class PongerProcess implements AutoCloseable
      */
     boolean isAlive()
     {
-        return process.isAlive();
+        return child.isAlive();
     }
 
     /**
@@ -160,16 +115,17 @@ final class PongerProcess implements AutoCloseable
      */
     long stop() throws IOException, InterruptedException
     {
-        send("stop");
+        child.send("stop");
         final String done = awaitLine("done", STOP_WAIT_MS);
-        stdin.close();
-        if (!process.waitFor(STOP_WAIT_MS, TimeUnit.MILLISECONDS))
+        child.closeStdin();
+        final int code = child.awaitExit(STOP_WAIT_MS);
+        if (code < 0)
         {
             throw new IOException("the ponger did not exit within " + STOP_WAIT_MS + " ms");
         }
-        if (0 != process.exitValue())
+        if (0 != code)
         {
-            throw new IOException("the ponger exited with code " + process.exitValue() + ": " + stderr());
+            throw new IOException("the ponger exited with code " + code + ": " + stderr());
         }
         return Long.parseLong(done.substring(done.indexOf('=') + 1).strip());
     }
@@ -181,19 +137,7 @@ final class PongerProcess implements AutoCloseable
      */
     String stderr()
     {
-        try
-        {
-            final String text = Files.exists(stderr) ? Files.readString(stderr, StandardCharsets.UTF_8).strip() : "";
-            if (text.isEmpty())
-            {
-                return "(nothing on stderr)";
-            }
-            return text.length() > STDERR_SHOWN ? "..." + text.substring(text.length() - STDERR_SHOWN) : text;
-        }
-        catch (final IOException ex)
-        {
-            return "(stderr unreadable: " + ex.getMessage() + ")";
-        }
+        return child.stderr();
     }
 
     /**
@@ -202,29 +146,6 @@ final class PongerProcess implements AutoCloseable
     @Override
     public void close()
     {
-        try
-        {
-            stdin.close();
-        }
-        catch (final IOException ex)
-        {
-            // Already closed: the ponger has seen the end of stdin.
-        }
-        try
-        {
-            if (!process.waitFor(STOP_WAIT_MS, TimeUnit.MILLISECONDS))
-            {
-                process.destroy();
-                if (!process.waitFor(STOP_WAIT_MS, TimeUnit.MILLISECONDS))
-                {
-                    process.destroyForcibly();
-                }
-            }
-        }
-        catch (final InterruptedException ex)
-        {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        child.stop(STOP_WAIT_MS);
     }
 }

@@ -84,20 +84,6 @@ final class SharedFolder implements AutoCloseable
     }
 
     /**
-     * Create a new, empty owner-only file in the folder.
-     *
-     * @param name the file's name.
-     * @return its path.
-     * @throws IOException if it exists or cannot be created.
-     */
-    Path newFile(final String name) throws IOException
-    {
-        final Path file = path.resolve(name);
-        files.createFile(file).close();
-        return file;
-    }
-
-    /**
      * Create a new owner-only file of {@code length} zero bytes and map it.
      *
      * @param name   the file's name.

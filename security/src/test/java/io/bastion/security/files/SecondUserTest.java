@@ -1,5 +1,6 @@
 package io.bastion.security.files;
 
+import io.bastion.test.AsNobody;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

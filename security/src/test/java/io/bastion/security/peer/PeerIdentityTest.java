@@ -1,6 +1,6 @@
 package io.bastion.security.peer;
 
-import io.bastion.security.files.AsNobody;
+import io.bastion.test.AsNobody;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,158 @@
+package io.bastion.tools.demo;
+
+import io.bastion.broker.BrokerContext;
+import io.bastion.tools.cli.CommandFailure;
+import io.bastion.tools.cli.DefaultFolders;
+import io.bastion.tools.cli.ExitCodes;
+import io.bastion.tools.cli.KeyFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code bastion demo}: the product in one command. A broker in this process, a subscriber process and a publisher
+ * process (and with {@code --tamper} a hostile one) exchange sealed frames through shared memory; the subscriber
+ * checks every byte, then a ping phase measures round trips; the summary says what was sent, verified and rejected.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    header = "Run a broker, a publisher and a subscriber, and show what Bastion checks and how fast.",
+    description = {
+        "Starts a broker in this process on the broker folder, issues single-use capability tokens for you on " +
+            DemoCommand.PATTERN + " (publish, subscribe), and starts two processes, each given its tokens on its " +
+            "stdin (never in a file): a " +
+            "subscriber on " + DemoSubscriberCommand.DATA_CHANNEL + " and a publisher that sends it --messages " +
+            "frames whose payload derives from their sequence, so that the subscriber checks every byte.",
+        "",
+        "Then the publisher sends --pings pings one at a time (after up to " +
+            DemoPublisherCommand.MAX_WARMUP_PINGS + " unrecorded warm-up pings); the subscriber echoes each on " +
+            DemoSubscriberCommand.ECHO_CHANNEL + " and the publisher records the round trips.",
+        "",
+        "With --tamper a third process of yours, a compromised plugin with a publish token for " +
+            DemoSubscriberCommand.DATA_CHANNEL + ", forges a token, then writes frames with a bad tag, an unknown " +
+            "key id, another producer's id, copies of the publisher's frames and truncated frames into its own " +
+            "ring, and floods it until the subscriber quarantines it. The good stream must stay intact.",
+        "",
+        "At the end the processes close their clients and the broker stops (the audit log stays in DIR/audit). " +
+            "Exits 0 only if every frame verified and every ping came back."
+    })
+public final class DemoCommand implements Callable<Integer>
+{
+    /** The channels the demo's tokens cover. */
+    static final String PATTERN = "demo.*";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-d", "--dir"}, paramLabel = "DIR",
+        description = "Broker folder, created 0700 (default: $XDG_RUNTIME_DIR/bastion, else /dev/shm/bastion-$USER).")
+    private Path directory;
+
+    @Option(names = {"-n", "--messages"}, paramLabel = "N", defaultValue = "1000000",
+        description = "Frames to send (default: ${DEFAULT-VALUE}).")
+    private long messages;
+
+    @Option(names = {"-s", "--size"}, paramLabel = "BYTES", defaultValue = "64",
+        description = "Payload bytes of each frame, " + DemoPayload.MIN_LENGTH + " to " + DemoPayload.MAX_LENGTH +
+            " (default: ${DEFAULT-VALUE}).")
+    private int size;
+
+    @Option(names = "--pings", paramLabel = "N", defaultValue = "10000",
+        description = "Round trips to measure after the frames; 0 for none (default: ${DEFAULT-VALUE}).")
+    private int pings;
+
+    @Option(names = "--tamper", description = "Add a hostile process that forges a token and forged frames.")
+    private boolean tamper;
+
+    private DemoCommand()
+    {
+        // picocli makes it: BastionCommand lists it among its subcommands.
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public Integer call() throws IOException, InterruptedException
+    {
+        validate();
+        if (null != System.getProperty(BrokerContext.ISSUER_KEY_PROP))
+        {
+            throw new CommandFailure("the demo issues its own tokens: unset -D" + BrokerContext.ISSUER_KEY_PROP);
+        }
+        final Path brokerDirectory = null == directory ? DefaultFolders.brokerDirectory() : directory;
+        final String user = Files.getOwner(Path.of("/proc/self")).getName();
+        final PrintWriter out = spec.commandLine().getOut();
+        // The children run the command this process runs, with a hidden subcommand.
+        final String command = spec.root().userObject().getClass().getName();
+        final DemoRun run = DemoRun.launch(brokerDirectory, user, command);
+        final Thread cleanup = new Thread(run::close, "bastion-demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        final List<String> failures;
+        try
+        {
+            out.println("broker      in this process on " + run.bastion().broker().socketPath() + ", identity " +
+                KeyFiles.fingerprint(run.bastion().identityPublicKey()));
+            out.println("tokens      single-use, for " + user + " on " + PATTERN + " (publish, subscribe), handed " +
+                "to each process on its stdin" +
+                (tamper ? "; the hostile's for " + DemoSubscriberCommand.DATA_CHANNEL + " (publish)" : ""));
+            out.flush();
+            failures = new DemoExchange(run, out, brokerDirectory, messages, size, pings, tamper).run();
+        }
+        finally
+        {
+            run.close();
+            removeHook(cleanup);
+        }
+        out.println("cleaned up  processes ended, broker stopped; audit log in " +
+            brokerDirectory.resolve("audit"));
+        out.flush();
+        if (!failures.isEmpty())
+        {
+            throw new CommandFailure("demo failed: " + String.join("; ", failures));
+        }
+        out.println("OK          every frame verified" + (pings > 0 ? ", every ping came back" : "") +
+            (tamper ? ", every forgery refused" : ""));
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private void validate()
+    {
+        if (messages < 1)
+        {
+            throw new ParameterException(spec.commandLine(), "--messages must be at least 1: " + messages);
+        }
+        if (size < DemoPayload.MIN_LENGTH || size > DemoPayload.MAX_LENGTH)
+        {
+            throw new ParameterException(spec.commandLine(), "--size must be from " + DemoPayload.MIN_LENGTH +
+                " to " + DemoPayload.MAX_LENGTH + ": " + size);
+        }
+        if (pings < 0)
+        {
+            throw new ParameterException(spec.commandLine(), "--pings must not be negative: " + pings);
+        }
+    }
+
+    private static void removeHook(final Thread hook)
+    {
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        catch (final IllegalStateException ex)
+        {
+            // Shutting down already: the hook runs, and finds the run closed.
+        }
+    }
+}
