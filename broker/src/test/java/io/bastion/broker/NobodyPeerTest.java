@@ -1,5 +1,6 @@
 package io.bastion.broker;
 
+import io.bastion.test.AsNobody;
 import io.bastion.channel.control.ControlChannel;
 import io.bastion.channel.control.ControlMessage;
 import io.bastion.channel.control.ControlMessages;
@@ -32,22 +33,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class NobodyPeerTest
 {
-    private static final String PEER_SCRIPT = String.join("\n",
-        "import ctypes, socket, sys",
-        // Non-dumpable, as every Bastion client makes itself: its /proc/PID then belongs to root, so the broker
-        // names it from the kernel's ids through the name service.
-        "assert ctypes.CDLL(None).prctl(4, 0, 0, 0, 0) == 0",
-        "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)",
-        "s.settimeout(20)",
-        "s.connect(sys.argv[1])",
-        "data = b''",
-        "while True:",
-        "    chunk = s.recv(4096)",
-        "    if not chunk:",
-        "        break",
-        "    data += chunk",
-        "print(data.hex())",
-        "print('EOF')");
+    /** Connects as nobody and reads until the broker closes. */
+    private static final String PEER_SCRIPT = AsNobody.unixPeerScript();
 
     @TempDir
     Path tempDir;
@@ -55,9 +42,7 @@ class NobodyPeerTest
     @Test
     void nobodyIsRefusedWithPeerRejected() throws Exception
     {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv missing");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 missing");
-        assumeTrue("root".equals(BrokerFixture.currentUser()), "needs root to switch to nobody");
+        assumeTrue(AsNobody.available(), "needs root, setpriv and python3 to run a peer as nobody");
 
         // The socket lives in a folder nobody can traverse; the broker's own folder stays 0700.
         final Path socketDir = Files.createTempDirectory(Path.of("/tmp"), "bastion-peer-test-");
@@ -71,10 +56,7 @@ class NobodyPeerTest
             {
                 // connect(2) needs write permission on the socket file: open it, so that the policy is the gate.
                 Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rwxrwxrwx"));
-                final Process peer = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
-                    "--clear-groups", "/usr/bin/python3", "-c", PEER_SCRIPT, socket.toString())
-                    .redirectErrorStream(true)
-                    .start();
+                final Process peer = AsNobody.start(Path.of("/"), PEER_SCRIPT, socket.toString());
                 assertTrue(peer.waitFor(30, TimeUnit.SECONDS), "peer finished");
                 output = new String(peer.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
                 assertEquals(0, peer.exitValue(), output);

@@ -46,6 +46,36 @@ public final class AsNobody
     }
 
     /**
+     * A Python peer of a Unix-domain socket, as a hostile process of another user would be one: it makes itself
+     * non-dumpable (as every Bastion client does, so its /proc entry belongs to root and the broker must name it from
+     * the kernel's ids), connects to {@code sys.argv[1]}, runs the given lines, then reads every byte until the other
+     * side closes and prints them in hex, then {@code EOF}.
+     *
+     * @param afterConnect Python lines run once connected, with the socket as {@code s} (e.g. a sendall).
+     * @return the script, for {@link #start(Path, String, String...)}.
+     */
+    public static String unixPeerScript(final String... afterConnect)
+    {
+        final List<String> lines = new ArrayList<>(List.of(
+            "import ctypes, socket, struct, sys",
+            "assert ctypes.CDLL(None).prctl(4, 0, 0, 0, 0) == 0",
+            "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)",
+            "s.settimeout(20)",
+            "s.connect(sys.argv[1])"));
+        lines.addAll(List.of(afterConnect));
+        lines.addAll(List.of(
+            "data = b''",
+            "while True:",
+            "    chunk = s.recv(4096)",
+            "    if not chunk:",
+            "        break",
+            "    data += chunk",
+            "print(data.hex())",
+            "print('EOF')"));
+        return String.join("\n", lines);
+    }
+
+    /**
      * Start a Python snippet as nobody.
      *
      * @param workDir working folder the child starts in (must be reachable by nobody, e.g. "/").

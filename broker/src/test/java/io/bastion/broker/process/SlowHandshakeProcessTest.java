@@ -1,6 +1,7 @@
 package io.bastion.broker.process;
 
 import io.bastion.channel.process.ProcessFolders;
+import io.bastion.test.AsNobody;
 import io.bastion.test.ChildJvm;
 import io.bastion.broker.Bastion;
 import io.bastion.broker.BrokerContext;
@@ -41,22 +42,10 @@ class SlowHandshakeProcessTest
     private static final int GLOBAL = 16;
     private static final int SILENT = 12;
     private static final String CHANNEL = "exchange.quotes";
-    private static final String PEER_SCRIPT = String.join("\n",
-        "import ctypes, socket, struct, sys",
-        "assert ctypes.CDLL(None).prctl(4, 0, 0, 0, 0) == 0",
-        "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)",
-        "s.settimeout(20)",
-        "s.connect(sys.argv[1])",
-        // A length prefix beyond any control message: only a handshake thread reads it and refuses it.
-        "s.sendall(struct.pack('<I', 1 << 30))",
-        "data = b''",
-        "while True:",
-        "    chunk = s.recv(4096)",
-        "    if not chunk:",
-        "        break",
-        "    data += chunk",
-        "print(data.hex())",
-        "print('EOF')");
+    /** Connects as nobody, sends a length prefix beyond any control message, and reads until the broker closes. */
+    private static final String PEER_SCRIPT = AsNobody.unixPeerScript(
+        // Only a handshake thread reads it and refuses it.
+        "s.sendall(struct.pack('<I', 1 << 30))");
 
     @TempDir
     Path temp;
@@ -81,9 +70,7 @@ class SlowHandshakeProcessTest
     @Test
     void oneUsersSilentConnectionsHoldOnlyItsShareOfTheHandshakeSlots() throws Exception
     {
-        final boolean nobodyCanRun = Files.isExecutable(Path.of("/usr/bin/setpriv")) &&
-            Files.isExecutable(Path.of("/usr/bin/python3")) &&
-            "root".equals(Files.getOwner(Path.of("/proc/self")).getName());
+        final boolean nobodyCanRun = AsNobody.available();
         final Path dir = ProcessFolders.ownerOnly(temp, "bastion");
         // The socket sits in a folder another user can traverse, so that the peer policy is the gate.
         socketDir = Files.createTempDirectory(Path.of("/tmp"), "bastion-slow-test-");
@@ -109,10 +96,7 @@ class SlowHandshakeProcessTest
 
             if (nobodyCanRun)
             {
-                final Process peer = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
-                    "--clear-groups", "/usr/bin/python3", "-c", PEER_SCRIPT, socket.toString())
-                    .redirectErrorStream(true)
-                    .start();
+                final Process peer = AsNobody.start(Path.of("/"), PEER_SCRIPT, socket.toString());
                 assertTrue(peer.waitFor(30, TimeUnit.SECONDS), "peer finished");
                 final String output = new String(peer.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
                 assertEquals(0, peer.exitValue(), output);
