@@ -10,11 +10,9 @@ import io.bastion.security.token.Right;
 import io.bastion.security.token.TokenIssuer;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -87,18 +85,7 @@ final class BrokerFixture implements AutoCloseable
     List<AuditRecord> closeAndReadAudit() throws IOException
     {
         close();
-        final List<AuditRecord> records = new ArrayList<>();
-        for (final Path file : AuditFiles.list(auditDirectory, "audit"))
-        {
-            for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8))
-            {
-                if (!line.isEmpty())
-                {
-                    records.add(AuditRecord.parse(line));
-                }
-            }
-        }
-        return records;
+        return AuditFiles.readAll(auditDirectory, "audit");
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.bastion.broker.process;
 import io.bastion.channel.process.ProcessFolders;
 import io.bastion.broker.Bastion;
 import io.bastion.broker.BrokerContext;
+import io.bastion.security.audit.AuditFiles;
 import io.bastion.security.audit.AuditRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +52,6 @@ abstract class EmbeddedBrokerTest
     {
         bastion.close();
         bastion = null;
-        return ProcessTestSupport.readAudit(dir.resolve("audit"));
+        return AuditFiles.readAll(dir.resolve("audit"), "audit");
     }
 }

@@ -2,16 +2,8 @@ package io.bastion.broker.process;
 
 import io.bastion.channel.process.Wire;
 import io.bastion.client.PublisherClient;
-import io.bastion.security.audit.AuditFiles;
-import io.bastion.security.audit.AuditRecord;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -52,21 +44,5 @@ final class ProcessTestSupport
             sequence[0]++;
         }
         return result;
-    }
-
-    static List<AuditRecord> readAudit(final Path auditDirectory) throws IOException
-    {
-        final List<AuditRecord> records = new ArrayList<>();
-        for (final Path file : AuditFiles.list(auditDirectory, "audit"))
-        {
-            for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8))
-            {
-                if (!line.isEmpty())
-                {
-                    records.add(AuditRecord.parse(line));
-                }
-            }
-        }
-        return records;
     }
 }

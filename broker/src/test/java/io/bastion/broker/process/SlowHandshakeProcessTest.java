@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -123,17 +122,7 @@ class SlowHandshakeProcessTest
 
         bastion.close();
         bastion = null;
-        final List<AuditRecord> audit = new ArrayList<>();
-        for (final Path file : AuditFiles.list(dir.resolve("audit"), "audit"))
-        {
-            for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8))
-            {
-                if (!line.isEmpty())
-                {
-                    audit.add(AuditRecord.parse(line));
-                }
-            }
-        }
+        final List<AuditRecord> audit = AuditFiles.readAll(dir.resolve("audit"), "audit");
         assertEquals(SILENT - PER_UID, audit.stream().filter((r) -> AuditEventType.HANDSHAKE == r.type() &&
             AuditOutcome.REFUSED == r.outcome() && r.detail().startsWith("RATE_LIMITED: uid ")).count());
         if (nobodyCanRun)

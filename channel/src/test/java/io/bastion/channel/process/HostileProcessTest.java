@@ -27,7 +27,6 @@ import org.agrona.concurrent.SystemEpochClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
@@ -237,20 +236,16 @@ class HostileProcessTest
         assertTrue(AuditVerifier.verifyDirectory(auditDir, "channel").isOk());
         int rejected = 0;
         int quarantined = 0;
-        for (final Path file : AuditFiles.list(auditDir, "channel"))
+        for (final AuditRecord record : AuditFiles.readAll(auditDir, "channel"))
         {
-            for (final String line : Files.readAllLines(file))
+            if (AuditEventType.FRAME_REJECTED == record.type())
             {
-                final AuditRecord record = AuditRecord.parse(line);
-                if (null != record && AuditEventType.FRAME_REJECTED == record.type())
-                {
-                    rejected++;
-                    RejectReason.valueOf(record.detail());
-                }
-                else if (null != record && AuditEventType.QUARANTINED == record.type())
-                {
-                    quarantined++;
-                }
+                rejected++;
+                RejectReason.valueOf(record.detail());
+            }
+            else if (AuditEventType.QUARANTINED == record.type())
+            {
+                quarantined++;
             }
         }
         assertEquals(rejections.total(0) + rejections.total(1), rejected, rejections.describe());

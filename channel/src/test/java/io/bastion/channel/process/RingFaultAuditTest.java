@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,15 +76,11 @@ class RingFaultAuditTest
             assertEquals(1, rejections.count(source, expected), rejections.describe());
             assertEquals(1, counters.rejected(expected), expected.name());
             final List<String> audited = new ArrayList<>();
-            for (final Path file : AuditFiles.list(auditDir, "channel"))
+            for (final AuditRecord record : AuditFiles.readAll(auditDir, "channel"))
             {
-                for (final String line : Files.readAllLines(file))
+                if (AuditEventType.CHECKPOINT != record.type())
                 {
-                    final AuditRecord record = AuditRecord.parse(line);
-                    if (null != record && AuditEventType.CHECKPOINT != record.type())
-                    {
-                        audited.add(record.type() + " " + record.detail());
-                    }
+                    audited.add(record.type() + " " + record.detail());
                 }
             }
             assertEquals(List.of(AuditEventType.FRAME_REJECTED + " " + expected.name(),

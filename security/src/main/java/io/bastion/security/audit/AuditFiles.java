@@ -1,6 +1,7 @@
 package io.bastion.security.audit;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,5 +83,35 @@ public final class AuditFiles
         }
         files.sort(Comparator.comparingLong((final Path p) -> number(baseName, p)));
         return files;
+    }
+
+    /**
+     * Every record of a base name in a folder, oldest first, parsed but not verified: for reading a log back (tools,
+     * tests). Use {@link AuditVerifier} to check the chain. Empty lines are skipped.
+     *
+     * @param dir      the folder.
+     * @param baseName the base name.
+     * @return the records in chain order.
+     * @throws IOException if the folder or a file cannot be read, or a line is not a well-formed record.
+     */
+    public static List<AuditRecord> readAll(final Path dir, final String baseName) throws IOException
+    {
+        final List<AuditRecord> records = new ArrayList<>();
+        for (final Path file : list(dir, baseName))
+        {
+            for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8))
+            {
+                if (!line.isEmpty())
+                {
+                    final AuditRecord record = AuditRecord.parse(line);
+                    if (null == record)
+                    {
+                        throw new IOException("not an audit record in " + file + ": " + line);
+                    }
+                    records.add(record);
+                }
+            }
+        }
+        return records;
     }
 }

@@ -12,13 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AuditLogTest
@@ -35,15 +35,21 @@ class AuditLogTest
 
     static List<AuditRecord> records(final Path dir) throws IOException
     {
-        final List<AuditRecord> records = new ArrayList<>();
-        for (final Path file : AuditFiles.list(dir, "audit"))
+        return AuditFiles.readAll(dir, "audit");
+    }
+
+    @Test
+    void readingBackRefusesALineThatIsNotARecord() throws IOException
+    {
+        final Path dir = tmp.resolve("audit");
+        try (AuditLog log = AuditLog.open(config(dir)))
         {
-            for (final String line : Files.readAllLines(file, StandardCharsets.US_ASCII))
-            {
-                records.add(AuditRecord.parse(line));
-            }
+            assertTrue(log.log(AuditEventType.CHANNEL_OPENED, AuditOutcome.INFO, "alice", "prices", "first"));
         }
-        return records;
+        assertEquals(1, records(dir).size());
+        final Path file = AuditFiles.list(dir, "audit").get(0);
+        Files.writeString(file, "not a record\n", StandardCharsets.US_ASCII, java.nio.file.StandardOpenOption.APPEND);
+        assertThrows(IOException.class, () -> AuditFiles.readAll(dir, "audit"));
     }
 
     @Test
