@@ -17,6 +17,13 @@ public final class DurationConverter implements ITypeConverter<Duration>
     private static final Pattern SIMPLE = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
 
     /**
+     * A converter; picocli makes one per option that names it. Stateless.
+     */
+    public DurationConverter()
+    {
+    }
+
+    /**
      * {@inheritDoc}
      */
     @Override

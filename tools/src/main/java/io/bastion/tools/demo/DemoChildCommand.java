@@ -28,7 +28,7 @@ abstract class DemoChildCommand implements Callable<Integer>
     /**
      * Read the tokens, watch the parent, serve, and let the parent go.
      *
-     * @return the exit code {@link #serve} chose.
+     * @return the exit code the child chose.
      * @throws IOException if stdin cannot be read, or the child's own work fails.
      */
     @Override
