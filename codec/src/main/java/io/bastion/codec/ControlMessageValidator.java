@@ -122,23 +122,20 @@ public final class ControlMessageValidator
      */
     public RejectReason validate(final DirectBuffer buffer, final int offset, final int length)
     {
-        final long header = MessageHeaderCheck.check(buffer, offset, length, HEADER_LENGTH, maxVersion);
-        if (header < 0)
+        final int region = MessageHeaderCheck.checkRegion(buffer, offset, length, HEADER_LENGTH);
+        if (0 != region)
         {
-            return RejectReason.fromCode((int)-header);
+            return RejectReason.fromCode(region);
         }
-        final int templateId = MessageHeaderCheck.templateId(header);
+        final int blockLength = MessageHeaderCheck.blockLength(buffer, offset);
+        final int templateId = MessageHeaderCheck.templateId(buffer, offset);
+        final int version = MessageHeaderCheck.version(buffer, offset);
         final int knownBlockLength = blockLength(templateId);
-        if (knownBlockLength < 0)
+        final int header = MessageHeaderCheck.checkHeader(MessageHeaderCheck.schemaId(buffer, offset), version,
+            maxVersion, knownBlockLength >= 0, blockLength, knownBlockLength, FrameValidator.DEFAULT_MAX_BLOCK_LENGTH);
+        if (0 != header)
         {
-            return RejectReason.UNKNOWN_TEMPLATE;
-        }
-        final int blockLength = MessageHeaderCheck.blockLength(header);
-        final RejectReason block = MessageHeaderCheck.checkBlockLength(
-            blockLength, MessageHeaderCheck.version(header), knownBlockLength, FrameValidator.DEFAULT_MAX_BLOCK_LENGTH);
-        if (RejectReason.NONE != block)
-        {
-            return block;
+            return RejectReason.fromCode(header);
         }
         final int afterHeader = length - HEADER_LENGTH;
         if (blockLength > afterHeader)

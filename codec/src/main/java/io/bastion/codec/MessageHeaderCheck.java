@@ -12,19 +12,22 @@ import static io.bastion.codec.FrameDescriptor.VERSION_FIELD_OFFSET;
  * The checks of the SBE message header that {@link FrameValidator} and {@link ControlMessageValidator} share, in the
  * one order both report:
  * <ol>
- *     <li>{@link #check}: {@link RejectReason#REGION_OUT_OF_BOUNDS}, {@link RejectReason#TOO_SHORT} (below the
- *     caller's smallest message), {@link RejectReason#WRONG_SCHEMA_ID}, {@link RejectReason#VERSION_TOO_OLD},
+ *     <li>{@link #checkRegion}: {@link RejectReason#REGION_OUT_OF_BOUNDS}, {@link RejectReason#TOO_SHORT} (below the
+ *     caller's smallest message);</li>
+ *     <li>{@link #checkSchemaAndVersion}: {@link RejectReason#WRONG_SCHEMA_ID}, {@link RejectReason#VERSION_TOO_OLD},
  *     {@link RejectReason#VERSION_TOO_NEW};</li>
  *     <li>the caller's template check ({@link RejectReason#UNKNOWN_TEMPLATE}), which alone knows its templates and
  *     their block lengths;</li>
  *     <li>{@link #checkBlockLength}: {@link RejectReason#BLOCK_LENGTH_TOO_SHORT},
  *     {@link RejectReason#BLOCK_LENGTH_TOO_LONG}, by the version rule both share.</li>
  * </ol>
- * Each header field is read once. Allocation-free, exception-free, overflow-safe.
+ * The caller reads each header field once and hands the values to {@link #checkHeader}, which runs the checks after
+ * the region's in that order. Every check returns 0 or a {@link RejectReason#code()}: plain ints and one call,
+ * because this is the subscriber's per-frame path (a packed header and an enum per check measured 2.5 ns more per
+ * validation and 4 ns more per decode in {@code CodecBenchmark}). Allocation-free, exception-free, overflow-safe.
  */
 final class MessageHeaderCheck
 {
-    private static final int FIELD_BITS = 16;
     private static final int FIELD_MASK = 0xFFFF;
 
     private MessageHeaderCheck()
@@ -32,109 +35,162 @@ final class MessageHeaderCheck
     }
 
     /**
-     * Check the region and the header's schema id and version, reading each header field once.
+     * Check that the region lies inside the buffer and holds at least the caller's smallest message.
      *
-     * @param buffer     the bytes, untrusted; may be null.
-     * @param offset     where the message starts.
-     * @param length     the message's length.
-     * @param minLength  the smallest length the caller accepts, at least the header's.
-     * @param maxVersion the highest version the caller's policy accepts.
-     * @return the negated {@link RejectReason#code()} of the first failing check, or the header's fields packed
-     *         (never negative): read them with {@link #version}, {@link #templateId} and {@link #blockLength}.
+     * @param buffer    the bytes, untrusted; may be null.
+     * @param offset    where the message starts.
+     * @param length    the message's length.
+     * @param minLength the smallest length the caller accepts, at least the header's.
+     * @return 0, or the code of {@link RejectReason#REGION_OUT_OF_BOUNDS} or {@link RejectReason#TOO_SHORT}.
      */
-    static long check(
-        final DirectBuffer buffer, final int offset, final int length, final int minLength, final int maxVersion)
+    static int checkRegion(final DirectBuffer buffer, final int offset, final int length, final int minLength)
     {
         if (null == buffer || offset < 0 || length < 0)
         {
-            return -RejectReason.REGION_OUT_OF_BOUNDS.code();
+            return RejectReason.REGION_OUT_OF_BOUNDS.code();
         }
         final int capacity = buffer.capacity();
         if (offset > capacity || length > capacity - offset)
         {
-            return -RejectReason.REGION_OUT_OF_BOUNDS.code();
+            return RejectReason.REGION_OUT_OF_BOUNDS.code();
         }
         if (length < minLength)
         {
-            return -RejectReason.TOO_SHORT.code();
+            return RejectReason.TOO_SHORT.code();
         }
-
-        final int blockLength = buffer.getShort(offset + BLOCK_LENGTH_FIELD_OFFSET, BYTE_ORDER) & FIELD_MASK;
-        final int templateId = buffer.getShort(offset + TEMPLATE_ID_FIELD_OFFSET, BYTE_ORDER) & FIELD_MASK;
-        final int schemaId = buffer.getShort(offset + SCHEMA_ID_FIELD_OFFSET, BYTE_ORDER) & FIELD_MASK;
-        final int version = buffer.getShort(offset + VERSION_FIELD_OFFSET, BYTE_ORDER) & FIELD_MASK;
-
-        if (schemaId != FrameValidator.SCHEMA_ID)
-        {
-            return -RejectReason.WRONG_SCHEMA_ID.code();
-        }
-        if (version < FrameValidator.MIN_SUPPORTED_VERSION)
-        {
-            return -RejectReason.VERSION_TOO_OLD.code();
-        }
-        if (version > maxVersion)
-        {
-            return -RejectReason.VERSION_TOO_NEW.code();
-        }
-        return ((long)version << (2 * FIELD_BITS)) | ((long)templateId << FIELD_BITS) | blockLength;
+        return 0;
     }
 
     /**
-     * The version rule of the block length: a version this build knows ({@code version <= CURRENT_VERSION}) carries
-     * exactly the block length of its template; a newer one (which the caller's policy let through) at least that and
-     * at most {@code maxNewerBlockLength}, its extra bytes to be skipped.
+     * Check the header's schema id and version.
      *
-     * @param blockLength         the header's block length.
-     * @param version             the header's version, already accepted.
-     * @param knownBlockLength    the block length of the template in the current version.
-     * @param maxNewerBlockLength the largest block a newer version may carry.
-     * @return {@link RejectReason#NONE}, {@link RejectReason#BLOCK_LENGTH_TOO_SHORT} or
-     *         {@link RejectReason#BLOCK_LENGTH_TOO_LONG}.
+     * @param schemaId   as read.
+     * @param version    as read.
+     * @param maxVersion the newest version the caller admits.
+     * @return 0, or the code of {@link RejectReason#WRONG_SCHEMA_ID}, {@link RejectReason#VERSION_TOO_OLD} or
+     * {@link RejectReason#VERSION_TOO_NEW}.
      */
-    static RejectReason checkBlockLength(
+    static int checkSchemaAndVersion(final int schemaId, final int version, final int maxVersion)
+    {
+        if (schemaId != FrameValidator.SCHEMA_ID)
+        {
+            return RejectReason.WRONG_SCHEMA_ID.code();
+        }
+        if (version < FrameValidator.MIN_SUPPORTED_VERSION)
+        {
+            return RejectReason.VERSION_TOO_OLD.code();
+        }
+        if (version > maxVersion)
+        {
+            return RejectReason.VERSION_TOO_NEW.code();
+        }
+        return 0;
+    }
+
+    /**
+     * Every header check after the region's, in the one order both validators report: schema id, version, template,
+     * block length. One call, so that the frame path pays for one (see the class comment).
+     *
+     * @param schemaId            as read.
+     * @param version             as read.
+     * @param maxVersion          the newest version the caller admits.
+     * @param templateKnown       whether the caller knows the template id it read.
+     * @param blockLength         as read.
+     * @param knownBlockLength    the template's block length in this version (any value when not known).
+     * @param maxNewerBlockLength the bound for a newer version's block.
+     * @return 0, or the code of the first failing check, {@link RejectReason#UNKNOWN_TEMPLATE} included.
+     */
+    static int checkHeader(
+        final int schemaId,
+        final int version,
+        final int maxVersion,
+        final boolean templateKnown,
+        final int blockLength,
+        final int knownBlockLength,
+        final int maxNewerBlockLength)
+    {
+        final int header = checkSchemaAndVersion(schemaId, version, maxVersion);
+        if (0 != header)
+        {
+            return header;
+        }
+        if (!templateKnown)
+        {
+            return RejectReason.UNKNOWN_TEMPLATE.code();
+        }
+        return checkBlockLength(blockLength, version, knownBlockLength, maxNewerBlockLength);
+    }
+
+    /**
+     * The block-length rule both validators share: at least the known block; exactly it for a known version; only a
+     * newer version (when the policy admits one) may carry more, up to a bound.
+     *
+     * @param blockLength         as read.
+     * @param version             as read, already checked.
+     * @param knownBlockLength    the template's block length in this version.
+     * @param maxNewerBlockLength the bound for a newer version's block.
+     * @return 0, or the code of {@link RejectReason#BLOCK_LENGTH_TOO_SHORT} or
+     * {@link RejectReason#BLOCK_LENGTH_TOO_LONG}.
+     */
+    static int checkBlockLength(
         final int blockLength, final int version, final int knownBlockLength, final int maxNewerBlockLength)
     {
         if (blockLength < knownBlockLength)
         {
-            return RejectReason.BLOCK_LENGTH_TOO_SHORT;
+            return RejectReason.BLOCK_LENGTH_TOO_SHORT.code();
         }
         if (blockLength > (version <= FrameValidator.CURRENT_VERSION ? knownBlockLength : maxNewerBlockLength))
         {
-            return RejectReason.BLOCK_LENGTH_TOO_LONG;
+            return RejectReason.BLOCK_LENGTH_TOO_LONG.code();
         }
-        return RejectReason.NONE;
+        return 0;
     }
 
     /**
-     * The version of a header {@link #check} accepted.
+     * The header's block length, unsigned; only after {@link #checkRegion} passed.
      *
-     * @param header the packed header.
-     * @return the version.
+     * @param buffer the bytes.
+     * @param offset where the message starts.
+     * @return the value.
      */
-    static int version(final long header)
+    static int blockLength(final DirectBuffer buffer, final int offset)
     {
-        return (int)(header >>> (2 * FIELD_BITS));
+        return buffer.getShort(offset + BLOCK_LENGTH_FIELD_OFFSET, BYTE_ORDER) & FIELD_MASK;
     }
 
     /**
-     * The template id of a header {@link #check} accepted.
+     * The header's template id, unsigned; only after {@link #checkRegion} passed.
      *
-     * @param header the packed header.
-     * @return the template id.
+     * @param buffer the bytes.
+     * @param offset where the message starts.
+     * @return the value.
      */
-    static int templateId(final long header)
+    static int templateId(final DirectBuffer buffer, final int offset)
     {
-        return (int)(header >>> FIELD_BITS) & FIELD_MASK;
+        return buffer.getShort(offset + TEMPLATE_ID_FIELD_OFFSET, BYTE_ORDER) & FIELD_MASK;
     }
 
     /**
-     * The block length of a header {@link #check} accepted.
+     * The header's schema id, unsigned; only after {@link #checkRegion} passed.
      *
-     * @param header the packed header.
-     * @return the block length.
+     * @param buffer the bytes.
+     * @param offset where the message starts.
+     * @return the value.
      */
-    static int blockLength(final long header)
+    static int schemaId(final DirectBuffer buffer, final int offset)
     {
-        return (int)header & FIELD_MASK;
+        return buffer.getShort(offset + SCHEMA_ID_FIELD_OFFSET, BYTE_ORDER) & FIELD_MASK;
+    }
+
+    /**
+     * The header's version, unsigned; only after {@link #checkRegion} passed.
+     *
+     * @param buffer the bytes.
+     * @param offset where the message starts.
+     * @return the value.
+     */
+    static int version(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getShort(offset + VERSION_FIELD_OFFSET, BYTE_ORDER) & FIELD_MASK;
     }
 }

@@ -75,22 +75,26 @@ class MessageHeaderCheckTest
     void theBlockLengthRuleIsOneFunctionOfTheVersion()
     {
         final int current = FrameValidator.CURRENT_VERSION;
-        assertEquals(RejectReason.NONE, MessageHeaderCheck.checkBlockLength(40, current, 40, 1024));
-        assertEquals(RejectReason.BLOCK_LENGTH_TOO_SHORT, MessageHeaderCheck.checkBlockLength(39, current, 40, 1024));
-        assertEquals(RejectReason.BLOCK_LENGTH_TOO_LONG, MessageHeaderCheck.checkBlockLength(41, current, 40, 1024));
-        assertEquals(RejectReason.NONE, MessageHeaderCheck.checkBlockLength(1024, current + 1, 40, 1024));
-        assertEquals(RejectReason.BLOCK_LENGTH_TOO_SHORT,
+        assertEquals(0, MessageHeaderCheck.checkBlockLength(40, current, 40, 1024));
+        assertEquals(RejectReason.BLOCK_LENGTH_TOO_SHORT.code(),
+            MessageHeaderCheck.checkBlockLength(39, current, 40, 1024));
+        assertEquals(RejectReason.BLOCK_LENGTH_TOO_LONG.code(),
+            MessageHeaderCheck.checkBlockLength(41, current, 40, 1024));
+        assertEquals(0, MessageHeaderCheck.checkBlockLength(1024, current + 1, 40, 1024));
+        assertEquals(RejectReason.BLOCK_LENGTH_TOO_SHORT.code(),
             MessageHeaderCheck.checkBlockLength(39, current + 1, 40, 1024));
-        assertEquals(RejectReason.BLOCK_LENGTH_TOO_LONG,
+        assertEquals(RejectReason.BLOCK_LENGTH_TOO_LONG.code(),
             MessageHeaderCheck.checkBlockLength(1025, current + 1, 40, 1024));
     }
 
     @Test
-    void anAcceptedHeaderUnpacksToItsFields()
+    void anAcceptedHeaderReadsBackItsFields()
     {
-        final long header = MessageHeaderCheck.check(frame, 0, frameLength, FrameDescriptor.MIN_FRAME_LENGTH, 0xFFFF);
-        assertEquals(FrameValidator.CURRENT_VERSION, MessageHeaderCheck.version(header));
-        assertEquals(FrameValidator.TEMPLATE_ID, MessageHeaderCheck.templateId(header));
-        assertEquals(FrameDescriptor.BLOCK_LENGTH, MessageHeaderCheck.blockLength(header));
+        assertEquals(0, MessageHeaderCheck.checkRegion(frame, 0, frameLength, FrameDescriptor.MIN_FRAME_LENGTH));
+        assertEquals(0, MessageHeaderCheck.checkSchemaAndVersion(
+            MessageHeaderCheck.schemaId(frame, 0), MessageHeaderCheck.version(frame, 0), 0xFFFF));
+        assertEquals(FrameValidator.CURRENT_VERSION, MessageHeaderCheck.version(frame, 0));
+        assertEquals(FrameValidator.TEMPLATE_ID, MessageHeaderCheck.templateId(frame, 0));
+        assertEquals(FrameDescriptor.BLOCK_LENGTH, MessageHeaderCheck.blockLength(frame, 0));
     }
 }
