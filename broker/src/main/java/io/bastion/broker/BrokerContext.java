@@ -2,6 +2,7 @@ package io.bastion.broker;
 
 import io.bastion.channel.CommonContext;
 import io.bastion.channel.SealedRing;
+import io.bastion.channel.SealingMode;
 import io.bastion.security.audit.AuditLog;
 import io.bastion.security.audit.AuditLogConfig;
 import io.bastion.security.files.OwnerOnlyFiles;
@@ -16,6 +17,9 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Settings of a {@link Broker}, in Aeron's style: fluent setters, system properties for every setting, and
@@ -48,6 +52,9 @@ import java.util.HexFormat;
  *     over as descriptors; where the platform lacks it, or with false, named ring files in the folder</td></tr>
  *     <tr><td>{@value #UNLINK_RINGS_PROP}</td><td>true: named ring files lose their names once both sides mapped
  *     them</td></tr>
+ *     <tr><td>{@value #BATCH_SEALED_CHANNELS_PROP}</td><td>none: a comma-separated list of channel names sealed by
+ *     batch ({@link SealingMode#HMAC_BATCH}); every other channel is sealed per frame, see
+ *     {@link #channelSealing(String, SealingMode)}</td></tr>
  * </table>
  * Everything else (identity key pair, peer policy, revocation list, clock, audit log, ring allocator, session
  * listener, file policy) is set in code; {@link #conclude()} fills: the identity from the identity key file if one is
@@ -102,6 +109,8 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
     public static final String SEALED_RINGS_PROP = "bastion.broker.sealed.rings";
     /** Property: remove a ring's file names once both sides mapped it. */
     public static final String UNLINK_RINGS_PROP = "bastion.broker.unlink.rings";
+    /** Property: comma-separated names of the channels sealed by batch ({@link SealingMode#HMAC_BATCH}). */
+    public static final String BATCH_SEALED_CHANNELS_PROP = "bastion.broker.batch.sealed.channels";
 
     private Path auditDirectory = pathProperty(AUDIT_DIR_PROP);
     private int auditCheckpointInterval =
@@ -127,6 +136,7 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
     private boolean ownsAuditLog;
     private RingAllocator ringAllocator;
     private SessionListener sessionListener;
+    private final Map<String, SealingMode> channelSealing = batchSealedChannels();
     private boolean concluded;
 
     /**
@@ -369,6 +379,47 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
     public int ringCapacity()
     {
         return ringCapacity;
+    }
+
+    /**
+     * How a channel's frames are sealed: the broker announces it in the Welcome of every publisher and subscriber of
+     * that channel, so both ends agree. Set it before the broker launches; a channel not named here is sealed per
+     * frame ({@link SealingMode#HMAC_PER_FRAME}).
+     *
+     * @param channel the channel name.
+     * @param mode    its sealing mode.
+     * @return this.
+     */
+    public BrokerContext channelSealing(final String channel, final SealingMode mode)
+    {
+        channelSealing.put(Objects.requireNonNull(channel, "channel"), Objects.requireNonNull(mode, "mode"));
+        return this;
+    }
+
+    /**
+     * How a channel's frames are sealed.
+     *
+     * @param channel the channel name.
+     * @return the mode set by {@link #channelSealing(String, SealingMode)} or {@value #BATCH_SEALED_CHANNELS_PROP},
+     *         else {@link SealingMode#HMAC_PER_FRAME}.
+     */
+    public SealingMode channelSealing(final String channel)
+    {
+        return channelSealing.getOrDefault(channel, SealingMode.HMAC_PER_FRAME);
+    }
+
+    private static Map<String, SealingMode> batchSealedChannels()
+    {
+        final Map<String, SealingMode> modes = new ConcurrentHashMap<>();
+        final String names = System.getProperty(BATCH_SEALED_CHANNELS_PROP, "");
+        for (final String name : names.split(","))
+        {
+            if (!name.isBlank())
+            {
+                modes.put(name.strip(), SealingMode.HMAC_BATCH);
+            }
+        }
+        return modes;
     }
 
     /**

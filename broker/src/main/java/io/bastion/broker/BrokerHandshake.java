@@ -1,5 +1,6 @@
 package io.bastion.broker;
 
+import io.bastion.channel.SealingMode;
 import io.bastion.channel.control.ControlChannel;
 import io.bastion.channel.control.ControlLink;
 import io.bastion.channel.control.ControlMessage;
@@ -279,10 +280,11 @@ final class BrokerHandshake implements Runnable
                 "ring allocation failed: " + ex.getClass().getSimpleName());
             throw new HandshakeException(RejectReason.CHANNEL_CLOSED, false, "ring allocation failed");
         }
+        final SealingMode sealing = broker.context().channelSealing(credentials.channel);
         try
         {
             final byte[] welcome = ControlMessages.welcome(sessionId, keys.keyId(), rings,
-                pathText(rings.publishRingPath()), pathText(rings.subscribeRingPath()));
+                pathText(rings.publishRingPath()), pathText(rings.subscribeRingPath()), sealing);
             if (null == rings.sealedRing())
             {
                 control.write(welcome, welcome.length, deadlineNs);
@@ -307,7 +309,7 @@ final class BrokerHandshake implements Runnable
         broker.auditLog().log(AuditEventType.CHANNEL_OPENED, AuditOutcome.SUCCESS, principal, channelName,
             "session=" + Long.toHexString(sessionId));
         final Session session = new Session(principal, credentials.channel, credentials.right, sessionId,
-            keys, rings, control.detach(), token);
+            keys, rings, control.detach(), token, sealing);
         try
         {
             broker.sessionListener().onSession(session);

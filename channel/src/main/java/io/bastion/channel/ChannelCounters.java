@@ -87,6 +87,12 @@ public final class ChannelCounters implements AutoCloseable
         bytesOut.getAndAddRelease(frameLength);
     }
 
+    void onFramesOut(final int frames, final int bytes)
+    {
+        framesOut.getAndAddRelease(frames);
+        bytesOut.getAndAddRelease(bytes);
+    }
+
     void onBackPressure()
     {
         backPressure.incrementRelease();

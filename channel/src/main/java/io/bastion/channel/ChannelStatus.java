@@ -13,8 +13,8 @@ package io.bastion.channel;
  * no value means one thing on one layer and another on the next.
  * <p>
  * What to do: retry {@link #BACK_PRESSURED}, {@link #ADMIN_ACTION} and {@link #RATE_LIMITED}; wait on
- * {@link #NOT_CONNECTED}; split a message that is {@link #MESSAGE_TOO_LARGE}; close the publisher on the others, which
- * stop it for good.
+ * {@link #NOT_CONNECTED}; split a message that is {@link #MESSAGE_TOO_LARGE}; flush the explicit batch on
+ * {@link #BATCH_FULL}; close the publisher on the others, which stop it for good.
  */
 public final class ChannelStatus
 {
@@ -73,6 +73,12 @@ public final class ChannelStatus
      */
     public static final long NO_SENDING_KEY = -10;
 
+    /**
+     * The explicit batch opened by {@code Publisher.beginBatch()} cannot take this frame within its bounds: nothing was
+     * written. {@code Publisher.flush()} the batch, then offer again.
+     */
+    public static final long BATCH_FULL = -11;
+
     private ChannelStatus()
     {
     }
@@ -109,6 +115,8 @@ public final class ChannelStatus
                 return "MAPPING_FAULT";
             case (int)NO_SENDING_KEY:
                 return "NO_SENDING_KEY";
+            case (int)BATCH_FULL:
+                return "BATCH_FULL";
             default:
                 return "UNKNOWN(" + status + ")";
         }

@@ -6,13 +6,15 @@ import io.bastion.security.keys.KeyLookup;
 import io.bastion.security.keys.KeyRing;
 import io.bastion.security.keys.KeyStatus;
 import io.bastion.security.mac.HmacSha256;
+import io.bastion.security.mac.MacKey;
 import io.bastion.security.mac.MacResult;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Per-frame HMAC-SHA256 sealing with keys from a {@link KeyRing}: the tag covers every byte of the
- * frame except the tag itself. One instance per thread; the key ring may be shared and rotated by
+ * HMAC-SHA256 sealing with keys from a {@link KeyRing}: per frame, the tag covers every byte of the
+ * frame except the tag itself; per batch, one tag covers every byte of the run of frames except their
+ * tag fields (see {@link FrameSealer}). One instance per thread; the key ring may be shared and rotated by
  * another thread.
  */
 public final class HmacFrameSealer implements FrameSealer
@@ -78,5 +80,74 @@ public final class HmacFrameSealer implements FrameSealer
         }
         return Refusals.of(mac.verifySkippingTag(
             lookup.key(), buffer, offset, frameLength, offset + FrameDescriptor.TAG_OFFSET));
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean sealBatch(final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        if (null == lookup.key())
+        {
+            return false;
+        }
+        final int lastFrame = hashBatch(lookup.key(), buffer, offset, length);
+        return lastFrame >= 0 && MacResult.OK == mac.finish(buffer, lastFrame + FrameDescriptor.TAG_OFFSET);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public RejectReason verifyBatch(
+        final DirectBuffer buffer, final int offset, final int length, final int keyId, final long nowMs)
+    {
+        final KeyStatus status = keys.lookup(keyId, nowMs, lookup);
+        if (KeyStatus.ACCEPTED != status)
+        {
+            return Refusals.of(status);
+        }
+        final int lastFrame = hashBatch(lookup.key(), buffer, offset, length);
+        if (lastFrame < 0)
+        {
+            return RejectReason.BAD_TAG;
+        }
+        return Refusals.of(mac.finishAndVerify(buffer, lastFrame + FrameDescriptor.TAG_OFFSET));
+    }
+
+    /**
+     * Begin a tag and hash the run but its frames' tag fields: the bytes between two tag fields are contiguous (the
+     * tail of one frame, then the head of the next), so k frames take k + 1 ranges.
+     *
+     * @return the offset of the last frame, whose tag field holds the batch's tag; -1 if the run is not whole frames.
+     */
+    private int hashBatch(final MacKey key, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!HmacSha256.inBounds(buffer, offset, length))
+        {
+            return -1;
+        }
+        final HmacSha256 mac = this.mac;
+        // A destroyed key fails at finish, which reports it.
+        mac.begin(key);
+        int position = offset;
+        int remaining = length;
+        int hashFrom = offset;
+        int lastFrame = -1;
+        while (remaining > 0)
+        {
+            final int frameLength = BatchFrames.frameLengthAt(buffer, position, remaining);
+            if (frameLength < 0)
+            {
+                return -1;
+            }
+            final int tagOffset = position + FrameDescriptor.TAG_OFFSET;
+            mac.update(buffer, hashFrom, tagOffset - hashFrom);
+            hashFrom = tagOffset + FrameDescriptor.TAG_LENGTH;
+            lastFrame = position;
+            position += frameLength;
+            remaining -= frameLength;
+        }
+        mac.update(buffer, hashFrom, position - hashFrom);
+        return lastFrame;
     }
 }

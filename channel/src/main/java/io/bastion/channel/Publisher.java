@@ -33,11 +33,33 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link #tryClaim} allocate nothing, take no lock, throw nothing for a full ring or a dead peer,
  * and return a position or a {@link ChannelStatus} code. A new publisher is not connected until
  * {@code doWork} has seen the subscriber's heartbeat.
+ * <p>
+ * <b>Batch sealing.</b> On a channel the broker announced as {@link SealingMode#HMAC_BATCH} (set with
+ * {@link #sealing(SealingMode)}), frames are built back to back in the private buffer and sealed together under one
+ * tag, as one ring record of type {@link #BATCH_RECORD_TYPE}; each keeps its own header and sequence. A batch is
+ * committed when it is full ({@link #batchLimits}: frames or bytes), when its first frame has waited the linger
+ * (checked by {@link #doWork()}), or on {@link #flush()}. {@link #beginBatch()} opens an explicit batch: what is offered until
+ * {@link #flush()} is committed as one record, all or nothing. The key id is stamped into every frame of a batch when
+ * it is sealed, so one batch is always under one key, the current one. An offer taken into a batch that is not yet
+ * committed returns a positive position: the position the ring reaches once that batch is committed, were no padding
+ * needed; {@link #close()} drops a batch not yet committed, so {@link #flush()} first.
  */
 public final class Publisher implements AutoCloseable
 {
-    /** Record type of a frame in the ring. */
+    /** Record type of a frame in the ring ({@link SealingMode#HMAC_PER_FRAME}). */
     public static final int FRAME_RECORD_TYPE = 1;
+
+    /** Record type of a batch of frames under one tag in the ring ({@link SealingMode#HMAC_BATCH}). */
+    public static final int BATCH_RECORD_TYPE = 2;
+
+    /** Default most frames in one batch. */
+    public static final int DEFAULT_MAX_BATCH_FRAMES = 32;
+
+    /** Default most bytes of frames in one batch (a single larger frame still goes, alone). */
+    public static final int DEFAULT_MAX_BATCH_BYTES = 4096;
+
+    /** Default time the first frame of an automatic batch waits for more before {@link #doWork()} commits it. */
+    public static final long DEFAULT_BATCH_LINGER_NS = 100_000;
 
     /** Sequence number of a publisher's first frame; a subscriber's strict replay guard starts here. */
     public static final long FIRST_SEQUENCE = 1;
@@ -71,6 +93,16 @@ public final class Publisher implements AutoCloseable
     private boolean connected;
     private boolean closed;
     private long stoppedStatus = RUNNING;
+    private boolean batching;
+    private int maxBatchFrames = DEFAULT_MAX_BATCH_FRAMES;
+    private int maxBatchBytes;
+    private long batchLingerNs = DEFAULT_BATCH_LINGER_NS;
+    private boolean explicitBatch;
+    private boolean batchClaimOpen;
+    private int batchFrames;
+    private int batchBytes;
+    private long batchStartNs;
+    private long committedPosition;
 
     /**
      * A publisher over one ring.
@@ -104,7 +136,139 @@ public final class Publisher implements AutoCloseable
         }
         // A heap array: the MAC then reads the frame straight from it.
         this.frameBuffer = new UnsafeBuffer(new byte[FrameDescriptor.frameLength(maxPayloadLength)]);
+        this.maxBatchBytes = Math.min(DEFAULT_MAX_BATCH_BYTES, frameBuffer.capacity());
         this.cachedTimeNs = clock.nanoTime();
+    }
+
+    /**
+     * Set how frames are sealed, as the broker announced it for the channel: {@link SealingMode#HMAC_PER_FRAME} (the
+     * default) or {@link SealingMode#HMAC_BATCH}.
+     *
+     * @param mode the channel's sealing mode.
+     * @return this.
+     * @throws IllegalStateException if frames wait in a batch or a claim is open.
+     */
+    public Publisher sealing(final SealingMode mode)
+    {
+        checkNoBatchPending();
+        this.batching = SealingMode.HMAC_BATCH == mode;
+        return this;
+    }
+
+    /**
+     * How frames are sealed.
+     *
+     * @return the mode set by {@link #sealing(SealingMode)}.
+     */
+    public SealingMode sealing()
+    {
+        return batching ? SealingMode.HMAC_BATCH : SealingMode.HMAC_PER_FRAME;
+    }
+
+    /**
+     * Set the bounds of a batch ({@link SealingMode#HMAC_BATCH} only): a batch is committed once it holds
+     * {@code maxFrames} frames or cannot take another frame within {@code maxBytes}; an automatic batch also once its
+     * first frame waited {@code lingerNs} (checked by {@link #doWork()}, on its cached clock).
+     *
+     * @param maxFrames most frames in one batch, at least 1.
+     * @param maxBytes  most bytes of frames in one batch, at least {@link FrameDescriptor#MIN_FRAME_LENGTH}; clamped
+     *                  to the ring's largest record. A single frame longer than this still goes, alone.
+     * @param lingerNs  how long the first frame of an automatic batch may wait for more, 0 or more.
+     * @return this.
+     * @throws IllegalArgumentException if a bound is out of range.
+     * @throws IllegalStateException    if frames wait in a batch or a claim is open.
+     */
+    public Publisher batchLimits(final int maxFrames, final int maxBytes, final long lingerNs)
+    {
+        if (maxFrames < 1 || maxBytes < FrameDescriptor.MIN_FRAME_LENGTH || lingerNs < 0)
+        {
+            throw new IllegalArgumentException(
+                "batch limits out of range: frames=" + maxFrames + " bytes=" + maxBytes + " lingerNs=" + lingerNs);
+        }
+        checkNoBatchPending();
+        this.maxBatchFrames = maxFrames;
+        this.maxBatchBytes = Math.min(maxBytes, frameBuffer.capacity());
+        this.batchLingerNs = lingerNs;
+        return this;
+    }
+
+    /**
+     * Open an explicit batch ({@link SealingMode#HMAC_BATCH} only): the frames offered or claimed from now until
+     * {@link #flush()} are sealed under one tag and committed as one record, all or none; neither size nor linger
+     * commits them earlier, and an offer the batch cannot take returns {@link ChannelStatus#BATCH_FULL}. Frames
+     * already waiting for an automatic commit join it.
+     *
+     * @return true if opened (or already open); false on a channel sealed per frame, where offers keep going one by
+     *         one.
+     */
+    public boolean beginBatch()
+    {
+        if (!batching)
+        {
+            return false;
+        }
+        explicitBatch = true;
+        return true;
+    }
+
+    /**
+     * Seal and commit the frames waiting in the batch, automatic or explicit, as one record, and end an explicit
+     * batch.
+     *
+     * @return the new position (or the current one when nothing waited, or on a channel sealed per frame), or a
+     *         {@link ChannelStatus} code: after {@link ChannelStatus#BACK_PRESSURED} or
+     *         {@link ChannelStatus#ADMIN_ACTION} the batch still waits, so flush again; any other code stopped the
+     *         publisher and the batch is lost.
+     * @throws IllegalStateException if a claim is open.
+     */
+    public long flush()
+    {
+        if (batchClaimOpen)
+        {
+            throw new IllegalStateException("a frame claim is open");
+        }
+        if (closed)
+        {
+            return ChannelStatus.CLOSED;
+        }
+        if (RUNNING != stoppedStatus)
+        {
+            return stoppedStatus;
+        }
+        if (0 == batchFrames)
+        {
+            explicitBatch = false;
+            return committedPosition;
+        }
+        return commitBatch();
+    }
+
+    /**
+     * Drop the frames waiting in the batch, unpublished, and end an explicit batch; the next frame takes the sequence
+     * the first dropped one had.
+     *
+     * @throws IllegalStateException if a claim is open.
+     */
+    public void abortBatch()
+    {
+        if (batchClaimOpen)
+        {
+            throw new IllegalStateException("a frame claim is open");
+        }
+        nextSequence -= batchFrames;
+        batchFrames = 0;
+        batchBytes = 0;
+        explicitBatch = false;
+    }
+
+    /**
+     * How many frames wait in the batch, not yet committed to the ring.
+     *
+     * @return 0 on a channel sealed per frame.
+     */
+    public int pendingFrames()
+    {
+        return batchFrames;
     }
 
     /**
@@ -144,9 +308,10 @@ public final class Publisher implements AutoCloseable
     }
 
     /**
-     * The duty-cycle step: cache the time, publish a heartbeat when due, check the subscriber's.
+     * The duty-cycle step: cache the time, publish a heartbeat when due, check the subscriber's, and commit an
+     * automatic batch whose first frame waited the linger.
      *
-     * @return 1 if a heartbeat was published, else 0.
+     * @return the number of heartbeats published and batches committed or tried.
      */
     public int doWork()
     {
@@ -172,6 +337,13 @@ public final class Publisher implements AutoCloseable
         {
             onMappingFault();
         }
+        if (batchFrames > 0 && !explicitBatch && !batchClaimOpen && !closed && RUNNING == stoppedStatus &&
+            nowNs - batchStartNs >= batchLingerNs)
+        {
+            // A failure is kept: a stop in stoppedStatus, back pressure counted, the batch waiting for the next cycle.
+            commitBatch();
+            work++;
+        }
         return work;
     }
 
@@ -192,7 +364,7 @@ public final class Publisher implements AutoCloseable
             return position;
         }
         writer.putPayload(buffer, offset);
-        return sealAndCommit(position);
+        return batching ? appendFrame() : sealAndCommit(position);
     }
 
     /**
@@ -214,6 +386,7 @@ public final class Publisher implements AutoCloseable
             return position;
         }
         claim.open(this, frameBuffer, writer.payloadOffset(), length, position);
+        batchClaimOpen = batching;
         return position;
     }
 
@@ -258,7 +431,8 @@ public final class Publisher implements AutoCloseable
     }
 
     /**
-     * Stop publishing; later offers return {@link ChannelStatus#CLOSED}.
+     * Stop publishing; later offers return {@link ChannelStatus#CLOSED}. Frames waiting in a batch are dropped:
+     * {@link #flush()} first to publish them.
      */
     public void close()
     {
@@ -267,11 +441,22 @@ public final class Publisher implements AutoCloseable
 
     long commitClaim(final long position)
     {
+        if (batchClaimOpen)
+        {
+            batchClaimOpen = false;
+            return appendFrame();
+        }
         return sealAndCommit(position);
     }
 
     void abortClaim()
     {
+        if (batchClaimOpen)
+        {
+            // Nothing of it reached the batch: the next frame is written over it.
+            batchClaimOpen = false;
+            return;
+        }
         try
         {
             ringClaim.abort();
@@ -306,13 +491,17 @@ public final class Publisher implements AutoCloseable
             counters.onRateLimited();
             return ChannelStatus.RATE_LIMITED;
         }
+        final int frameLength = FrameDescriptor.frameLength(length);
+        if (batching)
+        {
+            // The key is taken when the batch is sealed, and a missing one stops the publisher then.
+            return startBatchedFrame(frameLength, length, msgTypeId);
+        }
         final int keyId = sealer.sendingKeyId();
         if (keyId < 0)
         {
             return stop(ChannelStatus.NO_SENDING_KEY);
         }
-
-        final int frameLength = FrameDescriptor.frameLength(length);
         final long position;
         try
         {
@@ -365,7 +554,136 @@ public final class Publisher implements AutoCloseable
         }
         nextSequence++;
         counters.onFrameOut(frameLength);
+        committedPosition = position;
         return position;
+    }
+
+    /**
+     * Start a frame in the batch, after the checks every offer passes: make room (commit the waiting frames when this
+     * one does not fit, or say {@link ChannelStatus#BATCH_FULL} in an explicit batch), then write its header where
+     * the batch ends. Its key id is stamped when the batch is sealed.
+     */
+    private long startBatchedFrame(final int frameLength, final int payloadLength, final int msgTypeId)
+    {
+        if (batchClaimOpen)
+        {
+            throw new IllegalStateException("a frame claim is open");
+        }
+        if (batchFrames > 0 && (batchFrames >= maxBatchFrames || frameLength > maxBatchBytes - batchBytes))
+        {
+            if (explicitBatch)
+            {
+                return ChannelStatus.BATCH_FULL;
+            }
+            final long committed = commitBatch();
+            if (committed < 0)
+            {
+                return committed;
+            }
+        }
+        writer.wrap(frameBuffer, batchBytes, frameBuffer.capacity() - batchBytes, payloadLength);
+        writer.channelId(channelId)
+            .producerId(producerId)
+            .sequence(nextSequence)
+            .timestamp(cachedTimeNs)
+            .messageTypeId(msgTypeId)
+            .flags(FrameDescriptor.FLAG_BATCH);
+        return committedPosition + batchBytes + frameLength;
+    }
+
+    /**
+     * Take the frame just written into the batch; commit the batch if it is now full and not explicit.
+     *
+     * @return the new position if the batch was committed, else the position it will reach; or the code that
+     *         stopped the publisher.
+     */
+    private long appendFrame()
+    {
+        if (0 == batchFrames)
+        {
+            batchStartNs = cachedTimeNs;
+        }
+        batchFrames++;
+        batchBytes += writer.frameLength();
+        nextSequence++;
+        if (!explicitBatch &&
+            (batchFrames >= maxBatchFrames || batchBytes > maxBatchBytes - FrameDescriptor.MIN_FRAME_LENGTH))
+        {
+            final long committed = commitBatch();
+            if (committed >= 0 || RUNNING != stoppedStatus)
+            {
+                return committed;
+            }
+            // Back pressure or an unblocked claim: the frame waits in the batch for the next offer, doWork or flush.
+        }
+        return committedPosition + batchBytes;
+    }
+
+    /**
+     * Seal the waiting frames under the current key and commit them as one record. The ring is claimed before the MAC
+     * is computed, so a full ring costs no MAC.
+     */
+    private long commitBatch()
+    {
+        final int keyId = sealer.sendingKeyId();
+        if (keyId < 0)
+        {
+            abortBatch();
+            return stop(ChannelStatus.NO_SENDING_KEY);
+        }
+        final UnsafeBuffer batch = frameBuffer;
+        final int length = batchBytes;
+        int lastFrame = 0;
+        int frame = 0;
+        while (frame < length)
+        {
+            // The publisher's own frames: every length field is that of a whole frame of the batch.
+            batch.putInt(frame + FrameDescriptor.KEY_ID_FIELD_OFFSET, keyId, FrameDescriptor.BYTE_ORDER);
+            lastFrame = frame;
+            frame += BatchFrames.frameLengthAt(batch, frame, length - frame);
+        }
+        final RingClaim ringClaim = this.ringClaim;
+        final long position;
+        try
+        {
+            position = ring.tryClaim(BATCH_RECORD_TYPE, length, ringClaim);
+            if (position < 0)
+            {
+                return mapRingStatus(position);
+            }
+            if (!sealer.sealBatch(batch, 0, length))
+            {
+                ringClaim.abort();
+                abortBatch();
+                return stop(ChannelStatus.NO_SENDING_KEY);
+            }
+            ringClaim.buffer().putBytes(ringClaim.offset(), batch, 0, length);
+            if (!ringClaim.commit())
+            {
+                // Unblocked by the subscriber: the batch waits; its last tag goes back to zero, as more may follow.
+                batch.setMemory(lastFrame + FrameDescriptor.TAG_OFFSET, FrameDescriptor.TAG_LENGTH, (byte)0);
+                counters.onUnblocked();
+                return ChannelStatus.ADMIN_ACTION;
+            }
+        }
+        catch (final InternalError ex)
+        {
+            return onMappingFault();
+        }
+        counters.onFramesOut(batchFrames, length);
+        committedPosition = position;
+        batchFrames = 0;
+        batchBytes = 0;
+        explicitBatch = false;
+        return position;
+    }
+
+    private void checkNoBatchPending()
+    {
+        if (batchFrames > 0 || batchClaimOpen)
+        {
+            throw new IllegalStateException("frames wait in a batch or a claim is open");
+        }
     }
 
     private long onMappingFault()

@@ -33,6 +33,13 @@ import java.util.Arrays;
  * that reports such faults only asynchronously (JDK 17) may raise the error at a later safepoint instead, which is
  * why rings are handed over as sealed anonymous memory that cannot shrink where the platform has it.
  * <p>
+ * On a channel sealed by batches ({@link #sealing(SealingMode)} {@link SealingMode#HMAC_BATCH}) a record holds one or
+ * more frames under one tag: the record is always copied (a zero-copy source too), every frame of it is checked for
+ * structure, channel, producer, batch flag, one key id and zero inner tags, the one tag is verified, and only then is
+ * each frame checked against the replay guard and dispatched, in order. A structural fault or a bad tag refuses the
+ * whole record with one counted reason; nothing of it is dispatched. A replayed frame is refused on its own, as in a
+ * per-frame channel.
+ * <p>
  * Sources are polled fairly: each poll starts one source further on.
  * <p>
  * Not thread safe: one polling thread, which also calls {@link #doWork()} in its duty cycle (it
@@ -65,6 +72,10 @@ public final class Subscriber implements AutoCloseable
     private Source currentSource;
     private FrameHandler currentHandler;
     private boolean inApplicationHandler;
+    private SealingMode sealing = SealingMode.HMAC_PER_FRAME;
+    private int recordType = SealingMode.HMAC_PER_FRAME.recordType();
+    private int batchKeyId;
+    private int batchProducer;
 
     /**
      * A subscriber for one channel.
@@ -113,6 +124,31 @@ public final class Subscriber implements AutoCloseable
     {
         this.heartbeatIntervalMs = intervalMs;
         return this;
+    }
+
+    /**
+     * Set how the channel's frames are sealed, as the broker announced it: the subscriber then accepts only records
+     * of that mode ({@link SealingMode#recordType()}) and refuses any other with
+     * {@link RejectReason#PROTOCOL_VIOLATION}. {@link SealingMode#HMAC_PER_FRAME} unless set.
+     *
+     * @param mode the channel's sealing mode.
+     * @return this.
+     */
+    public Subscriber sealing(final SealingMode mode)
+    {
+        this.sealing = mode;
+        this.recordType = mode.recordType();
+        return this;
+    }
+
+    /**
+     * How this subscriber expects the channel's frames to be sealed.
+     *
+     * @return the mode set by {@link #sealing(SealingMode)}.
+     */
+    public SealingMode sealing()
+    {
+        return sealing;
     }
 
     /**
@@ -185,7 +221,8 @@ public final class Subscriber implements AutoCloseable
     }
 
     /**
-     * Read a ring without copying: frames are checked and dispatched in place. Only for a publisher
+     * Read a ring without copying: frames are checked and dispatched in place (batch records excepted: they are always
+     * copied). Only for a publisher
      * in the subscriber's own trust domain (a thread of this process, or a process of the same
      * principal that is no less trusted than this one): such a producer could change a frame's
      * bytes after they were verified and before the handler reads them.
@@ -233,7 +270,7 @@ public final class Subscriber implements AutoCloseable
      * Read up to {@code fragmentLimit} records across the sources, dispatching the frames that pass.
      *
      * @param handler       receives each verified frame.
-     * @param fragmentLimit the most records to read (refused ones count too).
+     * @param fragmentLimit the most records to read (refused ones count too; a batch record counts once).
      * @return the number of records read.
      */
     public int poll(final FrameHandler handler, final int fragmentLimit)
@@ -450,14 +487,20 @@ public final class Subscriber implements AutoCloseable
             // The rest of the batch that crossed the threshold: dropped unread, not reported one by one.
             return;
         }
-        if (Publisher.FRAME_RECORD_TYPE != typeId)
+        if (recordType != typeId)
         {
+            // A record of another sealing mode than the channel's, or of no mode at all.
             reject(source, RejectReason.PROTOCOL_VIOLATION);
             return;
         }
         if (length > scratch.capacity())
         {
             reject(source, RejectReason.FRAME_TOO_LONG);
+            return;
+        }
+        if (Publisher.BATCH_RECORD_TYPE == typeId)
+        {
+            onBatch(source, buffer, offset, length);
             return;
         }
 
@@ -482,6 +525,12 @@ public final class Subscriber implements AutoCloseable
             reject(source, structure);
             return;
         }
+        if (0 != (reader.flags() & FrameDescriptor.FLAG_BATCH))
+        {
+            // A batch member outside a batch record: its tag, if any, is not a tag over this frame alone.
+            reject(source, RejectReason.MALFORMED_BATCH);
+            return;
+        }
         final int producer = reader.channelId() == channelId ? source.indexOf(reader.producerId()) : -1;
         if (producer < 0)
         {
@@ -494,6 +543,113 @@ public final class Subscriber implements AutoCloseable
             reject(source, seal);
             return;
         }
+        deliver(source, producer, frame, length);
+    }
+
+    /**
+     * A batch record: copied into private memory whatever the source (one tag covers the whole record, so none of it
+     * may change until its last frame is dispatched), its structure checked frame by frame, its one tag verified, and
+     * only then each frame replay-checked and dispatched in order. A fault of structure or tag refuses the whole
+     * record with one counted reason, and nothing of it is dispatched.
+     */
+    private void onBatch(final Source source, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final UnsafeBuffer batch = scratch;
+        buffer.getBytes(offset, batch, 0, length);
+        final RejectReason structure = checkBatch(source, batch, length);
+        if (RejectReason.NONE != structure)
+        {
+            reject(source, structure);
+            return;
+        }
+        final RejectReason seal = source.verifier.verifyBatch(batch, 0, length, batchKeyId, cachedTimeMs);
+        if (RejectReason.NONE != seal)
+        {
+            reject(source, seal);
+            return;
+        }
+        final FrameReader reader = this.reader;
+        final int producer = batchProducer;
+        int position = 0;
+        while (position < length && !source.quarantined)
+        {
+            final int frameLength = BatchFrames.frameLengthAt(batch, position, length - position);
+            // The same private bytes checkBatch accepted: this wrap accepts them again.
+            reader.wrapValidated(batch, position, frameLength);
+            position += frameLength;
+            deliver(source, producer, batch, frameLength);
+        }
+    }
+
+    /**
+     * The structure of a batch record, on its private copy: whole frames that tile it exactly, each accepted by the
+     * frame validator, all of this channel, of one producer of the source and of one key id, all flagged as batch
+     * members, every tag field but the last zero. On success it leaves the key id in {@code batchKeyId} and the
+     * producer's index in {@code batchProducer}.
+     */
+    private RejectReason checkBatch(final Source source, final DirectBuffer batch, final int length)
+    {
+        if (length < FrameDescriptor.MIN_FRAME_LENGTH)
+        {
+            return RejectReason.TOO_SHORT;
+        }
+        final FrameReader reader = this.reader;
+        int keyId = 0;
+        int producerId = 0;
+        int lastFrame = -1;
+        int position = 0;
+        while (position < length)
+        {
+            final int remaining = length - position;
+            final int frameLength = BatchFrames.frameLengthAt(batch, position, remaining);
+            // A length field that cannot be a whole frame here: the validator, run over what is left, says why.
+            final RejectReason structure =
+                reader.wrapValidated(batch, position, frameLength < 0 ? remaining : frameLength);
+            if (RejectReason.NONE != structure)
+            {
+                return structure;
+            }
+            if (reader.channelId() != channelId)
+            {
+                return RejectReason.UNAUTHORIZED;
+            }
+            if (0 == (reader.flags() & FrameDescriptor.FLAG_BATCH))
+            {
+                return RejectReason.MALFORMED_BATCH;
+            }
+            if (lastFrame < 0)
+            {
+                keyId = reader.keyId();
+                producerId = reader.producerId();
+            }
+            else if (reader.keyId() != keyId)
+            {
+                return RejectReason.BATCH_KEY_MISMATCH;
+            }
+            else if (reader.producerId() != producerId || !BatchFrames.isTagZero(batch, lastFrame))
+            {
+                return RejectReason.MALFORMED_BATCH;
+            }
+            lastFrame = position;
+            position += frameLength;
+        }
+        final int producer = source.indexOf(producerId);
+        if (producer < 0)
+        {
+            return RejectReason.UNAUTHORIZED;
+        }
+        batchKeyId = keyId;
+        batchProducer = producer;
+        return RejectReason.NONE;
+    }
+
+    /**
+     * A frame whose structure and seal passed, and which the reader shows: check its sequence against its producer's
+     * replay guard, count it and dispatch it.
+     */
+    private void deliver(final Source source, final int producer, final DirectBuffer frame, final int length)
+    {
+        final FrameReader reader = this.reader;
         final long sequence = reader.sequence();
         final ReplayGuard guard = source.guards[producer];
         final ReplayStatus replay = guard.check(sequence);

@@ -55,6 +55,51 @@ class HotPathAllocationTest
     }
 
     /**
+     * Batch sealing allocates nothing either: offers into automatic batches, claims, flushes, doWork's linger, and the
+     * subscriber's batch path (copy, walk, one tag, dispatch).
+     */
+    @Test
+    void batchedOffersFlushesAndPollsAllocateNothing()
+    {
+        final ChannelRig rig = BatchSealingTest.batchRig(1000);
+        rig.publisher.batchLimits(8, 4096, 1_000_000);
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final long tid = Thread.currentThread().getId();
+        final UnsafeBuffer payload = ChannelRig.payload(1, 64);
+        final FrameClaim claim = new FrameClaim();
+        final long[] received = new long[1];
+        final FrameHandler handler = (buffer, offset, length, frame) -> received[0] += length;
+
+        long allocated = Long.MAX_VALUE;
+        for (int round = 0; round < 6; round++)
+        {
+            final long before = threads.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 20_000; i++)
+            {
+                rig.publisher.offer(payload, 0, 64, 1);
+                if (rig.publisher.tryClaim(64, 2, claim) > 0)
+                {
+                    claim.buffer().putLong(claim.offset(), i);
+                    claim.commit();
+                }
+                if (0 == (i & 15))
+                {
+                    rig.publisher.flush();
+                }
+                rig.timeMs.incrementAndGet();
+                rig.subscriber.doWork();
+                rig.publisher.doWork();
+                rig.subscriber.poll(handler, 10);
+            }
+            allocated = Math.min(allocated, threads.getThreadAllocatedBytes(tid) - before);
+        }
+        assertEquals(0, allocated);
+        assertEquals(0, rig.rejections.size());
+        assertEquals(6 * 20_000 * 2 * 64L, received[0] + 64L * rig.publisher.pendingFrames());
+    }
+
+    /**
      * The refusal path allocates nothing either: structure, key, tag and replay refusals, each mapped to its reason
      * and counted under its name.
      */

@@ -1,6 +1,7 @@
 package io.bastion.client;
 
 import io.bastion.channel.CommonContext;
+import io.bastion.channel.Publisher;
 import io.bastion.channel.shm.ProcessHardening;
 import io.bastion.codec.FrameDescriptor;
 import io.bastion.security.rate.QuarantinePolicy;
@@ -55,6 +56,9 @@ public final class ClientContext extends CommonContext<ClientContext>
     private QuarantinePolicy quarantinePolicy;
     private boolean countersFile = true;
     private long controlPollIntervalNs = CONTROL_POLL_INTERVAL_NS_DEFAULT;
+    private int batchMaxFrames = Publisher.DEFAULT_MAX_BATCH_FRAMES;
+    private int batchMaxBytes = Publisher.DEFAULT_MAX_BATCH_BYTES;
+    private long batchLingerNs = Publisher.DEFAULT_BATCH_LINGER_NS;
     private boolean concluded;
 
     /**
@@ -208,6 +212,55 @@ public final class ClientContext extends CommonContext<ClientContext>
     public int maxFrameLength()
     {
         return maxFrameLength;
+    }
+
+    /**
+     * A publisher's batch bounds, used where the broker announces its channel as sealed by batch
+     * ({@link io.bastion.channel.SealingMode#HMAC_BATCH}); see {@link Publisher#batchLimits(int, int, long)}.
+     * Defaults: {@value Publisher#DEFAULT_MAX_BATCH_FRAMES} frames, {@value Publisher#DEFAULT_MAX_BATCH_BYTES} bytes,
+     * a linger of {@value Publisher#DEFAULT_BATCH_LINGER_NS} ns.
+     *
+     * @param maxFrames most frames in one batch.
+     * @param maxBytes  most bytes of frames in one batch.
+     * @param lingerNs  how long the first frame of an automatic batch may wait for more.
+     * @return this.
+     */
+    public ClientContext batchLimits(final int maxFrames, final int maxBytes, final long lingerNs)
+    {
+        this.batchMaxFrames = maxFrames;
+        this.batchMaxBytes = maxBytes;
+        this.batchLingerNs = lingerNs;
+        return this;
+    }
+
+    /**
+     * Most frames in one batch.
+     *
+     * @return frames.
+     */
+    public int batchMaxFrames()
+    {
+        return batchMaxFrames;
+    }
+
+    /**
+     * Most bytes of frames in one batch.
+     *
+     * @return bytes.
+     */
+    public int batchMaxBytes()
+    {
+        return batchMaxBytes;
+    }
+
+    /**
+     * How long the first frame of an automatic batch may wait for more.
+     *
+     * @return nanoseconds.
+     */
+    public long batchLingerNs()
+    {
+        return batchLingerNs;
     }
 
     /**

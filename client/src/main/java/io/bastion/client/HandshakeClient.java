@@ -270,7 +270,8 @@ public final class HandshakeClient
             final ControlMessage welcome = receive(control, deadlineNs, WelcomeDecoder.TEMPLATE_ID);
             final SessionKeys keys = HandshakeCrypto.deriveKeys(transcript, shared, welcome.sessionId, welcome.keyId);
             final RingAllocation rings = rings(control, welcome);
-            return new Session(null, channel, right, welcome.sessionId, keys, rings, control.detach(), null);
+            return new Session(
+                null, channel, right, welcome.sessionId, keys, rings, control.detach(), null, welcome.sealing);
         }
         finally
         {

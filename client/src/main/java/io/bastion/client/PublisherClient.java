@@ -12,6 +12,7 @@ import io.bastion.channel.MappedRing;
 import io.bastion.channel.Publisher;
 import io.bastion.channel.RingFiles;
 import io.bastion.channel.SealedRing;
+import io.bastion.channel.SealingMode;
 import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.KeyUpdateDecoder;
 import io.bastion.codec.sbe.SourceAction;
@@ -121,7 +122,9 @@ public final class PublisherClient implements AutoCloseable
             final OneToOneRingProducer producer =
                 new OneToOneRingProducer(mapping.producerRegion(), mapping.consumerRegion(), context.epochClock());
             final Publisher publisher = new Publisher(producer, new HmacFrameSealer(keys), session.channelId(),
-                session.producerId(), context.nanoClock(), counters.counters());
+                session.producerId(), context.nanoClock(), counters.counters())
+                .sealing(session.sealing())
+                .batchLimits(context.batchMaxFrames(), context.batchMaxBytes(), context.batchLingerNs());
             final ControlLink link = new ControlLink(session.controlChannel(), true);
             final PublisherClient client = new PublisherClient(
                 session, link, mapping, keys, counters, publisher, producer, context.controlPollIntervalNs());
@@ -233,6 +236,26 @@ public final class PublisherClient implements AutoCloseable
     }
 
     /**
+     * Commit the frames waiting in a batch, on a channel the broker seals by batch; see {@link Publisher#flush()}.
+     *
+     * @return the new position, or a negative {@link io.bastion.channel.ChannelStatus} code.
+     */
+    public long flush()
+    {
+        return publisher.flush();
+    }
+
+    /**
+     * How the broker said this channel's frames are sealed.
+     *
+     * @return the mode.
+     */
+    public SealingMode sealing()
+    {
+        return publisher.sealing();
+    }
+
+    /**
      * The publisher, for what this class does not forward.
      *
      * @return the publisher, owned by this client.
@@ -313,9 +336,9 @@ public final class PublisherClient implements AutoCloseable
     }
 
     /**
-     * Say goodbye to the broker, then release the ring, the keys, the counters and the socket. Everything offered
-     * before stays in the ring for the subscriber to drain. Idempotent; no other method may be called after it (the
-     * ring is unmapped).
+     * Commit the frames waiting in a batch (once: a full ring loses them), say goodbye to the broker, then release the
+     * ring, the keys, the counters and the socket. Everything offered before stays in the ring for the subscriber to
+     * drain. Idempotent; no other method may be called after it (the ring is unmapped).
      */
     @Override
     public void close()
@@ -325,6 +348,10 @@ public final class PublisherClient implements AutoCloseable
             return;
         }
         released = true;
+        if (!control.isClosed() && publisher.pendingFrames() > 0)
+        {
+            publisher.flush();
+        }
         control.close();
         session.close();
         keys.close();

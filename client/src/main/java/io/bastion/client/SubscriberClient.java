@@ -96,7 +96,8 @@ public final class SubscriberClient implements AutoCloseable
         this.ringFiles = new RingFiles(new OwnerOnlyFiles(context.filePolicy()));
         this.rejections = rejections;
         this.subscriber = new Subscriber(session.channelId(), context.maxFrameLength(), new HmacFrameSealer(noKeys),
-            context.quarantinePolicy(), new QuarantineReporter(), context.epochClock(), counters.counters());
+            context.quarantinePolicy(), new QuarantineReporter(), context.epochClock(), counters.counters())
+            .sealing(session.sealing());
     }
 
     /**

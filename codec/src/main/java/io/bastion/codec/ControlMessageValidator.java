@@ -7,6 +7,7 @@ import io.bastion.codec.sbe.GoodbyeReason;
 import io.bastion.codec.sbe.HelloDecoder;
 import io.bastion.codec.sbe.KeyUpdateDecoder;
 import io.bastion.codec.sbe.RefusalDecoder;
+import io.bastion.codec.sbe.Sealing;
 import io.bastion.codec.sbe.ShortDataDecoder;
 import io.bastion.codec.sbe.SourceAction;
 import io.bastion.codec.sbe.SourceUpdateDecoder;
@@ -33,8 +34,8 @@ import static io.bastion.codec.FrameDescriptor.HEADER_LENGTH;
  * {@link RejectReason#WRONG_SCHEMA_ID}, {@link RejectReason#VERSION_TOO_OLD}, {@link RejectReason#VERSION_TOO_NEW},
  * {@link RejectReason#UNKNOWN_TEMPLATE} (including the data-path Frame), {@link RejectReason#BLOCK_LENGTH_TOO_SHORT},
  * {@link RejectReason#BLOCK_LENGTH_TOO_LONG}, {@link RejectReason#TRUNCATED} (the block or a var-data length prefix
- * runs past the end), {@link RejectReason#UNKNOWN_ENUM_VALUE} (a Refusal or Goodbye reason or a SourceUpdate action
- * this build does not know,
+ * runs past the end), {@link RejectReason#UNKNOWN_ENUM_VALUE} (a Refusal or Goodbye reason, a SourceUpdate action
+ * or a Welcome's sealing this build does not know,
  * so a generated decoder's enum accessor cannot throw), {@link RejectReason#PAYLOAD_TOO_LONG} (a var-data length
  * above the maximum), {@link RejectReason#PAYLOAD_BEYOND_RECORD} and {@link RejectReason#TRAILING_BYTES}.
  * <p>
@@ -56,6 +57,7 @@ public final class ControlMessageValidator
     private static final ControlMessageValidator STRICT = new ControlMessageValidator(FrameValidator.CURRENT_VERSION);
     private static final boolean[] KNOWN_GOODBYE_REASONS = new boolean[256];
     private static final boolean[] KNOWN_SOURCE_ACTIONS = new boolean[256];
+    private static final boolean[] KNOWN_SEALINGS = new boolean[256];
 
     static
     {
@@ -64,6 +66,13 @@ public final class ControlMessageValidator
             if (GoodbyeReason.NULL_VAL != reason)
             {
                 KNOWN_GOODBYE_REASONS[reason.value()] = true;
+            }
+        }
+        for (final Sealing sealing : Sealing.values())
+        {
+            if (Sealing.NULL_VAL != sealing)
+            {
+                KNOWN_SEALINGS[sealing.value()] = true;
             }
         }
         for (final SourceAction action : SourceAction.values())
@@ -194,6 +203,11 @@ public final class ControlMessageValidator
         {
             final int code = buffer.getByte(blockOffset + GoodbyeDecoder.reasonEncodingOffset()) & 0xFF;
             return KNOWN_GOODBYE_REASONS[code];
+        }
+        if (WelcomeDecoder.TEMPLATE_ID == templateId)
+        {
+            final int code = buffer.getByte(blockOffset + WelcomeDecoder.sealingEncodingOffset()) & 0xFF;
+            return KNOWN_SEALINGS[code];
         }
         if (SourceUpdateDecoder.TEMPLATE_ID == templateId)
         {

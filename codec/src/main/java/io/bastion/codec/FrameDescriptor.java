@@ -76,6 +76,19 @@ public final class FrameDescriptor
     /** Offset of the frame's total-length field (uint32). */
     public static final int FRAME_LENGTH_FIELD_OFFSET = HEADER_LENGTH + FrameDecoder.frameLengthEncodingOffset();
 
+    /** Offset of the frame's key id (int32). */
+    public static final int KEY_ID_FIELD_OFFSET = HEADER_LENGTH + FrameDecoder.keyIdEncodingOffset();
+
+    /** Offset of the frame's flags (uint32). */
+    public static final int FLAGS_FIELD_OFFSET = HEADER_LENGTH + FrameDecoder.flagsEncodingOffset();
+
+    /**
+     * Flag bit of a frame sealed as a member of a batch: one tag, in the batch's last frame, covers every frame of
+     * the batch (see the channel's {@code SealingMode.HMAC_BATCH}). The MAC covers the flags, so a frame sealed alone
+     * never passes as a batch member, nor the reverse.
+     */
+    public static final int FLAG_BATCH = 0x1;
+
     /** Offset of the 32-byte tag, the same in every version. */
     public static final int TAG_OFFSET = HEADER_LENGTH + FrameDecoder.tagEncodingOffset();
 

@@ -110,6 +110,13 @@ public enum RejectReason
     /** The frame's sequence lies outside the sequence space (negative, or {@link Long#MAX_VALUE}): no publisher sends
      * it, so its sealer is broken or hostile. */
     INVALID_SEQUENCE(53),
+    /**
+     * A batch record (several frames under one tag) breaks the batch layout: a frame lacks the batch flag (or a frame
+     * outside a batch record carries it), or a frame but the last carries a tag that is not all zero.
+     */
+    MALFORMED_BATCH(54),
+    /** The frames of one batch record carry different key ids: one tag is made with one key. */
+    BATCH_KEY_MISMATCH(55),
 
     /** Ring fault: the tail is negative, or behind the head, or more than a lap ahead of it. */
     TAIL_OUT_OF_RANGE(64),

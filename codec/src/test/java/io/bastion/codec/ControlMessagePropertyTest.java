@@ -12,6 +12,7 @@ import io.bastion.codec.sbe.KeyUpdateDecoder;
 import io.bastion.codec.sbe.MessageHeaderDecoder;
 import io.bastion.codec.sbe.MessageHeaderEncoder;
 import io.bastion.codec.sbe.RefusalDecoder;
+import io.bastion.codec.sbe.Sealing;
 import io.bastion.codec.sbe.WelcomeDecoder;
 import io.bastion.codec.sbe.WelcomeEncoder;
 import net.jqwik.api.ForAll;
@@ -96,6 +97,7 @@ class ControlMessagePropertyTest
                 final WelcomeDecoder welcome = new WelcomeDecoder().wrap(buffer, offset, blockLength, version);
                 assertNotNull(welcome.publishRingPath());
                 assertNotNull(welcome.subscribeRingPath());
+                assertNotNull(welcome.sealing());
                 return welcome.limit();
             case RefusalDecoder.TEMPLATE_ID:
                 final RefusalDecoder refusal = new RefusalDecoder().wrap(buffer, offset, blockLength, version);
@@ -142,7 +144,7 @@ class ControlMessagePropertyTest
         }
         else
         {
-            length = new WelcomeEncoder().wrapAndApplyHeader(buffer, 0, header)
+            length = new WelcomeEncoder().wrapAndApplyHeader(buffer, 0, header).sealing(Sealing.HMAC_BATCH)
                 .putPublishRingPath(data, 0, data.length).putSubscribeRingPath(data, 0, data.length).encodedLength();
         }
         return Arrays.copyOf(buffer.byteArray(), MessageHeaderEncoder.ENCODED_LENGTH + length);

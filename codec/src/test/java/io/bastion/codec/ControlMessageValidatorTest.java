@@ -17,6 +17,7 @@ import io.bastion.codec.sbe.MessageHeaderEncoder;
 import io.bastion.codec.sbe.RefusalDecoder;
 import io.bastion.codec.sbe.RefusalEncoder;
 import io.bastion.codec.sbe.RejectCode;
+import io.bastion.codec.sbe.Sealing;
 import io.bastion.codec.sbe.WelcomeDecoder;
 import io.bastion.codec.sbe.WelcomeEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -169,12 +170,13 @@ class ControlMessageValidatorTest
         assertEquals(RejectReason.REGION_OUT_OF_BOUNDS, validator.validate(buffer, 10, Integer.MAX_VALUE));
         assertEquals(RejectReason.REGION_OUT_OF_BOUNDS, validator.validate(null, 0, 10));
 
-        putHeader(FrameDescriptor.VERSION_FIELD_OFFSET, 2);
+        final int newer = FrameValidator.CURRENT_VERSION + 1;
+        putHeader(FrameDescriptor.VERSION_FIELD_OFFSET, newer);
         assertEquals(RejectReason.VERSION_TOO_NEW, validator.validate(buffer, 0, length));
-        assertEquals(RejectReason.NONE, new ControlMessageValidator(2).validate(buffer, 0, length));
+        assertEquals(RejectReason.NONE, new ControlMessageValidator(newer).validate(buffer, 0, length));
         putHeader(FrameDescriptor.VERSION_FIELD_OFFSET, 0);
         assertEquals(RejectReason.VERSION_TOO_OLD, validator.validate(buffer, 0, length));
-        putHeader(FrameDescriptor.VERSION_FIELD_OFFSET, 1);
+        putHeader(FrameDescriptor.VERSION_FIELD_OFFSET, FrameValidator.CURRENT_VERSION);
 
         putHeader(FrameDescriptor.BLOCK_LENGTH_FIELD_OFFSET, ChallengeDecoder.BLOCK_LENGTH + 1);
         assertEquals(RejectReason.BLOCK_LENGTH_TOO_LONG, validator.validate(buffer, 0, length));
@@ -194,13 +196,14 @@ class ControlMessageValidatorTest
     @Test
     void aNewerVersionsLargerBlockIsSkippedWhenPolicyAllows()
     {
-        // Version 2 of Refusal with 6 extra block bytes in front of no var data.
+        // The next version of Refusal with 6 extra block bytes in front of no var data.
+        final int newer = FrameValidator.CURRENT_VERSION + 1;
         new RefusalEncoder().wrapAndApplyHeader(buffer, 0, header).reason(RejectCode.REPLAY);
-        putHeader(FrameDescriptor.VERSION_FIELD_OFFSET, 2);
+        putHeader(FrameDescriptor.VERSION_FIELD_OFFSET, newer);
         putHeader(FrameDescriptor.BLOCK_LENGTH_FIELD_OFFSET, RefusalDecoder.BLOCK_LENGTH + 6);
         final int length = 8 + RefusalDecoder.BLOCK_LENGTH + 6;
 
-        assertEquals(RejectReason.NONE, new ControlMessageValidator(2).validate(buffer, 0, length));
+        assertEquals(RejectReason.NONE, new ControlMessageValidator(newer).validate(buffer, 0, length));
         assertEquals(RejectReason.VERSION_TOO_NEW, validator.validate(buffer, 0, length));
     }
 
@@ -218,7 +221,7 @@ class ControlMessageValidatorTest
         final byte[] publish = "/run/bastion/a.ring".getBytes(StandardCharsets.UTF_8);
         final byte[] subscribe = "/run/bastion/b.ring".getBytes(StandardCharsets.UTF_8);
         final WelcomeEncoder encoder = new WelcomeEncoder().wrapAndApplyHeader(buffer, 0, header)
-            .sessionId(77).keyId(3).channelId(4)
+            .sessionId(77).keyId(3).channelId(4).sealing(Sealing.HMAC_PER_FRAME)
             .putPublishRingPath(publish, 0, publish.length)
             .putSubscribeRingPath(subscribe, 0, subscribe.length);
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();

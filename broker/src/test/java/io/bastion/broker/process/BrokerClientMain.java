@@ -102,7 +102,16 @@ public final class BrokerClientMain
                     break;
                 }
             }
-            final long sent = sequence - 1;
+            // Frames waiting in a batch (a channel the broker seals by batch) go now, not at a close that could
+            // meet a full ring.
+            long flushed = client.flush();
+            while ((ChannelStatus.BACK_PRESSURED == flushed || ChannelStatus.ADMIN_ACTION == flushed) &&
+                System.nanoTime() < deadlineNs)
+            {
+                client.doWork();
+                flushed = client.flush();
+            }
+            final long sent = flushed < 0 ? 0 : sequence - 1;
             System.out.println(Wire.SUMMARY + " sent=" + sent + " lastSeq=" + sent + " keyId=" + client.keyId());
             System.out.flush();
             if (Boolean.parseBoolean(opts.getOrDefault("hold", "false")))

@@ -1,5 +1,6 @@
 package io.bastion.channel.control;
 
+import io.bastion.channel.SealingMode;
 import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.GoodbyeReason;
 import io.bastion.codec.sbe.SourceAction;
@@ -47,6 +48,8 @@ public final class ControlMessage
     public String publishRingPath;
     /** Welcome: the ring the client reads. */
     public String subscribeRingPath;
+    /** Welcome: how the channel's frames are sealed. */
+    public SealingMode sealing;
 
     /** SourceUpdate: what changed. */
     public SourceAction action;

@@ -1,5 +1,6 @@
 package io.bastion.channel.control;
 
+import io.bastion.channel.SealingMode;
 import io.bastion.codec.ControlMessageValidator;
 import io.bastion.codec.FrameDescriptor;
 import io.bastion.codec.RejectReason;
@@ -19,6 +20,7 @@ import io.bastion.codec.sbe.MessageHeaderEncoder;
 import io.bastion.codec.sbe.RefusalDecoder;
 import io.bastion.codec.sbe.RefusalEncoder;
 import io.bastion.codec.sbe.RejectCode;
+import io.bastion.codec.sbe.Sealing;
 import io.bastion.codec.sbe.SourceAction;
 import io.bastion.codec.sbe.SourceUpdateDecoder;
 import io.bastion.codec.sbe.SourceUpdateEncoder;
@@ -120,11 +122,12 @@ public final class ControlMessages
      * @param rings             the session's rings.
      * @param publishRingPath   the ring the client writes, or null.
      * @param subscribeRingPath the ring the client reads, or null.
+     * @param sealing           how the channel's frames are sealed.
      * @return the message.
      */
     public static byte[] welcome(
         final long sessionId, final int keyId, final RingAllocation rings, final String publishRingPath,
-        final String subscribeRingPath)
+        final String subscribeRingPath, final SealingMode sealing)
     {
         final byte[] publish = publishRingPath.getBytes(StandardCharsets.UTF_8);
         final byte[] subscribe = subscribeRingPath.getBytes(StandardCharsets.UTF_8);
@@ -141,6 +144,7 @@ public final class ControlMessages
             .channelId(rings.channelId())
             .producerId(rings.producerId())
             .ringCapacity(rings.ringCapacity())
+            .sealing(Sealing.get((short)sealing.code()))
             .putPublishRingPath(publish, 0, publish.length)
             .putSubscribeRingPath(subscribe, 0, subscribe.length);
         return Arrays.copyOf(buffer.byteArray(), MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
@@ -327,13 +331,15 @@ public final class ControlMessages
         message.channelId = decoder.channelId();
         message.producerId = decoder.producerId();
         message.ringCapacity = decoder.ringCapacity();
+        // Known: the validator refused any other value.
+        message.sealing = SealingMode.fromCode(decoder.sealingRaw());
         final byte[] publish = new byte[decoder.publishRingPathLength()];
         decoder.getPublishRingPath(publish, 0, publish.length);
         final byte[] subscribe = new byte[decoder.subscribeRingPathLength()];
         decoder.getSubscribeRingPath(subscribe, 0, subscribe.length);
         message.publishRingPath = strictUtf8(publish);
         message.subscribeRingPath = strictUtf8(subscribe);
-        if (null == message.publishRingPath || null == message.subscribeRingPath)
+        if (null == message.publishRingPath || null == message.subscribeRingPath || null == message.sealing)
         {
             return ControlMessage.refused(RejectReason.PROTOCOL_VIOLATION, RejectReason.PROTOCOL_VIOLATION);
         }

@@ -1,5 +1,6 @@
 package io.bastion.channel.control;
 
+import io.bastion.channel.SealingMode;
 import io.bastion.security.handshake.SessionKeys;
 import io.bastion.security.token.CapabilityToken;
 import io.bastion.security.token.Right;
@@ -31,6 +32,7 @@ public final class Session implements AutoCloseable
     private final RingAllocation rings;
     private final SocketChannel controlChannel;
     private final CapabilityToken token;
+    private final SealingMode sealing;
 
     /**
      * A session as the handshake made it; it takes ownership of the keys and the socket.
@@ -43,6 +45,7 @@ public final class Session implements AutoCloseable
      * @param rings          the rings allocated.
      * @param controlChannel the control socket, now owned by the session.
      * @param token          the verified token (broker side), or null.
+     * @param sealing        how the channel's frames are sealed, as the broker announced it.
      */
     public Session(
         final String subject,
@@ -52,7 +55,8 @@ public final class Session implements AutoCloseable
         final SessionKeys keys,
         final RingAllocation rings,
         final SocketChannel controlChannel,
-        final CapabilityToken token)
+        final CapabilityToken token,
+        final SealingMode sealing)
     {
         this.subject = subject;
         this.channel = channel;
@@ -63,6 +67,18 @@ public final class Session implements AutoCloseable
         this.rings = rings;
         this.controlChannel = controlChannel;
         this.token = token;
+        this.sealing = sealing;
+    }
+
+    /**
+     * How the channel's frames are sealed, as the broker announced it in the Welcome: the publisher seals so, the
+     * subscriber accepts only that.
+     *
+     * @return the mode.
+     */
+    public SealingMode sealing()
+    {
+        return sealing;
     }
 
     /**

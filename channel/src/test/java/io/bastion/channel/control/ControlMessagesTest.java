@@ -1,14 +1,17 @@
 package io.bastion.channel.control;
 
+import io.bastion.channel.SealingMode;
 import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.ChallengeDecoder;
 import io.bastion.codec.sbe.GoodbyeDecoder;
 import io.bastion.codec.sbe.HelloDecoder;
+import io.bastion.codec.sbe.MessageHeaderEncoder;
 import io.bastion.codec.sbe.RefusalDecoder;
 import io.bastion.codec.sbe.GoodbyeReason;
 import io.bastion.codec.sbe.SourceAction;
 import io.bastion.codec.sbe.SourceUpdateDecoder;
 import io.bastion.codec.sbe.WelcomeDecoder;
+import io.bastion.codec.sbe.WelcomeEncoder;
 import io.bastion.security.token.Right;
 import org.junit.jupiter.api.Test;
 
@@ -59,7 +62,7 @@ class ControlMessagesTest
         assertArrayEquals(filled(3), c.varData);
 
         final byte[] welcome = ControlMessages.welcome(
-            77L, 1, new RingAllocation(5, 6, 1 << 16, null, null), "/x/p.ring", "/x/s.ring");
+            77L, 1, new RingAllocation(5, 6, 1 << 16, null, null), "/x/p.ring", "/x/s.ring", SealingMode.HMAC_BATCH);
         final ControlMessage w = ControlMessages.parse(welcome, welcome.length);
         assertEquals(WelcomeDecoder.TEMPLATE_ID, w.templateId());
         assertEquals(77L, w.sessionId);
@@ -68,6 +71,7 @@ class ControlMessagesTest
         assertEquals(1 << 16, w.ringCapacity);
         assertEquals("/x/p.ring", w.publishRingPath);
         assertEquals("/x/s.ring", w.subscribeRingPath);
+        assertEquals(SealingMode.HMAC_BATCH, w.sealing);
 
         final byte[] refusal = ControlMessages.refusal(RejectReason.EXPIRED_TOKEN);
         final ControlMessage r = ControlMessages.parse(refusal, refusal.length);
@@ -99,9 +103,23 @@ class ControlMessagesTest
     @Test
     void welcomeWithMalformedUtf8PathIsRefused()
     {
-        final byte[] welcome = ControlMessages.welcome(1L, 1, new RingAllocation(1, 1, 1024, null, null), "ab", "cd");
+        final byte[] welcome = ControlMessages.welcome(
+            1L, 1, new RingAllocation(1, 1, 1024, null, null), "ab", "cd", SealingMode.HMAC_PER_FRAME);
         welcome[welcome.length - 1] = (byte)0xC3;
         assertFalse(ControlMessages.parse(welcome, welcome.length).isValid());
+    }
+
+    @Test
+    void welcomeWithASealingThisBuildDoesNotKnowIsRefused()
+    {
+        final byte[] welcome = ControlMessages.welcome(
+            1L, 1, new RingAllocation(1, 1, 1024, null, null), "ab", "cd", SealingMode.HMAC_PER_FRAME);
+        final int sealingOffset = MessageHeaderEncoder.ENCODED_LENGTH + WelcomeEncoder.sealingEncodingOffset();
+        assertEquals(SealingMode.HMAC_PER_FRAME.code(), welcome[sealingOffset]);
+        welcome[sealingOffset] = 9;
+        final ControlMessage parsed = ControlMessages.parse(welcome, welcome.length);
+        assertFalse(parsed.isValid());
+        assertEquals(RejectReason.UNKNOWN_ENUM_VALUE, parsed.detail());
     }
 
     @Test

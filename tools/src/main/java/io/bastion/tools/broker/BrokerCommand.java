@@ -3,6 +3,7 @@ package io.bastion.tools.broker;
 import io.bastion.broker.Broker;
 import io.bastion.broker.BrokerContext;
 import io.bastion.broker.BrokerLimits;
+import io.bastion.channel.SealingMode;
 import io.bastion.ringbuffer.RingCapacity;
 import io.bastion.security.files.SecureFileException;
 import io.bastion.tools.cli.DefaultFolders;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -74,6 +76,11 @@ public final class BrokerCommand implements Callable<Integer>
             "missing), whose names go once both sides mapped them, instead of sealed anonymous memory handed over " +
             "the socket (the default on Linux).")
     private boolean ringFiles;
+
+    @Option(names = "--batch-sealed", paramLabel = "CHANNEL", split = ",",
+        description = "Channels whose frames are sealed by batch, one tag over frames committed together (the broker " +
+            "announces it to both ends); every other channel seals each frame. Repeatable or comma-separated.")
+    private List<String> batchSealed = List.of();
 
     @Option(names = "--max-sessions-per-principal", paramLabel = "N",
         description = "Most open sessions of one user; more are refused RATE_LIMITED (default: " +
@@ -184,6 +191,10 @@ public final class BrokerCommand implements Callable<Integer>
         if (ringFiles)
         {
             context.sealedRings(false);
+        }
+        for (final String channel : batchSealed)
+        {
+            context.channelSealing(channel, SealingMode.HMAC_BATCH);
         }
         if (null != maxPendingPerUid)
         {

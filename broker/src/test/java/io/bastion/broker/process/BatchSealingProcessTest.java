@@ -1,0 +1,141 @@
+package io.bastion.broker.process;
+
+import io.bastion.channel.RejectionHandler;
+import io.bastion.channel.SealingMode;
+import io.bastion.channel.process.StreamChecker;
+import io.bastion.channel.process.Wire;
+import io.bastion.client.ClientContext;
+import io.bastion.client.PublisherClient;
+import io.bastion.client.SubscriberClient;
+import io.bastion.codec.RejectReason;
+import io.bastion.security.files.FilePolicy;
+import io.bastion.security.files.OwnerOnlyFiles;
+import io.bastion.security.token.Right;
+import io.bastion.test.ChildJvm;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Batch sealing through a broker: the broker announces each channel's sealing mode to its publishers and its
+ * subscriber, and a publisher in another process that seals by batch reaches the subscriber whole and in order.
+ */
+class BatchSealingProcessTest extends EmbeddedBrokerTest
+{
+    private static final String BATCHED = "exchange.batched";
+    private static final String PER_FRAME = "exchange.plain";
+    private static final int FRAMES = 200_000;
+    private static final long DEADLINE_MS = 120_000;
+
+    private final List<RejectReason> rejections = new ArrayList<>();
+    private final RejectionHandler recorder = new RejectionHandler()
+    {
+        public void onRejected(final int sourceId, final RejectReason reason)
+        {
+            rejections.add(reason);
+        }
+
+        public void onQuarantined(final int sourceId)
+        {
+            rejections.add(RejectReason.QUARANTINED);
+        }
+    };
+
+    @Test
+    void theBrokerAnnouncesEachChannelsSealingToBothEnds() throws Exception
+    {
+        launch((context) -> context.ringCapacity(64 * 1024).channelSealing(BATCHED, SealingMode.HMAC_BATCH));
+        for (final String channel : List.of(BATCHED, PER_FRAME))
+        {
+            final SealingMode expected = BATCHED.equals(channel) ? SealingMode.HMAC_BATCH : SealingMode.HMAC_PER_FRAME;
+            try (SubscriberClient subscriber = SubscriberClient.connect(context(channel, Right.SUBSCRIBE), channel,
+                recorder);
+                PublisherClient publisher = PublisherClient.connect(context(channel, Right.PUBLISH), channel))
+            {
+                assertEquals(expected, subscriber.subscriber().sealing(), channel);
+                assertEquals(expected, publisher.sealing(), channel);
+
+                final StreamChecker checker = new StreamChecker();
+                final UnsafeBuffer payload = new UnsafeBuffer(new byte[Wire.MAX_PAYLOAD]);
+                final long[] sequence = {1};
+                ProcessTestSupport.await(() ->
+                {
+                    subscriber.doWork();
+                    publisher.doWork();
+                    if (sequence[0] <= 100)
+                    {
+                        ProcessTestSupport.offer(publisher, payload, sequence);
+                    }
+                    else
+                    {
+                        publisher.flush();
+                    }
+                    subscriber.poll(checker, 64);
+                    return checker.received(publisher.producerId()) == 100;
+                }, "100 frames on " + channel, DEADLINE_MS);
+                assertEquals(0, checker.mismatches(), channel);
+                assertTrue(rejections.isEmpty(), rejections::toString);
+            }
+        }
+    }
+
+    @Test
+    void framesSealedByBatchInAnotherProcessArriveVerifiedInOrderAndNoneLost() throws Exception
+    {
+        launch((context) -> context.ringCapacity(256 * 1024).channelSealing(BATCHED, SealingMode.HMAC_BATCH));
+        final StreamChecker checker = new StreamChecker();
+        try (SubscriberClient subscriber = SubscriberClient.connect(context(BATCHED, Right.SUBSCRIBE), BATCHED,
+            recorder);
+            ChildJvm publisher = ChildJvm.start(temp, "publisher", BrokerClientMain.class,
+                "role=pub", "dir=" + dir, "token=" + token("pub", BATCHED, Right.PUBLISH), "channel=" + BATCHED,
+                "count=" + FRAMES, "hold=true", "deadline-ms=" + DEADLINE_MS))
+        {
+            assertEquals(SealingMode.HMAC_BATCH, subscriber.subscriber().sealing());
+            final long[] producer = {-1};
+            ProcessTestSupport.await(() ->
+            {
+                subscriber.doWork();
+                subscriber.poll(checker, 256);
+                long total = 0;
+                for (int id = 1; id < 16; id++)
+                {
+                    total += checker.received(id);
+                    producer[0] = checker.received(id) > 0 ? id : producer[0];
+                }
+                return total == FRAMES;
+            }, FRAMES + " frames", DEADLINE_MS);
+            final Map<String, String> sent = Wire.summary(publisher.awaitLine(Wire.SUMMARY, DEADLINE_MS));
+            assertEquals(String.valueOf(FRAMES), sent.get("sent"), sent.toString());
+            assertEquals(FRAMES, checker.lastSequence((int)producer[0]), "in order, from 1, none missing");
+            assertEquals(0, checker.mismatches());
+            assertTrue(rejections.isEmpty(), rejections::toString);
+            publisher.closeStdin();
+            assertEquals(0, publisher.awaitExit(20_000), publisher.describe());
+        }
+    }
+
+    private Path token(final String name, final String channel, final Right right) throws IOException
+    {
+        final String user = Files.getOwner(Path.of("/proc/self")).getName();
+        final byte[] token = bastion.issueToken(user, channel, right.bit(), System.currentTimeMillis(), 3_600_000);
+        final Path file = dir.getParent().resolve(name + ".token");
+        Files.deleteIfExists(file);
+        new OwnerOnlyFiles(FilePolicy.ownerOnly()).publish(file, token);
+        return file;
+    }
+
+    private ClientContext context(final String channel, final Right right) throws IOException
+    {
+        return new ClientContext().directory(dir)
+            .token(Files.readAllBytes(token("local-" + channel + "-" + right, channel, right)));
+    }
+}
