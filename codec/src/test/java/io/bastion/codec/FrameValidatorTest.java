@@ -13,6 +13,9 @@ class FrameValidatorTest
     private static final int PAYLOAD = 16;
     private static final int LENGTH = FrameDescriptor.frameLength(PAYLOAD);
 
+    private static final int CURRENT = FrameValidator.CURRENT_VERSION;
+    private static final int NEXT_VERSION = CURRENT + 1;
+
     private final FrameValidator strict = FrameValidator.strict();
     private final FrameValidator forward = FrameValidator.forwardCompatible(5, FrameDescriptor.MAX_PAYLOAD_LENGTH);
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[LENGTH + 2048]);
@@ -103,7 +106,7 @@ class FrameValidatorTest
     @Test
     void refusesANewerVersionsBlockBeyondThePolicy()
     {
-        putShort(FrameDescriptor.VERSION_FIELD_OFFSET, 2);
+        putShort(FrameDescriptor.VERSION_FIELD_OFFSET, NEXT_VERSION);
         putShort(FrameDescriptor.BLOCK_LENGTH_FIELD_OFFSET, FrameValidator.DEFAULT_MAX_BLOCK_LENGTH + 1);
         assertReason(RejectReason.BLOCK_LENGTH_TOO_LONG, forward, 0, buffer.capacity());
         putShort(FrameDescriptor.BLOCK_LENGTH_FIELD_OFFSET, 0xFFFF);
@@ -113,7 +116,7 @@ class FrameValidatorTest
     @Test
     void refusesARecordThatEndsInsideTheAnnouncedBlock()
     {
-        putShort(FrameDescriptor.VERSION_FIELD_OFFSET, 2);
+        putShort(FrameDescriptor.VERSION_FIELD_OFFSET, NEXT_VERSION);
         putShort(FrameDescriptor.BLOCK_LENGTH_FIELD_OFFSET, 200);
         assertReason(RejectReason.TRUNCATED, forward, 0, LENGTH);
     }
@@ -127,9 +130,9 @@ class FrameValidatorTest
         assertReason(RejectReason.PAYLOAD_TOO_LONG, strict, 0, LENGTH);
 
         putPayloadLength(PAYLOAD);
-        final FrameValidator small = new FrameValidator(1, FrameDescriptor.BLOCK_LENGTH, PAYLOAD - 1);
+        final FrameValidator small = new FrameValidator(CURRENT, FrameDescriptor.BLOCK_LENGTH, PAYLOAD - 1);
         assertReason(RejectReason.PAYLOAD_TOO_LONG, small, 0, LENGTH);
-        assertEquals(RejectReason.NONE, new FrameValidator(1, 100, PAYLOAD).validate(buffer, 0, LENGTH));
+        assertEquals(RejectReason.NONE, new FrameValidator(CURRENT, 100, PAYLOAD).validate(buffer, 0, LENGTH));
     }
 
     @Test
@@ -179,13 +182,14 @@ class FrameValidatorTest
     {
         assertThrows(IllegalArgumentException.class, () -> new FrameValidator(0, 100, 100));
         assertThrows(IllegalArgumentException.class, () -> new FrameValidator(0x10000, 100, 100));
-        assertThrows(IllegalArgumentException.class, () -> new FrameValidator(2, FrameDescriptor.BLOCK_LENGTH - 1, 1));
-        assertThrows(IllegalArgumentException.class, () -> new FrameValidator(2, 0x10000, 1));
-        assertThrows(IllegalArgumentException.class, () -> new FrameValidator(2, 100, -1));
         assertThrows(IllegalArgumentException.class,
-            () -> new FrameValidator(2, 100, FrameDescriptor.MAX_PAYLOAD_LENGTH + 1));
-        assertEquals(FrameDescriptor.BLOCK_LENGTH, new FrameValidator(1, 500, 10).maxBlockLength());
-        assertEquals(500, new FrameValidator(2, 500, 10).maxBlockLength());
+            () -> new FrameValidator(NEXT_VERSION, FrameDescriptor.BLOCK_LENGTH - 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new FrameValidator(NEXT_VERSION, 0x10000, 1));
+        assertThrows(IllegalArgumentException.class, () -> new FrameValidator(NEXT_VERSION, 100, -1));
+        assertThrows(IllegalArgumentException.class,
+            () -> new FrameValidator(NEXT_VERSION, 100, FrameDescriptor.MAX_PAYLOAD_LENGTH + 1));
+        assertEquals(FrameDescriptor.BLOCK_LENGTH, new FrameValidator(CURRENT, 500, 10).maxBlockLength());
+        assertEquals(500, new FrameValidator(NEXT_VERSION, 500, 10).maxBlockLength());
         assertEquals(FrameValidator.CURRENT_VERSION, FrameValidator.strict().maxVersion());
         assertEquals(FrameDescriptor.MAX_PAYLOAD_LENGTH, FrameValidator.strict().maxPayloadLength());
     }

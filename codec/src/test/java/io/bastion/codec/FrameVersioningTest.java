@@ -21,10 +21,10 @@ class FrameVersioningTest
     private static final long PRIORITY = 0x1122_3344_5566_7788L;
 
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
-    private final int length = encodeVersion2();
+    private final int length = encodeNextVersion();
 
     @Test
-    void version2CodecsReallyDifferFromVersion1()
+    void nextVersionCodecsReallyDifferFromTheCurrent()
     {
         assertEquals(3, FrameEncoder.SCHEMA_VERSION);
         assertEquals(FrameValidator.SCHEMA_ID, FrameEncoder.SCHEMA_ID);
@@ -34,7 +34,7 @@ class FrameVersioningTest
     }
 
     @Test
-    void aForwardCompatibleVersion1ReaderAcceptsVersion2AndIgnoresTheNewField()
+    void aForwardCompatibleReaderAcceptsTheNextVersionAndIgnoresTheNewField()
     {
         final FrameReader reader = new FrameReader(FrameValidator.forwardCompatible(3, 4096));
 
@@ -70,7 +70,7 @@ class FrameVersioningTest
     }
 
     @Test
-    void aStrictReaderRefusesVersion2()
+    void aStrictReaderRefusesTheNextVersion()
     {
         assertEquals(RejectReason.VERSION_TOO_NEW, new FrameReader().wrapValidated(buffer, 0, length));
         assertEquals(RejectReason.VERSION_TOO_NEW, FrameValidator.forwardCompatible(FrameValidator.CURRENT_VERSION, 100)
@@ -87,7 +87,7 @@ class FrameVersioningTest
     }
 
     @Test
-    void version2WithABlockShorterThanVersion1IsRefused()
+    void theNextVersionWithABlockShorterThanVersion1IsRefused()
     {
         buffer.putShort(FrameDescriptor.BLOCK_LENGTH_FIELD_OFFSET, (short) (FrameDescriptor.BLOCK_LENGTH - 1),
             ByteOrder.LITTLE_ENDIAN);
@@ -97,7 +97,7 @@ class FrameVersioningTest
     }
 
     @Test
-    void version2WithTrailingBytesIsRefused()
+    void theNextVersionWithTrailingBytesIsRefused()
     {
         assertEquals(RejectReason.TRAILING_BYTES,
             FrameValidator.forwardCompatible(3, 4096).validate(buffer, 0, length + 1));
@@ -105,7 +105,7 @@ class FrameVersioningTest
             FrameValidator.forwardCompatible(3, 4096).validate(buffer, 0, length - 1));
     }
 
-    private int encodeVersion2()
+    private int encodeNextVersion()
     {
         final FrameEncoder encoder = new FrameEncoder();
         encoder.wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder());

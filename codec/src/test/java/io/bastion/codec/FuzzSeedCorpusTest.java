@@ -18,14 +18,15 @@ class FuzzSeedCorpusTest
         "FrameValidatorFuzzTestInputs/validatorIsTotalAndAcceptedFramesStayInBounds/";
 
     private final FrameValidator strict = FrameValidator.strict();
-    private final FrameValidator forward = FrameValidator.forwardCompatible(2, FrameDescriptor.MAX_PAYLOAD_LENGTH);
+    private final FrameValidator forward =
+        FrameValidator.forwardCompatible(FrameValidator.CURRENT_VERSION + 1, FrameDescriptor.MAX_PAYLOAD_LENGTH);
 
     @Test
     void seedsHaveTheirNamedVerdicts() throws IOException
     {
         assertVerdict("valid-empty-payload", RejectReason.NONE, RejectReason.NONE);
         assertVerdict("valid-16-byte-payload", RejectReason.NONE, RejectReason.NONE);
-        assertVerdict("version2-larger-block", RejectReason.VERSION_TOO_NEW, RejectReason.NONE);
+        assertVerdict("version3-larger-block", RejectReason.VERSION_TOO_NEW, RejectReason.NONE);
         assertVerdict("version0", RejectReason.VERSION_TOO_OLD, RejectReason.VERSION_TOO_OLD);
         assertVerdict("truncated-payload",
             RejectReason.PAYLOAD_BEYOND_RECORD, RejectReason.PAYLOAD_BEYOND_RECORD);

@@ -33,7 +33,8 @@ class RejectReasonTest
             "UNKNOWN_KEY", "REVOKED_KEY", "BAD_TAG", "REPLAY", "SEQUENCE_GAP", "RATE_LIMITED", "QUARANTINED",
             "UNAUTHORIZED", "EXPIRED_TOKEN", "INVALID_TOKEN", "BAD_SIGNATURE", "PEER_REJECTED", "UNSUPPORTED_VERSION",
             "PROTOCOL_VIOLATION", "FRAME_TOO_LONG", "PERMISSIONS_TOO_WIDE", "TIMED_OUT", "CHANNEL_CLOSED",
-            "CHANNEL_IN_USE", "MAPPING_FAULT", "EXPIRED_KEY", "INVALID_SEQUENCE"};
+            "CHANNEL_IN_USE", "MAPPING_FAULT", "EXPIRED_KEY", "INVALID_SEQUENCE", "MALFORMED_BATCH",
+            "BATCH_KEY_MISMATCH"};
         for (int i = 0; i < channelNames.length; i++)
         {
             expected.put(channelNames[i], i + 32);
