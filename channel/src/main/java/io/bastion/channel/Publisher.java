@@ -38,11 +38,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link #sealing(SealingMode)}), frames are built back to back in the private buffer and sealed together under one
  * tag, as one ring record of type {@link #BATCH_RECORD_TYPE}; each keeps its own header and sequence. A batch is
  * committed when it is full ({@link #batchLimits}: frames or bytes), when its first frame has waited the linger
- * (checked by {@link #doWork()}), or on {@link #flush()}. {@link #beginBatch()} opens an explicit batch: what is offered until
- * {@link #flush()} is committed as one record, all or nothing. The key id is stamped into every frame of a batch when
- * it is sealed, so one batch is always under one key, the current one. An offer taken into a batch that is not yet
- * committed returns a positive position: the position the ring reaches once that batch is committed, were no padding
- * needed; {@link #close()} drops a batch not yet committed, so {@link #flush()} first.
+ * (checked by {@link #doWork()}), or on {@link #flush()}. {@link #beginBatch()} opens an explicit batch: what is
+ * offered until {@link #flush()} is committed as one record, all or nothing. The key id is stamped into every frame
+ * of a batch when it is sealed, so one batch is always under one key, the current one. An offer taken into a batch
+ * that is not yet committed returns a positive position: the position the ring reaches once that batch is committed,
+ * were no padding needed; {@link #close()} drops a batch not yet committed, so {@link #flush()} first.
  */
 public final class Publisher implements AutoCloseable
 {
