@@ -105,6 +105,19 @@ class BatchSealingTest
         assertTrue(sealer.sealBatch(new UnsafeBuffer(record), 0, record.length));
     }
 
+    private void expectResealedRejected(final byte[] record, final RejectReason reason)
+    {
+        reseal(record);
+        write(record);
+        drain();
+        expectRejected(reason);
+    }
+
+    private static void putInt(final byte[] record, final int frame, final int fieldOffset, final int value)
+    {
+        new UnsafeBuffer(record).putInt(frameOffset(record, frame) + fieldOffset, value, FrameDescriptor.BYTE_ORDER);
+    }
+
     private static int frameOffset(final byte[] record, final int index)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(record);
@@ -356,12 +369,8 @@ class BatchSealingTest
     void framesOfMixedKeyIdsAreRefusedEvenUnderAGoodTag()
     {
         final byte[] record = sealedBatch(2, PAYLOAD);
-        new UnsafeBuffer(record).putInt(frameOffset(record, 1) + FrameDescriptor.KEY_ID_FIELD_OFFSET, 2,
-            FrameDescriptor.BYTE_ORDER);
-        reseal(record);
-        write(record);
-        drain();
-        expectRejected(RejectReason.BATCH_KEY_MISMATCH);
+        putInt(record, 1, FrameDescriptor.KEY_ID_FIELD_OFFSET, 2);
+        expectResealedRejected(record, RejectReason.BATCH_KEY_MISMATCH);
     }
 
     @Test
@@ -369,34 +378,31 @@ class BatchSealingTest
     {
         final byte[] record = sealedBatch(3, PAYLOAD);
         record[frameOffset(record, 1) + FrameDescriptor.TAG_OFFSET + 17] = 1;
-        reseal(record);
-        write(record);
-        drain();
-        expectRejected(RejectReason.MALFORMED_BATCH);
+        expectResealedRejected(record, RejectReason.MALFORMED_BATCH);
     }
 
     @Test
     void aFrameWithoutTheBatchFlagIsRefusedEvenUnderAGoodTag()
     {
         final byte[] record = sealedBatch(2, PAYLOAD);
-        new UnsafeBuffer(record).putInt(frameOffset(record, 1) + FrameDescriptor.FLAGS_FIELD_OFFSET, 0,
-            FrameDescriptor.BYTE_ORDER);
-        reseal(record);
-        write(record);
-        drain();
-        expectRejected(RejectReason.MALFORMED_BATCH);
+        putInt(record, 1, FrameDescriptor.FLAGS_FIELD_OFFSET, 0);
+        expectResealedRejected(record, RejectReason.MALFORMED_BATCH);
     }
 
     @Test
-    void aBatchFromTheWrongChannelOrProducerIsUnauthorized()
+    void aBatchFromAnotherProducerIsUnauthorized()
     {
         final byte[] record = sealedBatch(2, PAYLOAD);
-        final UnsafeBuffer buffer = new UnsafeBuffer(record);
         setProducerId(record, 99);
-        reseal(record);
-        write(record);
-        drain();
-        expectRejected(RejectReason.UNAUTHORIZED);
+        expectResealedRejected(record, RejectReason.UNAUTHORIZED);
+    }
+
+    @Test
+    void aBatchWithAFrameOfAnotherChannelIsUnauthorized()
+    {
+        final byte[] record = sealedBatch(2, PAYLOAD);
+        putInt(record, 1, FrameDescriptor.HEADER_LENGTH + FrameDecoder.channelIdEncodingOffset(), 99);
+        expectResealedRejected(record, RejectReason.UNAUTHORIZED);
     }
 
     @Test
@@ -424,16 +430,9 @@ class BatchSealingTest
     void aBatchSealedWithAnotherKeyIsABadTag()
     {
         final byte[] record = sealedBatch(2, PAYLOAD);
+        // The frames keep key id 1; the tag is made with another key.
         rig.sendKeys.rotate(2, ChannelRig.key(66), 0);
-        final UnsafeBuffer buffer = new UnsafeBuffer(record);
-        for (int i = 0; i < 2; i++)
-        {
-            buffer.putInt(frameOffset(record, i) + FrameDescriptor.KEY_ID_FIELD_OFFSET, 1, FrameDescriptor.BYTE_ORDER);
-        }
-        reseal(record);
-        write(record);
-        drain();
-        expectRejected(RejectReason.BAD_TAG);
+        expectResealedRejected(record, RejectReason.BAD_TAG);
     }
 
     @Test

@@ -8,8 +8,6 @@ import io.bastion.client.ClientContext;
 import io.bastion.client.PublisherClient;
 import io.bastion.client.SubscriberClient;
 import io.bastion.codec.RejectReason;
-import io.bastion.security.files.FilePolicy;
-import io.bastion.security.files.OwnerOnlyFiles;
 import io.bastion.security.token.Right;
 import io.bastion.test.ChildJvm;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -121,16 +118,6 @@ class BatchSealingProcessTest extends EmbeddedBrokerTest
             publisher.closeStdin();
             assertEquals(0, publisher.awaitExit(20_000), publisher.describe());
         }
-    }
-
-    private Path token(final String name, final String channel, final Right right) throws IOException
-    {
-        final String user = Files.getOwner(Path.of("/proc/self")).getName();
-        final byte[] token = bastion.issueToken(user, channel, right.bit(), System.currentTimeMillis(), 3_600_000);
-        final Path file = dir.getParent().resolve(name + ".token");
-        Files.deleteIfExists(file);
-        new OwnerOnlyFiles(FilePolicy.ownerOnly()).publish(file, token);
-        return file;
     }
 
     private ClientContext context(final String channel, final Right right) throws IOException

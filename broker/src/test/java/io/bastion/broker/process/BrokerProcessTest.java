@@ -10,8 +10,6 @@ import io.bastion.client.PublisherClient;
 import io.bastion.client.SubscriberClient;
 import io.bastion.security.audit.AuditEventType;
 import io.bastion.security.audit.AuditRecord;
-import io.bastion.security.files.FilePolicy;
-import io.bastion.security.files.OwnerOnlyFiles;
 import io.bastion.security.token.Right;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -211,12 +209,7 @@ class BrokerProcessTest extends EmbeddedBrokerTest
 
     private Path token(final String name, final Right right) throws IOException
     {
-        final String user = Files.getOwner(Path.of("/proc/self")).getName();
-        final byte[] token = bastion.issueToken(user, CHANNEL, right.bit(), System.currentTimeMillis(), 3_600_000);
-        final Path file = dir.getParent().resolve(name + ".token");
-        Files.deleteIfExists(file);
-        new OwnerOnlyFiles(FilePolicy.ownerOnly()).publish(file, token);
-        return file;
+        return token(name, CHANNEL, right);
     }
 
     private ClientContext clientContext(final Right right) throws IOException
