@@ -1,9 +1,9 @@
 package io.bastion.channel;
 
 /**
- * The one vocabulary of return codes of {@link Publisher#offer}, {@link Publisher#tryClaim} and
- * {@link FrameClaim#commit()}, in the style of Aeron's {@code Publication}: a positive value is the new position, a
- * negative value one of these.
+ * The one vocabulary of return codes of {@link Publisher#offer}, {@link Publisher#tryClaim},
+ * {@link FrameClaim#commit()} and {@link Publisher#flush()}, in the style of Aeron's {@code Publication}: a positive
+ * value is the new position, a negative value one of these.
  * <p>
  * Where the meaning is Aeron's, so is the value: {@link #NOT_CONNECTED} -1, {@link #BACK_PRESSURED} -2,
  * {@link #ADMIN_ACTION} -3, {@link #CLOSED} -4. Aeron's -5 ({@code MAX_POSITION_EXCEEDED}) is left unused: a ring's

@@ -348,13 +348,15 @@ public final class Publisher implements AutoCloseable
     }
 
     /**
-     * Seal and publish a message.
+     * Seal and publish a message. On a channel sealed by batch the message joins the waiting batch, which this offer
+     * commits first if the message does not fit in it, and after it if it is then full.
      *
      * @param buffer    holding the payload.
      * @param offset    of the payload in {@code buffer}.
      * @param length    of the payload.
      * @param msgTypeId the application's message type.
-     * @return the new position (positive) or a {@link ChannelStatus} code.
+     * @return the new position (positive; for a message waiting in a batch, the position its batch will reach) or a
+     *         {@link ChannelStatus} code, with nothing taken ({@link ChannelStatus#BATCH_FULL} in an explicit batch).
      */
     public long offer(final DirectBuffer buffer, final int offset, final int length, final int msgTypeId)
     {
@@ -371,7 +373,8 @@ public final class Publisher implements AutoCloseable
      * Claim a frame whose payload the caller writes into the claim's buffer, then seals and publishes with
      * {@link FrameClaim#commit()} or gives up with {@link FrameClaim#abort()}. The ring's record is claimed now, so
      * the subscriber waits at it until the commit or abort; the claim's buffer is private to this publisher and is
-     * copied into the ring only once sealed. Reuse the claim.
+     * copied into the ring only once sealed. On a channel sealed by batch the frame is claimed in the waiting batch
+     * instead (no ring record yet), and the commit adds it to the batch. Reuse the claim.
      *
      * @param length    of the payload.
      * @param msgTypeId the application's message type.

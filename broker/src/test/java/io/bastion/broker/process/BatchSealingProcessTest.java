@@ -120,6 +120,45 @@ class BatchSealingProcessTest extends EmbeddedBrokerTest
         }
     }
 
+    @Test
+    void aPublisherKilledMidStreamLeavesOnlyWholeVerifiedBatchesDispatched() throws Exception
+    {
+        launch((context) -> context.ringCapacity(256 * 1024).channelSealing(BATCHED, SealingMode.HMAC_BATCH));
+        final StreamChecker checker = new StreamChecker();
+        try (SubscriberClient subscriber = SubscriberClient.connect(context(BATCHED, Right.SUBSCRIBE), BATCHED,
+            recorder);
+            ChildJvm publisher = ChildJvm.start(temp, "publisher", BrokerClientMain.class,
+                "role=pub", "dir=" + dir, "token=" + token("pub", BATCHED, Right.PUBLISH), "channel=" + BATCHED,
+                "count=" + Long.MAX_VALUE / 2, "progress=100000", "deadline-ms=" + DEADLINE_MS))
+        {
+            // Killed while it offers as fast as it can: wherever it is, a batch, a claim, a copy into the ring.
+            ProcessTestSupport.await(() ->
+            {
+                subscriber.doWork();
+                subscriber.poll(checker, 256);
+                return publisher.pollLineQuietly("sent 100000");
+            }, "the publisher well under way", DEADLINE_MS);
+            publisher.kill();
+            ProcessTestSupport.await(() ->
+            {
+                subscriber.doWork();
+                subscriber.poll(checker, 256);
+                return 0 == subscriber.sourceCount();
+            }, "the dead publisher's source drained and removed", DEADLINE_MS);
+        }
+        long received = 0;
+        int producer = -1;
+        for (int id = 1; id < 16; id++)
+        {
+            received += checker.received(id);
+            producer = checker.received(id) > 0 ? id : producer;
+        }
+        assertTrue(received > 0, "frames flowed before the kill");
+        assertEquals(received, checker.lastSequence(producer), "in order from 1, none missing before the cut");
+        assertEquals(0, checker.mismatches());
+        assertTrue(rejections.isEmpty(), rejections::toString);
+    }
+
     private ClientContext context(final String channel, final Right right) throws IOException
     {
         return new ClientContext().directory(dir)
