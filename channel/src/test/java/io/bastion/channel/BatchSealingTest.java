@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -105,8 +106,14 @@ class BatchSealingTest
         assertTrue(sealer.sealBatch(new UnsafeBuffer(record), 0, record.length));
     }
 
-    private void expectResealedRejected(final byte[] record, final RejectReason reason)
+    /**
+     * Change a sealed batch of {@code frames} frames, seal it again with the sending key (so that only the change is at
+     * fault), write it and expect exactly one refusal, for {@code reason}, and nothing dispatched.
+     */
+    private void expectResealedRejected(final int frames, final Consumer<byte[]> change, final RejectReason reason)
     {
+        final byte[] record = sealedBatch(frames, PAYLOAD);
+        change.accept(record);
         reseal(record);
         write(record);
         drain();
@@ -368,41 +375,36 @@ class BatchSealingTest
     @Test
     void framesOfMixedKeyIdsAreRefusedEvenUnderAGoodTag()
     {
-        final byte[] record = sealedBatch(2, PAYLOAD);
-        putInt(record, 1, FrameDescriptor.KEY_ID_FIELD_OFFSET, 2);
-        expectResealedRejected(record, RejectReason.BATCH_KEY_MISMATCH);
+        expectResealedRejected(2, (record) -> putInt(record, 1, FrameDescriptor.KEY_ID_FIELD_OFFSET, 2),
+            RejectReason.BATCH_KEY_MISMATCH);
     }
 
     @Test
     void aNonZeroInnerTagIsRefusedEvenUnderAGoodTag()
     {
-        final byte[] record = sealedBatch(3, PAYLOAD);
-        record[frameOffset(record, 1) + FrameDescriptor.TAG_OFFSET + 17] = 1;
-        expectResealedRejected(record, RejectReason.MALFORMED_BATCH);
+        expectResealedRejected(3, (record) -> record[frameOffset(record, 1) + FrameDescriptor.TAG_OFFSET + 17] = 1,
+            RejectReason.MALFORMED_BATCH);
     }
 
     @Test
     void aFrameWithoutTheBatchFlagIsRefusedEvenUnderAGoodTag()
     {
-        final byte[] record = sealedBatch(2, PAYLOAD);
-        putInt(record, 1, FrameDescriptor.FLAGS_FIELD_OFFSET, 0);
-        expectResealedRejected(record, RejectReason.MALFORMED_BATCH);
+        expectResealedRejected(2, (record) -> putInt(record, 1, FrameDescriptor.FLAGS_FIELD_OFFSET, 0),
+            RejectReason.MALFORMED_BATCH);
     }
 
     @Test
     void aBatchFromAnotherProducerIsUnauthorized()
     {
-        final byte[] record = sealedBatch(2, PAYLOAD);
-        setProducerId(record, 99);
-        expectResealedRejected(record, RejectReason.UNAUTHORIZED);
+        expectResealedRejected(2, (record) -> setProducerId(record, 99), RejectReason.UNAUTHORIZED);
     }
 
     @Test
     void aBatchWithAFrameOfAnotherChannelIsUnauthorized()
     {
-        final byte[] record = sealedBatch(2, PAYLOAD);
-        putInt(record, 1, FrameDescriptor.HEADER_LENGTH + FrameDecoder.channelIdEncodingOffset(), 99);
-        expectResealedRejected(record, RejectReason.UNAUTHORIZED);
+        expectResealedRejected(2,
+            (record) -> putInt(record, 1, FrameDescriptor.HEADER_LENGTH + FrameDecoder.channelIdEncodingOffset(), 99),
+            RejectReason.UNAUTHORIZED);
     }
 
     @Test
@@ -429,10 +431,8 @@ class BatchSealingTest
     @Test
     void aBatchSealedWithAnotherKeyIsABadTag()
     {
-        final byte[] record = sealedBatch(2, PAYLOAD);
         // The frames keep key id 1; the tag is made with another key.
-        rig.sendKeys.rotate(2, ChannelRig.key(66), 0);
-        expectResealedRejected(record, RejectReason.BAD_TAG);
+        expectResealedRejected(2, (record) -> rig.sendKeys.rotate(2, ChannelRig.key(66), 0), RejectReason.BAD_TAG);
     }
 
     @Test

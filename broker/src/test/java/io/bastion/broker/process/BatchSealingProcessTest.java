@@ -88,31 +88,20 @@ class BatchSealingProcessTest extends EmbeddedBrokerTest
     @Test
     void framesSealedByBatchInAnotherProcessArriveVerifiedInOrderAndNoneLost() throws Exception
     {
-        launch((context) -> context.ringCapacity(256 * 1024).channelSealing(BATCHED, SealingMode.HMAC_BATCH));
         final StreamChecker checker = new StreamChecker();
-        try (SubscriberClient subscriber = SubscriberClient.connect(context(BATCHED, Right.SUBSCRIBE), BATCHED,
-            recorder);
-            ChildJvm publisher = ChildJvm.start(temp, "publisher", BrokerClientMain.class,
-                "role=pub", "dir=" + dir, "token=" + token("pub", BATCHED, Right.PUBLISH), "channel=" + BATCHED,
-                "count=" + FRAMES, "hold=true", "deadline-ms=" + DEADLINE_MS))
+        try (SubscriberClient subscriber = batchedSubscriber();
+            ChildJvm publisher = batchedPublisher(FRAMES, "hold=true"))
         {
             assertEquals(SealingMode.HMAC_BATCH, subscriber.subscriber().sealing());
-            final long[] producer = {-1};
             ProcessTestSupport.await(() ->
             {
                 subscriber.doWork();
                 subscriber.poll(checker, 256);
-                long total = 0;
-                for (int id = 1; id < 16; id++)
-                {
-                    total += checker.received(id);
-                    producer[0] = checker.received(id) > 0 ? id : producer[0];
-                }
-                return total == FRAMES;
+                return received(checker) == FRAMES;
             }, FRAMES + " frames", DEADLINE_MS);
             final Map<String, String> sent = Wire.summary(publisher.awaitLine(Wire.SUMMARY, DEADLINE_MS));
             assertEquals(String.valueOf(FRAMES), sent.get("sent"), sent.toString());
-            assertEquals(FRAMES, checker.lastSequence((int)producer[0]), "in order, from 1, none missing");
+            assertEquals(FRAMES, checker.lastSequence(producer(checker)), "in order, from 1, none missing");
             assertEquals(0, checker.mismatches());
             assertTrue(rejections.isEmpty(), rejections::toString);
             publisher.closeStdin();
@@ -123,13 +112,9 @@ class BatchSealingProcessTest extends EmbeddedBrokerTest
     @Test
     void aPublisherKilledMidStreamLeavesOnlyWholeVerifiedBatchesDispatched() throws Exception
     {
-        launch((context) -> context.ringCapacity(256 * 1024).channelSealing(BATCHED, SealingMode.HMAC_BATCH));
         final StreamChecker checker = new StreamChecker();
-        try (SubscriberClient subscriber = SubscriberClient.connect(context(BATCHED, Right.SUBSCRIBE), BATCHED,
-            recorder);
-            ChildJvm publisher = ChildJvm.start(temp, "publisher", BrokerClientMain.class,
-                "role=pub", "dir=" + dir, "token=" + token("pub", BATCHED, Right.PUBLISH), "channel=" + BATCHED,
-                "count=" + Long.MAX_VALUE / 2, "progress=100000", "deadline-ms=" + DEADLINE_MS))
+        try (SubscriberClient subscriber = batchedSubscriber();
+            ChildJvm publisher = batchedPublisher(Long.MAX_VALUE / 2, "progress=100000"))
         {
             // Killed while it offers as fast as it can: wherever it is, a batch, a claim, a copy into the ring.
             ProcessTestSupport.await(() ->
@@ -146,17 +131,53 @@ class BatchSealingProcessTest extends EmbeddedBrokerTest
                 return 0 == subscriber.sourceCount();
             }, "the dead publisher's source drained and removed", DEADLINE_MS);
         }
-        long received = 0;
-        int producer = -1;
-        for (int id = 1; id < 16; id++)
-        {
-            received += checker.received(id);
-            producer = checker.received(id) > 0 ? id : producer;
-        }
+        final long received = received(checker);
         assertTrue(received > 0, "frames flowed before the kill");
-        assertEquals(received, checker.lastSequence(producer), "in order from 1, none missing before the cut");
+        assertEquals(received, checker.lastSequence(producer(checker)), "in order from 1, none missing before the cut");
         assertEquals(0, checker.mismatches());
         assertTrue(rejections.isEmpty(), rejections::toString);
+    }
+
+    /**
+     * Launch the broker with {@link #BATCHED} sealed by batch and connect a subscriber to it in this process.
+     */
+    private SubscriberClient batchedSubscriber() throws Exception
+    {
+        launch((context) -> context.ringCapacity(256 * 1024).channelSealing(BATCHED, SealingMode.HMAC_BATCH));
+        return SubscriberClient.connect(context(BATCHED, Right.SUBSCRIBE), BATCHED, recorder);
+    }
+
+    /**
+     * A child process that publishes {@code count} frames on {@link #BATCHED} as fast as it can.
+     */
+    private ChildJvm batchedPublisher(final long count, final String option) throws IOException
+    {
+        return ChildJvm.start(temp, "publisher", BrokerClientMain.class, "role=pub", "dir=" + dir,
+            "token=" + token("pub", BATCHED, Right.PUBLISH), "channel=" + BATCHED, "count=" + count, option,
+            "deadline-ms=" + DEADLINE_MS);
+    }
+
+    private static long received(final StreamChecker checker)
+    {
+        long total = 0;
+        for (int id = 1; id < 16; id++)
+        {
+            total += checker.received(id);
+        }
+        return total;
+    }
+
+    /** The one producer id the checker saw frames from. */
+    private static int producer(final StreamChecker checker)
+    {
+        for (int id = 1; id < 16; id++)
+        {
+            if (checker.received(id) > 0)
+            {
+                return id;
+            }
+        }
+        return -1;
     }
 
     private ClientContext context(final String channel, final Right right) throws IOException
