@@ -193,7 +193,9 @@ public final class ClientContext extends CommonContext<ClientContext>
     }
 
     /**
-     * The largest frame a subscriber accepts; sizes its private copy buffer.
+     * The largest frame a subscriber accepts; sizes its private copy buffer. On a channel sealed by batch it bounds a
+     * whole batch record too: keep it at least the publishers' {@link #batchMaxBytes()}, or their batches are refused
+     * as {@code FRAME_TOO_LONG}.
      *
      * @param maxFrameLength bytes.
      * @return this.
