@@ -112,6 +112,7 @@ public final class ChildJvm implements AutoCloseable
         private List<String> jvmOptions = SIZING;
         private String classPath = System.getProperty("java.class.path");
         private List<String> args = List.of();
+        private Path directory;
 
         private Launch(final Path logDir, final String name, final Class<?> mainClass)
         {
@@ -174,13 +175,37 @@ public final class ChildJvm implements AutoCloseable
          * An environment variable, beside those of this JVM.
          *
          * @param variable its name.
-         * @param value    its value.
+         * @param value    its value, or null to start the child without the variable even if this JVM has it.
          * @return this.
          */
         public Launch environment(final String variable, final String value)
         {
             environment.put(variable, value);
             return this;
+        }
+
+        /**
+         * The folder the child starts in, instead of this JVM's working folder: one a second user can reach, when
+         * the child runs as one.
+         *
+         * @param directory the folder.
+         * @return this.
+         */
+        public Launch directory(final Path directory)
+        {
+            this.directory = directory;
+            return this;
+        }
+
+        /**
+         * The sizing options every child gets unless {@link #jvmOptions} replaces them: a bounded heap and two
+         * compiler threads, so that several children fit on a 2-core machine.
+         *
+         * @return the options.
+         */
+        public static List<String> sizing()
+        {
+            return SIZING;
         }
 
         /**
@@ -216,6 +241,25 @@ public final class ChildJvm implements AutoCloseable
             return command;
         }
 
+        private void prepare(final ProcessBuilder builder)
+        {
+            for (final Map.Entry<String, String> variable : environment.entrySet())
+            {
+                if (null == variable.getValue())
+                {
+                    builder.environment().remove(variable.getKey());
+                }
+                else
+                {
+                    builder.environment().put(variable.getKey(), variable.getValue());
+                }
+            }
+            if (null != directory)
+            {
+                builder.directory(directory.toFile());
+            }
+        }
+
         /**
          * Start the child, its stdin a pipe ({@link ChildJvm#send}) and its stdout read line by line.
          *
@@ -226,7 +270,7 @@ public final class ChildJvm implements AutoCloseable
         {
             final Path err = Files.createTempFile(logDir, name + "-", ".stderr");
             final ProcessBuilder builder = new ProcessBuilder(command()).redirectError(err.toFile());
-            builder.environment().putAll(environment);
+            prepare(builder);
             return new ChildJvm(name, builder.start(), err);
         }
 
@@ -250,7 +294,7 @@ public final class ChildJvm implements AutoCloseable
                 .redirectInput(in.toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
-            builder.environment().putAll(environment);
+            prepare(builder);
             final Process process = builder.start();
             if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS))
             {

@@ -1,5 +1,6 @@
 package io.bastion.channel.process;
 
+import io.bastion.test.TestFolders;
 import io.bastion.test.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +27,7 @@ class CrossProcessExchangeTest
     @Test
     void aMillionFramesArriveInOrderAndIntact() throws Exception
     {
-        final Path dir = ProcessFolders.ownerOnly(temp, "bastion");
+        final Path dir = TestFolders.ownerOnly(temp, "bastion");
         final Path ring = ProcessFolders.oneToOneRing(dir, "exchange-7", CAPACITY);
         final Path key = KeyFiles.write(dir, "exchange-7.key", KeyFiles.key(1));
         final String[] common = {
