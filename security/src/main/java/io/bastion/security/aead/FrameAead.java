@@ -18,10 +18,11 @@ import javax.crypto.spec.IvParameterSpec;
  * the place the caller names.
  * <p>
  * <b>Nonce.</b> The 12-byte nonce is the key id (4 bytes, big-endian) followed by the frame's sequence (8 bytes,
- * big-endian). An encrypting instance accepts only sequences that strictly increase and stay below its
- * {@linkplain #sequenceLimit() limit}, so under one key no nonce is ever used twice: a sequence at or past the limit
- * returns {@link #SEQUENCE_SPACE_EXHAUSTED} and one not above the last sealed returns {@link #SEQUENCE_NOT_INCREASING},
- * and nothing is encrypted. Exhaustion forces a rotation: the only way on is a new key. A restarted publisher gets a
+ * big-endian). An encrypting instance accepts only sequences that strictly increase, so under one key no nonce is
+ * ever used twice: one not above the last sealed returns {@link #SEQUENCE_NOT_INCREASING}. A key's sequence space is
+ * also bounded: once it has sealed its {@linkplain #frameLimit() limit} of frames, or reached the largest sequence,
+ * it returns {@link #SEQUENCE_SPACE_EXHAUSTED}. Either way nothing is encrypted. Exhaustion forces a rotation: the only
+ * way on is a new key, whose space starts afresh while the sequence carries on. A restarted publisher gets a
  * fresh key from its broker, so restarting its sequence reuses no nonce. The key id in the nonce separates keys that
  * a careless deployment might derive alike; uniqueness itself rests on the key and the sequence.
  * <p>
@@ -49,14 +50,14 @@ public final class FrameAead implements AutoCloseable
     public static final int KEY_LENGTH = 32;
 
     /**
-     * Default bound on the sequences one key may seal: 2^48 frames, far below both algorithms' limits for 96-bit
+     * Default bound on the frames one key may seal: 2^48, far below both algorithms' limits for 96-bit
      * nonces and 16-byte tags, and days of traffic at tens of millions of frames a second.
      */
-    public static final long DEFAULT_SEQUENCE_LIMIT = 1L << 48;
+    public static final long DEFAULT_FRAME_LIMIT = 1L << 48;
 
     /** Done. */
     public static final int OK = 0;
-    /** The sequence is at or past the key's limit: nothing sealed; rotate to a new key. */
+    /** The key has sealed its limit of frames, or the sequence is the largest: nothing sealed; rotate. */
     public static final int SEQUENCE_SPACE_EXHAUSTED = -1;
     /** The sequence is not above the last one sealed under this key: sealing would reuse a nonce. Nothing sealed. */
     public static final int SEQUENCE_NOT_INCREASING = -2;
@@ -74,7 +75,8 @@ public final class FrameAead implements AutoCloseable
     private final AeadAlgorithm algorithm;
     private final int keyId;
     private final boolean sealing;
-    private final long sequenceLimit;
+    private final long frameLimit;
+    private long sealedFrames;
     private final DestroyableSecretKey key;
     private final Cipher cipher;
     private final byte[] nonce = new byte[NONCE_LENGTH];
@@ -88,7 +90,7 @@ public final class FrameAead implements AutoCloseable
         final byte[] key,
         final int keyId,
         final boolean sealing,
-        final long sequenceLimit)
+        final long frameLimit)
     {
         if (null == algorithm)
         {
@@ -98,14 +100,14 @@ public final class FrameAead implements AutoCloseable
         {
             throw new IllegalArgumentException("key must be " + KEY_LENGTH + " bytes");
         }
-        if (sequenceLimit <= 0)
+        if (frameLimit <= 0)
         {
-            throw new IllegalArgumentException("sequenceLimit must be positive: " + sequenceLimit);
+            throw new IllegalArgumentException("frameLimit must be positive: " + frameLimit);
         }
         this.algorithm = algorithm;
         this.keyId = keyId;
         this.sealing = sealing;
-        this.sequenceLimit = sequenceLimit;
+        this.frameLimit = frameLimit;
         this.key = new DestroyableSecretKey(key, algorithm.keyAlgorithm());
         try
         {
@@ -125,15 +127,15 @@ public final class FrameAead implements AutoCloseable
      * @param algorithm     the AEAD.
      * @param key           {@link #KEY_LENGTH} bytes, copied (the caller still owns, and should zero, its array).
      * @param keyId         the key's id, carried by each frame and part of each nonce.
-     * @param sequenceLimit the first sequence this key may not seal; {@link #DEFAULT_SEQUENCE_LIMIT} unless a test
+     * @param frameLimit    how many frames this key may seal; {@link #DEFAULT_FRAME_LIMIT} unless a test
      *                      needs a small space.
      * @return the instance.
      * @throws IllegalArgumentException if an argument is out of range.
      */
     public static FrameAead forSealing(
-        final AeadAlgorithm algorithm, final byte[] key, final int keyId, final long sequenceLimit)
+        final AeadAlgorithm algorithm, final byte[] key, final int keyId, final long frameLimit)
     {
-        return new FrameAead(algorithm, key, keyId, true, sequenceLimit);
+        return new FrameAead(algorithm, key, keyId, true, frameLimit);
     }
 
     /**
@@ -171,13 +173,23 @@ public final class FrameAead implements AutoCloseable
     }
 
     /**
-     * The first sequence this key may not seal.
+     * How many frames this key may seal.
      *
      * @return the limit; {@link Long#MAX_VALUE} for an opening instance.
      */
-    public long sequenceLimit()
+    public long frameLimit()
     {
-        return sequenceLimit;
+        return frameLimit;
+    }
+
+    /**
+     * How many frames this instance has sealed.
+     *
+     * @return the count, at most {@link #frameLimit()}.
+     */
+    public long sealedFrames()
+    {
+        return sealedFrames;
     }
 
     /**
@@ -200,7 +212,7 @@ public final class FrameAead implements AutoCloseable
      * @param textOffset start of the text to encrypt.
      * @param textLength its length; 0 or more.
      * @param tagOffset  where the {@link #TAG_LENGTH} tag bytes go; must not overlap the text.
-     * @param sequence   the frame's sequence: above every sequence sealed before under this key, below the limit.
+     * @param sequence   the frame's sequence: above every sequence sealed before under this key.
      * @return {@link #OK}, {@link #SEQUENCE_SPACE_EXHAUSTED}, {@link #SEQUENCE_NOT_INCREASING},
      * {@link #OUT_OF_BOUNDS}, {@link #KEY_DESTROYED} or {@link #WRONG_DIRECTION}; only {@link #OK} changes the frame.
      */
@@ -213,12 +225,41 @@ public final class FrameAead implements AutoCloseable
         final int tagOffset,
         final long sequence)
     {
-        final int checked = check(true, frame, aadOffset, aadLength, textOffset, textLength, tagOffset, sequence);
+        return seal(frame, aadOffset, aadLength, textOffset, textLength, frame, tagOffset, sequence);
+    }
+
+    /**
+     * As {@link #seal(byte[], int, int, int, int, int, long)}, with the tag written to an array of its own: for a
+     * frame whose tag field lies inside its associated data (the field is then authenticated as it stood, zeros for
+     * instance, and the tag written there afterwards).
+     *
+     * @param frame      the frame's bytes, private to the caller.
+     * @param aadOffset  start of the associated data.
+     * @param aadLength  its length; 0 or more.
+     * @param textOffset start of the text to encrypt.
+     * @param textLength its length; 0 or more.
+     * @param tag        where the tag goes.
+     * @param tagOffset  where in {@code tag}; when {@code tag} is {@code frame}, not overlapping the text.
+     * @param sequence   the frame's sequence: above every sequence sealed before under this key.
+     * @return as {@link #seal(byte[], int, int, int, int, int, long)}.
+     */
+    public int seal(
+        final byte[] frame,
+        final int aadOffset,
+        final int aadLength,
+        final int textOffset,
+        final int textLength,
+        final byte[] tag,
+        final int tagOffset,
+        final long sequence)
+    {
+        final int checked = check(
+            true, frame, aadOffset, aadLength, textOffset, textLength, tag, tagOffset, sequence);
         if (OK != checked)
         {
             return checked;
         }
-        if (sequence >= sequenceLimit)
+        if (sealedFrames >= frameLimit || Long.MAX_VALUE == sequence)
         {
             return SEQUENCE_SPACE_EXHAUSTED;
         }
@@ -228,6 +269,7 @@ public final class FrameAead implements AutoCloseable
         }
         // Recorded before the cipher runs: even a failure below must not let this nonce be tried again.
         lastSealedSequence = sequence;
+        sealedFrames++;
         try
         {
             init(Cipher.ENCRYPT_MODE, sequence);
@@ -236,7 +278,7 @@ public final class FrameAead implements AutoCloseable
             // The rest of the ciphertext (a block mode may hold back a partial block) and the tag: never written
             // past the text, where the caller's array may end.
             final int finished = cipher.doFinal(tail, 0);
-            return placeTail(frame, textOffset + produced, finished, textLength - produced, tagOffset);
+            return placeTail(frame, textOffset + produced, finished, textLength - produced, tag, tagOffset);
         }
         catch (final GeneralSecurityException | RuntimeException ex)
         {
@@ -267,7 +309,34 @@ public final class FrameAead implements AutoCloseable
         final int tagOffset,
         final long sequence)
     {
-        final int checked = check(false, frame, aadOffset, aadLength, textOffset, textLength, tagOffset, sequence);
+        return open(frame, aadOffset, aadLength, textOffset, textLength, frame, tagOffset, sequence);
+    }
+
+    /**
+     * As {@link #open(byte[], int, int, int, int, int, long)}, with the tag read from an array of its own.
+     *
+     * @param frame      a private copy of the frame.
+     * @param aadOffset  start of the associated data.
+     * @param aadLength  its length.
+     * @param textOffset start of the ciphertext.
+     * @param textLength its length.
+     * @param tag        holds the tag.
+     * @param tagOffset  where in {@code tag}; when {@code tag} is {@code frame}, not overlapping the text.
+     * @param sequence   the frame's sequence, as read once from its header.
+     * @return as {@link #open(byte[], int, int, int, int, int, long)}.
+     */
+    public int open(
+        final byte[] frame,
+        final int aadOffset,
+        final int aadLength,
+        final int textOffset,
+        final int textLength,
+        final byte[] tag,
+        final int tagOffset,
+        final long sequence)
+    {
+        final int checked = check(
+            false, frame, aadOffset, aadLength, textOffset, textLength, tag, tagOffset, sequence);
         if (OK != checked)
         {
             return checked;
@@ -278,7 +347,7 @@ public final class FrameAead implements AutoCloseable
             cipher.updateAAD(frame, aadOffset, aadLength);
             // The JDK wants ciphertext and tag as one input, and buffers (allocating) what comes in pieces or
             // overlaps the output: hand it one private copy of both in one call.
-            final byte[] input = ciphertextAndTag(frame, textOffset, textLength, tagOffset);
+            final byte[] input = ciphertextAndTag(frame, textOffset, textLength, tag, tagOffset);
             cipher.doFinal(input, 0, textLength + TAG_LENGTH, frame, textOffset);
             return OK;
         }
@@ -338,6 +407,7 @@ public final class FrameAead implements AutoCloseable
         final int aadLength,
         final int textOffset,
         final int textLength,
+        final byte[] tag,
         final int tagOffset,
         final long sequence)
     {
@@ -349,11 +419,11 @@ public final class FrameAead implements AutoCloseable
         {
             return WRONG_DIRECTION;
         }
-        if (null == frame || sequence < 0 ||
+        if (null == frame || null == tag || sequence < 0 ||
             !inside(frame.length, aadOffset, aadLength) ||
             !inside(frame.length, textOffset, textLength) ||
-            !inside(frame.length, tagOffset, TAG_LENGTH) ||
-            overlaps(textOffset, textLength, tagOffset, TAG_LENGTH))
+            !inside(tag.length, tagOffset, TAG_LENGTH) ||
+            (tag == frame && overlaps(textOffset, textLength, tagOffset, TAG_LENGTH)))
         {
             return OUT_OF_BOUNDS;
         }
@@ -389,7 +459,8 @@ public final class FrameAead implements AutoCloseable
         return AeadAlgorithm.AES_GCM == algorithm ? new GCMParameterSpec(TAG_BITS, nonce) : new IvParameterSpec(nonce);
     }
 
-    private byte[] ciphertextAndTag(final byte[] frame, final int textOffset, final int textLength, final int tagOffset)
+    private byte[] ciphertextAndTag(
+        final byte[] frame, final int textOffset, final int textLength, final byte[] tag, final int tagOffset)
     {
         final int length = textLength + TAG_LENGTH;
         if (work.length < length)
@@ -398,7 +469,7 @@ public final class FrameAead implements AutoCloseable
             work = new byte[length];
         }
         System.arraycopy(frame, textOffset, work, 0, textLength);
-        System.arraycopy(frame, tagOffset, work, textLength, TAG_LENGTH);
+        System.arraycopy(tag, tagOffset, work, textLength, TAG_LENGTH);
         return work;
     }
 
@@ -407,14 +478,19 @@ public final class FrameAead implements AutoCloseable
      * place.
      */
     private int placeTail(
-        final byte[] frame, final int position, final int written, final int owed, final int tagOffset)
+        final byte[] frame,
+        final int position,
+        final int written,
+        final int owed,
+        final byte[] tag,
+        final int tagOffset)
     {
         if (written != owed + TAG_LENGTH)
         {
             return OUT_OF_BOUNDS;
         }
         System.arraycopy(tail, 0, frame, position, owed);
-        System.arraycopy(tail, owed, frame, tagOffset, TAG_LENGTH);
+        System.arraycopy(tail, owed, tag, tagOffset, TAG_LENGTH);
         return OK;
     }
 

@@ -145,9 +145,8 @@ class FrameAeadTest
         for (int rotation = 0; rotation < 3; rotation++, keyId++)
         {
             final byte[] key = randomBytes(random, FrameAead.KEY_LENGTH);
-            final FrameAead sealer = FrameAead.forSealing(algorithm, key, keyId, limit * (rotation + 1));
-            // A restart of the sealer with the same key must not re-seal a used sequence: the caller's sequence
-            // carries on, and the sealer refuses anything not above its last.
+            final FrameAead sealer = FrameAead.forSealing(algorithm, key, keyId, limit);
+            // The sequence carries on across keys; each key seals at most its limit of frames.
             for (; sequence < limit * (rotation + 1); sequence++)
             {
                 final byte[] frame = new byte[TEXT + 8];
@@ -158,12 +157,23 @@ class FrameAeadTest
             final byte[] before = frame.clone();
             assertEquals(FrameAead.SEQUENCE_SPACE_EXHAUSTED,
                 sealer.seal(frame, AAD, AAD_LENGTH, TEXT, 8, TAG, sequence));
-            assertEquals(FrameAead.SEQUENCE_NOT_INCREASING,
-                sealer.seal(frame, AAD, AAD_LENGTH, TEXT, 8, TAG, sequence - 1));
+            assertEquals(FrameAead.SEQUENCE_SPACE_EXHAUSTED,
+                sealer.seal(frame, AAD, AAD_LENGTH, TEXT, 8, TAG, sequence + 1000));
             assertArrayEquals(before, frame, "a refused seal writes nothing");
             assertEquals(sequence - 1, sealer.lastSealedSequence());
+            assertEquals(limit, sealer.sealedFrames());
         }
         assertEquals(24, keyAndNonce.size());
+    }
+
+    @Test
+    void theLargestSequenceIsNeverSealed()
+    {
+        final FrameAead sealer = FrameAead.forSealing(AeadAlgorithm.AES_GCM, new byte[32], 1, Long.MAX_VALUE);
+        final byte[] frame = new byte[TEXT + 4];
+        assertEquals(FrameAead.OK, sealer.seal(frame, AAD, AAD_LENGTH, TEXT, 4, TAG, Long.MAX_VALUE - 1));
+        assertEquals(FrameAead.SEQUENCE_SPACE_EXHAUSTED,
+            sealer.seal(frame, AAD, AAD_LENGTH, TEXT, 4, TAG, Long.MAX_VALUE));
     }
 
     @Test
