@@ -15,7 +15,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -32,15 +31,9 @@ class AeadFrameSealerTest
 {
     private static final int PAYLOAD = 40;
 
-    private final List<byte[]> received = new ArrayList<>();
-    private final List<Long> sequences = new ArrayList<>();
-    private final FrameHandler collector = (buffer, offset, length, frame) ->
-    {
-        final byte[] bytes = new byte[length];
-        buffer.getBytes(offset, bytes);
-        received.add(bytes);
-        sequences.add(frame.sequence());
-    };
+    private final ReceivedFrames frames = new ReceivedFrames();
+    private final List<byte[]> received = frames.payloads;
+    private final List<Long> sequences = frames.sequences;
 
     @ParameterizedTest
     @EnumSource(AeadAlgorithm.class)
@@ -210,13 +203,7 @@ class AeadFrameSealerTest
 
     private int drain(final ChannelRig rig)
     {
-        int total = 0;
-        int read;
-        while ((read = rig.subscriber.poll(collector, 100)) > 0)
-        {
-            total += read;
-        }
-        return total;
+        return frames.drain(rig.subscriber);
     }
 
     private static KeyRing ring()
