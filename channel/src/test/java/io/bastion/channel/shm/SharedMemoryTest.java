@@ -375,7 +375,8 @@ class SharedMemoryTest
     private static List<String> javaCommand()
     {
         final List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java",
-            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx64m", "-XX:-UsePerfData"));
+            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "--add-opens", "java.base/sun.security.provider=ALL-UNNAMED", "-Xmx64m", "-XX:-UsePerfData"));
         if (Runtime.version().feature() >= 24)
         {
             command.add("--enable-native-access=ALL-UNNAMED");
