@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
-import java.security.DigestException;
 import java.security.MessageDigestSpi;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
@@ -12,16 +11,17 @@ import java.security.Security;
 
 /**
  * Reflective access to the JDK's own SHA-256 ({@code sun.security.provider.SHA2$SHA256} of the {@code SUN} provider)
- * for {@link JdkStateHmacEngine}: its chaining state, its block counters and its update and digest methods, which run
- * HotSpot's SHA-256 intrinsics. Found once, at class initialisation, with
- * {@link MethodHandles#privateLookupIn(Class, MethodHandles.Lookup)}, which needs the JVM option
- * {@code --add-opens java.base/sun.security.provider=ALL-UNNAMED}.
+ * for {@link JdkStateHmacEngine}: its chaining state and its multi-block compression, which HotSpot intrinsifies. Found
+ * once, at class initialisation, with {@link MethodHandles#privateLookupIn(Class, MethodHandles.Lookup)}, which needs
+ * the JVM option {@code --add-opens java.base/sun.security.provider=ALL-UNNAMED}.
  * <p>
- * The fields, in JDK 17 to 25: {@code DigestBase} holds {@code byte[] buffer} (a partial block), {@code int bufOfs}
- * (bytes in it) and {@code long bytesProcessed} (message bytes so far; negative once digested, which makes the next
- * update reset the digest); {@code SHA2} holds {@code int[] state} (the eight-int chaining state, updated in place by
- * the compression, its intrinsic included). If any of them is missing, of another type, or not accessible, the access
- * is unavailable and {@link #unavailableReason()} says why: nothing here ever throws to a caller.
+ * What it uses, the same in JDK 17 and 25 ({@code javap -p}): {@code SHA2.state}, an {@code int[8]} that the
+ * compression updates in place (the intrinsic included), and {@code DigestBase.implCompressMultiBlock(byte[] b, int
+ * ofs, int limit)}, which checks the range and compresses every block that starts at {@code ofs}, {@code ofs + 64},
+ * ... up to {@code limit}, through the intrinsic {@code implCompressMultiBlock0}. The digest's own buffer and counters
+ * ({@code buffer}, {@code bufOfs}, {@code bytesProcessed}) are never touched. If anything is missing, of another type
+ * or not accessible, the access is unavailable and {@link #unavailableReason()} says why: nothing here throws to a
+ * caller at class initialisation.
  */
 final class JdkSha256Access
 {
@@ -30,19 +30,13 @@ final class JdkSha256Access
     private static final String SHA2 = "sun.security.provider.SHA2";
 
     private static final VarHandle STATE;
-    private static final VarHandle BUF_OFS;
-    private static final VarHandle BYTES_PROCESSED;
-    private static final MethodHandle ENGINE_UPDATE;
-    private static final MethodHandle ENGINE_DIGEST;
+    private static final MethodHandle COMPRESS_MULTI_BLOCK;
     private static final String UNAVAILABLE_REASON;
 
     static
     {
         VarHandle state = null;
-        VarHandle bufOfs = null;
-        VarHandle bytesProcessed = null;
-        MethodHandle engineUpdate = null;
-        MethodHandle engineDigest = null;
+        MethodHandle compressMultiBlock = null;
         String reason = "";
         try
         {
@@ -53,16 +47,9 @@ final class JdkSha256Access
             final MethodHandles.Lookup inSha2 = MethodHandles.privateLookupIn(sha2, lookup);
 
             state = inSha2.findVarHandle(sha2, "state", int[].class);
-            bufOfs = inDigestBase.findVarHandle(digestBase, "bufOfs", int.class);
-            bytesProcessed = inDigestBase.findVarHandle(digestBase, "bytesProcessed", long.class);
-            engineUpdate = inDigestBase.findVirtual(
-                digestBase, "engineUpdate", MethodType.methodType(void.class, byte[].class, int.class, int.class))
-                .asType(MethodType.methodType(
-                    void.class, MessageDigestSpi.class, byte[].class, int.class, int.class));
-            engineDigest = inDigestBase.findVirtual(
-                digestBase, "engineDigest", MethodType.methodType(int.class, byte[].class, int.class, int.class))
-                .asType(MethodType.methodType(
-                    int.class, MessageDigestSpi.class, byte[].class, int.class, int.class));
+            compressMultiBlock = inDigestBase.findVirtual(digestBase, "implCompressMultiBlock",
+                MethodType.methodType(int.class, byte[].class, int.class, int.class))
+                .asType(MethodType.methodType(void.class, MessageDigestSpi.class, byte[].class, int.class, int.class));
 
             final MessageDigestSpi probe = newDigest(sha2);
             final int[] probeState = (int[]) state.get(probe);
@@ -78,10 +65,7 @@ final class JdkSha256Access
 
         final boolean available = reason.isEmpty();
         STATE = available ? state : null;
-        BUF_OFS = available ? bufOfs : null;
-        BYTES_PROCESSED = available ? bytesProcessed : null;
-        ENGINE_UPDATE = available ? engineUpdate : null;
-        ENGINE_DIGEST = available ? engineDigest : null;
+        COMPRESS_MULTI_BLOCK = available ? compressMultiBlock : null;
         UNAVAILABLE_REASON = reason;
     }
 
@@ -123,7 +107,7 @@ final class JdkSha256Access
     }
 
     /**
-     * The chaining state array of a digest: the array itself, which the digest updates in place.
+     * The chaining state array of a digest: the array itself, which its compression updates in place.
      *
      * @param digest from {@link #newDigest()}.
      * @return its eight-int state.
@@ -134,43 +118,19 @@ final class JdkSha256Access
     }
 
     /**
-     * Make a digest continue from a chaining state that has consumed {@code bytesProcessed} bytes, a whole number of
-     * blocks: its partial block is emptied and its counter set, so its next update neither resets it nor mixes in old
-     * bytes. The caller has written the state into {@link #state(MessageDigestSpi)}.
-     *
-     * @param digest         from {@link #newDigest()}.
-     * @param bytesProcessed bytes the state stands for; a multiple of 64.
-     */
-    static void resume(final MessageDigestSpi digest, final long bytesProcessed)
-    {
-        BUF_OFS.set(digest, 0);
-        BYTES_PROCESSED.set(digest, bytesProcessed);
-    }
-
-    /**
-     * Mark a digest finished, so that its next update resets it to the initial state.
+     * Compress whole blocks into the digest's chaining state, with the JDK's (intrinsified) compression.
      *
      * @param digest from {@link #newDigest()}.
+     * @param src    array holding the blocks.
+     * @param offset of the first block; the caller ensures {@code 64 * blocks} bytes are there.
+     * @param blocks number of blocks, at least 1.
      */
-    static void markDigested(final MessageDigestSpi digest)
-    {
-        BUF_OFS.set(digest, 0);
-        BYTES_PROCESSED.set(digest, -1L);
-    }
-
-    /**
-     * {@code digest.engineUpdate(src, offset, length)}.
-     *
-     * @param digest from {@link #newDigest()}.
-     * @param src    array holding the bytes.
-     * @param offset of the first byte.
-     * @param length number of bytes.
-     */
-    static void update(final MessageDigestSpi digest, final byte[] src, final int offset, final int length)
+    static void compress(final MessageDigestSpi digest, final byte[] src, final int offset, final int blocks)
     {
         try
         {
-            ENGINE_UPDATE.invokeExact(digest, src, offset, length);
+            COMPRESS_MULTI_BLOCK.invokeExact(
+                digest, src, offset, offset + (blocks - 1) * Sha256Compression.BLOCK_LENGTH);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -178,36 +138,7 @@ final class JdkSha256Access
         }
         catch (final Throwable ex)
         {
-            // engineUpdate declares no checked exception.
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    /**
-     * {@code digest.engineDigest(out, offset, 32)}: pad, compress, write the hash, mark the digest finished.
-     *
-     * @param digest from {@link #newDigest()}.
-     * @param out    array to receive 32 bytes.
-     * @param offset of the first of them.
-     * @return true if written; false if the digest refused the output range (not expected).
-     */
-    static boolean digest(final MessageDigestSpi digest, final byte[] out, final int offset)
-    {
-        try
-        {
-            final int written = (int) ENGINE_DIGEST.invokeExact(digest, out, offset, HmacSha256.TAG_LENGTH);
-            return HmacSha256.TAG_LENGTH == written;
-        }
-        catch (final DigestException ex)
-        {
-            return false;
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            throw ex;
-        }
-        catch (final Throwable ex)
-        {
+            // implCompressMultiBlock declares no checked exception.
             throw new IllegalStateException(ex);
         }
     }

@@ -1,23 +1,28 @@
 package io.bastion.security.mac;
 
 import java.security.MessageDigestSpi;
-import java.util.Arrays;
 
 /**
- * {@link HmacImplementation#JDK_STATE}: the JDK's own SHA-256 (its compression intrinsified by HotSpot, with the CPU's
- * SHA instructions where present), restarted per tag from the key's midstates instead of re-hashing the pad blocks.
- * <p>
- * Per tag: write the inner midstate into the digest's chaining state and set its counters to one block consumed
- * ({@link JdkSha256Access#resume}); update with the message; digest into a scratch array; write the outer midstate
- * and set the counters again; update with the inner hash; digest into the tag. The digest pads and counts as for any
- * message whose first block was the pad block, so the tag is the HMAC. Nothing is cloned or allocated; the digest is
- * reached directly, not through a {@link java.security.MessageDigest} wrapper.
+ * {@link HmacImplementation#JDK_STATE}: the midstate construction ({@link MidstateHmacEngine}) on the JDK's own
+ * SHA-256 compression, which HotSpot replaces by its intrinsic (the CPU's SHA instructions, or AVX2). The engine owns
+ * one JDK SHA-256 digest object, writes the key's midstates straight into that digest's chaining state and has it
+ * compress whole blocks (see {@link JdkSha256Access}); the padding, buffering and length count are this engine's own,
+ * so the digest's own buffer and counters are never used. Nothing is cloned or allocated per tag.
  */
-final class JdkStateHmacEngine extends HmacEngine
+final class JdkStateHmacEngine extends MidstateHmacEngine
 {
-    private final MessageDigestSpi digest = JdkSha256Access.newDigest();
-    private final int[] state = JdkSha256Access.state(digest);
-    private final byte[] innerHash = new byte[HmacSha256.TAG_LENGTH];
+    private final MessageDigestSpi digest;
+
+    JdkStateHmacEngine()
+    {
+        this(JdkSha256Access.newDigest());
+    }
+
+    private JdkStateHmacEngine(final MessageDigestSpi digest)
+    {
+        super(JdkSha256Access.state(digest));
+        this.digest = digest;
+    }
 
     @Override
     HmacImplementation implementation()
@@ -26,43 +31,8 @@ final class JdkStateHmacEngine extends HmacEngine
     }
 
     @Override
-    void start(final MacKey key)
+    void compress(final byte[] src, final int offset, final int blocks)
     {
-        System.arraycopy(key.innerState, 0, state, 0, Sha256Compression.STATE_INTS);
-        JdkSha256Access.resume(digest, MacKey.BLOCK_LENGTH);
-    }
-
-    @Override
-    void update(final byte[] src, final int offset, final int length)
-    {
-        JdkSha256Access.update(digest, src, offset, length);
-    }
-
-    @Override
-    boolean finish(final MacKey key, final byte[] tag)
-    {
-        final MessageDigestSpi digest = this.digest;
-        if (!JdkSha256Access.digest(digest, innerHash, 0))
-        {
-            abandon();
-            return false;
-        }
-        System.arraycopy(key.outerState, 0, state, 0, Sha256Compression.STATE_INTS);
-        JdkSha256Access.resume(digest, MacKey.BLOCK_LENGTH);
-        JdkSha256Access.update(digest, innerHash, 0, HmacSha256.TAG_LENGTH);
-        if (!JdkSha256Access.digest(digest, tag, 0))
-        {
-            abandon();
-            return false;
-        }
-        return true;
-    }
-
-    @Override
-    void abandon()
-    {
-        // The state may hold the inner midstate (key-equivalent) or a hash of it: do not leave it behind.
-        Arrays.fill(state, 0);
-        JdkSha256Access.markDigested(digest);
+        JdkSha256Access.compress(digest, src, offset, blocks);
     }
 }

@@ -117,9 +117,10 @@ public final class MacKey
     }
 
     /**
-     * Mark the key destroyed, then zero both padded blocks and both midstates. Idempotent and safe to call while other threads compute
-     * with the key: a computation that overlaps this call either completed with the intact key or fails with
-     * {@link MacResult#KEY_DESTROYED}; one that starts after it fails; none produces a tag from zeroed blocks.
+     * Mark the key destroyed, then zero both padded blocks and both midstates. Idempotent and safe to call while other
+     * threads compute with the key: a computation that overlaps this call either completed with the intact key or fails
+     * with {@link MacResult#KEY_DESTROYED}; one that starts after it fails; none produces a tag from zeroed key
+     * material.
      */
     public void destroy()
     {
@@ -143,8 +144,8 @@ public final class MacKey
     }
 
     /**
-     * First half of a computation's check: read the flag before reading any block or midstate. Acquire, so that no block read
-     * moves before it.
+     * First half of a computation's check: read the flag before reading any block or midstate. Acquire, so that no
+     * read of key material moves before it.
      *
      * @return true if the key is intact so far.
      */

@@ -25,7 +25,7 @@ class HmacFallbackTest
 
     @Test
     void withoutTheOpensTheDefaultFallsBackAndGivesTheSameTags(@TempDir final Path dir)
-        throws IOException, InterruptedException
+            throws IOException, InterruptedException
     {
         final ChildJvm.Result result = ChildJvm.launch(dir, "hmac-no-opens", HmacFallbackMain.class)
             .withoutDigestOpens()

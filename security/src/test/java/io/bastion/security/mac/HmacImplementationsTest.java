@@ -96,7 +96,7 @@ class HmacImplementationsTest
     @ParameterizedTest
     @EnumSource(HmacImplementation.class)
     void tenThousandRandomKeysAndLengthsMatchJdkMac(final HmacImplementation implementation)
-        throws GeneralSecurityException
+            throws GeneralSecurityException
     {
         final SplittableRandom random = new SplittableRandom(0x26_4231L + implementation.ordinal());
         final HmacSha256 mac = new HmacSha256(HmacSha256.DEFAULT_CHUNK_LENGTH, implementation);

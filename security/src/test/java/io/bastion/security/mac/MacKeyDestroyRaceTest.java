@@ -43,7 +43,7 @@ class MacKeyDestroyRaceTest
     @ParameterizedTest
     @EnumSource(HmacImplementation.class)
     void aDestroyedKeyNeverSignsOrVerifiesWithZeroedKeyMaterial(final HmacImplementation implementation)
-        throws Exception
+            throws Exception
     {
         final UnsafeBuffer genuine = new UnsafeBuffer(new byte[RECORD_LENGTH]);
         for (int i = 0; i < RECORD_LENGTH; i++)
