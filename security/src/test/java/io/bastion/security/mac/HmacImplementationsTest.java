@@ -1,6 +1,5 @@
 package io.bastion.security.mac;
 
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -8,12 +7,8 @@ import java.util.HexFormat;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -101,7 +96,6 @@ class HmacImplementationsTest
         final SplittableRandom random = new SplittableRandom(0x26_4231L + implementation.ordinal());
         final HmacSha256 mac = new HmacSha256(HmacSha256.DEFAULT_CHUNK_LENGTH, implementation);
         final HmacSha256 smallChunks = new HmacSha256(MacKey.BLOCK_LENGTH, implementation);
-        final Mac jdk = Mac.getInstance("HmacSHA256");
         final UnsafeBuffer heap = new UnsafeBuffer(new byte[2000 + 2 * HmacSha256.TAG_LENGTH]);
         final UnsafeBuffer direct = new UnsafeBuffer(ByteBuffer.allocateDirect(heap.capacity()));
         final UnsafeBuffer tag = new UnsafeBuffer(new byte[HmacSha256.TAG_LENGTH]);
@@ -112,8 +106,7 @@ class HmacImplementationsTest
             final byte[] data = new byte[random.nextInt(2001)];
             random.nextBytes(keyBytes);
             random.nextBytes(data);
-            jdk.init(new SecretKeySpec(keyBytes, "HmacSHA256"));
-            final byte[] expected = jdk.doFinal(data);
+            final byte[] expected = HmacSha256PropertyTest.jdkMac(keyBytes, data, 0, data.length);
             final MacKey key = new MacKey(keyBytes);
             final String what = implementation + " case " + i + ": key " + keyBytes.length + " B, data " +
                 data.length + " B";
@@ -224,32 +217,7 @@ class HmacImplementationsTest
     @EnumSource(HmacImplementation.class)
     void steadyStateAllocatesNothing(final HmacImplementation implementation)
     {
-        final com.sun.management.ThreadMXBean threads =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported());
-        threads.setThreadAllocatedMemoryEnabled(true);
-        final HmacSha256 mac = new HmacSha256(HmacSha256.DEFAULT_CHUNK_LENGTH, implementation);
-        final MacKey key = new MacKey(new byte[]{1, 2, 3, 4, 5, 6, 7, 8});
-        final UnsafeBuffer heap = new UnsafeBuffer(new byte[2048]);
-        final UnsafeBuffer offHeap = new UnsafeBuffer(ByteBuffer.allocateDirect(2048));
-
-        final long tid = Thread.currentThread().getId();
-        int ok = 0;
-        long least = Long.MAX_VALUE;
-        for (int round = 0; round < 4; round++)
-        {
-            final long before = threads.getThreadAllocatedBytes(tid);
-            for (int i = 0; i < 20_000; i++)
-            {
-                ok += mac.signSkippingTag(key, offHeap, 0, 2048 - (i & 1023), 64) == MacResult.OK ? 1 : 0;
-                ok += mac.verifySkippingTag(key, offHeap, 0, 2048 - (i & 1023), 64) == MacResult.OK ? 1 : 0;
-                ok += mac.signSkippingTag(key, heap, 0, 100 + (i & 255), 40) == MacResult.OK ? 1 : 0;
-                ok += mac.verifySkippingTag(key, heap, 0, 100 + (i & 255), 40) == MacResult.OK ? 1 : 0;
-            }
-            // The least of several rounds: a one-off allocation by the JVM itself (compilation) is not ours.
-            least = Math.min(least, threads.getThreadAllocatedBytes(tid) - before);
-        }
-        assertEquals(0, least, implementation + ": bytes allocated by 80 000 tags in steady state");
-        assertEquals(4 * 80_000, ok);
+        HmacSha256Test.assertSteadyStateAllocatesNothing(
+            new HmacSha256(HmacSha256.DEFAULT_CHUNK_LENGTH, implementation), new MacKey(new byte[]{1, 2, 3, 4, 5}));
     }
 }
