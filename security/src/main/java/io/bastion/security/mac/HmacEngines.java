@@ -4,7 +4,8 @@ import java.util.function.Supplier;
 
 /**
  * Which {@link HmacEngine} implementations this JVM can use, and which one {@link HmacSha256} uses by default: decided
- * once, at class initialisation, by reaching each implementation and running {@link HmacSelfTest} on it.
+ * once per implementation, by reaching it and running {@link HmacSelfTest} on it, when first asked (the default's
+ * candidates at class initialisation, {@link HmacImplementation#PURE_JAVA} only if it is named).
  * <p>
  * The default is the first available of {@link #PREFERENCE}, fastest first as measured by {@code MacBenchmark}
  * (see {@code docs/fast-hmac.md}). The system property {@value #IMPL_PROPERTY} (an {@link HmacImplementation#id()})
@@ -23,17 +24,7 @@ final class HmacEngines
      */
     private static final HmacImplementation[] PREFERENCE = {HmacImplementation.JDK_STATE, HmacImplementation.PADS};
 
-    private static final String[] UNAVAILABLE_REASONS = new String[HmacImplementation.values().length];
-    private static final HmacImplementation DEFAULT;
-
-    static
-    {
-        for (final HmacImplementation implementation : HmacImplementation.values())
-        {
-            UNAVAILABLE_REASONS[implementation.ordinal()] = check(implementation);
-        }
-        DEFAULT = choose(requested());
-    }
+    private static final HmacImplementation DEFAULT = choose(requested());
 
     private HmacEngines()
     {
@@ -57,7 +48,16 @@ final class HmacEngines
      */
     static String unavailableReason(final HmacImplementation implementation)
     {
-        return UNAVAILABLE_REASONS[implementation.ordinal()];
+        switch (implementation)
+        {
+            case JDK_STATE:
+                return JdkStateCheck.REASON;
+            case PURE_JAVA:
+                return PureJavaCheck.REASON;
+            default:
+                // The reference path, built on the public MessageDigest: the fallback needs no self-test.
+                return "";
+        }
     }
 
     /**
@@ -92,11 +92,6 @@ final class HmacEngines
 
     private static String check(final HmacImplementation implementation)
     {
-        if (HmacImplementation.PADS == implementation)
-        {
-            // The reference path, built on the public MessageDigest: the fallback needs no self-test to be chosen.
-            return "";
-        }
         if (HmacImplementation.JDK_STATE == implementation)
         {
             final String access = JdkSha256Access.unavailableReason();
@@ -137,5 +132,17 @@ final class HmacEngines
             }
         }
         return HmacImplementation.PADS;
+    }
+
+    /** The check of {@link HmacImplementation#JDK_STATE}, run when first needed (class initialisation is lazy). */
+    private static final class JdkStateCheck
+    {
+        static final String REASON = check(HmacImplementation.JDK_STATE);
+    }
+
+    /** The check of {@link HmacImplementation#PURE_JAVA}, run only if that implementation is asked about. */
+    private static final class PureJavaCheck
+    {
+        static final String REASON = check(HmacImplementation.PURE_JAVA);
     }
 }
