@@ -113,6 +113,7 @@ public final class ChildJvm implements AutoCloseable
         private String classPath = System.getProperty("java.class.path");
         private List<String> args = List.of();
         private Path directory;
+        private boolean digestOpens = true;
 
         private Launch(final Path logDir, final String name, final Class<?> mainClass)
         {
@@ -135,7 +136,8 @@ public final class ChildJvm implements AutoCloseable
 
         /**
          * Its JVM options, in place of the default small heap and compiler threads ({@code -Xmx256m
-         * -XX:CICompilerCount=2}). The flags Agrona and the native libraries need are always given.
+         * -XX:CICompilerCount=2}). The flags Agrona, the native libraries and the fast HMAC need are always given
+         * (the last unless {@link #withoutDigestOpens()}).
          *
          * @param options the options, e.g. {@code -Dname=value}.
          * @return this.
@@ -143,6 +145,18 @@ public final class ChildJvm implements AutoCloseable
         public Launch jvmOptions(final String... options)
         {
             this.jvmOptions = List.of(options);
+            return this;
+        }
+
+        /**
+         * Leave out {@code --add-opens java.base/sun.security.provider=ALL-UNNAMED}, which every other child gets, so
+         * that the child runs HMAC-SHA256 on its fallback path, as an embedder that forgot the option would.
+         *
+         * @return this.
+         */
+        public Launch withoutDigestOpens()
+        {
+            this.digestOpens = false;
             return this;
         }
 
@@ -231,6 +245,12 @@ public final class ChildJvm implements AutoCloseable
             command.add(javaHome.resolve("bin").resolve("java").toString());
             command.add("--add-opens");
             command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+            if (digestOpens)
+            {
+                // HmacSha256's fast path restarts the JDK's SHA-256 (docs/fast-hmac.md); without this it falls back.
+                command.add("--add-opens");
+                command.add("java.base/sun.security.provider=ALL-UNNAMED");
+            }
             // JNA and junixsocket load native code: JDK 24 and later warn on stderr without this (JDK 17 accepts it).
             command.add("--enable-native-access=ALL-UNNAMED");
             command.addAll(jvmOptions);
