@@ -15,7 +15,8 @@ benchmark=${3:?benchmark regex}
 rounds=${4:-4}
 shift 4 || shift $#
 cd "$(dirname "$0")"
-opens="--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"
+# Agrona needs jdk.internal.misc; the HMAC restarts the JDK's SHA-256 through sun.security.provider.
+opens=(--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED --add-opens=java.base/sun.security.provider=ALL-UNNAMED)
 out="target/results/ab-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 for round in $(seq 1 "$rounds"); do
@@ -25,7 +26,7 @@ for round in $(seq 1 "$rounds"); do
         jar=$base
         if [ "$label" = new ]; then jar=$new; fi
         name="$out/round-$(printf %02d "$round")-$label"
-        java "$opens" -jar "$jar" "$benchmark" -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc -jvmArgsAppend "$opens" \
+        java "${opens[@]}" -jar "$jar" "$benchmark" -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc -jvmArgsAppend "${opens[*]}" \
             -rf json -rff "$name.json" "$@" > "$name.txt"
     done
     echo "round $round of $rounds done" >&2

@@ -14,15 +14,16 @@ out=${1:-target/results/all-$(date -u +%Y%m%dT%H%M%SZ)}
 shift || true
 jar=target/benchmarks.jar
 [[ -f "$jar" ]] || { echo "run-all: $jar is missing: mvn -B package -DskipTests -pl bench -am" >&2; exit 1; }
-opens="--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"
+# Agrona needs jdk.internal.misc; the HMAC restarts the JDK's SHA-256 through sun.security.provider.
+opens=(--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED --add-opens=java.base/sun.security.provider=ALL-UNNAMED)
 native="--enable-native-access=ALL-UNNAMED"
 (umask 077 && mkdir -p "$out")
 chmod 700 "$out"
 echo "run-all: results in $out" >&2
-java "$opens" -jar "$jar" 'io\.bastion\.bench\..*' \
+java "${opens[@]}" -jar "$jar" 'io\.bastion\.bench\..*' \
     -f 3 -wi 3 -w 1s -i 5 -r 1s -prof gc \
     -rf json -rff "$out/jmh.json" \
-    -jvmArgsAppend "$opens" | tee "$out/jmh.txt"
-java "$opens" "$native" -cp "$jar" io.bastion.bench.latency.LatencySuite --report "$out/latency" "$@" \
+    -jvmArgsAppend "${opens[*]}" | tee "$out/jmh.txt"
+java "${opens[@]}" "$native" -cp "$jar" io.bastion.bench.latency.LatencySuite --report "$out/latency" "$@" \
     | tee "$out/latency.txt"
 echo "run-all: done; JMH in $out/jmh.json, latency in $out/latency/summary.json" >&2

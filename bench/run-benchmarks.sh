@@ -7,10 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 include=${1:-'io\.bastion\.bench\..*'}
 shift || true
-opens="--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"
+# Agrona needs jdk.internal.misc; the HMAC restarts the JDK's SHA-256 through sun.security.provider.
+opens=(--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED --add-opens=java.base/sun.security.provider=ALL-UNNAMED)
 mkdir -p target/results
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
-java "$opens" -jar target/benchmarks.jar "$include" \
+java "${opens[@]}" -jar target/benchmarks.jar "$include" \
     -f 3 -wi 3 -w 1s -i 5 -r 1s -prof gc \
     -rf json -rff "target/results/jmh-$stamp.json" \
-    -jvmArgsAppend "$opens" "$@" | tee "target/results/jmh-$stamp.txt"
+    -jvmArgsAppend "${opens[*]}" "$@" | tee "target/results/jmh-$stamp.txt"

@@ -19,7 +19,8 @@ impls=${2:?comma-separated implementations}
 rounds=${3:-7}
 shift 3 || shift $#
 param=${PARAM:-impl}
-opens="--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"
+# Agrona needs jdk.internal.misc; the HMAC restarts the JDK's SHA-256 through sun.security.provider.
+opens=(--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED --add-opens=java.base/sun.security.provider=ALL-UNNAMED)
 reversed=$(echo "$impls" | tr ',' '\n' | tac | paste -sd, -)
 out="target/results/interleaved-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
@@ -27,8 +28,8 @@ for round in $(seq 1 "$rounds"); do
     order=$impls
     if (( round % 2 == 0 )); then order=$reversed; fi
     for impl in ${order//,/ }; do
-        java "$opens" -jar target/benchmarks.jar "$benchmark" -p "$param=$impl" \
-            -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc -jvmArgsAppend "$opens" \
+        java "${opens[@]}" -jar target/benchmarks.jar "$benchmark" -p "$param=$impl" \
+            -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc -jvmArgsAppend "${opens[*]}" \
             -rf json -rff "$out/round-$(printf %02d "$round")-$impl.json" "$@" > "$out/round-$(printf %02d "$round")-$impl.txt"
     done
     echo "round $round of $rounds done" >&2

@@ -7,9 +7,10 @@ java=$1 jar=$2 mode=$3 regex=$4
 shift 4
 log=jcstress-output.txt
 set +e
-"$java" --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -jar "$jar" \
-    -m "$mode" -t "$regex" -r jcstress-results \
-    -jvmArgsPrepend "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED" "$@" 2>&1 | tee "$log"
+"$java" --add-opens java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/sun.security.provider=ALL-UNNAMED \
+    -jar "$jar" -m "$mode" -t "$regex" -r jcstress-results \
+    -jvmArgsPrepend "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED --add-opens=java.base/sun.security.provider=ALL-UNNAMED" \
+    "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
 if [ "$rc" -ne 0 ]; then

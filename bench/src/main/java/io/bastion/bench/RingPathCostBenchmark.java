@@ -25,16 +25,19 @@ import java.util.concurrent.TimeUnit;
  * ring a fork settles in: it tells the instructions and stores each implementation spends, and is stable enough to
  * compare two builds of one ring.
  * <pre>
- * java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -jar bench/target/benchmarks.jar \
+ * java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/sun.security.provider=ALL-UNNAMED \
+ *     -jar bench/target/benchmarks.jar \
  *     RingPathCostBenchmark -f 3 -prof gc \
- *     -jvmArgsAppend "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"
+ *     -jvmArgsAppend "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED \
+ *     --add-opens=java.base/sun.security.provider=ALL-UNNAMED"
  * </pre>
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 3, jvmArgsAppend = "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED")
+@Fork(value = 3, jvmArgsAppend = {
+    "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens=java.base/sun.security.provider=ALL-UNNAMED"})
 @State(Scope.Thread)
 public class RingPathCostBenchmark
 {

@@ -29,16 +29,19 @@ import java.util.concurrent.TimeUnit;
  * The primary score counts every call, including failed offers and empty polls; read the
  * {@code consumed} counter (messages actually read per second) instead.
  * <pre>
- * java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -jar bench/target/benchmarks.jar \
+ * java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/sun.security.provider=ALL-UNNAMED \
+ *     -jar bench/target/benchmarks.jar \
  *     RingThroughputBenchmark -f 3 -prof gc \
- *     -jvmArgsAppend "--add-opens java.base/jdk.internal.misc=ALL-UNNAMED"
+ *     -jvmArgsAppend "--add-opens java.base/jdk.internal.misc=ALL-UNNAMED \
+ *     --add-opens java.base/sun.security.provider=ALL-UNNAMED"
  * </pre>
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 3, jvmArgsAppend = "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED")
+@Fork(value = 3, jvmArgsAppend = {
+    "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens=java.base/sun.security.provider=ALL-UNNAMED"})
 @State(Scope.Group)
 public class RingThroughputBenchmark
 {

@@ -1,6 +1,7 @@
 package io.bastion.broker;
 
 import io.bastion.test.AsNobody;
+import io.bastion.test.TestFolders;
 import io.bastion.channel.control.ControlChannel;
 import io.bastion.channel.control.ControlMessage;
 import io.bastion.channel.control.ControlMessages;
@@ -45,10 +46,9 @@ class NobodyPeerTest
         assumeTrue(AsNobody.available(), "needs root, setpriv and python3 to run a peer as nobody");
 
         // The socket lives in a folder nobody can traverse; the broker's own folder stays 0700.
-        final Path socketDir = Files.createTempDirectory(Path.of("/tmp"), "bastion-peer-test-");
+        final Path socketDir = TestFolders.traversableUnderTmp("bastion-peer-test-");
         try
         {
-            Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwxr-xr-x"));
             final Path socket = socketDir.resolve("broker.sock");
             final List<AuditRecord> audit;
             final String output;
@@ -85,8 +85,7 @@ class NobodyPeerTest
         }
         finally
         {
-            Files.deleteIfExists(socketDir.resolve("broker.sock"));
-            Files.deleteIfExists(socketDir);
+            TestFolders.deleteRecursively(socketDir);
         }
     }
 }

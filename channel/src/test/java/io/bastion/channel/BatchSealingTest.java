@@ -436,6 +436,23 @@ class BatchSealingTest
     }
 
     @Test
+    void theAeadSealerHasNoBatchFormAndRefusesBothWays()
+    {
+        final ChannelRig aead = new ChannelRig(1000, AeadFrameSealer::new);
+        aead.publisher.sealing(SealingMode.HMAC_BATCH);
+        aead.subscriber.sealing(SealingMode.HMAC_BATCH);
+        assertTrue(aead.publisher.offer(ChannelRig.payload(1, PAYLOAD), 0, PAYLOAD, 3) > 0);
+        assertEquals(ChannelStatus.NO_SENDING_KEY, aead.publisher.flush(), "nothing unsealed is published");
+
+        final byte[] record = sealedBatch(2, PAYLOAD);
+        assertTrue(aead.ringProducer.write(Publisher.BATCH_RECORD_TYPE, new UnsafeBuffer(record), 0,
+            record.length) > 0);
+        aead.subscriber.poll(collector, 100);
+        assertTrue(delivered.isEmpty());
+        assertEquals(List.of(aead.sourceId + ":" + RejectReason.PROTOCOL_VIOLATION), aead.rejections);
+    }
+
+    @Test
     void aRecordOfTheOtherModeIsAProtocolViolation()
     {
         write(Publisher.FRAME_RECORD_TYPE, ChannelRig.sealedFrame(rig.sendKeys, 1));

@@ -17,6 +17,7 @@ import org.agrona.concurrent.status.CountersManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * One channel in one process: a publisher and a subscriber over a one-to-one ring, keys on both
@@ -49,13 +50,21 @@ final class ChannelRig
 
     ChannelRig(final int quarantineThreshold)
     {
+        this(quarantineThreshold, HmacFrameSealer::new);
+    }
+
+    /**
+     * A rig whose two ends seal with what {@code sealers} makes of their key rings.
+     */
+    ChannelRig(final int quarantineThreshold, final Function<KeyRing, FrameSealer> sealers)
+    {
         sendKeys.rotate(1, KEY_1, 0);
         receiveKeys.rotate(1, KEY_1, 0);
         publisher = new Publisher(
-            ringProducer, new HmacFrameSealer(sendKeys), CHANNEL_ID, PRODUCER_ID,
+            ringProducer, sealers.apply(sendKeys), CHANNEL_ID, PRODUCER_ID,
             () -> timeMs.get() * 1_000_000L, publisherCounters);
         subscriber = new Subscriber(
-            CHANNEL_ID, MAX_FRAME, new HmacFrameSealer(receiveKeys),
+            CHANNEL_ID, MAX_FRAME, sealers.apply(receiveKeys),
             new QuarantinePolicy(16, quarantineThreshold, 60_000_000_000L, 600_000_000_000L),
             new RejectionHandler()
             {

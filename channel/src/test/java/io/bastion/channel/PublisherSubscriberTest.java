@@ -23,15 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PublisherSubscriberTest
 {
     private final ChannelRig rig = new ChannelRig();
-    private final List<byte[]> received = new ArrayList<>();
-    private final List<Long> sequences = new ArrayList<>();
-    private final FrameHandler collector = (buffer, offset, length, frame) ->
-    {
-        final byte[] bytes = new byte[length];
-        buffer.getBytes(offset, bytes);
-        received.add(bytes);
-        sequences.add(frame.sequence());
-    };
+    private final ReceivedFrames frames = new ReceivedFrames();
+    private final List<byte[]> received = frames.payloads;
+    private final List<Long> sequences = frames.sequences;
 
     private long offer(final long seq, final int length)
     {
@@ -41,13 +35,7 @@ class PublisherSubscriberTest
 
     private int drain()
     {
-        int total = 0;
-        int read;
-        while ((read = rig.subscriber.poll(collector, 100)) > 0)
-        {
-            total += read;
-        }
-        return total;
+        return frames.drain(rig.subscriber);
     }
 
     @Test

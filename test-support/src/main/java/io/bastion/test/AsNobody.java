@@ -86,14 +86,25 @@ public final class AsNobody
      */
     public static Process start(final Path workDir, final String script, final String... args) throws IOException
     {
-        final List<String> command = new ArrayList<>(Arrays.asList(
-            SETPRIV, "--reuid=" + NOBODY_ID, "--regid=" + NOBODY_ID, "--clear-groups", PYTHON, "-c", script));
+        final List<String> command = new ArrayList<>(Arrays.asList(commandPrefix()));
+        command.addAll(List.of(PYTHON, "-c", script));
         command.addAll(Arrays.asList(args));
         final ProcessBuilder builder = new ProcessBuilder(command)
             .directory(workDir.toFile())
             .redirectErrorStream(true);
         builder.environment().put("HOME", "/");
         return builder.start();
+    }
+
+    /**
+     * The words that run the command after them as nobody, with no supplementary groups: for a child JVM, pass them
+     * to {@link ChildJvm.Launch#prefix}.
+     *
+     * @return a new array each call.
+     */
+    public static String[] commandPrefix()
+    {
+        return new String[]{SETPRIV, "--reuid=" + NOBODY_ID, "--regid=" + NOBODY_ID, "--clear-groups"};
     }
 
     /**

@@ -112,6 +112,8 @@ public final class ChildJvm implements AutoCloseable
         private List<String> jvmOptions = SIZING;
         private String classPath = System.getProperty("java.class.path");
         private List<String> args = List.of();
+        private Path directory;
+        private boolean digestOpens = true;
 
         private Launch(final Path logDir, final String name, final Class<?> mainClass)
         {
@@ -134,7 +136,8 @@ public final class ChildJvm implements AutoCloseable
 
         /**
          * Its JVM options, in place of the default small heap and compiler threads ({@code -Xmx256m
-         * -XX:CICompilerCount=2}). The flags Agrona and the native libraries need are always given.
+         * -XX:CICompilerCount=2}). The flags Agrona, the native libraries and the fast HMAC need are always given
+         * (the last unless {@link #withoutDigestOpens()}).
          *
          * @param options the options, e.g. {@code -Dname=value}.
          * @return this.
@@ -142,6 +145,18 @@ public final class ChildJvm implements AutoCloseable
         public Launch jvmOptions(final String... options)
         {
             this.jvmOptions = List.of(options);
+            return this;
+        }
+
+        /**
+         * Leave out {@code --add-opens java.base/sun.security.provider=ALL-UNNAMED}, which every other child gets, so
+         * that the child runs HMAC-SHA256 on its fallback path, as an embedder that forgot the option would.
+         *
+         * @return this.
+         */
+        public Launch withoutDigestOpens()
+        {
+            this.digestOpens = false;
             return this;
         }
 
@@ -174,13 +189,37 @@ public final class ChildJvm implements AutoCloseable
          * An environment variable, beside those of this JVM.
          *
          * @param variable its name.
-         * @param value    its value.
+         * @param value    its value, or null to start the child without the variable even if this JVM has it.
          * @return this.
          */
         public Launch environment(final String variable, final String value)
         {
             environment.put(variable, value);
             return this;
+        }
+
+        /**
+         * The folder the child starts in, instead of this JVM's working folder: one a second user can reach, when
+         * the child runs as one.
+         *
+         * @param directory the folder.
+         * @return this.
+         */
+        public Launch directory(final Path directory)
+        {
+            this.directory = directory;
+            return this;
+        }
+
+        /**
+         * The sizing options every child gets unless {@link #jvmOptions} replaces them: a bounded heap and two
+         * compiler threads, so that several children fit on a 2-core machine.
+         *
+         * @return the options.
+         */
+        public static List<String> sizing()
+        {
+            return SIZING;
         }
 
         /**
@@ -206,6 +245,12 @@ public final class ChildJvm implements AutoCloseable
             command.add(javaHome.resolve("bin").resolve("java").toString());
             command.add("--add-opens");
             command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+            if (digestOpens)
+            {
+                // HmacSha256's fast path restarts the JDK's SHA-256 (docs/fast-hmac.md); without this it falls back.
+                command.add("--add-opens");
+                command.add("java.base/sun.security.provider=ALL-UNNAMED");
+            }
             // JNA and junixsocket load native code: JDK 24 and later warn on stderr without this (JDK 17 accepts it).
             command.add("--enable-native-access=ALL-UNNAMED");
             command.addAll(jvmOptions);
@@ -214,6 +259,25 @@ public final class ChildJvm implements AutoCloseable
             command.add(mainClass.getName());
             command.addAll(args);
             return command;
+        }
+
+        private void prepare(final ProcessBuilder builder)
+        {
+            for (final Map.Entry<String, String> variable : environment.entrySet())
+            {
+                if (null == variable.getValue())
+                {
+                    builder.environment().remove(variable.getKey());
+                }
+                else
+                {
+                    builder.environment().put(variable.getKey(), variable.getValue());
+                }
+            }
+            if (null != directory)
+            {
+                builder.directory(directory.toFile());
+            }
         }
 
         /**
@@ -226,7 +290,7 @@ public final class ChildJvm implements AutoCloseable
         {
             final Path err = Files.createTempFile(logDir, name + "-", ".stderr");
             final ProcessBuilder builder = new ProcessBuilder(command()).redirectError(err.toFile());
-            builder.environment().putAll(environment);
+            prepare(builder);
             return new ChildJvm(name, builder.start(), err);
         }
 
@@ -250,7 +314,7 @@ public final class ChildJvm implements AutoCloseable
                 .redirectInput(in.toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
-            builder.environment().putAll(environment);
+            prepare(builder);
             final Process process = builder.start();
             if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS))
             {

@@ -1,5 +1,7 @@
 package io.bastion.tools;
 
+import io.bastion.security.mac.HmacImplementation;
+import io.bastion.security.mac.HmacSha256;
 import picocli.CommandLine.IVersionProvider;
 
 import java.io.IOException;
@@ -7,7 +9,8 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /**
- * The version {@code bastion --version} prints, from the build (a filtered resource), with the JVM it runs on.
+ * The version {@code bastion --version} prints, from the build (a filtered resource), with the JVM it runs on and
+ * the HMAC-SHA256 implementation that JVM chose (the fast {@code jdk-state}, or a fallback and why).
  */
 final class BastionVersion implements IVersionProvider
 {
@@ -23,7 +26,21 @@ final class BastionVersion implements IVersionProvider
         {
             "bastion " + version(),
             "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")",
+            "HMAC-SHA256 " + hmac(),
         };
+    }
+
+    /**
+     * The HMAC-SHA256 implementation in use, and why the fast one is not, if it is not.
+     *
+     * @return e.g. {@code jdk-state}, or {@code pure-java (jdk-state unavailable: ...)}.
+     */
+    static String hmac()
+    {
+        final HmacImplementation implementation = HmacSha256.implementation();
+        final String reason = HmacImplementation.JDK_STATE.unavailableReason();
+        return reason.isEmpty() ? implementation.id() :
+            implementation.id() + " (" + HmacImplementation.JDK_STATE.id() + " unavailable: " + reason + ")";
     }
 
     /**

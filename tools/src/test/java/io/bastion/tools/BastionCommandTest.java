@@ -41,6 +41,8 @@ class BastionCommandTest
         assertTrue(result.stdout().startsWith("bastion " + BastionVersion.version() + "\n"), result::toString);
         assertTrue(!BastionVersion.version().contains("${"), "version resource not filtered");
         assertTrue(result.stdout().contains("Java " + System.getProperty("java.version")), result::toString);
+        // The child has the provider opens, as ./bastion gives it: the fast HMAC, not a fallback.
+        assertTrue(result.stdout().contains("\nHMAC-SHA256 jdk-state\n"), result::toString);
     }
 
     @Test

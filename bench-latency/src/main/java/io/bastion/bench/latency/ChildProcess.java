@@ -80,6 +80,9 @@ public final class ChildProcess implements AutoCloseable
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-opens");
         command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+        // HmacSha256's fast path restarts the JDK's SHA-256 (docs/fast-hmac.md); without this it falls back.
+        command.add("--add-opens");
+        command.add("java.base/sun.security.provider=ALL-UNNAMED");
         // JNA and junixsocket load native code: JDK 24 and later warn on stderr without this (JDK 17 accepts it).
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-XX:+UseSerialGC");

@@ -22,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * its intended send time in an HdrHistogram. The report ({@link ReportWriter}) holds every histogram, a JSON summary
  * with the machine's facts and one chart.
  * <p>
- * {@code java --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -cp CP
+ * {@code java --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED
+ * --add-opens=java.base/sun.security.provider=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -cp CP
  * io.bastion.bench.latency.LatencySuite [options]} runs it; {@link SuiteOptions} lists the options, and
  * {@code bastion bench} runs the short suite.
  */

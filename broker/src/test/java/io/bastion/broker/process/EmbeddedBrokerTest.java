@@ -1,6 +1,6 @@
 package io.bastion.broker.process;
 
-import io.bastion.channel.process.ProcessFolders;
+import io.bastion.test.TestFolders;
 import io.bastion.broker.Bastion;
 import io.bastion.broker.BrokerContext;
 import io.bastion.security.audit.AuditFiles;
@@ -45,7 +45,7 @@ abstract class EmbeddedBrokerTest
      */
     void launch(final UnaryOperator<BrokerContext> settings) throws IOException
     {
-        dir = ProcessFolders.ownerOnly(temp, "bastion");
+        dir = TestFolders.ownerOnly(temp, "bastion");
         bastion = Bastion.launchEmbedded(settings.apply(new BrokerContext().directory(dir)));
     }
 

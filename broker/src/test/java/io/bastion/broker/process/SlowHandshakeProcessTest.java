@@ -1,6 +1,6 @@
 package io.bastion.broker.process;
 
-import io.bastion.channel.process.ProcessFolders;
+import io.bastion.test.TestFolders;
 import io.bastion.test.AsNobody;
 import io.bastion.test.ChildJvm;
 import io.bastion.broker.Bastion;
@@ -61,8 +61,7 @@ class SlowHandshakeProcessTest
         }
         if (null != socketDir)
         {
-            Files.deleteIfExists(socketDir.resolve("broker.sock"));
-            Files.deleteIfExists(socketDir);
+            TestFolders.deleteRecursively(socketDir);
         }
     }
 
@@ -70,10 +69,9 @@ class SlowHandshakeProcessTest
     void oneUsersSilentConnectionsHoldOnlyItsShareOfTheHandshakeSlots() throws Exception
     {
         final boolean nobodyCanRun = AsNobody.available();
-        final Path dir = ProcessFolders.ownerOnly(temp, "bastion");
+        final Path dir = TestFolders.ownerOnly(temp, "bastion");
         // The socket sits in a folder another user can traverse, so that the peer policy is the gate.
-        socketDir = Files.createTempDirectory(Path.of("/tmp"), "bastion-slow-test-");
-        Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        socketDir = TestFolders.traversableUnderTmp("bastion-slow-test-");
         final Path socket = socketDir.resolve("broker.sock");
         final PeerPolicy.Builder policy = PeerPolicy.builder().allowCurrentUser();
         if (nobodyCanRun)

@@ -1,5 +1,6 @@
 package io.bastion.channel.process;
 
+import io.bastion.test.TestFolders;
 import io.bastion.channel.ChannelCounters;
 import io.bastion.channel.FrameClaim;
 import io.bastion.channel.HmacFrameSealer;
@@ -66,7 +67,7 @@ class ClaimForgeryProcessTest
     @BeforeEach
     void connect() throws Exception
     {
-        final Path dir = ProcessFolders.ownerOnly(temp, "rings");
+        final Path dir = TestFolders.ownerOnly(temp, "rings");
         ring = ProcessFolders.oneToOneRing(dir, "prices", CAPACITY);
         final RingFiles ringFiles = new RingFiles(new OwnerOnlyFiles(FilePolicy.ownerOnly()));
         producerSide = ringFiles.mapAsProducer(ring, CAPACITY);

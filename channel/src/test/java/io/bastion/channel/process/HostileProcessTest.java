@@ -1,5 +1,6 @@
 package io.bastion.channel.process;
 
+import io.bastion.test.TestFolders;
 import io.bastion.test.ChildJvm;
 import io.bastion.channel.ChannelCounters;
 import io.bastion.channel.FrameHandler;
@@ -63,7 +64,7 @@ class HostileProcessTest
     @Test
     void nothingBadIsDispatchedAndTheGoodPublisherIsServedToTheEnd() throws Exception
     {
-        final Path dir = ProcessFolders.ownerOnly(temp, "bastion");
+        final Path dir = TestFolders.ownerOnly(temp, "bastion");
         final Path goodRing = ProcessFolders.oneToOneRing(dir, "good-7", GOOD_CAPACITY);
         final Path ownRing = ProcessFolders.oneToOneRing(dir, "hostile-9", OWN_CAPACITY);
         final Path key = KeyFiles.write(dir, "good-7.key", KeyFiles.key(1));

@@ -1,5 +1,6 @@
 package io.bastion.channel.process;
 
+import io.bastion.test.TestFolders;
 import io.bastion.test.ChildJvm;
 import io.bastion.channel.ChannelCounters;
 import io.bastion.channel.HmacFrameSealer;
@@ -46,7 +47,7 @@ class KeyRotationProcessTest
     @Test
     void rotationMidStreamLosesNothingAndTheRevokedKeyIsRefused() throws Exception
     {
-        final Path dir = ProcessFolders.ownerOnly(temp, "bastion");
+        final Path dir = TestFolders.ownerOnly(temp, "bastion");
         final Path ring = ProcessFolders.oneToOneRing(dir, "rot-7", CAPACITY);
         final Path key1 = KeyFiles.write(dir, "rot-7.key1", KeyFiles.key(1));
         final Path key2 = KeyFiles.write(dir, "rot-7.key2", KeyFiles.key(2));

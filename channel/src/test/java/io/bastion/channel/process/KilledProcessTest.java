@@ -1,5 +1,6 @@
 package io.bastion.channel.process;
 
+import io.bastion.test.TestFolders;
 import io.bastion.test.ChildJvm;
 import io.bastion.channel.ChannelCounters;
 import io.bastion.channel.ChannelStatus;
@@ -51,7 +52,7 @@ class KilledProcessTest
 
     private Subscriber newSubscriber() throws Exception
     {
-        dir = ProcessFolders.ownerOnly(temp, "bastion");
+        dir = TestFolders.ownerOnly(temp, "bastion");
         key = KeyFiles.write(dir, "channel.key", KeyFiles.key(1));
         final KeyRing keys = new KeyRing(
             Wire.CHANNEL_ID, KeyDirection.INITIATOR_TO_RESPONDER, SystemEpochClock.INSTANCE);
@@ -162,7 +163,7 @@ class KilledProcessTest
     @Test
     void aKilledSubscriberTurnsOffersIntoNotConnected() throws Exception
     {
-        dir = ProcessFolders.ownerOnly(temp, "bastion");
+        dir = TestFolders.ownerOnly(temp, "bastion");
         key = KeyFiles.write(dir, "channel.key", KeyFiles.key(1));
         final Path ring = ProcessFolders.oneToOneRing(dir, "s-7", CAPACITY);
         final KeyRing keys = new KeyRing(

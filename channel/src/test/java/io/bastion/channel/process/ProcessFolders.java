@@ -8,26 +8,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The owner-only folder a process test shares with its children: ring files and key files, as
- * the broker would lay them out.
+ * The ring files a process test shares with its children, laid out as the broker would lay them out, in a folder
+ * from {@link io.bastion.test.TestFolders#ownerOnly}.
  */
 public final class ProcessFolders
 {
     private ProcessFolders()
     {
-    }
-
-    /**
-     * Create an owner-only (0700) folder.
-     *
-     * @param parent where.
-     * @param name   its name.
-     * @return the folder.
-     * @throws IOException if it exists or cannot be created.
-     */
-    public static Path ownerOnly(final Path parent, final String name) throws IOException
-    {
-        return new OwnerOnlyFiles(FilePolicy.ownerOnly()).createDirectory(parent.resolve(name));
     }
 
     /**

@@ -66,7 +66,7 @@ public final class PublisherMain
             Wire.CHANNEL_ID, KeyDirection.INITIATOR_TO_RESPONDER, SystemEpochClock.INSTANCE);
         keys.rotate(Integer.parseInt(opts.get("key-id")), KeyFiles.read(Path.of(opts.get("key"))), 0);
         final ChannelCounters counters = Wire.counters("pub");
-        final Publisher publisher = new Publisher(ring, new HmacFrameSealer(keys), Wire.CHANNEL_ID, producerId,
+        final Publisher publisher = new Publisher(ring, Wire.sealer(opts, keys), Wire.CHANNEL_ID, producerId,
             SystemEpochNanoClock.INSTANCE, counters)
             .livenessTimeoutMs(Long.parseLong(opts.getOrDefault("liveness-ms", "2000")))
             .heartbeatIntervalMs(50);

@@ -1,5 +1,6 @@
 package io.bastion.channel.process;
 
+import io.bastion.test.TestFolders;
 import io.bastion.channel.ChannelCounters;
 import io.bastion.channel.FrameHandler;
 import io.bastion.channel.HmacFrameSealer;
@@ -52,7 +53,7 @@ class RingFaultAuditTest
         for (final long[] header : headers)
         {
             final RejectReason expected = RejectReason.fromCode((int)header[2]);
-            final Path auditDir = ProcessFolders.ownerOnly(temp, expected.name()).resolve("audit");
+            final Path auditDir = TestFolders.ownerOnly(temp, expected.name()).resolve("audit");
             final AuditLog audit = AuditLog.open(new AuditLogConfig().directory(auditDir).baseName("channel"));
             final AuditingRejections rejections = new AuditingRejections(audit);
             final ChannelCounters counters = Wire.counters("sub");

@@ -2,7 +2,6 @@ package io.bastion.channel.process;
 
 import io.bastion.channel.ChannelCounters;
 import io.bastion.channel.FrameHandler;
-import io.bastion.channel.HmacFrameSealer;
 import io.bastion.channel.MappedRing;
 import io.bastion.channel.RejectionHandler;
 import io.bastion.channel.RingFiles;
@@ -56,7 +55,7 @@ public final class SubscriberMain
             Wire.CHANNEL_ID, KeyDirection.INITIATOR_TO_RESPONDER, SystemEpochClock.INSTANCE);
         keys.rotate(Integer.parseInt(opts.get("key-id")), KeyFiles.read(Path.of(opts.get("key"))), 0);
         final ChannelCounters counters = Wire.counters("sub");
-        final Subscriber subscriber = new Subscriber(Wire.CHANNEL_ID, Wire.MAX_FRAME, new HmacFrameSealer(keys),
+        final Subscriber subscriber = new Subscriber(Wire.CHANNEL_ID, Wire.MAX_FRAME, Wire.sealer(opts, keys),
             new QuarantinePolicy(4, 16, 60_000_000_000L, Long.MAX_VALUE), RejectionHandler.NONE,
             SystemEpochClock.INSTANCE, counters).heartbeatIntervalMs(50);
         final int source = subscriber.addSource(

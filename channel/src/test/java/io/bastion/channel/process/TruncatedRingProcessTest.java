@@ -1,5 +1,6 @@
 package io.bastion.channel.process;
 
+import io.bastion.test.TestFolders;
 import io.bastion.test.ChildJvm;
 import io.bastion.channel.RingFiles;
 import org.junit.jupiter.api.Assumptions;
@@ -35,7 +36,7 @@ class TruncatedRingProcessTest
     void aTruncatedRingQuarantinesTheSourceAndStopsThePublisherInsteadOfKillingTheProcess() throws Exception
     {
         final Path javaHome = jdkWithSynchronousFaults();
-        final Path dir = ProcessFolders.ownerOnly(temp, "rings");
+        final Path dir = TestFolders.ownerOnly(temp, "rings");
         final Path ring = ProcessFolders.oneToOneRing(dir, "prices", CAPACITY);
         try (ChildJvm child = ChildJvm.start(javaHome, temp, "truncated", TruncatedRingMain.class,
             ring.toString(), Integer.toString(CAPACITY)))

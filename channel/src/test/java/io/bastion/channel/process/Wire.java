@@ -1,11 +1,15 @@
 package io.bastion.channel.process;
 
+import io.bastion.channel.AeadFrameSealer;
 import io.bastion.channel.ChannelCounters;
+import io.bastion.channel.FrameSealer;
+import io.bastion.channel.HmacFrameSealer;
 import io.bastion.codec.FrameDescriptor;
 import io.bastion.codec.RejectReason;
 import io.bastion.ringbuffer.ManyToOneRingDescriptor;
 import io.bastion.security.files.FilePolicy;
 import io.bastion.security.files.OwnerOnlyFiles;
+import io.bastion.security.keys.KeyRing;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -134,6 +138,27 @@ public final class Wire
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[length(sequence)]);
         fill(buffer, 0, sequence, buffer.capacity());
         return buffer;
+    }
+
+    /**
+     * The sealer the {@code sealing} argument names: {@code hmac} (the default) or {@code aead} (AES-GCM).
+     *
+     * @param opts the parsed arguments.
+     * @param keys the channel's keys in this direction.
+     * @return a new sealer.
+     */
+    static FrameSealer sealer(final Map<String, String> opts, final KeyRing keys)
+    {
+        final String sealing = opts.getOrDefault("sealing", "hmac");
+        switch (sealing)
+        {
+            case "hmac":
+                return new HmacFrameSealer(keys);
+            case "aead":
+                return new AeadFrameSealer(keys);
+            default:
+                throw new IllegalArgumentException("unknown sealing '" + sealing + "': hmac or aead");
+        }
     }
 
     /**

@@ -1,12 +1,13 @@
 package io.bastion.channel.shm;
 
+import io.bastion.test.AsNobody;
+import io.bastion.test.ChildJvm;
+import io.bastion.test.TestFolders;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +31,6 @@ class SharedMemoryTest
     private static final int LENGTH = 64 * 1024;
     private static final int O_ACCMODE = 3;
     private static final int O_RDWR = 2;
-    private static final int NOBODY = 65534;
     private static final AtomicInteger NAMES = new AtomicInteger();
 
     @TempDir
@@ -214,11 +213,7 @@ class SharedMemoryTest
     @Test
     void aChildJvmTurnsDumpingOff() throws Exception
     {
-        final List<String> command = javaCommand();
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(HardeningChildMain.class.getName());
-        final List<String> lines = run(new ProcessBuilder(command), temp.resolve("child.stderr"));
+        final List<String> lines = run(ChildJvm.launch(temp, "hardening", HardeningChildMain.class));
 
         assertEquals(List.of("dumpable-before=true", "disabled=true", "dumpable-after=false", "supported=true",
             "round-trip=true"), lines.subList(1, lines.size()));
@@ -227,10 +222,9 @@ class SharedMemoryTest
     @Test
     void nobodyWithAnUnusableHomeLoadsJnaFromTheTmpdirItIsGiven() throws Exception
     {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv missing");
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to switch to nobody");
+        assumeTrue(AsNobody.available(), "needs root, setpriv and python3 to run as nobody");
 
-        final Path stage = newStage();
+        final Path stage = TestFolders.traversableUnderTmp("bastion-shm-test-");
         try
         {
             final String classPath = stageClassPath(stage);
@@ -256,18 +250,17 @@ class SharedMemoryTest
         }
         finally
         {
-            deleteTree(stage);
+            TestFolders.deleteRecursively(stage);
         }
     }
 
     @Test
     void aSameUserProcessCannotOpenTheRingOfANonDumpablePartyThroughProc() throws Exception
     {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv missing");
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to switch to nobody");
+        assumeTrue(AsNobody.available(), "needs root, setpriv and python3 to run as nobody");
 
         // Both the party and the attacker run as nobody: root's CAP_SYS_PTRACE would open everything.
-        final Path stage = newStage();
+        final Path stage = TestFolders.traversableUnderTmp("bastion-shm-test-");
         try
         {
             final String classPath = stageClassPath(stage);
@@ -279,37 +272,16 @@ class SharedMemoryTest
         }
         finally
         {
-            deleteTree(stage);
+            TestFolders.deleteRecursively(stage);
         }
-    }
-
-    /**
-     * A fresh folder under /tmp that nobody can traverse: everything nobody reads must be outside /root.
-     */
-    private static Path newStage() throws IOException
-    {
-        final Path stage = Files.createTempDirectory(Path.of("/tmp"), "bastion-shm-test-");
-        Files.setPosixFilePermissions(stage, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return stage;
     }
 
     private static Path nobodysFolder(final Path stage) throws IOException
     {
         final Path writable = Files.createDirectory(stage.resolve("writable"));
-        Files.setAttribute(writable, "unix:uid", NOBODY);
-        Files.setAttribute(writable, "unix:gid", NOBODY);
+        Files.setAttribute(writable, "unix:uid", AsNobody.NOBODY_ID);
+        Files.setAttribute(writable, "unix:gid", AsNobody.NOBODY_ID);
         return writable;
-    }
-
-    private static void deleteTree(final Path root) throws IOException
-    {
-        try (Stream<Path> files = Files.walk(root))
-        {
-            for (final Path path : files.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 
     /**
@@ -320,86 +292,57 @@ class SharedMemoryTest
     private String attackRingHolder(final Path stage, final String classPath, final Path tmp, final String mode)
             throws Exception
     {
-        final List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv",
-            "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
-        command.addAll(javaCommand());
-        command.addAll(List.of("-Djava.io.tmpdir=" + tmp, "-cp", classPath, RingHolderMain.class.getName(), mode));
-        final ProcessBuilder builder = new ProcessBuilder(command).directory(stage.toFile());
-        builder.environment().put("HOME", "/nonexistent");
-        final Process holder = builder.redirectError(temp.resolve("holder-" + mode + ".stderr").toFile()).start();
-        try
+        try (ChildJvm holder = asNobody(stage, classPath, "holder-" + mode, RingHolderMain.class,
+            "-Djava.io.tmpdir=" + tmp).args(mode).start())
         {
-            final String line = new BufferedReader(new InputStreamReader(holder.getInputStream(),
-                StandardCharsets.US_ASCII)).readLine();
-            assertTrue(null != line && line.startsWith("pid="),
-                line + " " + Files.readString(temp.resolve("holder-" + mode + ".stderr")));
+            final String line = holder.awaitLine("pid=", 60_000);
             assertTrue(line.endsWith("dumpable=" + "dumpable".equals(mode)), line);
             final String[] parts = line.split(" ");
             final String target = "/proc/" + parts[0].substring(4) + "/fd/" + parts[1].substring(3);
-            final Process attacker = new ProcessBuilder("/usr/bin/setpriv",
-                "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "/usr/bin/python3", "-c",
+            final Process attacker = AsNobody.start(stage,
                 "import sys\ntry:\n    print(open(sys.argv[1], 'rb').read(17).decode())\n" +
-                "except PermissionError:\n    print('denied')", target)
-                .redirectErrorStream(true).start();
+                "except PermissionError:\n    print('denied')", target);
             final String out = new String(attacker.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             assertTrue(attacker.waitFor(30, TimeUnit.SECONDS));
             assertEquals(0, attacker.exitValue(), out);
+            holder.closeStdin();
+            holder.awaitExit(30_000);
             return out.strip();
-        }
-        finally
-        {
-            holder.getOutputStream().close();
-            if (!holder.waitFor(30, TimeUnit.SECONDS))
-            {
-                holder.destroyForcibly();
-            }
         }
     }
 
     private List<String> runAsNobody(final Path stage, final String classPath, final String... properties)
             throws Exception
     {
-        final List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv",
-            "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
-        command.addAll(javaCommand());
-        command.addAll(List.of(properties));
-        command.add("-cp");
-        command.add(classPath);
-        command.add(HardeningChildMain.class.getName());
-        final ProcessBuilder builder = new ProcessBuilder(command).directory(stage.toFile());
-        builder.environment().put("HOME", "/nonexistent");
-        builder.environment().remove("XDG_CACHE_HOME");
-        return run(builder, temp.resolve("nobody-" + NAMES.incrementAndGet() + ".stderr"));
+        return run(asNobody(stage, classPath, "nobody-" + NAMES.incrementAndGet(), HardeningChildMain.class,
+            properties));
     }
 
-    private static List<String> javaCommand()
+    /**
+     * A child JVM as nobody, started in {@code stage} (outside root's home) from the classes staged there, with a home
+     * and a cache folder it cannot use, so that only the tmpdir properties given decide where JNA may unpack.
+     */
+    private ChildJvm.Launch asNobody(
+        final Path stage, final String classPath, final String name, final Class<?> mainClass,
+        final String... properties)
     {
-        final List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java",
-            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx64m", "-XX:-UsePerfData"));
-        if (Runtime.version().feature() >= 24)
-        {
-            command.add("--enable-native-access=ALL-UNNAMED");
-        }
-        return command;
+        final List<String> options = new ArrayList<>(ChildJvm.Launch.sizing());
+        options.add("-XX:-UsePerfData");
+        options.addAll(List.of(properties));
+        return ChildJvm.launch(temp, name, mainClass)
+            .prefix(AsNobody.commandPrefix())
+            .jvmOptions(options.toArray(String[]::new))
+            .classPath(classPath)
+            .directory(stage)
+            .environment("HOME", "/nonexistent")
+            .environment("XDG_CACHE_HOME", null);
     }
 
-    private static List<String> run(final ProcessBuilder builder, final Path stderr) throws Exception
+    private static List<String> run(final ChildJvm.Launch launch) throws Exception
     {
-        final Process process = builder.redirectError(stderr.toFile()).start();
-        final List<String> lines;
-        try
-        {
-            final String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "child finished");
-            lines = out.lines().toList();
-        }
-        finally
-        {
-            process.destroyForcibly();
-        }
-        final String err = Files.readString(stderr);
-        System.out.println("child " + builder.command().get(0) + ": " + lines + (err.isEmpty() ? "" : " " + err));
-        return lines;
+        final ChildJvm.Result result = launch.run("", 60_000);
+        System.out.println("child: " + result);
+        return result.stdout().lines().toList();
     }
 
     /**

@@ -1,7 +1,5 @@
 package io.bastion.security.mac;
 
-import java.security.DigestException;
-import java.security.MessageDigest;
 import java.util.Arrays;
 
 import org.agrona.DirectBuffer;
@@ -12,11 +10,17 @@ import org.agrona.MutableDirectBuffer;
  * allocating.
  * <p>
  * Construction, and why: {@code javax.crypto.Mac.doFinal} allocates its result on every call and cloning a pre-keyed
- * digest allocates the clone, so this engine keeps one JDK {@link MessageDigest} for SHA-256 (which uses the CPU's
- * SHA instructions where present) and, per tag, feeds it the key's inner pad block and the data, finishes into a
- * preallocated scratch array with {@link MessageDigest#digest(byte[], int, int)}, then feeds the outer pad block and
- * the inner hash and finishes again. That is the same work {@code Mac} does, minus the allocation. Bytes of an
- * off-heap buffer are copied through a preallocated chunk, because {@code MessageDigest} only reads arrays; bytes of
+ * digest allocates the clone, so an engine keeps its own preallocated hashing state and, per tag, restarts it from the
+ * key. How depends on the {@link HmacImplementation}, chosen once per JVM ({@link #implementation()}):
+ * {@link HmacImplementation#JDK_STATE} restarts the JDK's own SHA-256 (which uses the CPU's SHA instructions) from the
+ * key's precomputed inner and outer midstates, 3 compressions for a 64-byte message where {@code Mac} does 5; it needs
+ * {@code --add-opens java.base/sun.security.provider=ALL-UNNAMED}. Without that option, or on a JDK that fails the
+ * start-up self-test (RFC 4231 and a comparison with {@code javax.crypto.Mac}), the engine falls back by itself to
+ * {@link HmacImplementation#PADS}, which feeds the key's pad blocks to a public {@link java.security.MessageDigest}.
+ * Every implementation gives the same tags; none is ever a reason to fail the caller. The system property
+ * {@code bastion.hmac.impl} (an {@link HmacImplementation#id()}) puts one implementation first if it is available.
+ * <p>
+ * Bytes of an off-heap buffer are copied through a preallocated chunk, because the digests only read arrays; bytes of
  * a heap buffer are read from its array directly.
  * <p>
  * Usage, in one call: {@link #sign(MacKey, DirectBuffer, int, int, MutableDirectBuffer, int)},
@@ -31,7 +35,7 @@ import org.agrona.MutableDirectBuffer;
  * Thread safety: none. One engine per thread; keys ({@link MacKey}) may be shared between engines and destroyed by
  * any thread at any time. A key destroyed before or during a computation makes {@code finish} and the one-call methods
  * answer {@link MacResult#KEY_DESTROYED}: nothing is written and nothing verifies, so a tag computed from zeroed pads
- * never leaves the engine (see {@link MacKey} for the ordering that guarantees this).
+ * or midstates never leaves the engine (see {@link MacKey} for the ordering that guarantees this).
  */
 public final class HmacSha256
 {
@@ -41,15 +45,14 @@ public final class HmacSha256
     /** Default length of the chunk through which off-heap bytes are copied. */
     public static final int DEFAULT_CHUNK_LENGTH = 1024;
 
-    private final MessageDigest digest = MacKey.newSha256();
+    private final HmacEngine engine;
     private final byte[] chunk;
-    private final byte[] innerHash = new byte[TAG_LENGTH];
     private final byte[] tag = new byte[TAG_LENGTH];
     private MacKey key;
     private boolean failed;
 
     /**
-     * An engine with the default chunk length.
+     * An engine with the default chunk length and the default implementation ({@link #implementation()}).
      */
     public HmacSha256()
     {
@@ -57,17 +60,53 @@ public final class HmacSha256
     }
 
     /**
-     * An engine with a given chunk length for copying off-heap bytes.
+     * An engine with a given chunk length for copying off-heap bytes, and the default implementation.
      *
      * @param chunkLength bytes copied per step from an off-heap buffer; at least 64.
      */
     public HmacSha256(final int chunkLength)
     {
+        this(chunkLength, HmacEngines.defaultImplementation());
+    }
+
+    /**
+     * An engine of a given implementation, for benchmarks and tests that compare them; applications use the default.
+     *
+     * @param chunkLength    bytes copied per step from an off-heap buffer; at least 64.
+     * @param implementation how to compute the tags; must be {@linkplain HmacImplementation#isAvailable() available}.
+     * @throws IllegalArgumentException if {@code chunkLength} is below 64 or the implementation is unavailable.
+     */
+    public HmacSha256(final int chunkLength, final HmacImplementation implementation)
+    {
         if (chunkLength < MacKey.BLOCK_LENGTH)
         {
             throw new IllegalArgumentException("chunkLength < 64: " + chunkLength);
         }
+        engine = HmacEngines.newEngine(implementation);
         chunk = new byte[chunkLength];
+    }
+
+    /**
+     * The implementation engines use by default in this JVM: the fastest one that is reachable and passed its
+     * self-test. Decided once, on first use of this class; tools and benchmarks print it.
+     *
+     * @return {@link HmacImplementation#JDK_STATE} when the JVM runs with
+     * {@code --add-opens java.base/sun.security.provider=ALL-UNNAMED} and the JDK passes the self-test; otherwise a
+     * fallback (see {@link HmacImplementation#unavailableReason()} for why).
+     */
+    public static HmacImplementation implementation()
+    {
+        return HmacEngines.defaultImplementation();
+    }
+
+    /**
+     * The implementation this engine uses.
+     *
+     * @return the implementation given at construction, or the default.
+     */
+    public HmacImplementation engineImplementation()
+    {
+        return engine.implementation();
     }
 
     /**
@@ -80,7 +119,7 @@ public final class HmacSha256
     {
         if (this.key != null)
         {
-            digest.reset();
+            engine.abandon();
         }
         if (!key.intactBeforeUse())
         {
@@ -89,7 +128,7 @@ public final class HmacSha256
         }
         this.key = key;
         failed = false;
-        digest.update(key.innerPad, 0, MacKey.BLOCK_LENGTH);
+        engine.start(key);
         return MacResult.OK;
     }
 
@@ -117,7 +156,7 @@ public final class HmacSha256
         final byte[] array = buffer.byteArray();
         if (array != null)
         {
-            digest.update(array, buffer.wrapAdjustment() + offset, length);
+            engine.update(array, buffer.wrapAdjustment() + offset, length);
         }
         else
         {
@@ -128,7 +167,7 @@ public final class HmacSha256
             {
                 final int n = Math.min(remaining, chunk.length);
                 buffer.getBytes(position, chunk, 0, n);
-                digest.update(chunk, 0, n);
+                engine.update(chunk, 0, n);
                 position += n;
                 remaining -= n;
             }
@@ -311,27 +350,20 @@ public final class HmacSha256
         this.key = null;
         if (failed)
         {
-            digest.reset();
+            engine.abandon();
             return MacResult.OUT_OF_BOUNDS;
         }
 
-        try
+        if (!engine.finish(key, tag))
         {
-            digest.digest(innerHash, 0, TAG_LENGTH);
-            digest.update(key.outerPad, 0, MacKey.BLOCK_LENGTH);
-            digest.update(innerHash, 0, TAG_LENGTH);
-            digest.digest(tag, 0, TAG_LENGTH);
-        }
-        catch (final DigestException ex)
-        {
-            // Cannot happen: the output arrays are exactly one SHA-256 long. Fail closed all the same.
-            digest.reset();
+            // Cannot happen: the digest refused a 32-byte output array. Fail closed all the same.
             Arrays.fill(tag, (byte) 0);
             return MacResult.NOT_STARTED;
         }
         if (!key.intactAfterUse())
         {
-            // Destroyed while the pads were being read: the tag may come from zeroed pads, which anyone can compute.
+            // Destroyed while the key was being read: the tag may come from zeroed pads or midstates, which anyone can
+            // compute.
             Arrays.fill(tag, (byte) 0);
             return MacResult.KEY_DESTROYED;
         }

@@ -7,22 +7,29 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
- * An HMAC-SHA256 key held as its two padded blocks, {@code K xor ipad} and {@code K xor opad} (RFC 2104), so that
- * {@link HmacSha256} can start each tag by feeding one block to a digest instead of re-deriving the pads.
+ * An HMAC-SHA256 key held as its two padded blocks, {@code K xor ipad} and {@code K xor opad} (RFC 2104), and as the
+ * two SHA-256 midstates those blocks lead to, so that {@link HmacSha256} can start each tag without re-deriving the
+ * pads and, on its midstate paths, without compressing them again.
+ * <p>
+ * Midstates: the inner midstate is the SHA-256 chaining state (eight ints) after compressing {@code K xor ipad} from
+ * the initial state, the outer one after compressing {@code K xor opad}. They are computed once, here, with the plain
+ * Java compression. Each is as secret as the key itself: whoever holds both can compute every tag. The padded blocks
+ * stay too, for the engine that feeds them to a {@link java.security.MessageDigest} (see
+ * {@link HmacSha256#implementation()}).
  * <p>
  * Ownership and lifetime: the constructor copies the key bytes it is given (the caller still owns and should zero its
- * own array); {@link #destroy()} zeroes both blocks. A destroyed key computes nothing: {@link HmacSha256} answers
- * {@link MacResult#KEY_DESTROYED} for it, never a tag and never {@link MacResult#OK}.
+ * own array); {@link #destroy()} zeroes both blocks and both midstates. A destroyed key computes nothing:
+ * {@link HmacSha256} answers {@link MacResult#KEY_DESTROYED} for it, never a tag and never {@link MacResult#OK}.
  * <p>
- * Thread safety: after construction the blocks are only read, so one instance may be shared by any number of
- * {@link HmacSha256} engines on different threads, and {@link #destroy()} may be called from any thread while they
- * compute. A tag computed from zeroed (or partly zeroed) blocks would be a public function of the data, so anyone could
- * forge it; the engines therefore use the key like a sequence lock's reader. {@link #destroy()} sets a destroyed flag
- * and only then, after a release fence, zeroes the blocks. An engine reads the flag with acquire semantics before it
- * first reads a block, and again after an acquire fence once it has read the last block, and discards its result if
- * the flag was set in between. If any block read saw a zero that {@code destroy} wrote, the flag store precedes that
- * zero, so the second read sees the flag: a computation either used the intact key or fails closed. This costs two flag
- * reads per tag and no lock or allocation.
+ * Thread safety: after construction the blocks and midstates are only read, so one instance may be shared by any
+ * number of {@link HmacSha256} engines on different threads, and {@link #destroy()} may be called from any thread
+ * while they compute. A tag computed from zeroed (or partly zeroed) key material would be a public function of the
+ * data, so anyone could forge it; the engines therefore use the key like a sequence lock's reader. {@link #destroy()}
+ * sets a destroyed flag and only then, after a release fence, zeroes the blocks and midstates. An engine reads the flag
+ * with acquire semantics before it first reads key material, and again after an acquire fence once it has read the
+ * last of it, and discards its result if the flag was set in between. If any read saw a zero that {@code destroy}
+ * wrote, the flag store precedes that zero, so the second read sees the flag: a computation either used the intact key
+ * or fails closed. This costs two flag reads per tag and no lock or allocation.
  */
 public final class MacKey
 {
@@ -48,12 +55,16 @@ public final class MacKey
 
     final byte[] innerPad = new byte[BLOCK_LENGTH];
     final byte[] outerPad = new byte[BLOCK_LENGTH];
+    /** SHA-256 chaining state after compressing {@link #innerPad}; secret, zeroed by {@link #destroy()}. */
+    final int[] innerState = new int[Sha256Compression.STATE_INTS];
+    /** SHA-256 chaining state after compressing {@link #outerPad}; secret, zeroed by {@link #destroy()}. */
+    final int[] outerState = new int[Sha256Compression.STATE_INTS];
     /** 0 while intact, 1 once {@link #destroy()} began; accessed only through {@link #DESTROYED}. */
     @SuppressWarnings("unused")
     private int destroyed;
 
     /**
-     * Build the padded blocks of a key. A key longer than the block is first hashed, as RFC 2104 says.
+     * Build the padded blocks and midstates of a key. A key longer than the block is first hashed, as RFC 2104 says.
      *
      * @param key    array holding the key bytes (copied, not retained).
      * @param offset of the key in {@code key}.
@@ -87,10 +98,16 @@ public final class MacKey
             outerPad[i] = (byte) (k[i] ^ OPAD);
         }
         Arrays.fill(k, (byte) 0);
+
+        final int[] schedule = new int[Sha256Compression.SCHEDULE_INTS];
+        Sha256Compression.midstate(innerPad, innerState, schedule);
+        Sha256Compression.midstate(outerPad, outerState, schedule);
+        // The schedule of the last block holds its first 16 words verbatim: the outer pad, i.e. the key.
+        Arrays.fill(schedule, 0);
     }
 
     /**
-     * Build the padded blocks of a whole key array.
+     * Build the padded blocks and midstates of a whole key array.
      *
      * @param key bytes of the key (copied, not retained); at least 1 byte.
      */
@@ -100,9 +117,10 @@ public final class MacKey
     }
 
     /**
-     * Mark the key destroyed, then zero both padded blocks. Idempotent and safe to call while other threads compute
-     * with the key: a computation that overlaps this call either completed with the intact key or fails with
-     * {@link MacResult#KEY_DESTROYED}; one that starts after it fails; none produces a tag from zeroed blocks.
+     * Mark the key destroyed, then zero both padded blocks and both midstates. Idempotent and safe to call while other
+     * threads compute with the key: a computation that overlaps this call either completed with the intact key or fails
+     * with {@link MacResult#KEY_DESTROYED}; one that starts after it fails; none produces a tag from zeroed key
+     * material.
      */
     public void destroy()
     {
@@ -111,6 +129,8 @@ public final class MacKey
         VarHandle.releaseFence();
         Arrays.fill(innerPad, (byte) 0);
         Arrays.fill(outerPad, (byte) 0);
+        Arrays.fill(innerState, 0);
+        Arrays.fill(outerState, 0);
     }
 
     /**
@@ -124,8 +144,8 @@ public final class MacKey
     }
 
     /**
-     * First half of a computation's check: read the flag before reading any block. Acquire, so that no block read
-     * moves before it.
+     * First half of a computation's check: read the flag before reading any block or midstate. Acquire, so that no
+     * read of key material moves before it.
      *
      * @return true if the key is intact so far.
      */
@@ -135,10 +155,10 @@ public final class MacKey
     }
 
     /**
-     * Second half of a computation's check: read the flag again after the last block read. The acquire fence keeps
-     * every earlier block read before this flag read.
+     * Second half of a computation's check: read the flag again after the last read of a block or midstate. The
+     * acquire fence keeps every earlier read of key material before this flag read.
      *
-     * @return true if the key was not destroyed since {@link #intactBeforeUse()}, so every block read saw the key.
+     * @return true if the key was not destroyed since {@link #intactBeforeUse()}, so every read saw the key.
      */
     boolean intactAfterUse()
     {

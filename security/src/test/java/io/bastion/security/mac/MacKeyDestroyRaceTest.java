@@ -9,18 +9,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link MacKey#destroy()} racing computations on another thread: no computation may use zeroed (or partly zeroed)
- * pads. A worker signs and verifies in a loop with a key that the test thread destroys at a random moment, round
- * after round. Every tag the worker is handed must be the intact key's tag, and a frame carrying the tag of the zeroed
- * pads (which anyone can compute) must never verify.
+ * {@link MacKey#destroy()} racing computations on another thread, for each {@link HmacImplementation}: no computation
+ * may use zeroed (or partly zeroed) pads or midstates. A worker signs and verifies in a loop with a key that the test
+ * thread destroys at a random moment, round after round. Every tag the worker is handed must be the intact key's tag,
+ * and a frame carrying the tag of the zeroed key (which anyone can compute) must never verify.
  */
 class MacKeyDestroyRaceTest
 {
@@ -38,29 +40,37 @@ class MacKeyDestroyRaceTest
     private final AtomicReference<String> failure = new AtomicReference<>();
     private volatile boolean stop;
 
-    @Test
-    void aDestroyedKeyNeverSignsOrVerifiesWithZeroedPads() throws Exception
+    @ParameterizedTest
+    @EnumSource(HmacImplementation.class)
+    void aDestroyedKeyNeverSignsOrVerifiesWithZeroedKeyMaterial(final HmacImplementation implementation)
+            throws Exception
     {
         final UnsafeBuffer genuine = new UnsafeBuffer(new byte[RECORD_LENGTH]);
         for (int i = 0; i < RECORD_LENGTH; i++)
         {
             genuine.putByte(i, (byte) (i * 7 + 1));
         }
-        final byte[] zeroPadTag = zeroPadTag(genuine);
+        final byte[] zeroKeyTag = zeroKeyTag(implementation, genuine);
         final UnsafeBuffer forged = new UnsafeBuffer(genuine.byteArray().clone());
-        forged.putBytes(TAG_OFFSET, zeroPadTag);
+        forged.putBytes(TAG_OFFSET, zeroKeyTag);
+        if (HmacImplementation.PADS == implementation)
+        {
+            // The pad path's forgery is the public function of the data that zero pads give.
+            assertArrayEquals(zeroPadTag(genuine), zeroKeyTag);
+        }
+        else
+        {
+            // Both midstate paths, on two different SHA-256 compressions, agree on what zero midstates give.
+            final HmacImplementation other = HmacImplementation.JDK_STATE == implementation ?
+                HmacImplementation.PURE_JAVA : HmacImplementation.JDK_STATE;
+            assertArrayEquals(zeroKeyTag(other, genuine), zeroKeyTag);
+        }
 
-        // The forgery is what a zeroed key answers: the property below is not vacuous.
-        final MacKey zeroed = new MacKey(new byte[32]);
-        Arrays.fill(zeroed.innerPad, (byte) 0);
-        Arrays.fill(zeroed.outerPad, (byte) 0);
-        assertEquals(MacResult.OK, new HmacSha256().verifySkippingTag(zeroed, forged, 0, RECORD_LENGTH, TAG_OFFSET));
-
-        final Thread worker = new Thread(() -> work(genuine, forged, zeroPadTag), "mac-worker");
+        final Thread worker = new Thread(() -> work(implementation, genuine, forged, zeroKeyTag), "mac-worker");
         worker.setDaemon(true);
         worker.start();
         final SplittableRandom random = new SplittableRandom(42);
-        final HmacSha256 mac = new HmacSha256();
+        final HmacSha256 mac = new HmacSha256(HmacSha256.DEFAULT_CHUNK_LENGTH, implementation);
         final long start = System.nanoTime();
         int rounds = 0;
         try
@@ -74,7 +84,7 @@ class MacKeyDestroyRaceTest
                 assertEquals(MacResult.OK, mac.signSkippingTag(key, signed, 0, RECORD_LENGTH, TAG_OFFSET));
                 final byte[] tag = new byte[HmacSha256.TAG_LENGTH];
                 signed.getBytes(TAG_OFFSET, tag);
-                assertFalse(Arrays.equals(zeroPadTag, tag));
+                assertFalse(Arrays.equals(zeroKeyTag, tag));
                 intactTag.set(tag);
                 current.set(key);
                 rounds++;
@@ -105,9 +115,13 @@ class MacKeyDestroyRaceTest
         assertTrue(refusedAfterDestroy.get() >= rounds, "every round ends in a refusal");
     }
 
-    private void work(final UnsafeBuffer genuine, final UnsafeBuffer forged, final byte[] zeroPadTag)
+    private void work(
+        final HmacImplementation implementation,
+        final UnsafeBuffer genuine,
+        final UnsafeBuffer forged,
+        final byte[] zeroKeyTag)
     {
-        final HmacSha256 mac = new HmacSha256();
+        final HmacSha256 mac = new HmacSha256(HmacSha256.DEFAULT_CHUNK_LENGTH, implementation);
         final UnsafeBuffer scratch = new UnsafeBuffer(new byte[RECORD_LENGTH]);
         final byte[] tag = new byte[HmacSha256.TAG_LENGTH];
         MacKey previous = null;
@@ -133,7 +147,7 @@ class MacKeyDestroyRaceTest
                     final MacResult forgery = mac.verifySkippingTag(key, forged, 0, RECORD_LENGTH, TAG_OFFSET);
                     if (MacResult.OK == forgery)
                     {
-                        failure.compareAndSet(null, "round " + round + ": a zero-pad forgery verified");
+                        failure.compareAndSet(null, "round " + round + ": a zero-key forgery verified");
                         return;
                     }
                     verifyRefused |= MacResult.KEY_DESTROYED == forgery;
@@ -144,14 +158,14 @@ class MacKeyDestroyRaceTest
                     if (MacResult.OK == signed)
                     {
                         scratch.getBytes(TAG_OFFSET, tag);
-                        if (Arrays.equals(zeroPadTag, tag))
+                        if (Arrays.equals(zeroKeyTag, tag))
                         {
-                            failure.compareAndSet(null, "round " + round + ": signed with zeroed pads");
+                            failure.compareAndSet(null, "round " + round + ": signed with a zeroed key");
                             return;
                         }
                         if (!Arrays.equals(expected, tag))
                         {
-                            failure.compareAndSet(null, "round " + round + ": signed with partly zeroed pads");
+                            failure.compareAndSet(null, "round " + round + ": signed with a partly zeroed key");
                             return;
                         }
                     }
@@ -174,6 +188,25 @@ class MacKeyDestroyRaceTest
         {
             failure.compareAndSet(null, ex.toString());
         }
+    }
+
+    /**
+     * What an implementation answers for a key whose pads and midstates are all zero, as {@link MacKey#destroy()}
+     * leaves them (but with the destroyed flag clear): the forgery a use-after-destroy would accept.
+     */
+    private static byte[] zeroKeyTag(final HmacImplementation implementation, final UnsafeBuffer record)
+    {
+        final MacKey zeroed = new MacKey(new byte[32]);
+        Arrays.fill(zeroed.innerPad, (byte) 0);
+        Arrays.fill(zeroed.outerPad, (byte) 0);
+        Arrays.fill(zeroed.innerState, 0);
+        Arrays.fill(zeroed.outerState, 0);
+        final UnsafeBuffer signed = new UnsafeBuffer(record.byteArray().clone());
+        assertEquals(MacResult.OK, new HmacSha256(HmacSha256.DEFAULT_CHUNK_LENGTH, implementation)
+            .signSkippingTag(zeroed, signed, 0, RECORD_LENGTH, TAG_OFFSET));
+        final byte[] tag = new byte[HmacSha256.TAG_LENGTH];
+        signed.getBytes(TAG_OFFSET, tag);
+        return tag;
     }
 
     /**
