@@ -55,7 +55,9 @@ import java.util.concurrent.TimeUnit;
  *     <li>{@code mac-only}: no ring; one thread seals and the other verifies frames of the same size;</li>
  *     <li>{@code batch-sealed}: HMAC-SHA256 per batch ({@code SealingMode.HMAC_BATCH}): the publisher commits up to
  *     {@value #BATCH_FRAMES} frames or {@value #BATCH_BYTES} bytes under one tag, the subscriber verifies the batch
- *     on a private copy before it dispatches any frame of it.</li>
+ *     on a private copy before it dispatches any frame of it;</li>
+ *     <li>{@code encrypted}: AES-GCM per frame ({@code SealingMode.AEAD_PER_FRAME}): the payload encrypted in place,
+ *     the header authenticated, opened on the subscriber's private copy.</li>
  * </ul>
  * Read the {@code consumed} counter (frames verified and dispatched per second, counted by the handler, so a batch
  * counts its frames): the primary score also counts refused offers and empty polls.
@@ -77,7 +79,7 @@ public class ChannelThroughputBenchmark
     private static final int BATCH_BYTES = 4096;
 
     /** Flow under test. */
-    @Param({"sealed", "plain", "mac-only", "batch-sealed"})
+    @Param({"sealed", "plain", "mac-only", "batch-sealed", "encrypted"})
     public String mode;
 
     /** Payload bytes per frame. */
@@ -164,9 +166,10 @@ public class ChannelThroughputBenchmark
     public void setup()
     {
         if (!"sealed".equals(mode) && !"plain".equals(mode) && !"mac-only".equals(mode) &&
-            !"batch-sealed".equals(mode))
+            !"batch-sealed".equals(mode) && !"encrypted".equals(mode))
         {
-            throw new IllegalArgumentException("unknown mode '" + mode + "': sealed, plain, mac-only or batch-sealed");
+            throw new IllegalArgumentException(
+                "unknown mode '" + mode + "': sealed, plain, mac-only, batch-sealed or encrypted");
         }
         placement = CorePlacement.parse(cpus);
         payload = new UnsafeBuffer(new byte[size]);
@@ -192,6 +195,7 @@ public class ChannelThroughputBenchmark
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(256 * 1024, 64)),
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(64 * 1024, 64)));
         final boolean batch = "batch-sealed".equals(mode);
+        final boolean encrypted = "encrypted".equals(mode);
         final boolean sealed = batch || "sealed".equals(mode);
         final KeyRing sendKeys =
             new KeyRing(CHANNEL_ID, KeyDirection.INITIATOR_TO_RESPONDER, SystemEpochClock.INSTANCE);
@@ -202,11 +206,11 @@ public class ChannelThroughputBenchmark
 
         publisher = new Publisher(
             new OneToOneRingProducer(producerRegion, consumerRegion, SystemEpochClock.INSTANCE),
-            sealed ? new HmacFrameSealer(sendKeys) : new UnsealedFrames(),
+            sealer(sealed, encrypted, sendKeys),
             CHANNEL_ID, PRODUCER_ID, new SystemEpochNanoClock(), new ChannelCounters(counters, "bench/pub"));
         subscriber = new Subscriber(
             CHANNEL_ID, batch ? Math.max(BATCH_BYTES, frameLength) : frameLength,
-            sealed ? new HmacFrameSealer(receiveKeys) : new UnsealedFrames(),
+            sealer(sealed, encrypted, receiveKeys),
             new QuarantinePolicy(4, 1, 1, 1), RejectionHandler.NONE, SystemEpochClock.INSTANCE,
             new ChannelCounters(counters, "bench/sub"));
         if (batch)
@@ -214,6 +218,11 @@ public class ChannelThroughputBenchmark
             // No linger: the publishing thread only offers, so batches go when full.
             publisher.sealing(SealingMode.HMAC_BATCH).batchLimits(BATCH_FRAMES, BATCH_BYTES, Long.MAX_VALUE);
             subscriber.sealing(SealingMode.HMAC_BATCH);
+        }
+        if (encrypted)
+        {
+            publisher.sealing(SealingMode.AEAD_PER_FRAME);
+            subscriber.sealing(SealingMode.AEAD_PER_FRAME);
         }
         subscriber.addSource(
             new OneToOneRingConsumer(producerRegion, consumerRegion, SystemEpochClock.INSTANCE),
@@ -276,6 +285,15 @@ public class ChannelThroughputBenchmark
         final long before = dispatched;
         subscriber.poll(handler, 64);
         counters.consumed += dispatched - before;
+    }
+
+    private static FrameSealer sealer(final boolean sealed, final boolean encrypted, final KeyRing keys)
+    {
+        if (encrypted)
+        {
+            return SealingMode.AEAD_PER_FRAME.newSealer(keys);
+        }
+        return sealed ? new HmacFrameSealer(keys) : new UnsealedFrames();
     }
 
     /**

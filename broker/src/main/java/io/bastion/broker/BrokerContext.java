@@ -55,6 +55,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *     <tr><td>{@value #BATCH_SEALED_CHANNELS_PROP}</td><td>none: a comma-separated list of channel names sealed by
  *     batch ({@link SealingMode#HMAC_BATCH}); every other channel is sealed per frame, see
  *     {@link #channelSealing(String, SealingMode)}</td></tr>
+ *     <tr><td>{@value #ENCRYPTED_CHANNELS_PROP}</td><td>none: a comma-separated list of channel names whose frames
+ *     are encrypted ({@link SealingMode#AEAD_PER_FRAME})</td></tr>
  * </table>
  * Everything else (identity key pair, peer policy, revocation list, clock, audit log, ring allocator, session
  * listener, file policy) is set in code; {@link #conclude()} fills: the identity from the identity key file if one is
@@ -111,6 +113,8 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
     public static final String UNLINK_RINGS_PROP = "bastion.broker.unlink.rings";
     /** Property: comma-separated names of the channels sealed by batch ({@link SealingMode#HMAC_BATCH}). */
     public static final String BATCH_SEALED_CHANNELS_PROP = "bastion.broker.batch.sealed.channels";
+    /** Property: comma-separated names of the channels encrypted ({@link SealingMode#AEAD_PER_FRAME}). */
+    public static final String ENCRYPTED_CHANNELS_PROP = "bastion.broker.encrypted.channels";
 
     private Path auditDirectory = pathProperty(AUDIT_DIR_PROP);
     private int auditCheckpointInterval =
@@ -136,7 +140,7 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
     private boolean ownsAuditLog;
     private RingAllocator ringAllocator;
     private SessionListener sessionListener;
-    private final Map<String, SealingMode> channelSealing = batchSealedChannels();
+    private final Map<String, SealingMode> channelSealing = channelSealingProperties();
     private boolean concluded;
 
     /**
@@ -400,26 +404,31 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
      * How a channel's frames are sealed.
      *
      * @param channel the channel name.
-     * @return the mode set by {@link #channelSealing(String, SealingMode)} or {@value #BATCH_SEALED_CHANNELS_PROP},
-     *         else {@link SealingMode#HMAC_PER_FRAME}.
+     * @return the mode set by {@link #channelSealing(String, SealingMode)}, {@value #BATCH_SEALED_CHANNELS_PROP} or
+     *         {@value #ENCRYPTED_CHANNELS_PROP}, else {@link SealingMode#HMAC_PER_FRAME}.
      */
     public SealingMode channelSealing(final String channel)
     {
         return channelSealing.getOrDefault(channel, SealingMode.HMAC_PER_FRAME);
     }
 
-    private static Map<String, SealingMode> batchSealedChannels()
+    private static Map<String, SealingMode> channelSealingProperties()
     {
         final Map<String, SealingMode> modes = new ConcurrentHashMap<>();
-        final String names = System.getProperty(BATCH_SEALED_CHANNELS_PROP, "");
-        for (final String name : names.split(","))
+        putChannels(modes, BATCH_SEALED_CHANNELS_PROP, SealingMode.HMAC_BATCH);
+        putChannels(modes, ENCRYPTED_CHANNELS_PROP, SealingMode.AEAD_PER_FRAME);
+        return modes;
+    }
+
+    private static void putChannels(final Map<String, SealingMode> modes, final String property, final SealingMode mode)
+    {
+        for (final String name : System.getProperty(property, "").split(","))
         {
             if (!name.isBlank())
             {
-                modes.put(name.strip(), SealingMode.HMAC_BATCH);
+                modes.put(name.strip(), mode);
             }
         }
-        return modes;
     }
 
     /**

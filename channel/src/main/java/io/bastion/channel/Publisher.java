@@ -93,6 +93,7 @@ public final class Publisher implements AutoCloseable
     private boolean connected;
     private boolean closed;
     private long stoppedStatus = RUNNING;
+    private SealingMode sealingMode = SealingMode.HMAC_PER_FRAME;
     private boolean batching;
     private int maxBatchFrames = DEFAULT_MAX_BATCH_FRAMES;
     private int maxBatchBytes;
@@ -142,7 +143,8 @@ public final class Publisher implements AutoCloseable
 
     /**
      * Set how frames are sealed, as the broker announced it for the channel: {@link SealingMode#HMAC_PER_FRAME} (the
-     * default) or {@link SealingMode#HMAC_BATCH}.
+     * default), {@link SealingMode#HMAC_BATCH} or {@link SealingMode#AEAD_PER_FRAME} (which needs the sealer of that
+     * mode, {@link SealingMode#newSealer}).
      *
      * @param mode the channel's sealing mode.
      * @return this.
@@ -151,6 +153,7 @@ public final class Publisher implements AutoCloseable
     public Publisher sealing(final SealingMode mode)
     {
         checkNoBatchPending();
+        this.sealingMode = mode;
         this.batching = SealingMode.HMAC_BATCH == mode;
         return this;
     }
@@ -162,7 +165,7 @@ public final class Publisher implements AutoCloseable
      */
     public SealingMode sealing()
     {
-        return batching ? SealingMode.HMAC_BATCH : SealingMode.HMAC_PER_FRAME;
+        return sealingMode;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.bastion.channel;
 
+import io.bastion.security.keys.KeyRing;
+
 /**
  * How a channel's frames are sealed: chosen per channel by the broker and announced to both ends in their Welcome, so
  * that the publisher seals the way the subscriber checks. The {@link FrameSealer} says with which key and MAC a run
@@ -12,6 +14,9 @@ package io.bastion.channel;
  *     the last frame, covers every byte of the record but the frames' tag fields, and the tags of the other frames
  *     are zero. The subscriber verifies the whole record before it dispatches any frame of it. See
  *     {@code docs/batch-sealing.md}.</li>
+ *     <li>{@link #AEAD_PER_FRAME}: one frame per record, its payload encrypted with AES-GCM ({@link AeadFrameSealer}),
+ *     for channels whose ring must hold no plaintext. Never zero-copy: the subscriber decrypts a private copy. See
+ *     {@code docs/frame-encryption.md}.</li>
  * </ul>
  * A subscriber refuses a record of the other mode's type ({@code RejectReason.PROTOCOL_VIOLATION}). Each mode's
  * {@link #code()} is its value in the schema's {@code Sealing} enum.
@@ -24,7 +29,10 @@ public enum SealingMode
     HMAC_PER_FRAME(1, Publisher.FRAME_RECORD_TYPE),
 
     /** One tag per batch of frames committed together as one ring record. */
-    HMAC_BATCH(2, Publisher.BATCH_RECORD_TYPE);
+    HMAC_BATCH(2, Publisher.BATCH_RECORD_TYPE),
+
+    /** One frame per ring record, its payload encrypted and its header authenticated by an AEAD. */
+    AEAD_PER_FRAME(3, Publisher.FRAME_RECORD_TYPE);
 
     private final int code;
     private final int recordType;
@@ -71,5 +79,28 @@ public enum SealingMode
             }
         }
         return null;
+    }
+
+    /**
+     * A sealer of this mode over a channel's keys in one direction: {@link HmacFrameSealer} for the MAC modes,
+     * {@link AeadFrameSealer} (AES-GCM) for {@link #AEAD_PER_FRAME}. One per publishing or polling thread.
+     *
+     * @param keys the channel's key ring in that direction.
+     * @return a new sealer.
+     */
+    public FrameSealer newSealer(final KeyRing keys)
+    {
+        return AEAD_PER_FRAME == this ? new AeadFrameSealer(keys) : new HmacFrameSealer(keys);
+    }
+
+    /**
+     * Whether frames of this mode may be dispatched from the ring without a private copy: not when the subscriber
+     * must decrypt them, nor for a batch, which is verified whole before any frame of it is dispatched.
+     *
+     * @return true for {@link #HMAC_PER_FRAME} only.
+     */
+    public boolean allowsZeroCopy()
+    {
+        return HMAC_PER_FRAME == this;
     }
 }

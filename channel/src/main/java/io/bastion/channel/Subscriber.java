@@ -506,7 +506,7 @@ public final class Subscriber implements AutoCloseable
 
         final DirectBuffer frame;
         final int frameOffset;
-        if (source.zeroCopy)
+        if (source.zeroCopy && sealing.allowsZeroCopy())
         {
             frame = buffer;
             frameOffset = offset;

@@ -7,7 +7,6 @@ import io.bastion.channel.control.HandshakeException;
 import io.bastion.channel.control.Session;
 import io.bastion.channel.ChannelCounters;
 import io.bastion.channel.FrameClaim;
-import io.bastion.channel.HmacFrameSealer;
 import io.bastion.channel.MappedRing;
 import io.bastion.channel.Publisher;
 import io.bastion.channel.RingFiles;
@@ -121,7 +120,7 @@ public final class PublisherClient implements AutoCloseable
             counters = ClientCounters.open(context, session, "pub");
             final OneToOneRingProducer producer =
                 new OneToOneRingProducer(mapping.producerRegion(), mapping.consumerRegion(), context.epochClock());
-            final Publisher publisher = new Publisher(producer, new HmacFrameSealer(keys), session.channelId(),
+            final Publisher publisher = new Publisher(producer, session.sealing().newSealer(keys), session.channelId(),
                 session.producerId(), context.nanoClock(), counters.counters())
                 .sealing(session.sealing())
                 .batchLimits(context.batchMaxFrames(), context.batchMaxBytes(), context.batchLingerNs());

@@ -8,7 +8,6 @@ import io.bastion.channel.control.Session;
 import io.bastion.security.handshake.KeyWrap;
 import io.bastion.channel.ChannelCounters;
 import io.bastion.channel.FrameHandler;
-import io.bastion.channel.HmacFrameSealer;
 import io.bastion.channel.MappedRing;
 import io.bastion.channel.Publisher;
 import io.bastion.channel.RejectionHandler;
@@ -95,7 +94,8 @@ public final class SubscriberClient implements AutoCloseable
         this.counters = counters;
         this.ringFiles = new RingFiles(new OwnerOnlyFiles(context.filePolicy()));
         this.rejections = rejections;
-        this.subscriber = new Subscriber(session.channelId(), context.maxFrameLength(), new HmacFrameSealer(noKeys),
+        this.subscriber = new Subscriber(
+            session.channelId(), context.maxFrameLength(), session.sealing().newSealer(noKeys),
             context.quarantinePolicy(), new QuarantineReporter(), context.epochClock(), counters.counters())
             .sealing(session.sealing());
     }
@@ -309,7 +309,8 @@ public final class SubscriberClient implements AutoCloseable
             final int sourceId = subscriber.addSource(
                 new OneToOneRingConsumer(
                     mapping.producerRegion(), mapping.consumerRegion(), context.epochClock(), startPosition),
-                message.producerId, new StrictReplayGuard(Publisher.FIRST_SEQUENCE), new HmacFrameSealer(keys));
+                message.producerId, new StrictReplayGuard(Publisher.FIRST_SEQUENCE),
+                subscriber.sealing().newSealer(keys));
             sources.add(new SourceEntry(message.producerId, sourceId, keys, mapping));
             return true;
         }

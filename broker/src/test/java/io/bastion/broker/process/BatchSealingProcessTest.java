@@ -23,13 +23,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Batch sealing through a broker: the broker announces each channel's sealing mode to its publishers and its
- * subscriber, and a publisher in another process that seals by batch reaches the subscriber whole and in order.
+ * Sealing modes through a broker: the broker announces each channel's sealing mode to its publishers and its
+ * subscriber, and a publisher in another process that seals by batch, or encrypts, reaches the subscriber whole and in
+ * order.
  */
 class BatchSealingProcessTest extends EmbeddedBrokerTest
 {
     private static final String BATCHED = "exchange.batched";
     private static final String PER_FRAME = "exchange.plain";
+    private static final String ENCRYPTED = "exchange.encrypted";
     private static final int FRAMES = 200_000;
     private static final long DEADLINE_MS = 120_000;
 
@@ -50,10 +52,13 @@ class BatchSealingProcessTest extends EmbeddedBrokerTest
     @Test
     void theBrokerAnnouncesEachChannelsSealingToBothEnds() throws Exception
     {
-        launch((context) -> context.ringCapacity(64 * 1024).channelSealing(BATCHED, SealingMode.HMAC_BATCH));
-        for (final String channel : List.of(BATCHED, PER_FRAME))
+        launch((context) -> context.ringCapacity(64 * 1024).channelSealing(BATCHED, SealingMode.HMAC_BATCH)
+            .channelSealing(ENCRYPTED, SealingMode.AEAD_PER_FRAME));
+        final Map<String, SealingMode> modes = Map.of(BATCHED, SealingMode.HMAC_BATCH,
+            PER_FRAME, SealingMode.HMAC_PER_FRAME, ENCRYPTED, SealingMode.AEAD_PER_FRAME);
+        for (final String channel : List.of(BATCHED, PER_FRAME, ENCRYPTED))
         {
-            final SealingMode expected = BATCHED.equals(channel) ? SealingMode.HMAC_BATCH : SealingMode.HMAC_PER_FRAME;
+            final SealingMode expected = modes.get(channel);
             try (SubscriberClient subscriber = SubscriberClient.connect(context(channel, Right.SUBSCRIBE), channel,
                 recorder);
                 PublisherClient publisher = PublisherClient.connect(context(channel, Right.PUBLISH), channel))
@@ -88,11 +93,22 @@ class BatchSealingProcessTest extends EmbeddedBrokerTest
     @Test
     void framesSealedByBatchInAnotherProcessArriveVerifiedInOrderAndNoneLost() throws Exception
     {
+        exchangeWithAnotherProcess(BATCHED, SealingMode.HMAC_BATCH);
+    }
+
+    @Test
+    void encryptedFramesFromAnotherProcessArriveVerifiedInOrderAndNoneLost() throws Exception
+    {
+        exchangeWithAnotherProcess(ENCRYPTED, SealingMode.AEAD_PER_FRAME);
+    }
+
+    private void exchangeWithAnotherProcess(final String channel, final SealingMode mode) throws Exception
+    {
         final StreamChecker checker = new StreamChecker();
-        try (SubscriberClient subscriber = batchedSubscriber();
-            ChildJvm publisher = batchedPublisher(FRAMES, "hold=true"))
+        try (SubscriberClient subscriber = subscriber(channel, mode);
+            ChildJvm publisher = publisher(channel, FRAMES, "hold=true"))
         {
-            assertEquals(SealingMode.HMAC_BATCH, subscriber.subscriber().sealing());
+            assertEquals(mode, subscriber.subscriber().sealing());
             ProcessTestSupport.await(() ->
             {
                 subscriber.doWork();
@@ -113,8 +129,8 @@ class BatchSealingProcessTest extends EmbeddedBrokerTest
     void aPublisherKilledMidStreamLeavesOnlyWholeVerifiedBatchesDispatched() throws Exception
     {
         final StreamChecker checker = new StreamChecker();
-        try (SubscriberClient subscriber = batchedSubscriber();
-            ChildJvm publisher = batchedPublisher(Long.MAX_VALUE / 2, "progress=100000"))
+        try (SubscriberClient subscriber = subscriber(BATCHED, SealingMode.HMAC_BATCH);
+            ChildJvm publisher = publisher(BATCHED, Long.MAX_VALUE / 2, "progress=100000"))
         {
             // Killed while it offers as fast as it can: wherever it is, a batch, a claim, a copy into the ring.
             ProcessTestSupport.await(() ->
@@ -139,21 +155,21 @@ class BatchSealingProcessTest extends EmbeddedBrokerTest
     }
 
     /**
-     * Launch the broker with {@link #BATCHED} sealed by batch and connect a subscriber to it in this process.
+     * Launch the broker with {@code channel} sealed as {@code mode} and connect a subscriber to it in this process.
      */
-    private SubscriberClient batchedSubscriber() throws Exception
+    private SubscriberClient subscriber(final String channel, final SealingMode mode) throws Exception
     {
-        launch((context) -> context.ringCapacity(256 * 1024).channelSealing(BATCHED, SealingMode.HMAC_BATCH));
-        return SubscriberClient.connect(context(BATCHED, Right.SUBSCRIBE), BATCHED, recorder);
+        launch((context) -> context.ringCapacity(256 * 1024).channelSealing(channel, mode));
+        return SubscriberClient.connect(context(channel, Right.SUBSCRIBE), channel, recorder);
     }
 
     /**
-     * A child process that publishes {@code count} frames on {@link #BATCHED} as fast as it can.
+     * A child process that publishes {@code count} frames on {@code channel} as fast as it can.
      */
-    private ChildJvm batchedPublisher(final long count, final String option) throws IOException
+    private ChildJvm publisher(final String channel, final long count, final String option) throws IOException
     {
         return ChildJvm.start(temp, "publisher", BrokerClientMain.class, "role=pub", "dir=" + dir,
-            "token=" + token("pub", BATCHED, Right.PUBLISH), "channel=" + BATCHED, "count=" + count, option,
+            "token=" + token("pub", channel, Right.PUBLISH), "channel=" + channel, "count=" + count, option,
             "deadline-ms=" + DEADLINE_MS);
     }
 

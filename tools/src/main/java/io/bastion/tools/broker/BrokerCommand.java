@@ -82,6 +82,11 @@ public final class BrokerCommand implements Callable<Integer>
             "announces it to both ends); every other channel seals each frame. Repeatable or comma-separated.")
     private List<String> batchSealed = List.of();
 
+    @Option(names = "--encrypted", paramLabel = "CHANNEL", split = ",",
+        description = "Channels whose frames are encrypted (AES-GCM, the header authenticated), so that their rings " +
+            "hold no plaintext; the broker announces it to both ends. Repeatable or comma-separated.")
+    private List<String> encrypted = List.of();
+
     @Option(names = "--max-sessions-per-principal", paramLabel = "N",
         description = "Most open sessions of one user; more are refused RATE_LIMITED (default: " +
             BrokerLimits.MAX_SESSIONS_PER_PRINCIPAL_DEFAULT + ").")
@@ -195,6 +200,10 @@ public final class BrokerCommand implements Callable<Integer>
         for (final String channel : batchSealed)
         {
             context.channelSealing(channel, SealingMode.HMAC_BATCH);
+        }
+        for (final String channel : encrypted)
+        {
+            context.channelSealing(channel, SealingMode.AEAD_PER_FRAME);
         }
         if (null != maxPendingPerUid)
         {
