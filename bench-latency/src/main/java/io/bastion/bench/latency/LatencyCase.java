@@ -1,5 +1,7 @@
 package io.bastion.bench.latency;
 
+import io.bastion.channel.SealingMode;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,6 +14,13 @@ public enum LatencyCase
 {
     /** Bastion's sealed channel through a broker: handshake, token, HMAC-SHA256 on every frame, verified copy. */
     BASTION_SEALED("bastion-sealed"),
+    /** The same channel encrypted: AES-GCM on every frame ({@code SealingMode.AEAD_PER_FRAME}), opened on a copy. */
+    BASTION_ENCRYPTED("bastion-encrypted"),
+    /**
+     * The same channel sealed by batch ({@code SealingMode.HMAC_BATCH}): each message flushed as a batch of one, the
+     * batch path's cost when there is no backlog to share a tag.
+     */
+    BASTION_BATCHED("bastion-batched"),
     /** Bastion's one-to-one ring alone, over mapped files: no sealing, no broker. */
     BASTION_PLAIN("bastion-plain"),
     /** Agrona's {@code OneToOneRingBuffer} over mapped files. */
@@ -82,7 +91,11 @@ public enum LatencyCase
         switch (this)
         {
             case BASTION_SEALED:
-                return SealedChannelCase.open(folder);
+                return SealedChannelCase.open(folder, SealingMode.HMAC_PER_FRAME);
+            case BASTION_ENCRYPTED:
+                return SealedChannelCase.open(folder, SealingMode.AEAD_PER_FRAME);
+            case BASTION_BATCHED:
+                return SealedChannelCase.open(folder, SealingMode.HMAC_BATCH);
             case BASTION_PLAIN:
                 return PlainRingCase.open(folder);
             case AGRONA:
@@ -106,6 +119,8 @@ public enum LatencyCase
         switch (this)
         {
             case BASTION_SEALED:
+            case BASTION_ENCRYPTED:
+            case BASTION_BATCHED:
                 final String token = secrets.readLine();
                 if (null == token)
                 {

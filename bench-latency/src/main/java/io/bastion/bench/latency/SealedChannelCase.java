@@ -2,6 +2,7 @@ package io.bastion.bench.latency;
 
 import io.bastion.broker.Bastion;
 import io.bastion.broker.BrokerContext;
+import io.bastion.channel.SealingMode;
 import io.bastion.security.token.Right;
 
 import java.io.IOException;
@@ -41,20 +42,23 @@ final class SealedChannelCase implements CaseTransport
     /**
      * Launch the broker, issue the token and connect the pinger.
      *
-     * @param folder where the broker's folder goes.
+     * @param folder  where the broker's folder goes.
+     * @param sealing how the broker has the two channels sealed; it announces it to both sides.
      * @return the case.
      * @throws IOException if the broker cannot start or refuses the pinger.
      */
-    static SealedChannelCase open(final SharedFolder folder) throws IOException
+    static SealedChannelCase open(final SharedFolder folder, final SealingMode sealing) throws IOException
     {
         if (null != System.getProperty(BrokerContext.ISSUER_KEY_PROP))
         {
             throw new IllegalStateException(
                 "the suite issues its own tokens: unset -D" + BrokerContext.ISSUER_KEY_PROP);
         }
-        final Path directory = folder.path().resolve("broker");
-        final Bastion bastion = Bastion.launchEmbedded(
-            new BrokerContext().directory(directory).ringCapacity(RING_CAPACITY));
+        final Path directory = folder.path().resolve("broker-" + sealing.code());
+        final Bastion bastion = Bastion.launchEmbedded(new BrokerContext().directory(directory)
+            .ringCapacity(RING_CAPACITY)
+            .channelSealing(SealedChannelDuplex.PING_CHANNEL, sealing)
+            .channelSealing(SealedChannelDuplex.PONG_CHANNEL, sealing));
         try
         {
             final String user = Files.getOwner(Path.of("/proc/self")).getName();

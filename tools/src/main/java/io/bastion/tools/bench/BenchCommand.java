@@ -28,10 +28,11 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     header = "Measure round-trip latency between two processes: Bastion beside Agrona's ring and Aeron IPC.",
     description = {
-        "Runs the latency suite: for each case (bastion-sealed, bastion-plain, agrona, aeron-ipc) this process " +
-            "sets the transport up and starts a second process that echoes every message; every message size runs " +
-            "flat out and at each offered rate, after warm-up round trips that are discarded. Each round trip is " +
-            "recorded in an HdrHistogram from its intended send time (no coordinated omission).",
+        "Runs the latency suite: for each case (bastion-sealed, -encrypted, -batched, bastion-plain, agrona, " +
+            "aeron-ipc) this process sets the transport up and starts a second process that echoes every " +
+            "message; every message size runs flat out and at each offered rate, after warm-up round trips " +
+            "that are discarded. Each round trip is recorded in an HdrHistogram from its intended send time " +
+            "(no coordinated omission).",
         "",
         "By default the short suite (every case, 64, 256 and 1,024 bytes, flat out, 10k/s and 100k/s, 0.5 s a " +
             "run; about a minute on an idle machine); --full runs 10 s a run. Figures from a machine where other " +
@@ -50,7 +51,8 @@ public final class BenchCommand implements Callable<Integer>
     private boolean full;
 
     @Option(names = "--cases", split = ",", paramLabel = "CASE",
-        description = "Cases to run, of bastion-sealed, bastion-plain, agrona, aeron-ipc (default: all).")
+        description = "Cases to run, of bastion-sealed, bastion-encrypted, bastion-batched, bastion-plain, agrona, " +
+            "aeron-ipc (default: all).")
     private List<String> cases;
 
     @Option(names = "--sizes", split = ",", paramLabel = "BYTES",
