@@ -305,7 +305,7 @@ final class BrokerHandshake implements Runnable
         }
         broker.auditLog().log(AuditEventType.HANDSHAKE, AuditOutcome.SUCCESS, principal, channelName,
             "welcome session=" + Long.toHexString(sessionId) + " channelId=" + rings.channelId() + " producerId=" +
-            rings.producerId() + " keyId=" + keys.keyId() + " right=" + credentials.right);
+            rings.producerId() + " keyId=" + keys.keyId() + " right=" + credentials.right + " sealing=" + sealing);
         broker.auditLog().log(AuditEventType.CHANNEL_OPENED, AuditOutcome.SUCCESS, principal, channelName,
             "session=" + Long.toHexString(sessionId));
         final Session session = new Session(principal, credentials.channel, credentials.right, sessionId,

@@ -8,6 +8,8 @@ import io.bastion.client.ClientContext;
 import io.bastion.client.PublisherClient;
 import io.bastion.client.SubscriberClient;
 import io.bastion.codec.RejectReason;
+import io.bastion.security.audit.AuditEventType;
+import io.bastion.security.audit.AuditRecord;
 import io.bastion.security.token.Right;
 import io.bastion.test.ChildJvm;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -87,6 +89,13 @@ class BatchSealingProcessTest extends EmbeddedBrokerTest
                 assertEquals(0, checker.mismatches(), channel);
                 assertTrue(rejections.isEmpty(), rejections::toString);
             }
+        }
+        final List<AuditRecord> audit = closeAndReadAudit();
+        for (final String channel : List.of(BATCHED, PER_FRAME, ENCRYPTED))
+        {
+            assertEquals(2, audit.stream().filter((record) -> AuditEventType.HANDSHAKE == record.type() &&
+                channel.equals(record.channel()) && record.detail().endsWith(" sealing=" + modes.get(channel)))
+                .count(), channel + ": both ends' welcomes audit the channel's sealing");
         }
     }
 
