@@ -45,10 +45,10 @@ class AeadFrameSealerTest
         for (int i = 0; i < 500; i++)
         {
             final int length = i % 300;
-            final byte[] payload = Arrays.copyOf(secret, Math.max(length, secret.length));
-            ChannelRig.payload(i, length).getBytes(0, payload, 0, Math.min(length, 0));
-            final UnsafeBuffer buffer = new UnsafeBuffer(i % 2 == 0 ? payload : ChannelRig.payload(i, length)
-                .byteArray());
+            // Every other frame carries the secret text (zero-padded to its length), so a plaintext ring would show it.
+            final byte[] payload = i % 2 == 0 ?
+                Arrays.copyOf(secret, Math.max(length, secret.length)) : ChannelRig.payload(i, length).byteArray();
+            final UnsafeBuffer buffer = new UnsafeBuffer(payload);
             assertTrue(rig.publisher.offer(buffer, 0, buffer.capacity(), 5) > 0, "offer " + i);
             assertFalse(contains(rig.producerRegion, secret), "the ring holds no plaintext");
             drain(rig);
