@@ -300,7 +300,7 @@ public final class Broker implements AutoCloseable
         {
             return new ChannelRouter(context.ringAllocator(), context.auditLog(), context.epochClock(),
                 context.keyGraceMs(), context.keyRotationIntervalMs(), context.unlinkRings(),
-                context.revocationList(), context.limits());
+                context.revocationList(), context.limits(), context::channelFanOut);
         }
         catch (final IOException | RuntimeException ex)
         {

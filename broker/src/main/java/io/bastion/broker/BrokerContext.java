@@ -57,6 +57,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *     {@link #channelSealing(String, SealingMode)}</td></tr>
  *     <tr><td>{@value #ENCRYPTED_CHANNELS_PROP}</td><td>none: a comma-separated list of channel names whose frames
  *     are encrypted ({@link SealingMode#AEAD_PER_FRAME})</td></tr>
+ *     <tr><td>{@value #FAN_OUT_CHANNELS_PROP}</td><td>none: a comma-separated list of fan-out channels, each
+ *     {@code name:subscribers[:evict|block[:maxLagBytes[:stallTimeoutMs]]]} ({@link ChannelFanOut}); every other
+ *     channel takes one subscriber at a time</td></tr>
  * </table>
  * Everything else (identity key pair, peer policy, revocation list, clock, audit log, ring allocator, session
  * listener, file policy) is set in code; {@link #conclude()} fills: the identity from the identity key file if one is
@@ -115,6 +118,8 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
     public static final String BATCH_SEALED_CHANNELS_PROP = "bastion.broker.batch.sealed.channels";
     /** Property: comma-separated names of the channels encrypted ({@link SealingMode#AEAD_PER_FRAME}). */
     public static final String ENCRYPTED_CHANNELS_PROP = "bastion.broker.encrypted.channels";
+    /** Property: comma-separated fan-out channels, each {@code name:subscribers[:evict|block[:lag[:stall]]]}. */
+    public static final String FAN_OUT_CHANNELS_PROP = "bastion.broker.fanout.channels";
 
     private Path auditDirectory = pathProperty(AUDIT_DIR_PROP);
     private int auditCheckpointInterval =
@@ -141,6 +146,7 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
     private RingAllocator ringAllocator;
     private SessionListener sessionListener;
     private final Map<String, SealingMode> channelSealing = channelSealingProperties();
+    private final Map<String, ChannelFanOut> channelFanOut = channelFanOutProperties();
     private boolean concluded;
 
     /**
@@ -410,6 +416,48 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
     public SealingMode channelSealing(final String channel)
     {
         return channelSealing.getOrDefault(channel, SealingMode.HMAC_PER_FRAME);
+    }
+
+    /**
+     * How many subscribers a channel takes at once, and what its publishers do about one that lags or stops: the
+     * broker announces it in the Welcome of every publisher and subscriber of that channel. Set it before the broker
+     * launches; a channel not named here takes one subscriber at a time ({@link ChannelFanOut#ONE_TO_ONE}). Fan-out
+     * needs sealed rings ({@link #sealedRings(boolean)}): each subscriber's consumer region is handed over as a
+     * descriptor.
+     *
+     * @param channel the channel name.
+     * @param fanOut  its fan-out.
+     * @return this.
+     */
+    public BrokerContext channelFanOut(final String channel, final ChannelFanOut fanOut)
+    {
+        channelFanOut.put(Objects.requireNonNull(channel, "channel"), Objects.requireNonNull(fanOut, "fanOut"));
+        return this;
+    }
+
+    /**
+     * A channel's fan-out.
+     *
+     * @param channel the channel name.
+     * @return what {@link #channelFanOut(String, ChannelFanOut)} or {@value #FAN_OUT_CHANNELS_PROP} set, else
+     *         {@link ChannelFanOut#ONE_TO_ONE}.
+     */
+    public ChannelFanOut channelFanOut(final String channel)
+    {
+        return channelFanOut.getOrDefault(channel, ChannelFanOut.ONE_TO_ONE);
+    }
+
+    private static Map<String, ChannelFanOut> channelFanOutProperties()
+    {
+        final Map<String, ChannelFanOut> fanOut = new ConcurrentHashMap<>();
+        for (final String entry : System.getProperty(FAN_OUT_CHANNELS_PROP, "").split(","))
+        {
+            if (!entry.isBlank())
+            {
+                ChannelFanOut.parseInto(entry, fanOut);
+            }
+        }
+        return fanOut;
     }
 
     private static Map<String, SealingMode> channelSealingProperties()

@@ -22,6 +22,7 @@ import io.bastion.security.audit.AuditEventType;
 import io.bastion.security.audit.AuditLog;
 import io.bastion.security.audit.AuditOutcome;
 import io.bastion.security.token.CapabilityToken;
+import io.bastion.security.token.Right;
 import io.bastion.security.token.SingleUseStatus;
 import io.bastion.security.token.TokenDecision;
 import io.bastion.security.token.TokenVerification;
@@ -281,10 +282,17 @@ final class BrokerHandshake implements Runnable
             throw new HandshakeException(RejectReason.CHANNEL_CLOSED, false, "ring allocation failed");
         }
         final SealingMode sealing = broker.context().channelSealing(credentials.channel);
+        final ChannelFanOut fanOut = broker.context().channelFanOut(credentials.channel);
         try
         {
+            if (fanOut.isFanOut() && Right.PUBLISH == credentials.right && null == rings.sealedRing())
+            {
+                throw new HandshakeException(RejectReason.CHANNEL_CLOSED, false,
+                    "fan-out needs sealed rings (memfd), which this broker does not make");
+            }
             final byte[] welcome = ControlMessages.welcome(sessionId, keys.keyId(), rings,
-                pathText(rings.publishRingPath()), pathText(rings.subscribeRingPath()), sealing);
+                pathText(rings.publishRingPath()), pathText(rings.subscribeRingPath()), sealing,
+                fanOut.maxSubscribers(), fanOut.policy());
             if (null == rings.sealedRing())
             {
                 control.write(welcome, welcome.length, deadlineNs);
@@ -305,11 +313,12 @@ final class BrokerHandshake implements Runnable
         }
         broker.auditLog().log(AuditEventType.HANDSHAKE, AuditOutcome.SUCCESS, principal, channelName,
             "welcome session=" + Long.toHexString(sessionId) + " channelId=" + rings.channelId() + " producerId=" +
-            rings.producerId() + " keyId=" + keys.keyId() + " right=" + credentials.right + " sealing=" + sealing);
+            rings.producerId() + " keyId=" + keys.keyId() + " right=" + credentials.right + " sealing=" + sealing +
+            (fanOut.isFanOut() ? " fanOut=" + fanOut : ""));
         broker.auditLog().log(AuditEventType.CHANNEL_OPENED, AuditOutcome.SUCCESS, principal, channelName,
             "session=" + Long.toHexString(sessionId));
         final Session session = new Session(principal, credentials.channel, credentials.right, sessionId,
-            keys, rings, control.detach(), token, sealing);
+            keys, rings, control.detach(), token, sealing, fanOut.maxSubscribers(), fanOut.policy());
         try
         {
             broker.sessionListener().onSession(session);

@@ -1,6 +1,8 @@
 package io.bastion.broker;
 
+import io.bastion.channel.SealedConsumerRegion;
 import io.bastion.channel.control.ControlMessage;
+import io.bastion.channel.control.ControlMessages;
 import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.GoodbyeDecoder;
 import io.bastion.codec.sbe.GoodbyeReason;
@@ -11,6 +13,8 @@ import io.bastion.security.audit.AuditEventType;
 import io.bastion.security.audit.AuditOutcome;
 import org.agrona.concurrent.EpochClock;
 
+import java.util.ArrayList;
+
 /**
  * One channel's routing state machine: it decides, for each event of the channel's sessions, what each of them is
  * told, which sessions end and why, and what is audited and counted. It knows nothing of sockets, selectors or
@@ -18,15 +22,20 @@ import org.agrona.concurrent.EpochClock;
  * machine acts only through its {@link RouterOutput}.
  * <pre>
  *  event                                      what the machine does
- *  publisher joined                           announce it to the subscriber at position 0 (new ring, new key)
+ *  publisher joined                           announce it to each subscriber at position 0 (new ring, new key);
+ *                                             fan-out: join each subscriber as below (the ring has no consumer yet)
  *  subscriber joined                          rotate every publisher; announce each at its KEY_IN_USE position
+ *                                             (fan-out: its own consumer region, attached by the publisher there)
  *  publisher: MAPPED, subscriber: ack ADDED   unlink the ring's file names once both sides mapped it (if asked to)
  *  rotation requested                         KEY_ADDED to the subscriber, then KeyUpdate once it acknowledged
  *  publisher: KEY_IN_USE(key, position)       audit; KEY_RETIRED(old key) to the subscriber, or announce a joiner
  *  revokeKey                                  KEY_REVOKED to the subscriber; the publisher's session ends
- *  subscriber: QUARANTINED(producer)          audit; the publisher is refused and cut off
+ *  subscriber: QUARANTINED(producer)          audit; the publisher is refused and cut off (fan-out: only that
+ *                                             subscriber lets go of it)
+ *  publisher: EVICTED(consumer, reason)       audit, count; the subscriber is refused with the reason and leaves
  *  publisher left or dropped                  REMOVED (drain) or CUT_OFF to the subscriber; closed once it acked
  *  subscriber left or dropped                 every publisher rotates: the subscriber that left holds its keys
+ *                                             (fan-out: each publisher lets go of its consumer region)
  *  tick                                       end sessions whose token expired or was revoked, or that owe an ack
  * </pre>
  * The protocol and its reasons are in {@code docs/rotation-and-revocation.md} and {@code docs/broker-authority.md};
@@ -59,6 +68,7 @@ final class ChannelMachine
      *
      * @param name        the channel name.
      * @param channelId   the channel id.
+     * @param fanOut      how many subscribers the channel takes, and whether each has a consumer region of its own.
      * @param output      what the machine acts through.
      * @param counters    where limits and ended sessions are counted.
      * @param clock       epoch milliseconds, for acknowledgement deadlines.
@@ -69,6 +79,7 @@ final class ChannelMachine
     ChannelMachine(
         final String name,
         final int channelId,
+        final ChannelFanOut fanOut,
         final RouterOutput output,
         final RouterCounters counters,
         final EpochClock clock,
@@ -76,7 +87,7 @@ final class ChannelMachine
         final long keyGraceMs,
         final boolean unlinkRings)
     {
-        this.state = new RouterChannel(name, channelId);
+        this.state = new RouterChannel(name, channelId, fanOut);
         this.output = output;
         this.sender = new ChannelSender(output, channelId);
         this.rotation = new KeyRotation(state, sender, output, clock, watch.ackTimeoutMs(), keyGraceMs);
@@ -98,8 +109,9 @@ final class ChannelMachine
     }
 
     /**
-     * A publisher's session opened: a new ring under a key nobody held before, so a subscriber that is there is told
-     * at once and starts at the ring's beginning.
+     * A publisher's session opened: a new ring under a key nobody held before. On a one-to-one channel a subscriber
+     * that is there is told at once and starts at the ring's beginning; on a fan-out channel the ring has no consumer
+     * region yet, so each subscriber joins it as at the live position.
      *
      * @param session the session.
      * @return its endpoint, which the events about it name.
@@ -108,34 +120,73 @@ final class ChannelMachine
     {
         final RouterPublisher publisher = new RouterPublisher(state, session);
         state.publishers.add(publisher);
-        if (null != state.subscriber)
+        if (state.fanOut.isFanOut())
         {
-            rotation.announce(state.subscriber, publisher, 0);
+            for (final RouterSubscriber subscriber : new ArrayList<>(state.subscribers))
+            {
+                link(publisher, subscriber);
+            }
+            // Nobody ever held this ring's next key: every subscriber joins on the same first switch.
+            rotation.joinAllAtLivePosition(publisher);
+        }
+        else
+        {
+            for (final RouterSubscriber subscriber : state.subscribers)
+            {
+                final RouterLink link = new RouterLink(publisher, subscriber, null);
+                publisher.links.add(link);
+                rotation.announce(link, 0);
+            }
         }
         ender.endOverflowed();
         return publisher;
     }
 
     /**
-     * The channel's subscriber opened its session: it joins at the live position. Every publisher rotates first, and
-     * is announced, with only the new key, where its first frame under that key lies.
+     * A subscriber opened its session: it joins at the live position. Every publisher rotates first, and is
+     * announced, with only the new key, where its first frame under that key lies.
      *
      * @param session the session.
      * @return its endpoint, which the events about it name.
      */
     RouterSubscriber onSubscriberJoined(final SessionFacts session)
     {
-        final RouterSubscriber subscriber = new RouterSubscriber(state, session);
-        state.subscriber = subscriber;
-        for (final RouterPublisher publisher : state.publishers)
+        final RouterSubscriber subscriber = new RouterSubscriber(state, session, state.nextConsumerId());
+        state.subscribers.add(subscriber);
+        for (final RouterPublisher publisher : new ArrayList<>(state.publishers))
         {
-            if (!publisher.closing && !publisher.dropped)
+            final RouterLink link = !publisher.closing && !publisher.dropped && !subscriber.dropped ?
+                link(publisher, subscriber) : null;
+            if (null != link)
             {
-                rotation.joinAtLivePosition(publisher);
+                rotation.joinAtLivePosition(link);
             }
         }
         ender.endOverflowed();
         return subscriber;
+    }
+
+    /**
+     * The pair of a publisher and a joining subscriber, with the subscriber's own consumer region on a fan-out channel;
+     * null (and the subscriber refused) when that region cannot be made.
+     */
+    private RouterLink link(final RouterPublisher publisher, final RouterSubscriber subscriber)
+    {
+        SealedConsumerRegion region = null;
+        if (state.fanOut.isFanOut())
+        {
+            region = output.newConsumerRegion();
+            if (null == region)
+            {
+                // Without a region of its own it cannot read this publisher: it is refused rather than left half-joined.
+                sender.lastWord(subscriber, ControlMessages.refusal(RejectReason.CHANNEL_CLOSED));
+                ender.drop(subscriber, null);
+                return null;
+            }
+        }
+        final RouterLink link = new RouterLink(publisher, subscriber, region);
+        publisher.links.add(link);
+        return link;
     }
 
     /**
@@ -200,9 +251,13 @@ final class ChannelMachine
         final RouterPublisher publisher = state.publisher(producerId);
         // A subscriber that was never told of this publisher holds none of its keys, and would rightly take a
         // revocation of one as a broker's violation.
-        if (null != state.subscriber && (null == publisher || publisher.announced))
+        for (final RouterSubscriber subscriber : state.subscribers)
         {
-            sender.source(state.subscriber, SourceAction.KEY_REVOKED, producerId, keyId, 0);
+            final RouterLink link = null == publisher ? null : publisher.link(subscriber);
+            if (null == publisher || (null != link && link.announced))
+            {
+                sender.source(subscriber, SourceAction.KEY_REVOKED, producerId, keyId, 0);
+            }
         }
         if (null != publisher && !publisher.dropped)
         {
@@ -265,7 +320,14 @@ final class ChannelMachine
         else if (SourceAction.MAPPED == message.action)
         {
             publisher.mapped = true;
-            unlinkIfBothMapped(publisher);
+            for (final RouterLink link : publisher.links)
+            {
+                unlinkIfBothMapped(link);
+            }
+        }
+        else if (SourceAction.EVICTED == message.action && state.fanOut.isFanOut())
+        {
+            onEvicted(publisher, message.keyId, message.graceMs);
         }
         else if (SourceAction.KEY_IN_USE == message.action && message.keyId == publisher.pendingKeyId &&
             publisher.keyInstallSent)
@@ -286,6 +348,25 @@ final class ChannelMachine
         }
     }
 
+    private void onEvicted(final RouterPublisher publisher, final int consumerId, final long reasonCode)
+    {
+        final RejectReason reason = reasonCode > 0 && reasonCode <= RejectReason.maxCode() ?
+            RejectReason.fromCode((int)reasonCode) : null;
+        if (RejectReason.CONSUMER_LAGGED != reason && RejectReason.CONSUMER_STALLED != reason &&
+            RejectReason.CONSUMER_HEAD_INVALID != reason)
+        {
+            ender.drop(publisher, "bad eviction reason " + reasonCode);
+            return;
+        }
+        final RouterLink link = publisher.linkOfConsumer(consumerId);
+        if (null == link || !link.consumerSent)
+        {
+            // A subscriber that left while the report was on its way; its region is gone already.
+            return;
+        }
+        ender.evictSubscriber(link, reason);
+    }
+
     private void onSubscriberMessage(final RouterSubscriber subscriber, final ControlMessage message)
     {
         if (GoodbyeDecoder.TEMPLATE_ID == message.templateId())
@@ -295,27 +376,33 @@ final class ChannelMachine
         }
         final RouterPublisher publisher = SourceUpdateDecoder.TEMPLATE_ID == message.templateId() ?
             state.publisher(message.producerId) : null;
-        if (null == publisher || !publisher.announced)
+        final RouterLink link = null == publisher ? null : publisher.link(subscriber);
+        if (null == link || !link.announced)
         {
             ender.drop(subscriber, "unexpected message " + message.templateId());
         }
         else if (SourceAction.ADDED == message.action)
         {
-            publisher.subscriberAcked = true;
-            publisher.subscriberAcknowledged(clock.time(), watch.ackTimeoutMs());
-            unlinkIfBothMapped(publisher);
+            link.subscriberAcked = true;
+            link.acknowledged(clock.time(), watch.ackTimeoutMs());
+            unlinkIfBothMapped(link);
         }
         else if (SourceAction.KEY_ADDED == message.action && message.keyId == publisher.pendingKeyId)
         {
-            rotation.onKeyAdded(publisher);
+            rotation.onKeyAdded(link);
         }
-        else if (SourceAction.REMOVED == message.action && publisher.closing)
+        else if (SourceAction.REMOVED == message.action && link.draining)
         {
-            ender.remove(publisher);
+            link.draining = false;
+            link.acknowledged(clock.time(), watch.ackTimeoutMs());
+            if (!publisher.draining())
+            {
+                ender.remove(publisher);
+            }
         }
         else if (SourceAction.QUARANTINED == message.action)
         {
-            ender.quarantine(subscriber, publisher, message.graceMs);
+            ender.quarantine(link, message.graceMs);
         }
         else if (SourceAction.KEY_RETIRED != message.action && SourceAction.KEY_REVOKED != message.action)
         {
@@ -323,9 +410,10 @@ final class ChannelMachine
         }
     }
 
-    private void unlinkIfBothMapped(final RouterPublisher publisher)
+    private void unlinkIfBothMapped(final RouterLink link)
     {
-        if (unlinkRings && publisher.mapped && publisher.subscriberAcked && !publisher.unlinked &&
+        final RouterPublisher publisher = link.publisher;
+        if (unlinkRings && publisher.mapped && link.subscriberAcked && !publisher.unlinked &&
             null != publisher.session.ringPath)
         {
             publisher.unlinked = true;

@@ -22,14 +22,16 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
 
 /**
- * The broker's conductor for the data path: it joins each channel's publishers to its subscriber. Installed by the
+ * The broker's conductor for the data path: it joins each channel's publishers to its subscribers. Installed by the
  * {@link Broker} when the context names no {@link SessionListener} of its own.
  * <p>
  * A channel has at most one subscriber at a time (a one-to-one ring has one consumer; a second subscriber is refused
- * with {@link RejectReason#CHANNEL_IN_USE} during its handshake) and any number of publishers, each with its own ring
- * and its own producer id and keys. The router tells the subscriber about each publisher's ring and key with
+ * with {@link RejectReason#CHANNEL_IN_USE} during its handshake), or, when it fans out ({@link ChannelFanOut}), up to
+ * its maximum, each with a consumer region of its own in every publisher's ring; and any number of publishers, each
+ * with its own ring and its own producer id and keys. The router tells the subscriber about each publisher's ring and key with
  * {@code SourceUpdate} messages on its control socket, the key sealed under the subscriber's control key
  * ({@link KeyWrap}); the subscriber acknowledges each with a {@code SourceUpdate} of the same action.
  * <pre>
@@ -80,6 +82,7 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final Map<String, ChannelMachine> channels = new HashMap<>();
     private final RingAllocator slotAllocator;
+    private final Function<String, ChannelFanOut> fanOut;
     private volatile boolean running = true;
     private long nextRotationMs;
 
@@ -129,7 +132,39 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
         final RevocationList revocations,
         final BrokerLimits limits) throws IOException
     {
-        this.slotAllocator = new SessionSlots(allocator, limits, counters);
+        this(allocator, audit, clock, keyGraceMs, keyRotationIntervalMs, unlinkRings, revocations, limits,
+            (channel) -> ChannelFanOut.ONE_TO_ONE);
+    }
+
+    /**
+     * A router whose channels may fan out to several subscribers.
+     *
+     * @param allocator             creates and deletes the rings.
+     * @param audit                 where every source change is recorded.
+     * @param clock                 epoch milliseconds; also judges each session's token expiry.
+     * @param keyGraceMs            how long a subscriber still accepts a publisher's key after a rotation.
+     * @param keyRotationIntervalMs how often every publisher's key rotates; 0 for only on request.
+     * @param unlinkRings           remove a ring's file names once both sides mapped it.
+     * @param revocations           revoked token ids, consulted on every tick; null for none.
+     * @param limits                the limits to enforce.
+     * @param fanOut                each channel's fan-out, by name (called from handshake threads and the conductor;
+     *                              it must be thread safe and give one channel the same answer every time).
+     * @throws IOException if the selector cannot be opened.
+     */
+    public ChannelRouter(
+        final RingAllocator allocator,
+        final AuditLog audit,
+        final EpochClock clock,
+        final long keyGraceMs,
+        final long keyRotationIntervalMs,
+        final boolean unlinkRings,
+        final RevocationList revocations,
+        final BrokerLimits limits,
+        final Function<String, ChannelFanOut> fanOut) throws IOException
+    {
+        this.fanOut = fanOut;
+        this.slotAllocator = new SessionSlots(allocator, limits, counters, (channel) -> fanOut.apply(channel)
+            .maxSubscribers());
         this.watch = new SessionWatch(revocations, limits.keyAckTimeoutMs());
         this.audit = audit;
         this.clock = clock;
@@ -315,7 +350,7 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
             return;
         }
         final ChannelMachine machine = channels.computeIfAbsent(session.channel(), (name) -> new ChannelMachine(
-            name, session.channelId(), output, counters, clock, watch, keyGraceMs, unlinkRings));
+            name, session.channelId(), fanOut.apply(name), output, counters, clock, watch, keyGraceMs, unlinkRings));
         final RouterConnection connection = new RouterConnection(session, link, machine);
         output.add(connection);
         final SessionFacts facts = RouterConnection.facts(session);

@@ -30,37 +30,57 @@ final class ChannelSender
     }
 
     /**
-     * Hand the subscriber one of a publisher's keys, sealed under its control key. An ADDED carries the publisher's
-     * ring: its path, and its descriptors when it is sealed memory (records read-only, head writable).
+     * Hand a subscriber one of a publisher's keys, sealed under its control key. An ADDED carries the publisher's
+     * ring: its path, and its descriptors when it is sealed memory (records read-only; the head writable: the ring's
+     * own consumer region on a one-to-one channel, the subscriber's own on a fan-out channel).
      *
-     * @param subscriber        the subscriber.
+     * @param link              the pair of publisher and subscriber.
      * @param action            ADDED or KEY_ADDED.
-     * @param publisher         whose key.
      * @param keyId             which key.
      * @param graceMsOrPosition the start position for ADDED; 0 otherwise.
      */
-    void key(
-        final RouterSubscriber subscriber,
-        final SourceAction action,
-        final RouterPublisher publisher,
-        final int keyId,
-        final long graceMsOrPosition)
+    void key(final RouterLink link, final SourceAction action, final int keyId, final long graceMsOrPosition)
     {
+        final RouterPublisher publisher = link.publisher;
         final SessionFacts source = publisher.session;
         final byte[] key = source.frameKeys.apply(keyId);
         try
         {
             final byte[] sealed =
-                KeyWrap.seal(subscriber.session.controlKey, channelId, publisher.producerId, keyId, key);
+                KeyWrap.seal(link.subscriber.session.controlKey, channelId, publisher.producerId, keyId, key);
             final byte[] update = ControlMessages.sourceUpdate(action, channelId, publisher.producerId, keyId,
                 source.ringCapacity, graceMsOrPosition, null == source.ringPath ? "" : source.ringPath.toString(),
                 sealed);
-            send(subscriber, update, SourceAction.ADDED == action ? source.sealedRing : null);
+            send(link.subscriber, update, SourceAction.ADDED == action ? consumerSide(link) : null);
         }
         finally
         {
             Arrays.fill(key, (byte)0);
         }
+    }
+
+    /**
+     * Hand a fan-out publisher a joining subscriber's consumer region, read-only, under the subscriber's consumer id;
+     * the publisher attaches it when it next switches keys.
+     *
+     * @param publisher the publisher.
+     * @param link      the pair, whose region is not null.
+     */
+    void consumerAdded(final RouterPublisher publisher, final RouterLink link)
+    {
+        send(publisher, ControlMessages.sourceUpdate(SourceAction.CONSUMER_ADDED, channelId, publisher.producerId,
+            link.subscriber.consumerId, 0, 0, "", null), new int[]{link.region.readOnlyDescriptor()});
+    }
+
+    private static int[] consumerSide(final RouterLink link)
+    {
+        final SealedRing ring = link.publisher.session.sealedRing;
+        if (null == ring)
+        {
+            return null;
+        }
+        final int[] ringSide = ring.consumerSideDescriptors();
+        return null == link.region ? ringSide : new int[]{ringSide[0], link.region.readWriteDescriptor()};
     }
 
     /**
@@ -116,9 +136,9 @@ final class ChannelSender
         return overflowed.isEmpty() ? null : overflowed.remove(overflowed.size() - 1);
     }
 
-    private void send(final RouterEndpoint to, final byte[] message, final SealedRing ring)
+    private void send(final RouterEndpoint to, final byte[] message, final int[] descriptors)
     {
-        if (!output.send(to, message, ring) && !to.dropped && !to.overflowed)
+        if (!output.send(to, message, descriptors) && !to.dropped && !to.overflowed)
         {
             to.overflowed = true;
             overflowed.add(to);

@@ -10,15 +10,17 @@ import org.agrona.concurrent.EpochClock;
  * The rotation steps of one channel's publishers, and the live join they carry. For a publisher {@code P} on key
  * {@code n}:
  * <pre>
- *  start             -&gt; subscriber: KEY_ADDED(P, n+1)   (none told about P: KeyUpdate at once)
- *  ack KEY_ADDED     -&gt; P: KeyUpdate(n+1)
- *  KEY_IN_USE(n+1,p) -&gt; subscriber: KEY_RETIRED(P, n, grace), or ADDED(P, n+1, p) for a subscriber joining
+ *  start             -&gt; every subscriber told about P: KEY_ADDED(P, n+1)   (none: KeyUpdate at once)
+ *  every ack         -&gt; fan-out: P: CONSUMER_ADDED(region) for each subscriber joining on n+1; then KeyUpdate(n+1)
+ *  KEY_IN_USE(n+1,p) -&gt; each told subscriber: KEY_RETIRED(P, n, grace); each joining one: ADDED(P, n+1, p)
  * </pre>
  * A joining subscriber is announced only with a key made after it joined: a rotation already under way may carry a
- * key the previous subscriber was given, so the join waits for the next one
- * ({@link RouterPublisher#JOIN_ON_NEXT_ROTATION}). A request for a publisher whose rotation is under way runs once
- * that one completes, and such requests coalesce. A leaving publisher does not rotate. The protocol is in
- * {@code docs/rotation-and-revocation.md}.
+ * key a subscriber that left was given, so the join waits for the next one
+ * ({@link RouterPublisher#JOIN_ON_NEXT_ROTATION}). On a fan-out channel the publisher attaches a joining subscriber's
+ * consumer region exactly where it switches to the new key, so the position it reports is both where the subscriber
+ * starts and where the key starts: the subscriber never meets a frame sealed before it came. A request for a
+ * publisher whose rotation is under way runs once that one completes, and such requests coalesce. A leaving publisher
+ * does not rotate. The protocol is in {@code docs/rotation-and-revocation.md} and {@code docs/fan-out.md}.
  * <p>
  * Part of a {@link ChannelMachine}, which checks each event's form before it gets here and ends the sessions whose
  * queue overflowed; owned by the conductor thread.
@@ -67,15 +69,19 @@ final class KeyRotation
             return;
         }
         publisher.pendingKeyId = publisher.keyId + 1;
-        if (RouterPublisher.JOIN_ON_NEXT_ROTATION == publisher.joinKeyId)
+        for (final RouterLink link : publisher.links)
         {
-            publisher.joinKeyId = publisher.pendingKeyId;
+            if (RouterPublisher.JOIN_ON_NEXT_ROTATION == link.joinKeyId)
+            {
+                link.joinKeyId = publisher.pendingKeyId;
+            }
+            if (link.announced && !link.draining)
+            {
+                link.keyAddOwed = true;
+                sendKey(link, SourceAction.KEY_ADDED, publisher.pendingKeyId, 0);
+            }
         }
-        if (null != state.subscriber && publisher.announced)
-        {
-            sendKey(state.subscriber, SourceAction.KEY_ADDED, publisher, publisher.pendingKeyId, 0);
-        }
-        else
+        if (!publisher.keyAddsOwed())
         {
             // Nobody reads this ring yet: the publisher may switch at once.
             sendKeyUpdate(publisher);
@@ -86,61 +92,92 @@ final class KeyRotation
      * A subscriber joined: rotate the publisher's key first, and announce the publisher to the subscriber only once
      * the publisher says where its first frame under the new key lies.
      *
-     * @param publisher a publisher that is not leaving.
+     * @param link the pair of the publisher, which is not leaving, and the joining subscriber.
      */
-    void joinAtLivePosition(final RouterPublisher publisher)
+    void joinAtLivePosition(final RouterLink link)
     {
+        final RouterPublisher publisher = link.publisher;
         if (0 == publisher.pendingKeyId)
         {
+            link.joinKeyId = publisher.keyId + 1;
             start(publisher);
-            publisher.joinKeyId = publisher.pendingKeyId;
         }
         else
         {
-            // The rotation under way may have a key the previous subscriber was given: the join waits for the next.
+            // The rotation under way may have a key a subscriber that left was given: the join waits for the next.
             publisher.rotationQueued = true;
-            publisher.joinKeyId = RouterPublisher.JOIN_ON_NEXT_ROTATION;
+            link.joinKeyId = RouterPublisher.JOIN_ON_NEXT_ROTATION;
         }
         output.audit(AuditEventType.KEY_ROTATED, AuditOutcome.INFO, publisher.session.subject, state.name,
-            "subscriber joined: producer=" + publisher.producerId + " rotates before it is announced");
+            "subscriber joined: producer=" + publisher.producerId + " rotates before it is announced" +
+            (state.fanOut.isFanOut() ? " consumer=" + link.subscriber.consumerId : ""));
     }
 
     /**
-     * Tell the subscriber about a publisher: its ring and current key, where to start, and the key of a rotation
-     * under way.
+     * A fan-out publisher arrived while subscribers were there: its ring has no consumer yet, and nobody ever held its
+     * next key, so every subscriber joins on its first switch.
      *
-     * @param subscriber    the subscriber.
-     * @param publisher     the publisher.
+     * @param publisher the new publisher, with a pair for each subscriber.
+     */
+    void joinAllAtLivePosition(final RouterPublisher publisher)
+    {
+        if (publisher.links.isEmpty())
+        {
+            return;
+        }
+        for (final RouterLink link : publisher.links)
+        {
+            link.joinKeyId = publisher.keyId + 1;
+        }
+        start(publisher);
+        output.audit(AuditEventType.KEY_ROTATED, AuditOutcome.INFO, publisher.session.subject, state.name,
+            "publisher joined: producer=" + publisher.producerId + " rotates before it is announced to " +
+            publisher.links.size() + " subscribers");
+    }
+
+    /**
+     * Tell a subscriber about a publisher: its ring and current key, where to start, and the key of a rotation under
+     * way.
+     *
+     * @param link          the pair.
      * @param startPosition where the subscriber starts reading the ring.
      */
-    void announce(final RouterSubscriber subscriber, final RouterPublisher publisher, final long startPosition)
+    void announce(final RouterLink link, final long startPosition)
     {
-        publisher.announced = true;
-        publisher.subscriberAcked = false;
-        publisher.joinKeyId = 0;
-        sendKey(subscriber, SourceAction.ADDED, publisher, publisher.keyId, startPosition);
+        final RouterPublisher publisher = link.publisher;
+        link.announced = true;
+        link.subscriberAcked = false;
+        link.joinKeyId = 0;
+        sendKey(link, SourceAction.ADDED, publisher.keyId, startPosition);
         if (0 != publisher.pendingKeyId)
         {
-            sendKey(subscriber, SourceAction.KEY_ADDED, publisher, publisher.pendingKeyId, 0);
+            // Before the switch the publisher waits for this subscriber too; after it, this is only an ack.
+            link.keyAddOwed = !publisher.keyInstallSent;
+            sendKey(link, SourceAction.KEY_ADDED, publisher.pendingKeyId, 0);
         }
-        output.audit(AuditEventType.CHANNEL_OPENED, AuditOutcome.INFO, subscriber.session.subject, state.name,
+        output.audit(AuditEventType.CHANNEL_OPENED, AuditOutcome.INFO, link.subscriber.session.subject, state.name,
             "source added producer=" + publisher.producerId + " keyId=" + publisher.keyId + " position=" +
-            startPosition + " subscriberSession=" + subscriber.session.idText());
+            startPosition + " subscriberSession=" + link.subscriber.session.idText());
     }
 
     /**
-     * The subscriber holds the new key: the publisher may switch to it.
+     * A subscriber holds the new key: once every subscriber told about the publisher does, it may switch to it.
      *
-     * @param publisher the publisher whose pending key the subscriber acknowledged.
+     * @param link the pair whose subscriber acknowledged the publisher's pending key.
      */
-    void onKeyAdded(final RouterPublisher publisher)
+    void onKeyAdded(final RouterLink link)
     {
-        publisher.subscriberAcknowledged(clock.time(), ackTimeoutMs);
-        sendKeyUpdate(publisher);
+        link.acknowledged(clock.time(), ackTimeoutMs);
+        link.keyAddOwed = false;
+        final RouterPublisher publisher = link.publisher;
+        if (!publisher.keyInstallSent && !publisher.keyAddsOwed())
+        {
+            sendKeyUpdate(publisher);
+        }
     }
 
     /**
-     * The publisher switched to its pending key at a position already checked for form: the old key retires, a
+     * The publisher switched to its pending key at a position already checked for form: the old key retires, each
      * joining subscriber is announced there, and a queued rotation starts.
      *
      * @param publisher the publisher.
@@ -155,14 +192,16 @@ final class KeyRotation
         publisher.publisherAckDueMs = 0;
         output.audit(AuditEventType.KEY_ROTATED, AuditOutcome.SUCCESS, publisher.session.subject, state.name,
             "producer=" + publisher.producerId + " keyId=" + publisher.keyId);
-        final RouterSubscriber subscriber = state.subscriber;
-        if (null != subscriber && publisher.announced)
+        for (final RouterLink link : publisher.links)
         {
-            sender.source(subscriber, SourceAction.KEY_RETIRED, publisher.producerId, retired, keyGraceMs);
-        }
-        else if (null != subscriber && publisher.keyId == publisher.joinKeyId)
-        {
-            announce(subscriber, publisher, keyStart);
+            if (link.announced && !link.draining)
+            {
+                sender.source(link.subscriber, SourceAction.KEY_RETIRED, publisher.producerId, retired, keyGraceMs);
+            }
+            else if (!link.announced && publisher.keyId == link.joinKeyId)
+            {
+                announce(link, keyStart);
+            }
         }
         if (publisher.rotationQueued)
         {
@@ -172,26 +211,38 @@ final class KeyRotation
     }
 
     /**
-     * The subscriber left: nothing it was told about the publisher holds any more, and, unless the publisher is
-     * leaving too, its key changes, since the subscriber that left holds the current one.
+     * A subscriber left: nothing it was told about the publisher holds any more; on a fan-out channel the publisher
+     * lets go of its consumer region; and, unless the publisher is leaving too, its key changes, since the subscriber
+     * that left holds the current one.
      *
-     * @param publisher the publisher.
+     * @param link the pair.
      */
-    void subscriberLeft(final RouterPublisher publisher)
+    void subscriberLeft(final RouterLink link)
     {
-        publisher.announced = false;
-        publisher.subscriberAcked = false;
-        publisher.joinKeyId = 0;
-        publisher.subscriberAcksOwed = 0;
-        publisher.subscriberAckDueMs = 0;
+        final RouterPublisher publisher = link.publisher;
+        publisher.links.remove(link);
+        if (link.consumerSent && !publisher.dropped)
+        {
+            sender.send(publisher, ControlMessages.sourceUpdate(SourceAction.CONSUMER_REMOVED, state.channelId,
+                publisher.producerId, link.subscriber.consumerId, 0, 0, "", null));
+        }
+        link.end();
         if (publisher.closing)
         {
             return;
         }
         if (0 != publisher.pendingKeyId && !publisher.keyInstallSent)
         {
-            // Nobody left to install the new key first: the publisher may switch at once.
-            sendKeyUpdate(publisher);
+            if (!publisher.keyAddsOwed())
+            {
+                // Nobody left to install the new key first: the publisher may switch at once.
+                sendKeyUpdate(publisher);
+            }
+            if (publisher.announcedToAny())
+            {
+                // The subscriber that left may hold the pending key too: the others get one made after it left.
+                publisher.rotationQueued = true;
+            }
         }
         else
         {
@@ -199,21 +250,25 @@ final class KeyRotation
         }
     }
 
-    private void sendKey(
-        final RouterSubscriber subscriber,
-        final SourceAction action,
-        final RouterPublisher publisher,
-        final int keyId,
-        final long graceMsOrPosition)
+    private void sendKey(final RouterLink link, final SourceAction action, final int keyId, final long position)
     {
-        sender.key(subscriber, action, publisher, keyId, graceMsOrPosition);
-        publisher.oweSubscriberAck(clock.time(), ackTimeoutMs);
+        sender.key(link, action, keyId, position);
+        link.oweAck(clock.time(), ackTimeoutMs);
     }
 
     private void sendKeyUpdate(final RouterPublisher publisher)
     {
         publisher.keyInstallSent = true;
         publisher.owePublisherAck(clock.time(), ackTimeoutMs);
+        for (final RouterLink link : publisher.links)
+        {
+            if (null != link.region && !link.consumerSent && publisher.pendingKeyId == link.joinKeyId)
+            {
+                // Attached where the publisher switches: the subscriber starts exactly where the new key starts.
+                link.consumerSent = true;
+                sender.consumerAdded(publisher, link);
+            }
+        }
         sender.send(publisher, ControlMessages.keyUpdate(publisher.pendingKeyId, 0));
     }
 }

@@ -17,6 +17,7 @@ public final class RouterCounters
     final LongAdder controlOverflows = new LongAdder();
     final LongAdder expiredSessions = new LongAdder();
     final LongAdder revokedSessions = new LongAdder();
+    final LongAdder subscriberEvictions = new LongAdder();
 
     RouterCounters()
     {
@@ -83,6 +84,17 @@ public final class RouterCounters
     }
 
     /**
+     * Fan-out subscribers a publisher evicted: they lagged beyond the channel's bound, stopped beating while they held
+     * the publisher back, or wrote a head no consumer writes.
+     *
+     * @return the count.
+     */
+    public long subscriberEvictions()
+    {
+        return subscriberEvictions.sum();
+    }
+
+    /**
      * {@inheritDoc}
      */
     @Override
@@ -93,6 +105,7 @@ public final class RouterCounters
             ", ackTimeouts=" + ackTimeouts() +
             ", controlOverflows=" + controlOverflows() +
             ", expiredSessions=" + expiredSessions() +
-            ", revokedSessions=" + revokedSessions() + '}';
+            ", revokedSessions=" + revokedSessions() +
+            ", subscriberEvictions=" + subscriberEvictions() + '}';
     }
 }

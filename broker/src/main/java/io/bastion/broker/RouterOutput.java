@@ -1,6 +1,6 @@
 package io.bastion.broker;
 
-import io.bastion.channel.SealedRing;
+import io.bastion.channel.SealedConsumerRegion;
 import io.bastion.security.audit.AuditEventType;
 import io.bastion.security.audit.AuditOutcome;
 
@@ -21,10 +21,17 @@ interface RouterOutput
      *
      * @param to      the session.
      * @param message the encoded message.
-     * @param ring    a ring whose consumer-side descriptors go with the message, or null.
+     * @param descriptors descriptors that go with the message (they stay the caller's), or null.
      * @return false if the session's control queue cannot take it (the machine then ends the session).
      */
-    boolean send(RouterEndpoint to, byte[] message, SealedRing ring);
+    boolean send(RouterEndpoint to, byte[] message, int[] descriptors);
+
+    /**
+     * Make a subscriber's consumer region for a fan-out publisher's ring.
+     *
+     * @return the region, owned by the caller; null if it could not be made.
+     */
+    SealedConsumerRegion newConsumerRegion();
 
     /**
      * Stop reading a session's control socket: the machine dropped it. Its session stays open (a leaving publisher's

@@ -1,17 +1,21 @@
 package io.bastion.broker;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * A publishing session of a channel: its key schedule's progress, whether the subscriber was told about it, and
- * the acknowledgements owed about it, by itself and by the subscriber.
+ * A publishing session of a channel: its key schedule's progress, what it owes, and, one {@link RouterLink} per
+ * subscriber, what each subscriber was told about it and owes about it.
  * <p>
  * Owned by the conductor thread.
  */
 final class RouterPublisher extends RouterEndpoint
 {
-    /** {@link #joinKeyId} when the join waits for the rotation after the one under way. */
+    /** {@link RouterLink#joinKeyId} when the join waits for the rotation after the one under way. */
     static final int JOIN_ON_NEXT_ROTATION = -1;
 
     final int producerId;
+    final List<RouterLink> links = new ArrayList<>();
     /** The key it seals with, as far as the broker knows. */
     int keyId;
     /** The key of the rotation under way; 0 for none. */
@@ -19,19 +23,12 @@ final class RouterPublisher extends RouterEndpoint
     boolean rotationQueued;
     /** The publisher was sent its KeyUpdate for {@link #pendingKeyId}. */
     boolean keyInstallSent;
-    /** The subscriber was sent ADDED for it. */
-    boolean announced;
-    boolean subscriberAcked;
     boolean mapped;
     boolean unlinked;
-    /** It left, or was dropped: the subscriber is draining or letting go of its ring. */
+    /** It left, or was dropped: its subscribers are draining or letting go of its ring. */
     boolean closing;
-    /** Its authority ended: the subscriber stops reading its ring at once, without draining. */
+    /** Its authority ended: the subscribers stop reading its ring at once, without draining. */
     boolean cutOff;
-    /** The key whose KEY_IN_USE announces this publisher to a joining subscriber; 0 for none. */
-    int joinKeyId;
-    int subscriberAcksOwed;
-    long subscriberAckDueMs;
     long publisherAckDueMs;
 
     RouterPublisher(final RouterChannel state, final SessionFacts session)
@@ -41,24 +38,93 @@ final class RouterPublisher extends RouterEndpoint
         this.keyId = session.firstKeyId;
     }
 
-    void oweSubscriberAck(final long nowMs, final long timeoutMs)
+    /**
+     * What a subscriber was told about this publisher.
+     *
+     * @param subscriber the subscriber.
+     * @return the pair, or null when the subscriber has none with this publisher.
+     */
+    RouterLink link(final RouterSubscriber subscriber)
     {
-        if (0 == subscriberAcksOwed++)
+        for (int i = 0, size = links.size(); i < size; i++)
         {
-            subscriberAckDueMs = nowMs + timeoutMs;
+            final RouterLink link = links.get(i);
+            if (link.subscriber == subscriber)
+            {
+                return link;
+            }
         }
+        return null;
     }
 
-    void subscriberAcknowledged(final long nowMs, final long timeoutMs)
+    /**
+     * The pair of a fan-out subscriber, by the consumer id this publisher knows it by.
+     *
+     * @param consumerId the id.
+     * @return the pair, or null.
+     */
+    RouterLink linkOfConsumer(final int consumerId)
     {
-        if (subscriberAcksOwed > 0 && 0 == --subscriberAcksOwed)
+        for (int i = 0, size = links.size(); i < size; i++)
         {
-            subscriberAckDueMs = 0;
+            final RouterLink link = links.get(i);
+            if (link.subscriber.consumerId == consumerId)
+            {
+                return link;
+            }
         }
-        else if (subscriberAcksOwed > 0)
+        return null;
+    }
+
+    /**
+     * Whether any subscriber was told about this publisher (and not told it left).
+     *
+     * @return true if one was.
+     */
+    boolean announcedToAny()
+    {
+        for (int i = 0, size = links.size(); i < size; i++)
         {
-            subscriberAckDueMs = nowMs + timeoutMs;
+            if (links.get(i).announced)
+            {
+                return true;
+            }
         }
+        return false;
+    }
+
+    /**
+     * Whether a subscriber still owes its acknowledgement of the pending key.
+     *
+     * @return true if one does.
+     */
+    boolean keyAddsOwed()
+    {
+        for (int i = 0, size = links.size(); i < size; i++)
+        {
+            if (links.get(i).keyAddOwed)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a subscriber still drains what this leaving publisher committed.
+     *
+     * @return true if one does.
+     */
+    boolean draining()
+    {
+        for (int i = 0, size = links.size(); i < size; i++)
+        {
+            if (links.get(i).draining)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     void owePublisherAck(final long nowMs, final long timeoutMs)

@@ -1,16 +1,20 @@
 package io.bastion.broker;
 
 /**
- * The subscribing session of a channel. What it owes is kept per publisher ({@link RouterPublisher}), since each
+ * A subscribing session of a channel. What it owes is kept per publisher ({@link RouterLink}), since each
  * acknowledgement is about one publisher's ring or key.
  * <p>
  * Owned by the conductor thread.
  */
 final class RouterSubscriber extends RouterEndpoint
 {
-    RouterSubscriber(final RouterChannel state, final SessionFacts session)
+    /** Names this subscriber to the channel's publishers on a fan-out channel (their consumer slot); never 0. */
+    final int consumerId;
+
+    RouterSubscriber(final RouterChannel state, final SessionFacts session, final int consumerId)
     {
         super(state, session);
+        this.consumerId = consumerId;
     }
 
     @Override
@@ -18,7 +22,8 @@ final class RouterSubscriber extends RouterEndpoint
     {
         for (final RouterPublisher publisher : state.publishers)
         {
-            if (0 != publisher.subscriberAckDueMs && nowMs > publisher.subscriberAckDueMs)
+            final RouterLink link = publisher.link(this);
+            if (null != link && 0 != link.ackDueMs && nowMs > link.ackDueMs)
             {
                 return true;
             }

@@ -20,7 +20,10 @@ import java.util.Arrays;
  *     acknowledges; only then is the session closed and its ring deleted. A publisher whose authority ended, or that
  *     was quarantined, is cut off instead ({@code CUT_OFF}): nothing more of its ring is read.</li>
  *     <li>A subscriber that leaves held every publisher's current key: each of them rotates
- *     ({@link KeyRotation#subscriberLeft}).</li>
+ *     ({@link KeyRotation#subscriberLeft}), and on a fan-out channel lets go of its consumer region.</li>
+ *     <li>A fan-out subscriber a publisher evicted (it lagged beyond the channel's bound, stopped beating while it held
+ *     the publisher back, or wrote a head no consumer writes) is told why, with a Refusal naming the reason, and
+ *     leaves; the channel's other subscribers carry on.</li>
  * </ul>
  * Part of a {@link ChannelMachine}, which decides when; this class carries the ending out through the
  * {@link RouterOutput}. Owned by the conductor thread.
@@ -91,28 +94,59 @@ final class SessionEnder
     }
 
     /**
-     * The subscriber quarantined a publisher: audit it, and unless the publisher is leaving already, refuse it
-     * ({@link RejectReason#QUARANTINED}) and cut it off.
+     * A subscriber quarantined a publisher: audit it. On a one-to-one channel, unless the publisher is leaving
+     * already, refuse it ({@link RejectReason#QUARANTINED}) and cut it off. On a fan-out channel only that subscriber
+     * stops reading it (the publisher lets go of its consumer region), so that one subscriber's word cannot cut a
+     * publisher off from the others.
      *
-     * @param subscriber the subscriber that reported it.
-     * @param publisher  the publisher.
+     * @param link       the pair of the subscriber that reported it and the publisher.
      * @param reasonCode the subscriber's last refusal of that publisher's frames, as a {@link RejectReason} code; the
      *                   subscriber's word, so only a code that names a refusal is named in the audit.
      */
-    void quarantine(final RouterSubscriber subscriber, final RouterPublisher publisher, final long reasonCode)
+    void quarantine(final RouterLink link, final long reasonCode)
     {
+        final RouterPublisher publisher = link.publisher;
         final RejectReason reason = reasonCode > 0 && reasonCode <= RejectReason.maxCode() ?
             RejectReason.fromCode((int)reasonCode) : null;
         output.audit(AuditEventType.QUARANTINED, AuditOutcome.REFUSED, publisher.session.subject, state.name,
-            "producer=" + publisher.producerId + " quarantined by subscriber session=" + subscriber.session.idText() +
-            " last refusal=" + (null == reason ? "unnamed" : reason.name()));
-        if (!publisher.closing)
+            "producer=" + publisher.producerId + " quarantined by subscriber session=" +
+            link.subscriber.session.idText() + " last refusal=" + (null == reason ? "unnamed" : reason.name()));
+        if (state.fanOut.isFanOut())
+        {
+            rotation.subscriberLeft(link);
+            if (publisher.closing && !publisher.draining())
+            {
+                remove(publisher);
+            }
+        }
+        else if (!publisher.closing)
         {
             sender.lastWord(publisher, ControlMessages.refusal(RejectReason.QUARANTINED));
             // The subscriber stopped reading it already; what the publisher wrote since stays unread.
             publisher.cutOff = true;
             drop(publisher, null);
         }
+    }
+
+    /**
+     * A fan-out publisher evicted a subscriber from its ring: audit and count it, tell the subscriber why, and end its
+     * session, as if it had left; the other subscribers carry on.
+     *
+     * @param link   the pair of the publisher that evicted and the subscriber.
+     * @param reason {@link RejectReason#CONSUMER_LAGGED}, {@link RejectReason#CONSUMER_STALLED} or
+     *               {@link RejectReason#CONSUMER_HEAD_INVALID}.
+     */
+    void evictSubscriber(final RouterLink link, final RejectReason reason)
+    {
+        final RouterSubscriber subscriber = link.subscriber;
+        counters.subscriberEvictions.increment();
+        output.audit(AuditEventType.RATE_LIMITED, AuditOutcome.REFUSED, subscriber.session.subject, state.name,
+            reason + ": subscriber session=" + subscriber.session.idText() + " consumer=" + subscriber.consumerId +
+            " evicted by producer=" + link.publisher.producerId);
+        // The publisher let go of the region already: no CONSUMER_REMOVED for it.
+        link.consumerSent = false;
+        sender.lastWord(subscriber, ControlMessages.refusal(reason));
+        drop(subscriber, null);
     }
 
     /**
@@ -154,6 +188,11 @@ final class SessionEnder
     void remove(final RouterPublisher publisher)
     {
         state.publishers.remove(publisher);
+        for (final RouterLink link : publisher.links)
+        {
+            link.end();
+        }
+        publisher.links.clear();
         output.close(publisher);
         output.audit(AuditEventType.CHANNEL_CLOSED, AuditOutcome.INFO, publisher.session.subject, state.name,
             "source removed producer=" + publisher.producerId);
@@ -187,31 +226,40 @@ final class SessionEnder
             sender.lastWord(publisher, ControlMessages.goodbye(GoodbyeReason.SHUTDOWN));
             output.close(publisher);
         }
-        state.publishers.clear();
-        final RouterSubscriber subscriber = state.subscriber;
-        if (null != subscriber)
+        for (final RouterPublisher publisher : state.publishers)
         {
-            state.subscriber = null;
+            for (final RouterLink link : publisher.links)
+            {
+                link.end();
+            }
+        }
+        state.publishers.clear();
+        for (final RouterSubscriber subscriber : state.subscribers)
+        {
             sender.lastWord(subscriber, ControlMessages.goodbye(GoodbyeReason.SHUTDOWN));
             zeroControlKey(subscriber);
             output.close(subscriber);
         }
+        state.subscribers.clear();
     }
 
     private void publisherGone(final RouterPublisher publisher)
     {
         publisher.closing = true;
         publisher.publisherAckDueMs = 0;
-        final RouterSubscriber subscriber = state.subscriber;
-        if (null != subscriber && publisher.announced)
+        for (final RouterLink link : publisher.links)
         {
-            // The subscriber drains what the publisher committed, then acknowledges; only then is the ring deleted. A
-            // publisher whose authority ended is cut off instead: nothing more of its ring is read.
-            sender.source(subscriber, publisher.cutOff ? SourceAction.CUT_OFF : SourceAction.REMOVED,
-                publisher.producerId, 0, 0);
-            publisher.oweSubscriberAck(clock.time(), ackTimeoutMs);
+            if (link.announced)
+            {
+                // The subscriber drains what the publisher committed, then acknowledges; only then is the ring
+                // deleted. A publisher whose authority ended is cut off instead: nothing more of its ring is read.
+                link.draining = true;
+                sender.source(link.subscriber, publisher.cutOff ? SourceAction.CUT_OFF : SourceAction.REMOVED,
+                    publisher.producerId, 0, 0);
+                link.oweAck(clock.time(), ackTimeoutMs);
+            }
         }
-        else
+        if (!publisher.draining())
         {
             remove(publisher);
         }
@@ -219,15 +267,16 @@ final class SessionEnder
 
     private void subscriberGone(final RouterSubscriber subscriber)
     {
-        if (state.subscriber == subscriber)
-        {
-            state.subscriber = null;
-        }
+        state.subscribers.remove(subscriber);
         zeroControlKey(subscriber);
         for (final RouterPublisher publisher : new ArrayList<>(state.publishers))
         {
-            rotation.subscriberLeft(publisher);
-            if (publisher.closing)
+            final RouterLink link = publisher.link(subscriber);
+            if (null != link)
+            {
+                rotation.subscriberLeft(link);
+            }
+            if (publisher.closing && !publisher.draining())
             {
                 remove(publisher);
             }

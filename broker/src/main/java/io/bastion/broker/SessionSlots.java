@@ -6,9 +6,10 @@ import io.bastion.security.token.Right;
 
 import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToIntFunction;
 
 /**
- * The broker's slots: a channel's single subscriber, a channel's publisher rings (at most
+ * The broker's slots: a channel's subscribers (one, or a fan-out channel's maximum), a channel's publisher rings (at most
  * {@link BrokerLimits#maxRingsPerChannel()}) and a principal's sessions (at most
  * {@link BrokerLimits#maxSessionsPerPrincipal()}). Each is taken during the handshake, before the rings are made, so a
  * handshake beyond a limit is refused ({@link RejectReason#RATE_LIMITED}, or {@link RejectReason#CHANNEL_IN_USE} for a
@@ -24,11 +25,17 @@ final class SessionSlots implements RingAllocator
     private final RouterCounters counters;
     private final ConcurrentHashMap<String, Integer> sessionsPerPrincipal = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> ringsPerChannel = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Long> subscriberSlots = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> subscribersPerChannel = new ConcurrentHashMap<>();
+    private final ToIntFunction<String> maxSubscribers;
     private final ConcurrentHashMap<Long, String> subjects = new ConcurrentHashMap<>();
 
-    SessionSlots(final RingAllocator allocator, final BrokerLimits limits, final RouterCounters counters)
+    SessionSlots(
+        final RingAllocator allocator,
+        final BrokerLimits limits,
+        final RouterCounters counters,
+        final ToIntFunction<String> maxSubscribers)
     {
+        this.maxSubscribers = maxSubscribers;
         this.allocator = allocator;
         this.limits = limits;
         this.counters = counters;
@@ -54,10 +61,11 @@ final class SessionSlots implements RingAllocator
             throw new AllocationRefusedException(RejectReason.RATE_LIMITED,
                 "rings per channel limit " + limits.maxRingsPerChannel() + " reached");
         }
-        if (Right.SUBSCRIBE == right && null != subscriberSlots.putIfAbsent(channel, sessionId))
+        if (Right.SUBSCRIBE == right &&
+            !take(subscribersPerChannel, channel, maxSubscribers.applyAsInt(null == channel ? "" : channel)))
         {
             giveBack(sessionsPerPrincipal, subject);
-            throw new AllocationRefusedException(RejectReason.CHANNEL_IN_USE, "channel has a subscriber");
+            throw new AllocationRefusedException(RejectReason.CHANNEL_IN_USE, "channel has all the subscribers it takes");
         }
         subjects.put(sessionId, null == subject ? "" : subject);
         try
@@ -86,7 +94,7 @@ final class SessionSlots implements RingAllocator
         }
         if (Right.SUBSCRIBE == right)
         {
-            subscriberSlots.remove(channel, sessionId);
+            giveBack(subscribersPerChannel, channel);
         }
     }
 

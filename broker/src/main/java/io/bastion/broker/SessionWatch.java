@@ -40,7 +40,7 @@ final class SessionWatch
      *
      * @param state the channel.
      * @param nowMs epoch milliseconds.
-     * @return the endpoints to end, publishers before the subscriber; empty when none.
+     * @return the endpoints to end, publishers before the subscribers; empty when none.
      */
     List<RouterEndpoint> due(final RouterChannel state, final long nowMs)
     {
@@ -49,9 +49,9 @@ final class SessionWatch
         {
             judge(publisher, nowMs, due);
         }
-        if (null != state.subscriber)
+        for (final RouterSubscriber subscriber : state.subscribers)
         {
-            judge(state.subscriber, nowMs, due);
+            judge(subscriber, nowMs, due);
         }
         return due;
     }

@@ -1,7 +1,7 @@
 package io.bastion.broker;
 
 import io.bastion.channel.RingFiles;
-import io.bastion.channel.SealedRing;
+import io.bastion.channel.SealedConsumerRegion;
 import io.bastion.channel.control.Session;
 import io.bastion.security.audit.AuditEventType;
 import io.bastion.security.audit.AuditLog;
@@ -60,15 +60,32 @@ final class SocketOutput implements RouterOutput
      * {@inheritDoc}
      */
     @Override
-    public boolean send(final RouterEndpoint to, final byte[] message, final SealedRing ring)
+    public boolean send(final RouterEndpoint to, final byte[] message, final int[] descriptors)
     {
         final RouterConnection connection = connections.get(to.session.sessionId);
         if (null == connection)
         {
             return false;
         }
-        return null == ring ? connection.link.send(message) :
-            connection.link.send(message, ring.consumerSideDescriptors());
+        return null == descriptors ? connection.link.send(message) : connection.link.send(message, descriptors);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public SealedConsumerRegion newConsumerRegion()
+    {
+        try
+        {
+            return SealedConsumerRegion.create();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            audit.log(AuditEventType.FILE_CHECK, AuditOutcome.FAILURE, null, null,
+                "consumer region not made: " + ex.getClass().getSimpleName());
+            return null;
+        }
     }
 
     /**

@@ -38,7 +38,18 @@ final class MachineFixture
      */
     MachineFixture(final boolean unlinkRings)
     {
-        machine = new ChannelMachine(CHANNEL, CHANNEL_ID, output, counters, () -> nowMs,
+        this(unlinkRings, ChannelFanOut.ONE_TO_ONE);
+    }
+
+    /**
+     * A channel with no sessions, fanning out as given.
+     *
+     * @param unlinkRings whether the machine unlinks rings both sides mapped.
+     * @param fanOut      the channel's fan-out.
+     */
+    MachineFixture(final boolean unlinkRings, final ChannelFanOut fanOut)
+    {
+        machine = new ChannelMachine(CHANNEL, CHANNEL_ID, fanOut, output, counters, () -> nowMs,
             new SessionWatch(revocations, ACK_TIMEOUT_MS), GRACE_MS, unlinkRings);
     }
 

@@ -1,6 +1,6 @@
 package io.bastion.broker;
 
-import io.bastion.channel.SealedRing;
+import io.bastion.channel.SealedConsumerRegion;
 import io.bastion.channel.control.ControlMessage;
 import io.bastion.channel.control.ControlMessages;
 import io.bastion.codec.sbe.GoodbyeDecoder;
@@ -11,6 +11,8 @@ import io.bastion.codec.sbe.SourceUpdateDecoder;
 import io.bastion.security.audit.AuditEventType;
 import io.bastion.security.audit.AuditOutcome;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,6 +29,9 @@ import java.util.Set;
  */
 final class RecordingOutput implements RouterOutput
 {
+    private final List<SealedConsumerRegion> regions = new ArrayList<>();
+    /** Set by a test: {@link #newConsumerRegion()} fails. */
+    boolean failConsumerRegions;
     /**
      * A message the machine queued.
      *
@@ -107,13 +112,45 @@ final class RecordingOutput implements RouterOutput
      * {@inheritDoc}
      */
     @Override
-    public boolean send(final RouterEndpoint to, final byte[] message, final SealedRing ring)
+    public boolean send(final RouterEndpoint to, final byte[] message, final int[] descriptors)
     {
         final ControlMessage parsed = ControlMessages.parse(message, message.length);
         final boolean queued = !fullQueues.contains(to.session.sessionId);
-        sent.add(new Sent(to.session.sessionId, parsed, null != ring, queued));
+        sent.add(new Sent(to.session.sessionId, parsed, null != descriptors, queued));
         transcript.add("to " + to.session.sessionId + ": " + describe(parsed) + (queued ? "" : " (queue full)"));
         return queued;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public SealedConsumerRegion newConsumerRegion()
+    {
+        if (failConsumerRegions)
+        {
+            return null;
+        }
+        try
+        {
+            final SealedConsumerRegion region = SealedConsumerRegion.create();
+            regions.add(region);
+            return region;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * The consumer regions made so far, to check they were released.
+     *
+     * @return the regions.
+     */
+    List<SealedConsumerRegion> regions()
+    {
+        return regions;
     }
 
     /**
@@ -168,8 +205,15 @@ final class RecordingOutput implements RouterOutput
     {
         return switch (message.templateId())
         {
-            case SourceUpdateDecoder.TEMPLATE_ID -> message.action + " producer=" + message.producerId + " key=" +
-                message.keyId + (SourceAction.KEY_RETIRED == message.action ? " grace=" : " at=") + message.graceMs;
+            case SourceUpdateDecoder.TEMPLATE_ID -> switch (message.action)
+            {
+                case CONSUMER_ADDED, CONSUMER_REMOVED -> message.action + " producer=" + message.producerId +
+                    " consumer=" + message.keyId;
+                case EVICTED -> message.action + " producer=" + message.producerId + " consumer=" + message.keyId +
+                    " reason=" + message.graceMs;
+                default -> message.action + " producer=" + message.producerId + " key=" + message.keyId +
+                    (SourceAction.KEY_RETIRED == message.action ? " grace=" : " at=") + message.graceMs;
+            };
             case KeyUpdateDecoder.TEMPLATE_ID -> "KeyUpdate key=" + message.keyId;
             case GoodbyeDecoder.TEMPLATE_ID -> "Goodbye " + message.goodbyeReason;
             case RefusalDecoder.TEMPLATE_ID -> "Refusal " + message.refusalReason;

@@ -271,7 +271,8 @@ public final class HandshakeClient
             final SessionKeys keys = HandshakeCrypto.deriveKeys(transcript, shared, welcome.sessionId, welcome.keyId);
             final RingAllocation rings = rings(control, welcome);
             return new Session(
-                null, channel, right, welcome.sessionId, keys, rings, control.detach(), null, welcome.sealing);
+                null, channel, right, welcome.sessionId, keys, rings, control.detach(), null, welcome.sealing,
+                welcome.maxSubscribers, welcome.fanOutPolicy);
         }
         finally
         {

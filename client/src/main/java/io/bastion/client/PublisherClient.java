@@ -15,7 +15,10 @@ import io.bastion.channel.SealingMode;
 import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.KeyUpdateDecoder;
 import io.bastion.codec.sbe.SourceAction;
+import io.bastion.codec.sbe.SourceUpdateDecoder;
+import io.bastion.ringbuffer.OneToManyRingProducer;
 import io.bastion.ringbuffer.OneToOneRingProducer;
+import io.bastion.ringbuffer.RecordProducer;
 import io.bastion.security.files.OwnerOnlyFiles;
 import io.bastion.security.keys.KeyDirection;
 import io.bastion.security.keys.KeyLookup;
@@ -55,9 +58,11 @@ public final class PublisherClient implements AutoCloseable
     private final KeyRing keys;
     private final ClientCounters counters;
     private final Publisher publisher;
-    private final OneToOneRingProducer producer;
+    private final RecordProducer producer;
+    private final FanOutConsumers fanOut;
     private final KeyLookup lookup = new KeyLookup();
     private final ClientControl control;
+    private final ControlLink link;
     private boolean released;
 
     private PublisherClient(
@@ -67,12 +72,15 @@ public final class PublisherClient implements AutoCloseable
         final KeyRing keys,
         final ClientCounters counters,
         final Publisher publisher,
-        final OneToOneRingProducer producer,
+        final RecordProducer producer,
         final long controlPollIntervalNs)
     {
         this.control = new ClientControl(link, controlPollIntervalNs, this::onMessage, this::onEnd);
+        this.link = link;
         this.session = session;
         this.producer = producer;
+        this.fanOut = producer instanceof OneToManyRingProducer ? new FanOutConsumers((OneToManyRingProducer)producer,
+            session.channelId(), session.producerId(), control::send, session.maxSubscribers()) : null;
         this.mapping = mapping;
         this.keys = keys;
         this.counters = counters;
@@ -118,7 +126,10 @@ public final class PublisherClient implements AutoCloseable
             keys = new KeyRing(session.channelId(), KeyDirection.INITIATOR_TO_RESPONDER, context.epochClock());
             keys.rotateAndZero(session.keys().keyId(), session.keys().key(KeyDirection.INITIATOR_TO_RESPONDER), 0);
             counters = ClientCounters.open(context, session, "pub");
-            final OneToOneRingProducer producer =
+            // A fan-out ring starts with no consumer: each subscriber's own region comes as it joins.
+            final RecordProducer producer = session.maxSubscribers() > 1 ?
+                new OneToManyRingProducer(mapping.producerRegion(), session.maxSubscribers(), session.fanOutPolicy(),
+                context.epochClock()) :
                 new OneToOneRingProducer(mapping.producerRegion(), mapping.consumerRegion(), context.epochClock());
             final Publisher publisher = new Publisher(producer, session.sealing().newSealer(keys), session.channelId(),
                 session.producerId(), context.nanoClock(), counters.counters())
@@ -157,7 +168,7 @@ public final class PublisherClient implements AutoCloseable
      */
     public int doWork()
     {
-        return publisher.doWork() + control.poll();
+        return publisher.doWork() + control.poll() + (null == fanOut ? 0 : fanOut.poll());
     }
 
     private void onMessage(final ControlMessage message)
@@ -165,6 +176,40 @@ public final class PublisherClient implements AutoCloseable
         if (KeyUpdateDecoder.TEMPLATE_ID == message.templateId())
         {
             switchKey(message.keyId);
+        }
+        else if (null != fanOut && SourceUpdateDecoder.TEMPLATE_ID == message.templateId() &&
+            message.channelId == session.channelId() && message.producerId == session.producerId())
+        {
+            onConsumerUpdate(message);
+        }
+        else
+        {
+            control.violation();
+        }
+    }
+
+    private void onConsumerUpdate(final ControlMessage message)
+    {
+        if (SourceAction.CONSUMER_ADDED == message.action)
+        {
+            final int[] descriptor;
+            try
+            {
+                descriptor = link.takeDescriptors(1);
+            }
+            catch (final HandshakeException ex)
+            {
+                control.violation();
+                return;
+            }
+            if (!fanOut.onAdded(message.keyId, descriptor[0]))
+            {
+                control.violation();
+            }
+        }
+        else if (SourceAction.CONSUMER_REMOVED == message.action)
+        {
+            fanOut.onRemoved(message.keyId);
         }
         else
         {
@@ -185,8 +230,15 @@ public final class PublisherClient implements AutoCloseable
             control.violation();
             return;
         }
-        // Every frame from this position on is sealed with the new key: the broker starts a joining subscriber here.
-        acknowledge(SourceAction.KEY_IN_USE, newKeyId, producer.position());
+        // Every frame from this position on is sealed with the new key: the broker starts a joining subscriber here,
+        // and a fan-out ring attaches the joining subscriber's region here too.
+        if (null != fanOut && !fanOut.attachPending())
+        {
+            control.violation();
+            return;
+        }
+        acknowledge(SourceAction.KEY_IN_USE, newKeyId, producer instanceof OneToManyRingProducer ?
+            ((OneToManyRingProducer)producer).position() : ((OneToOneRingProducer)producer).position());
     }
 
     private void acknowledge(final SourceAction action, final int keyId, final long position)
@@ -354,6 +406,10 @@ public final class PublisherClient implements AutoCloseable
         control.close();
         session.close();
         keys.close();
+        if (null != fanOut)
+        {
+            fanOut.close();
+        }
         mapping.close();
         counters.close();
     }

@@ -3,6 +3,7 @@ package io.bastion.codec;
 import io.bastion.codec.sbe.ChallengeDecoder;
 import io.bastion.codec.sbe.CredentialsDecoder;
 import io.bastion.codec.sbe.GoodbyeDecoder;
+import io.bastion.codec.sbe.FanOutMode;
 import io.bastion.codec.sbe.GoodbyeReason;
 import io.bastion.codec.sbe.HelloDecoder;
 import io.bastion.codec.sbe.KeyUpdateDecoder;
@@ -35,7 +36,7 @@ import static io.bastion.codec.FrameDescriptor.HEADER_LENGTH;
  * {@link RejectReason#UNKNOWN_TEMPLATE} (including the data-path Frame), {@link RejectReason#BLOCK_LENGTH_TOO_SHORT},
  * {@link RejectReason#BLOCK_LENGTH_TOO_LONG}, {@link RejectReason#TRUNCATED} (the block or a var-data length prefix
  * runs past the end), {@link RejectReason#UNKNOWN_ENUM_VALUE} (a Refusal or Goodbye reason, a SourceUpdate action
- * or a Welcome's sealing this build does not know,
+ * or a Welcome's sealing or fan-out mode this build does not know,
  * so a generated decoder's enum accessor cannot throw), {@link RejectReason#PAYLOAD_TOO_LONG} (a var-data length
  * above the maximum), {@link RejectReason#PAYLOAD_BEYOND_RECORD} and {@link RejectReason#TRAILING_BYTES}.
  * <p>
@@ -58,6 +59,7 @@ public final class ControlMessageValidator
     private static final boolean[] KNOWN_GOODBYE_REASONS = new boolean[256];
     private static final boolean[] KNOWN_SOURCE_ACTIONS = new boolean[256];
     private static final boolean[] KNOWN_SEALINGS = new boolean[256];
+    private static final boolean[] KNOWN_FAN_OUT_MODES = new boolean[256];
 
     static
     {
@@ -73,6 +75,13 @@ public final class ControlMessageValidator
             if (Sealing.NULL_VAL != sealing)
             {
                 KNOWN_SEALINGS[sealing.value()] = true;
+            }
+        }
+        for (final FanOutMode mode : FanOutMode.values())
+        {
+            if (FanOutMode.NULL_VAL != mode)
+            {
+                KNOWN_FAN_OUT_MODES[mode.value()] = true;
             }
         }
         for (final SourceAction action : SourceAction.values())
@@ -207,7 +216,9 @@ public final class ControlMessageValidator
         if (WelcomeDecoder.TEMPLATE_ID == templateId)
         {
             final int code = buffer.getByte(blockOffset + WelcomeDecoder.sealingEncodingOffset()) & 0xFF;
-            return KNOWN_SEALINGS[code];
+            // A Welcome's block is never shorter than this build's (see checkBlockLength): the mode is always there.
+            final int fanOutMode = buffer.getByte(blockOffset + WelcomeDecoder.fanOutModeEncodingOffset()) & 0xFF;
+            return KNOWN_SEALINGS[code] && KNOWN_FAN_OUT_MODES[fanOutMode];
         }
         if (SourceUpdateDecoder.TEMPLATE_ID == templateId)
         {

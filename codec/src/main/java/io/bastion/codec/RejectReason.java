@@ -117,6 +117,21 @@ public enum RejectReason
     MALFORMED_BATCH(54),
     /** The frames of one batch record carry different key ids: one tag is made with one key. */
     BATCH_KEY_MISMATCH(55),
+    /**
+     * Fan-out: this subscriber fell further behind the publisher than the channel's lag bound, and was evicted so
+     * that it no longer held the publisher back. The other subscribers carried on.
+     */
+    CONSUMER_LAGGED(56),
+    /**
+     * Fan-out: this subscriber held the publisher back and published no heartbeat for longer than the channel's
+     * stall timeout (a stopped or hung process), and was evicted.
+     */
+    CONSUMER_STALLED(57),
+    /**
+     * Fan-out: this subscriber's consumer region held a head no correct consumer writes (misaligned, beyond the
+     * tail, more than a lap behind, backwards), and was evicted: the publisher no longer reads it.
+     */
+    CONSUMER_HEAD_INVALID(58),
 
     /** Ring fault: the tail is negative, or behind the head, or more than a lap ahead of it. */
     TAIL_OUT_OF_RANGE(64),

@@ -4,6 +4,7 @@ import io.bastion.channel.SealingMode;
 import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.GoodbyeReason;
 import io.bastion.codec.sbe.SourceAction;
+import io.bastion.ringbuffer.FanOutPolicy;
 
 /**
  * One received control message after {@link ControlMessages#parse}: either refused with a typed reason, or a
@@ -50,6 +51,10 @@ public final class ControlMessage
     public String subscribeRingPath;
     /** Welcome: how the channel's frames are sealed. */
     public SealingMode sealing;
+    /** Welcome: how many subscribers the channel takes at once (0 or 1: one-to-one). */
+    public int maxSubscribers;
+    /** Welcome: what the channel's publishers do about a subscriber that lags or stops. */
+    public FanOutPolicy fanOutPolicy;
 
     /** SourceUpdate: what changed. */
     public SourceAction action;

@@ -8,6 +8,7 @@ import io.bastion.codec.sbe.ChallengeDecoder;
 import io.bastion.codec.sbe.ChallengeEncoder;
 import io.bastion.codec.sbe.CredentialsDecoder;
 import io.bastion.codec.sbe.CredentialsEncoder;
+import io.bastion.codec.sbe.FanOutMode;
 import io.bastion.codec.sbe.GoodbyeDecoder;
 import io.bastion.codec.sbe.GoodbyeEncoder;
 import io.bastion.codec.sbe.GoodbyeReason;
@@ -26,6 +27,7 @@ import io.bastion.codec.sbe.SourceUpdateDecoder;
 import io.bastion.codec.sbe.SourceUpdateEncoder;
 import io.bastion.codec.sbe.WelcomeDecoder;
 import io.bastion.codec.sbe.WelcomeEncoder;
+import io.bastion.ringbuffer.FanOutPolicy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
@@ -47,6 +49,9 @@ public final class ControlMessages
 {
     /** Bytes of a nonce and of a raw X25519 public key. */
     public static final int BYTES32 = 32;
+
+    /** The most subscribers a Welcome can announce for one channel (the field is one unsigned byte). */
+    public static final int MAX_SUBSCRIBERS = 255;
 
     private ControlMessages()
     {
@@ -129,6 +134,32 @@ public final class ControlMessages
         final long sessionId, final int keyId, final RingAllocation rings, final String publishRingPath,
         final String subscribeRingPath, final SealingMode sealing)
     {
+        return welcome(sessionId, keyId, rings, publishRingPath, subscribeRingPath, sealing, 1, FanOutPolicy.defaults());
+    }
+
+    /**
+     * Encode a Welcome for a channel that may fan out.
+     *
+     * @param sessionId         the session id.
+     * @param keyId             the first key id.
+     * @param rings             the session's rings.
+     * @param publishRingPath   the ring the client writes, or null.
+     * @param subscribeRingPath the ring the client reads, or null.
+     * @param sealing           how the channel's frames are sealed.
+     * @param maxSubscribers    how many subscribers the channel takes at once, 1 to {@link #MAX_SUBSCRIBERS}.
+     * @param fanOutPolicy      what the channel's publishers do about a subscriber that lags or stops.
+     * @return the message.
+     * @throws IllegalArgumentException if a path is too long or {@code maxSubscribers} is out of range.
+     */
+    public static byte[] welcome(
+        final long sessionId, final int keyId, final RingAllocation rings, final String publishRingPath,
+        final String subscribeRingPath, final SealingMode sealing, final int maxSubscribers,
+        final FanOutPolicy fanOutPolicy)
+    {
+        if (maxSubscribers < 1 || maxSubscribers > MAX_SUBSCRIBERS)
+        {
+            throw new IllegalArgumentException("maxSubscribers out of range: " + maxSubscribers);
+        }
         final byte[] publish = publishRingPath.getBytes(StandardCharsets.UTF_8);
         final byte[] subscribe = subscribeRingPath.getBytes(StandardCharsets.UTF_8);
         if (publish.length > ControlMessageValidator.MAX_VAR_DATA_LENGTH ||
@@ -145,6 +176,10 @@ public final class ControlMessages
             .producerId(rings.producerId())
             .ringCapacity(rings.ringCapacity())
             .sealing(Sealing.get((short)sealing.code()))
+            .maxSubscribers((short)maxSubscribers)
+            .fanOutMode(FanOutPolicy.Mode.BLOCK == fanOutPolicy.mode() ? FanOutMode.BLOCK : FanOutMode.EVICT)
+            .maxLagBytes(fanOutPolicy.maxLagBytes())
+            .stallTimeoutMs(fanOutPolicy.stallTimeoutMs())
             .putPublishRingPath(publish, 0, publish.length)
             .putSubscribeRingPath(subscribe, 0, subscribe.length);
         return Arrays.copyOf(buffer.byteArray(), MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
@@ -333,6 +368,17 @@ public final class ControlMessages
         message.ringCapacity = decoder.ringCapacity();
         // Known: the validator refused any other value.
         message.sealing = SealingMode.fromCode(decoder.sealingRaw());
+        message.maxSubscribers = 1;
+        message.fanOutPolicy = FanOutPolicy.defaults();
+        if (version >= 3)
+        {
+            message.maxSubscribers = decoder.maxSubscribers();
+            message.fanOutPolicy = fanOutPolicy(decoder.fanOutModeRaw(), decoder.maxLagBytes(), decoder.stallTimeoutMs());
+            if (null == message.fanOutPolicy)
+            {
+                return ControlMessage.refused(RejectReason.PROTOCOL_VIOLATION, RejectReason.PROTOCOL_VIOLATION);
+            }
+        }
         final byte[] publish = new byte[decoder.publishRingPathLength()];
         decoder.getPublishRingPath(publish, 0, publish.length);
         final byte[] subscribe = new byte[decoder.subscribeRingPathLength()];
@@ -344,6 +390,20 @@ public final class ControlMessages
             return ControlMessage.refused(RejectReason.PROTOCOL_VIOLATION, RejectReason.PROTOCOL_VIOLATION);
         }
         return message;
+    }
+
+    /**
+     * A Welcome's fan-out policy, or null for one no broker of this build sends (a bound not positive).
+     */
+    private static FanOutPolicy fanOutPolicy(final short mode, final long maxLagBytes, final long stallTimeoutMs)
+    {
+        if (maxLagBytes <= 0 || stallTimeoutMs <= 0)
+        {
+            return null;
+        }
+        // Known: the validator refused any other mode.
+        return FanOutMode.BLOCK.value() == mode ?
+            FanOutPolicy.blocking(stallTimeoutMs) : FanOutPolicy.evicting(maxLagBytes, stallTimeoutMs);
     }
 
     private static ControlMessage sourceUpdate(final SourceUpdateDecoder decoder, final int version)

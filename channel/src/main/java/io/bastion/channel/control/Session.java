@@ -1,6 +1,7 @@
 package io.bastion.channel.control;
 
 import io.bastion.channel.SealingMode;
+import io.bastion.ringbuffer.FanOutPolicy;
 import io.bastion.security.handshake.SessionKeys;
 import io.bastion.security.token.CapabilityToken;
 import io.bastion.security.token.Right;
@@ -33,6 +34,8 @@ public final class Session implements AutoCloseable
     private final SocketChannel controlChannel;
     private final CapabilityToken token;
     private final SealingMode sealing;
+    private final int maxSubscribers;
+    private final FanOutPolicy fanOutPolicy;
 
     /**
      * A session as the handshake made it; it takes ownership of the keys and the socket.
@@ -58,6 +61,40 @@ public final class Session implements AutoCloseable
         final CapabilityToken token,
         final SealingMode sealing)
     {
+        this(subject, channel, right, sessionId, keys, rings, controlChannel, token, sealing, 1,
+            FanOutPolicy.defaults());
+    }
+
+    /**
+     * A session as the handshake made it, on a channel that may fan out to several subscribers; it takes ownership
+     * of the keys and the socket.
+     *
+     * @param subject        the token's subject (broker side), or null.
+     * @param channel        the channel.
+     * @param right          the right granted.
+     * @param sessionId      the session id.
+     * @param keys           the session keys, now owned by the session.
+     * @param rings          the rings allocated.
+     * @param controlChannel the control socket, now owned by the session.
+     * @param token          the verified token (broker side), or null.
+     * @param sealing        how the channel's frames are sealed, as the broker announced it.
+     * @param maxSubscribers how many subscribers the channel takes at once, as the broker announced it: 1 for a
+     *                       one-to-one channel, more for fan-out (0 is read as 1).
+     * @param fanOutPolicy   what the channel's publishers do about a subscriber that lags or stops.
+     */
+    public Session(
+        final String subject,
+        final String channel,
+        final Right right,
+        final long sessionId,
+        final SessionKeys keys,
+        final RingAllocation rings,
+        final SocketChannel controlChannel,
+        final CapabilityToken token,
+        final SealingMode sealing,
+        final int maxSubscribers,
+        final FanOutPolicy fanOutPolicy)
+    {
         this.subject = subject;
         this.channel = channel;
         this.right = right;
@@ -68,6 +105,30 @@ public final class Session implements AutoCloseable
         this.controlChannel = controlChannel;
         this.token = token;
         this.sealing = sealing;
+        this.maxSubscribers = Math.max(1, maxSubscribers);
+        this.fanOutPolicy = fanOutPolicy;
+    }
+
+    /**
+     * What the channel's publishers do about a subscriber that lags or stops, as the broker announced it.
+     *
+     * @return the policy.
+     */
+    public FanOutPolicy fanOutPolicy()
+    {
+        return fanOutPolicy;
+    }
+
+    /**
+     * How many subscribers the channel takes at once, as the broker announced it in the Welcome: 1 for a one-to-one
+     * channel (the ring's own consumer region is the subscriber's), more for a fan-out channel (each subscriber gets a
+     * consumer region of its own, handed to the publisher as it joins).
+     *
+     * @return 1 or more.
+     */
+    public int maxSubscribers()
+    {
+        return maxSubscribers;
     }
 
     /**
