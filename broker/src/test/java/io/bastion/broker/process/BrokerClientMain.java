@@ -4,18 +4,22 @@ import io.bastion.channel.process.PublisherMain;
 import io.bastion.channel.process.StreamChecker;
 import io.bastion.channel.process.Wire;
 import io.bastion.channel.ChannelStatus;
+import io.bastion.channel.MappedRing;
 import io.bastion.channel.RejectionHandler;
 import io.bastion.client.ClientContext;
 import io.bastion.channel.control.HandshakeException;
 import io.bastion.client.PublisherClient;
 import io.bastion.client.SubscriberClient;
+import io.bastion.ringbuffer.OneToOneRingDescriptor;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,11 +31,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Arguments ({@code key=value}): {@code role} ({@code pub} or {@code sub}), {@code dir}, {@code token} (a file),
  * {@code channel}, {@code deadline-ms}; for {@code pub}: {@code count}, {@code hold} (true: after sending, keep the
  * session open until stdin closes or the process is killed), {@code progress} (print {@code sent N} every so many
- * frames); for {@code sub}: {@code expect} (frames to receive in total).
+ * frames); for {@code sub}: {@code expect} (frames to receive in total), {@code hostile-after} (after receiving so
+ * many frames, stop reading and write heads no consumer writes into its own consumer region until the session ends,
+ * as a subscriber that turned hostile would).
  * <p>
  * Prints {@code REFUSED <reason>} and exits 1 if the broker refuses; otherwise {@code ready}, then
  * {@code SUMMARY ...}: for {@code pub} {@code sent=N lastSeq=S keyId=K}, for {@code sub}
- * {@code received=N mismatches=M rejections=R keys=n1,n2,n3,n4 sources=S}. Exits 0 only if everything was sent or
+ * {@code received=N mismatches=M rejections=R keys=n1,n2,n3,n4 sources=S closed=REASON} (REASON {@code open} while
+ * the session is open). Exits 0 only if everything was sent or
  * received with no mismatch and no rejection.
  */
 public final class BrokerClientMain
@@ -172,11 +179,16 @@ public final class BrokerClientMain
         {
             System.out.println("ready");
             System.out.flush();
+            final long hostileAfter = Long.parseLong(opts.getOrDefault("hostile-after", "-1"));
             long received = 0;
             while (received < expect && System.nanoTime() < deadlineNs && !client.isClosed())
             {
                 client.doWork();
-                if (0 == client.poll(checker, 256))
+                if (hostileAfter >= 0 && received >= hostileAfter)
+                {
+                    writeNonsenseHeads(client);
+                }
+                else if (0 == client.poll(checker, 256))
                 {
                     Thread.onSpinWait();
                 }
@@ -188,8 +200,36 @@ public final class BrokerClientMain
                 keys.append(keyId > 1 ? "," : "").append(checker.byKeyId(keyId));
             }
             System.out.println(Wire.SUMMARY + " received=" + received + " mismatches=" + checker.mismatches() +
-                " rejections=" + rejections.get() + " keys=" + keys + " sources=" + client.sourceCount());
+                " rejections=" + rejections.get() + " keys=" + keys + " sources=" + client.sourceCount() + " closed=" +
+                (client.isClosed() ? String.valueOf(client.closedFor()) : "open"));
             return received == expect && 0 == checker.mismatches() && 0 == rejections.get() ? 0 : 2;
+        }
+    }
+
+    /**
+     * What a subscriber that turned hostile can do to its own consumer region: write heads a correct consumer never
+     * writes (misaligned, then beyond any tail). It reaches the region as any code in its process could, through the
+     * client's own fields.
+     */
+    private static void writeNonsenseHeads(final SubscriberClient client)
+    {
+        try
+        {
+            final Field sourcesField = SubscriberClient.class.getDeclaredField("sources");
+            sourcesField.setAccessible(true);
+            for (final Object source : (List<?>)sourcesField.get(client))
+            {
+                final Field mappingField = source.getClass().getDeclaredField("mapping");
+                mappingField.setAccessible(true);
+                final MappedRing mapping = (MappedRing)mappingField.get(source);
+                final long head = mapping.consumerRegion().getLongVolatile(OneToOneRingDescriptor.HEAD_POSITION_OFFSET);
+                mapping.consumerRegion().putLongVolatile(OneToOneRingDescriptor.HEAD_POSITION_OFFSET,
+                    0 == (head & 1) ? head + 3 : Long.MAX_VALUE & ~7L);
+            }
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new IllegalStateException(ex);
         }
     }
 

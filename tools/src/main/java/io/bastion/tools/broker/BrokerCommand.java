@@ -3,6 +3,7 @@ package io.bastion.tools.broker;
 import io.bastion.broker.Broker;
 import io.bastion.broker.BrokerContext;
 import io.bastion.broker.BrokerLimits;
+import io.bastion.broker.ChannelFanOut;
 import io.bastion.channel.SealingMode;
 import io.bastion.ringbuffer.RingCapacity;
 import io.bastion.security.files.SecureFileException;
@@ -18,7 +19,9 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -86,6 +89,13 @@ public final class BrokerCommand implements Callable<Integer>
         description = "Channels whose frames are encrypted (AES-GCM, the header authenticated), so that their rings " +
             "hold no plaintext; the broker announces it to both ends. Repeatable or comma-separated.")
     private List<String> encrypted = List.of();
+
+    @Option(names = "--fan-out", paramLabel = "CHANNEL:N[:evict|block[:LAG[:STALL_MS]]]", split = ",",
+        description = "Channels that take up to N subscribers at once, each with a consumer region of its own; the " +
+            "publisher follows the slowest and evicts one that lags more than LAG ring bytes (evict) or that holds " +
+            "it back without a heartbeat for STALL_MS (both modes). Needs sealed rings. Repeatable or " +
+            "comma-separated.")
+    private List<String> fanOut = List.of();
 
     @Option(names = "--max-sessions-per-principal", paramLabel = "N",
         description = "Most open sessions of one user; more are refused RATE_LIMITED (default: " +
@@ -205,6 +215,23 @@ public final class BrokerCommand implements Callable<Integer>
         {
             context.channelSealing(channel, SealingMode.AEAD_PER_FRAME);
         }
+        final Map<String, ChannelFanOut> fanOutChannels = new HashMap<>();
+        try
+        {
+            for (final String entry : fanOut)
+            {
+                ChannelFanOut.parseInto(entry, fanOutChannels);
+            }
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ParameterException(spec.commandLine(), "--fan-out: " + ex.getMessage());
+        }
+        if (!fanOutChannels.isEmpty() && ringFiles)
+        {
+            throw new ParameterException(spec.commandLine(), "--fan-out needs sealed rings; drop --ring-files");
+        }
+        fanOutChannels.forEach(context::channelFanOut);
         if (null != maxPendingPerUid)
         {
             context.maxPendingHandshakesPerUid(maxPendingPerUid);
