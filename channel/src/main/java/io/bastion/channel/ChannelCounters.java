@@ -8,7 +8,8 @@ import org.agrona.concurrent.status.CountersManager;
  * The live counters of one channel endpoint, allocated in a {@link CountersManager} (normally over
  * an owner-only counters file that {@code bastion stat} reads, the way AeronStat reads Aeron's):
  * frames and bytes in and out, back pressure, claims lost to an unblock, rate-limit drops,
- * quarantines, sequence gaps, heartbeats, and one counter per refusal reason, labelled
+ * quarantines, sequence gaps, heartbeats, a subscriber's position and lag and a fan-out eviction count, and one counter
+ * per refusal reason, labelled
  * {@code "<endpoint>: rejected <REASON>"} with the reason's name: every {@link RejectReason} but
  * {@link RejectReason#NONE}, ring faults included, so each is counted, and shown by {@code bastion stat}, under its
  * own name. Never holds payload bytes or key material.
@@ -22,7 +23,7 @@ public final class ChannelCounters implements AutoCloseable
     public static final int CHANNEL_COUNTER_TYPE_ID = 0xB0;
 
     /** Counters other than the per-reason ones. */
-    private static final int FIXED_COUNTERS = 10;
+    private static final int FIXED_COUNTERS = 13;
 
     private final AtomicCounter framesOut;
     private final AtomicCounter bytesOut;
@@ -34,6 +35,9 @@ public final class ChannelCounters implements AutoCloseable
     private final AtomicCounter quarantines;
     private final AtomicCounter sequenceGaps;
     private final AtomicCounter heartbeats;
+    private final AtomicCounter position;
+    private final AtomicCounter lag;
+    private final AtomicCounter evictions;
     private final AtomicCounter[] rejections;
 
     /**
@@ -69,6 +73,9 @@ public final class ChannelCounters implements AutoCloseable
         quarantines = manager.newCounter(label + ": quarantines", CHANNEL_COUNTER_TYPE_ID);
         sequenceGaps = manager.newCounter(label + ": sequence gaps", CHANNEL_COUNTER_TYPE_ID);
         heartbeats = manager.newCounter(label + ": heartbeats", CHANNEL_COUNTER_TYPE_ID);
+        position = manager.newCounter(label + ": position", CHANNEL_COUNTER_TYPE_ID);
+        lag = manager.newCounter(label + ": lag bytes", CHANNEL_COUNTER_TYPE_ID);
+        evictions = manager.newCounter(label + ": evictions", CHANNEL_COUNTER_TYPE_ID);
         final RejectReason[] reasons = RejectReason.values();
         rejections = new AtomicCounter[RejectReason.maxCode() + 1];
         for (final RejectReason reason : reasons)
@@ -135,6 +142,58 @@ public final class ChannelCounters implements AutoCloseable
     void onHeartbeat()
     {
         heartbeats.incrementRelease();
+    }
+
+    /**
+     * A subscriber's progress, as its owner last measured it: the bytes it has read of its publishers' rings, and how
+     * far the furthest of them is ahead of it. Called by the endpoint's thread only, off the hot path.
+     *
+     * @param readBytes  ring bytes read since the sources were added, summed over them.
+     * @param behindBytes the most bytes any source's producer is ahead of this subscriber.
+     */
+    public void progress(final long readBytes, final long behindBytes)
+    {
+        position.setRelease(readBytes);
+        lag.setRelease(behindBytes);
+    }
+
+    /**
+     * Count an eviction: on a fan-out publisher, a subscriber it evicted; on a subscriber, its own eviction. Called by
+     * the endpoint's thread only.
+     */
+    public void onEviction()
+    {
+        evictions.incrementRelease();
+    }
+
+    /**
+     * A subscriber's position: ring bytes it read, summed over its sources.
+     *
+     * @return bytes.
+     */
+    public long position()
+    {
+        return position.get();
+    }
+
+    /**
+     * A subscriber's lag: the most bytes one of its publishers is ahead of it, as last measured.
+     *
+     * @return bytes.
+     */
+    public long lag()
+    {
+        return lag.get();
+    }
+
+    /**
+     * Evictions: by a fan-out publisher, the subscribers it evicted; by a subscriber, 1 once it was evicted.
+     *
+     * @return the count.
+     */
+    public long evictions()
+    {
+        return evictions.get();
     }
 
     /**
@@ -255,6 +314,9 @@ public final class ChannelCounters implements AutoCloseable
         quarantines.close();
         sequenceGaps.close();
         heartbeats.close();
+        position.close();
+        lag.close();
+        evictions.close();
         for (final AtomicCounter counter : rejections)
         {
             if (null != counter)

@@ -1,5 +1,6 @@
 package io.bastion.client;
 
+import io.bastion.channel.ChannelCounters;
 import io.bastion.channel.SealedConsumerRegion;
 import io.bastion.channel.control.ControlMessages;
 import io.bastion.channel.shm.MappedRegion;
@@ -34,6 +35,7 @@ final class FanOutConsumers implements AutoCloseable, EvictionHandler
     private final int channelId;
     private final int producerId;
     private final Consumer<byte[]> send;
+    private final ChannelCounters counters;
     private final int[] pendingIds;
     private final MappedRegion[] pendingRegions;
     private final int[] slotIds;
@@ -47,6 +49,7 @@ final class FanOutConsumers implements AutoCloseable, EvictionHandler
      * @param channelId  the channel id, for the reports.
      * @param producerId this publisher's producer id, for the reports.
      * @param send       queues a control message for the broker.
+     * @param counters   where evictions are counted.
      * @param slots      how many subscribers the channel takes.
      */
     FanOutConsumers(
@@ -54,8 +57,10 @@ final class FanOutConsumers implements AutoCloseable, EvictionHandler
         final int channelId,
         final int producerId,
         final Consumer<byte[]> send,
+        final ChannelCounters counters,
         final int slots)
     {
+        this.counters = counters;
         this.producer = producer;
         this.channelId = channelId;
         this.producerId = producerId;
@@ -176,6 +181,7 @@ final class FanOutConsumers implements AutoCloseable, EvictionHandler
     {
         final int consumerId = slotIds[slot];
         release(slot);
+        counters.onEviction();
         if (NONE != consumerId)
         {
             send.accept(ControlMessages.sourceUpdate(SourceAction.EVICTED, channelId, producerId, consumerId, 0,

@@ -80,7 +80,8 @@ public final class PublisherClient implements AutoCloseable
         this.session = session;
         this.producer = producer;
         this.fanOut = producer instanceof OneToManyRingProducer ? new FanOutConsumers((OneToManyRingProducer)producer,
-            session.channelId(), session.producerId(), control::send, session.maxSubscribers()) : null;
+            session.channelId(), session.producerId(), control::send, counters.counters(), session.maxSubscribers()) :
+            null;
         this.mapping = mapping;
         this.keys = keys;
         this.counters = counters;

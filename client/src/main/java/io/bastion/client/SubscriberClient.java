@@ -18,6 +18,7 @@ import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.SourceAction;
 import io.bastion.codec.sbe.SourceUpdateDecoder;
 import io.bastion.ringbuffer.OneToOneRingConsumer;
+import io.bastion.ringbuffer.OneToOneRingDescriptor;
 import io.bastion.ringbuffer.RecordDescriptor;
 import io.bastion.ringbuffer.RingCapacity;
 import io.bastion.security.files.OwnerOnlyFiles;
@@ -62,6 +63,9 @@ import java.util.List;
  */
 public final class SubscriberClient implements AutoCloseable
 {
+    /** How often {@link #doWork()} publishes this subscriber's position and lag to its counters. */
+    static final long PROGRESS_INTERVAL_NS = 100_000_000L;
+
     private final ClientContext context;
     private final Session session;
     private final ClientControl control;
@@ -75,6 +79,7 @@ public final class SubscriberClient implements AutoCloseable
     private final RejectionHandler rejections;
     private final IntHashSet refusedProducers = new IntHashSet();
     private long refusedSources;
+    private long lastProgressNs = System.nanoTime() - PROGRESS_INTERVAL_NS;
     private boolean released;
 
     private SubscriberClient(
@@ -151,7 +156,36 @@ public final class SubscriberClient implements AutoCloseable
         work += control.poll();
         work += reportQuarantines();
         work += releaseDrained();
+        reportProgress();
         return work;
+    }
+
+    /**
+     * Publish this subscriber's position and lag to its counters ({@code bastion stat}), at most every
+     * {@link #PROGRESS_INTERVAL_NS}. The producer's tail is read once per source from its region, which is untrusted:
+     * it only ever feeds a number shown to an operator, clamped to what a correct ring can show.
+     */
+    private void reportProgress()
+    {
+        final long nowNs = System.nanoTime();
+        if (nowNs - lastProgressNs < PROGRESS_INTERVAL_NS)
+        {
+            return;
+        }
+        lastProgressNs = nowNs;
+        long read = 0;
+        long behind = 0;
+        for (final SourceEntry source : sources)
+        {
+            final long head = source.consumer.position();
+            read += head - source.startPosition;
+            final int capacity = source.mapping.producerRegion().capacity() -
+                OneToOneRingDescriptor.PRODUCER_TRAILER_LENGTH;
+            final long tail = source.mapping.producerRegion().getLongVolatile(
+                capacity + OneToOneRingDescriptor.TAIL_POSITION_OFFSET);
+            behind = Math.max(behind, Math.min(capacity, Math.max(0, tail - head)));
+        }
+        counters.counters().progress(read, behind);
     }
 
     private int reportQuarantines()
@@ -306,12 +340,11 @@ public final class SubscriberClient implements AutoCloseable
         }
         try
         {
-            final int sourceId = subscriber.addSource(
-                new OneToOneRingConsumer(
-                    mapping.producerRegion(), mapping.consumerRegion(), context.epochClock(), startPosition),
-                message.producerId, new StrictReplayGuard(Publisher.FIRST_SEQUENCE),
-                subscriber.sealing().newSealer(keys));
-            sources.add(new SourceEntry(message.producerId, sourceId, keys, mapping));
+            final OneToOneRingConsumer consumer = new OneToOneRingConsumer(
+                mapping.producerRegion(), mapping.consumerRegion(), context.epochClock(), startPosition);
+            final int sourceId = subscriber.addSource(consumer, message.producerId,
+                new StrictReplayGuard(Publisher.FIRST_SEQUENCE), subscriber.sealing().newSealer(keys));
+            sources.add(new SourceEntry(message.producerId, sourceId, keys, mapping, consumer, startPosition));
             return true;
         }
         catch (final RuntimeException ex)
@@ -375,6 +408,12 @@ public final class SubscriberClient implements AutoCloseable
      */
     private void onEnd()
     {
+        final RejectReason why = control.closedFor();
+        if (RejectReason.CONSUMER_LAGGED == why || RejectReason.CONSUMER_STALLED == why ||
+            RejectReason.CONSUMER_HEAD_INVALID == why)
+        {
+            counters.counters().onEviction();
+        }
         for (final SourceEntry source : sources)
         {
             source.removing = true;
@@ -566,17 +605,27 @@ public final class SubscriberClient implements AutoCloseable
         final int sourceId;
         final KeyRing keys;
         final MappedRing mapping;
+        final OneToOneRingConsumer consumer;
+        final long startPosition;
         boolean removing;
         boolean quarantined;
         boolean quarantineReported;
         RejectReason lastRefusal = RejectReason.NONE;
 
-        SourceEntry(final int producerId, final int sourceId, final KeyRing keys, final MappedRing mapping)
+        SourceEntry(
+            final int producerId,
+            final int sourceId,
+            final KeyRing keys,
+            final MappedRing mapping,
+            final OneToOneRingConsumer consumer,
+            final long startPosition)
         {
             this.producerId = producerId;
             this.sourceId = sourceId;
             this.keys = keys;
             this.mapping = mapping;
+            this.consumer = consumer;
+            this.startPosition = startPosition;
         }
 
         void close()
