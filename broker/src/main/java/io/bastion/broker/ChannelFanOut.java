@@ -17,6 +17,13 @@ import java.util.Objects;
  * {@link BrokerContext#FAN_OUT_CHANNELS_PROP}, for example {@code prices:4} or {@code prices:4:evict:32768:500} or
  * {@code audio:2:block::250}; an omitted or empty field takes {@link FanOutPolicy#defaults()}'s value.
  * <p>
+ * Trust limits: every subscriber of a channel holds its publishers' MAC keys (HMAC-SHA256 is symmetric), so a
+ * subscriber could compute a valid tag for any frame; what keeps it from injecting one is that it maps the producer
+ * region read-only (the kernel refuses its writes) and can write only its own consumer region, whose nonsense gets it
+ * evicted. A subscriber that ever got write access to a producer region could forge frames every other subscriber
+ * accepts; parties that must not be able to forge for each other belong on separate channels. See
+ * {@code docs/fan-out.md}.
+ * <p>
  * Immutable, thread safe.
  */
 public final class ChannelFanOut
