@@ -45,6 +45,16 @@ public final class ShmFiles implements AutoCloseable
     }
 
     /**
+     * The folder the files go in.
+     *
+     * @return {@code /dev/shm}, or the temp folder where that is missing.
+     */
+    public File directory()
+    {
+        return dir;
+    }
+
+    /**
      * Unmap and delete every file.
      */
     public void close()

@@ -1,16 +1,47 @@
 package io.bastion.ringbuffer;
 
-/** STUB: replaced by the fanring branch. */
+/**
+ * Per-channel bounds of a fan-out ring ({@link OneToManyRingProducer}): how far a consumer may fall behind and how
+ * long a consumer that holds the producer back may go without a heartbeat before it is evicted. Immutable and thread
+ * safe; compare with {@link #equals(Object)}.
+ * <p>
+ * Two modes, after Aeron's untethered and tethered subscriptions:
+ * <ul>
+ *     <li>{@link Mode#EVICT}: a consumer never holds the producer back. When the producer is about to publish a
+ *     record that would leave a consumer more than {@link #maxLagBytes()} behind (or would overwrite a record it has
+ *     not read), that consumer is evicted ({@link EvictionReason#LAGGED}). The bound is clamped to what the ring
+ *     can hold, a lap less one alignment unit, so {@code Long.MAX_VALUE} means "a full ring".</li>
+ *     <li>{@link Mode#BLOCK}: no consumer is evicted for lag; a live but slow consumer back-pressures the producer
+ *     for as long as it is slow (indefinitely, if it keeps beating and never reads). Only a consumer that holds the
+ *     producer back and whose heartbeat is older than {@link #stallTimeoutMs()} is evicted
+ *     ({@link EvictionReason#STALLED}), so a stopped consumer holds the producer back at most that long.</li>
+ * </ul>
+ * The stall rule applies in both modes; under {@code EVICT} the lag bound always evicts first, since a consumer only
+ * holds the producer back there when it is over the bound.
+ */
 public final class FanOutPolicy
 {
-    /** Mode. */
+    /**
+     * What the producer does about a consumer that falls behind.
+     */
     public enum Mode
     {
-        /** Evict. */
+        /** Back-pressure the producer; evict only consumers that stopped beating while they hold it back. */
         BLOCK,
-        /** Evict. */
+        /** Evict a consumer that falls more than the lag bound behind; never back-pressure for it. */
         EVICT
     }
+
+    /**
+     * Default stall timeout: 1 s, ten of a subscriber's default 100 ms heartbeat intervals, and well above the pauses
+     * of a healthy JVM, so only a stopped or wedged process is evicted for it.
+     */
+    public static final long DEFAULT_STALL_TIMEOUT_MS = 1_000;
+
+    /** The lag bound that means "a full ring": no lag is too much until a record would be overwritten. */
+    public static final long FULL_RING = Long.MAX_VALUE;
+
+    private static final FanOutPolicy DEFAULTS = new FanOutPolicy(Mode.EVICT, FULL_RING, DEFAULT_STALL_TIMEOUT_MS);
 
     private final Mode mode;
     private final long maxLagBytes;
@@ -24,42 +55,61 @@ public final class FanOutPolicy
     }
 
     /**
-     * Stub.
+     * A policy that evicts a consumer more than {@code maxLagBytes} behind the position the producer is about to
+     * publish, or holding the producer back with a heartbeat older than {@code stallTimeoutMs}.
+     * <p>
+     * A bound below the longest record (plus the padding a wrap may add) evicts every consumer that is not caught up
+     * when such a record is written; a bound of a lap or more ({@link #FULL_RING}) evicts a consumer only when it
+     * would otherwise hold the producer back.
      *
-     * @param maxLagBytes l.
-     * @param stallTimeoutMs s.
-     * @return p.
+     * @param maxLagBytes    the largest lag a consumer may have, in bytes, at least 1; clamped to the capacity of the
+     *                       ring less {@link RecordDescriptor#ALIGNMENT}.
+     * @param stallTimeoutMs how old a heartbeat may be, in milliseconds, 0 or more.
+     * @return the policy.
+     * @throws IllegalArgumentException if a bound is out of range.
      */
     public static FanOutPolicy evicting(final long maxLagBytes, final long stallTimeoutMs)
     {
+        if (maxLagBytes < 1)
+        {
+            throw new IllegalArgumentException("maxLagBytes must be at least 1: " + maxLagBytes);
+        }
+        checkStallTimeout(stallTimeoutMs);
         return new FanOutPolicy(Mode.EVICT, maxLagBytes, stallTimeoutMs);
     }
 
     /**
-     * Stub.
+     * A policy that never evicts a consumer for lag: the slowest live consumer back-pressures the producer. A consumer
+     * that holds the producer back and has not beaten for longer than {@code stallTimeoutMs} is still evicted.
+     * Its {@link #maxLagBytes()} is {@link #FULL_RING}.
      *
-     * @param stallTimeoutMs s.
-     * @return p.
+     * @param stallTimeoutMs how old a heartbeat may be, in milliseconds, 0 or more; {@code Long.MAX_VALUE} evicts
+     *                       only a consumer that never beat since it was attached more than that long ago (never).
+     * @return the policy.
+     * @throws IllegalArgumentException if the timeout is negative.
      */
     public static FanOutPolicy blocking(final long stallTimeoutMs)
     {
-        return new FanOutPolicy(Mode.BLOCK, Long.MAX_VALUE, stallTimeoutMs);
+        checkStallTimeout(stallTimeoutMs);
+        return new FanOutPolicy(Mode.BLOCK, FULL_RING, stallTimeoutMs);
     }
 
     /**
-     * Stub.
+     * The default policy: {@link Mode#EVICT} with a lag bound of a full ring ({@link #FULL_RING}) and a stall
+     * timeout of {@link #DEFAULT_STALL_TIMEOUT_MS}. A slow consumer never holds the producer back: it is evicted as
+     * soon as the next record would overwrite one it has not read.
      *
-     * @return p.
+     * @return the shared default policy.
      */
     public static FanOutPolicy defaults()
     {
-        return evicting(Long.MAX_VALUE, 1000);
+        return DEFAULTS;
     }
 
     /**
-     * Stub.
+     * The mode.
      *
-     * @return m.
+     * @return {@link Mode#EVICT} or {@link Mode#BLOCK}.
      */
     public Mode mode()
     {
@@ -67,9 +117,9 @@ public final class FanOutPolicy
     }
 
     /**
-     * Stub.
+     * The lag bound in bytes; {@link #FULL_RING} for a full ring, and always for {@link Mode#BLOCK}.
      *
-     * @return m.
+     * @return bytes, at least 1.
      */
     public long maxLagBytes()
     {
@@ -77,12 +127,76 @@ public final class FanOutPolicy
     }
 
     /**
-     * Stub.
+     * How old the heartbeat of a consumer holding the producer back may be before it is evicted.
      *
-     * @return m.
+     * @return milliseconds, 0 or more.
      */
     public long stallTimeoutMs()
     {
         return stallTimeoutMs;
+    }
+
+    /**
+     * The lag bound that applies to a ring of this capacity: {@link #maxLagBytes()} clamped to the capacity less one
+     * alignment unit, the most a ring can leave unread.
+     *
+     * @param capacity of the ring's records.
+     * @return bytes.
+     */
+    long effectiveMaxLag(final int capacity)
+    {
+        return Math.min(maxLagBytes, capacity - RecordDescriptor.ALIGNMENT);
+    }
+
+    /**
+     * Whether another object is a policy with the same mode and bounds.
+     *
+     * @param o the other object.
+     * @return true if equal.
+     */
+    @Override
+    public boolean equals(final Object o)
+    {
+        if (this == o)
+        {
+            return true;
+        }
+        if (!(o instanceof FanOutPolicy))
+        {
+            return false;
+        }
+        final FanOutPolicy that = (FanOutPolicy)o;
+        return mode == that.mode && maxLagBytes == that.maxLagBytes && stallTimeoutMs == that.stallTimeoutMs;
+    }
+
+    /**
+     * A hash consistent with {@link #equals(Object)}.
+     *
+     * @return the hash.
+     */
+    @Override
+    public int hashCode()
+    {
+        return 31 * (31 * mode.hashCode() + Long.hashCode(maxLagBytes)) + Long.hashCode(stallTimeoutMs);
+    }
+
+    /**
+     * The mode and bounds, for logs.
+     *
+     * @return a short description.
+     */
+    @Override
+    public String toString()
+    {
+        return "FanOutPolicy{mode=" + mode + ", maxLagBytes=" + (FULL_RING == maxLagBytes ? "full ring" : maxLagBytes) +
+            ", stallTimeoutMs=" + stallTimeoutMs + "}";
+    }
+
+    private static void checkStallTimeout(final long stallTimeoutMs)
+    {
+        if (stallTimeoutMs < 0)
+        {
+            throw new IllegalArgumentException("stallTimeoutMs must not be negative: " + stallTimeoutMs);
+        }
     }
 }

@@ -29,6 +29,8 @@ package io.bastion.ringbuffer;
  * therefore never taken for a record. The tail is kept for observers and for a producer resuming
  * the ring. Hot words sit {@link #PAD} bytes apart, so neither false sharing nor the
  * adjacent-line prefetcher couples them.
+ * <p>
+ * A fan-out ring ({@link OneToManyRingProducer}) has the same producer region and one consumer region per consumer.
  */
 public final class OneToOneRingDescriptor
 {

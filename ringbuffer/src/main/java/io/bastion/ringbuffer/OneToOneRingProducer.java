@@ -9,7 +9,6 @@ import static io.bastion.ringbuffer.OneToOneRingDescriptor.HEAD_POSITION_OFFSET;
 import static io.bastion.ringbuffer.OneToOneRingDescriptor.PRODUCER_HEARTBEAT_OFFSET;
 import static io.bastion.ringbuffer.OneToOneRingDescriptor.TAIL_POSITION_OFFSET;
 import static io.bastion.ringbuffer.RecordDescriptor.HEADER_LENGTH;
-import static io.bastion.ringbuffer.RecordDescriptor.PADDING_TYPE_ID;
 
 /**
  * The producing side of a one-to-one ring (see {@link OneToOneRingDescriptor}). It writes records
@@ -67,12 +66,8 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
         this.tailOffset = capacity + TAIL_POSITION_OFFSET;
         this.heartbeatOffset = capacity + PRODUCER_HEARTBEAT_OFFSET;
 
-        final long tail = producerRegion.getLongVolatile(tailOffset);
+        final long tail = OneToOnePublication.resumeTail(producerRegion, tailOffset);
         final long head = consumerRegion.getLongVolatile(HEAD_POSITION_OFFSET);
-        if (tail < 0 || (tail & (RecordDescriptor.ALIGNMENT - 1)) != 0)
-        {
-            throw new IllegalArgumentException("producer region holds an invalid tail: " + tail);
-        }
         this.state = new OneToOneProducerState(
             tail, (head >= 0 && head <= tail && tail - head <= capacity) ? head : Math.max(0, tail - capacity));
     }
@@ -232,27 +227,19 @@ public final class OneToOneRingProducer implements RecordProducer, RingClaim.Own
     /**
      * Publish the record reserved at {@code recordIndex}, its payload already written: zero the next
      * record's header word, then release the header, then the padding before it if the record
-     * wrapped, then the tail.
+     * wrapped, then the tail ({@link OneToOnePublication#publish}).
      *
      * @return the new tail.
      */
     private long publish(final int recordIndex, final long header)
     {
-        final AtomicBuffer buffer = this.buffer;
         final OneToOneProducerState state = this.state;
         final long newTail = state.claimTail;
         final int paddingIndex = state.paddingIndex;
-        buffer.putLong((int)newTail & mask, 0L);
-        buffer.putLongRelease(recordIndex, header);
-        if (OneToOneProducerState.NO_PADDING != paddingIndex)
-        {
-            // Released after the record at 0: a consumer that passes the padding finds that record, never a stale word.
-            buffer.putLongRelease(paddingIndex, RecordDescriptor.header(capacity - paddingIndex, PADDING_TYPE_ID));
-            state.paddingIndex = OneToOneProducerState.NO_PADDING;
-        }
+        state.paddingIndex = OneToOneProducerState.NO_PADDING;
         state.claimTail = OneToOneProducerState.NO_CLAIM;
         state.tail = newTail;
-        buffer.putLongRelease(tailOffset, newTail);
+        OneToOnePublication.publish(buffer, capacity, mask, tailOffset, recordIndex, header, newTail, paddingIndex);
         return newTail;
     }
 

@@ -87,12 +87,24 @@ public final class RingCapacity
     static int oneToOneCapacityOf(final AtomicBuffer producerRegion, final AtomicBuffer consumerRegion)
     {
         final int capacity = capacityOf(producerRegion, OneToOneRingDescriptor.PRODUCER_TRAILER_LENGTH);
+        checkConsumerRegion(consumerRegion);
+        return capacity;
+    }
+
+    /**
+     * Check a consumer region of the one-to-one layout (a one-to-one ring's, or one consumer's of a fan-out ring).
+     *
+     * @param consumerRegion head and consumer heartbeat.
+     * @throws IllegalArgumentException if it is shorter than {@link OneToOneRingDescriptor#CONSUMER_REGION_LENGTH}
+     *                                  or not aligned for atomic 8-byte access.
+     */
+    static void checkConsumerRegion(final AtomicBuffer consumerRegion)
+    {
         if (consumerRegion.capacity() < OneToOneRingDescriptor.CONSUMER_REGION_LENGTH)
         {
             throw new IllegalArgumentException("consumer region too short: " + consumerRegion.capacity());
         }
         checkAlignment(consumerRegion);
-        return capacity;
     }
 
     /**

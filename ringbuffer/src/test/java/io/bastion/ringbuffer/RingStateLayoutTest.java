@@ -23,7 +23,8 @@ class RingStateLayoutTest
     private static final long GUARD = 128;
 
     @ParameterizedTest
-    @ValueSource(classes = { OneToOneRingProducer.class, OneToOneRingConsumer.class, ManyToOneRing.class })
+    @ValueSource(classes = {
+        OneToOneRingProducer.class, OneToOneRingConsumer.class, ManyToOneRing.class, OneToManyRingProducer.class })
     void ringObjectsKeepNoMutableStateOfTheirOwn(final Class<?> ringClass)
     {
         for (final Field field : ringClass.getDeclaredFields())
@@ -38,7 +39,9 @@ class RingStateLayoutTest
     }
 
     @ParameterizedTest
-    @ValueSource(classes = { OneToOneProducerState.class, OneToOneConsumerState.class, ManyToOneConsumerState.class })
+    @ValueSource(classes = {
+        OneToOneProducerState.class, OneToOneConsumerState.class, ManyToOneConsumerState.class,
+        OneToManyProducerState.class })
     void mutableFieldsAreTwoCacheLinesFromEitherEndOfTheObject(final Class<?> stateClass)
     {
         final List<Long> paddingOffsets = new ArrayList<>();

@@ -31,8 +31,13 @@ final class StressRings
 
     static UnsafeBuffer producerRegion()
     {
+        return producerRegion(CAPACITY);
+    }
+
+    static UnsafeBuffer producerRegion(final int capacity)
+    {
         return new UnsafeBuffer(BufferUtil.allocateDirectAligned(
-            OneToOneRingDescriptor.producerRegionLength(CAPACITY), 64));
+            OneToOneRingDescriptor.producerRegionLength(capacity), 64));
     }
 
     static UnsafeBuffer consumerRegion()
