@@ -7,17 +7,19 @@ package io.bastion.ringbuffer;
  * <p>
  * Two modes, after Aeron's untethered and tethered subscriptions:
  * <ul>
- *     <li>{@link Mode#EVICT}: a consumer never holds the producer back. When the producer is about to publish a
- *     record that would leave a consumer more than {@link #maxLagBytes()} behind (or would overwrite a record it has
- *     not read), that consumer is evicted ({@link EvictionReason#LAGGED}). The bound is clamped to what the ring
- *     can hold, a lap less one alignment unit, so {@code Long.MAX_VALUE} means "a full ring".</li>
+ *     <li>{@link Mode#EVICT}: when the producer is about to publish a record that would leave a consumer more than
+ *     {@link #maxLagBytes()} behind, that consumer is evicted ({@link EvictionReason#LAGGED}), so it never holds the
+ *     producer back. This needs a bound the ring can exceed: one below a lap (its capacity less one alignment unit).
+ *     A bound of a lap or more ({@link #FULL_RING}, the default) evicts nobody for lag: a consumer that fills the ring
+ *     holds the producer back, and only the stall rule below frees it. So a consumer that is merely descheduled for a
+ *     moment on a busy machine is not evicted, and a stopped one holds the producer back at most the stall timeout.</li>
  *     <li>{@link Mode#BLOCK}: no consumer is evicted for lag; a live but slow consumer back-pressures the producer
  *     for as long as it is slow (indefinitely, if it keeps beating and never reads). Only a consumer that holds the
  *     producer back and whose heartbeat is older than {@link #stallTimeoutMs()} is evicted
  *     ({@link EvictionReason#STALLED}), so a stopped consumer holds the producer back at most that long.</li>
  * </ul>
- * The stall rule applies in both modes; under {@code EVICT} the lag bound always evicts first, since a consumer only
- * holds the producer back there when it is over the bound.
+ * The stall rule applies in both modes; under {@code EVICT} with a bound below a lap the lag bound always evicts
+ * first, since a consumer only holds the producer back there when it is over the bound.
  */
 public final class FanOutPolicy
 {
@@ -59,11 +61,11 @@ public final class FanOutPolicy
      * publish, or holding the producer back with a heartbeat older than {@code stallTimeoutMs}.
      * <p>
      * A bound below the longest record (plus the padding a wrap may add) evicts every consumer that is not caught up
-     * when such a record is written; a bound of a lap or more ({@link #FULL_RING}) evicts a consumer only when it
-     * would otherwise hold the producer back.
+     * when such a record is written; a bound of a lap or more ({@link #FULL_RING}) evicts nobody for lag, so a consumer
+     * that fills the ring holds the producer back until the stall rule evicts it (if it stopped beating).
      *
-     * @param maxLagBytes    the largest lag a consumer may have, in bytes, at least 1; clamped to the capacity of the
-     *                       ring less {@link RecordDescriptor#ALIGNMENT}.
+     * @param maxLagBytes    the largest lag a consumer may have, in bytes, at least 1; from the ring's capacity less
+     *                       {@link RecordDescriptor#ALIGNMENT} up, no lag bound.
      * @param stallTimeoutMs how old a heartbeat may be, in milliseconds, 0 or more.
      * @return the policy.
      * @throws IllegalArgumentException if a bound is out of range.
@@ -137,15 +139,15 @@ public final class FanOutPolicy
     }
 
     /**
-     * The lag bound that applies to a ring of this capacity: {@link #maxLagBytes()} clamped to the capacity less one
-     * alignment unit, the most a ring can leave unread.
+     * The lag bound that applies to a ring of this capacity: {@link #maxLagBytes()} when it is below the most a ring
+     * can leave unread (the capacity less one alignment unit), else none.
      *
      * @param capacity of the ring's records.
-     * @return bytes.
+     * @return bytes, or {@link Long#MAX_VALUE} for no lag eviction.
      */
     long effectiveMaxLag(final int capacity)
     {
-        return Math.min(maxLagBytes, capacity - RecordDescriptor.ALIGNMENT);
+        return maxLagBytes < capacity - RecordDescriptor.ALIGNMENT ? maxLagBytes : Long.MAX_VALUE;
     }
 
     /**

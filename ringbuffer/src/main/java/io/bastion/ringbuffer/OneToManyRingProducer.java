@@ -34,8 +34,8 @@ import static io.bastion.ringbuffer.RecordDescriptor.HEADER_LENGTH;
  *     joining, when a head word of 0 stands for the join position): a misaligned head, one beyond the tail, more than
  *     a lap behind it or behind the head accepted before evicts that slot ({@link EvictionReason#CORRUPT_HEAD}). A
  *     consumer that writes nonsense into its own region hurts only itself: the producer never faults for it;</li>
- *     <li>under {@code EVICT}, evicts a slot that the record would leave more than the lag bound behind
- *     ({@link EvictionReason#LAGGED});</li>
+ *     <li>under {@code EVICT} with a bound below a lap, evicts a slot that the record would leave more than the lag
+ *     bound behind ({@link EvictionReason#LAGGED});</li>
  *     <li>if the record still does not fit, evicts the slots holding it back whose heartbeat (or, until their first
  *     beat, attachment) is older than the stall timeout ({@link EvictionReason#STALLED}) and tries once more, else
  *     returns {@link RingStatus#BACK_PRESSURED}. A stopped consumer therefore holds the producer back at most the

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FanOutPolicyTest
 {
     @Test
-    void theDefaultsEvictAtAFullRingAfterASecondWithoutAHeartbeat()
+    void theDefaultsEvictNobodyForLagAndAStalledConsumerAfterASecond()
     {
         final FanOutPolicy defaults = FanOutPolicy.defaults();
         assertSame(defaults, FanOutPolicy.defaults());
@@ -20,7 +20,11 @@ class FanOutPolicyTest
         assertEquals(Long.MAX_VALUE, defaults.maxLagBytes());
         assertEquals(FanOutPolicy.FULL_RING, defaults.maxLagBytes());
         assertEquals(1_000, defaults.stallTimeoutMs());
-        assertEquals(1024 - RecordDescriptor.ALIGNMENT, defaults.effectiveMaxLag(1024));
+        assertEquals(Long.MAX_VALUE, defaults.effectiveMaxLag(1024), "a full ring is no lag bound");
+        assertEquals(1024 - RecordDescriptor.ALIGNMENT - 1,
+            FanOutPolicy.evicting(1024 - RecordDescriptor.ALIGNMENT - 1, 1_000).effectiveMaxLag(1024));
+        assertEquals(Long.MAX_VALUE,
+            FanOutPolicy.evicting(1024 - RecordDescriptor.ALIGNMENT, 1_000).effectiveMaxLag(1024));
         assertEquals(FanOutPolicy.evicting(Long.MAX_VALUE, 1_000), defaults);
     }
 
@@ -32,7 +36,7 @@ class FanOutPolicyTest
         assertEquals(4096, evicting.maxLagBytes());
         assertEquals(250, evicting.stallTimeoutMs());
         assertEquals(4096, evicting.effectiveMaxLag(1 << 20));
-        assertEquals(1016, evicting.effectiveMaxLag(1024));
+        assertEquals(Long.MAX_VALUE, evicting.effectiveMaxLag(1024), "a bound of a lap or more bounds nothing");
 
         final FanOutPolicy blocking = FanOutPolicy.blocking(0);
         assertEquals(FanOutPolicy.Mode.BLOCK, blocking.mode());

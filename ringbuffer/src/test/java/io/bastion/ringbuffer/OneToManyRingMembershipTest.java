@@ -26,6 +26,9 @@ class OneToManyRingMembershipTest
     private static final int CAPACITY = 1024;
     private static final int SMALL = 8;
     private static final int SMALL_RECORDS_PER_RING = (CAPACITY - RecordDescriptor.ALIGNMENT) / 16;
+    /** A lag bound just below a lap: a consumer that would be lapped is evicted rather than waited for. */
+    private static final FanOutPolicy UNTETHERED =
+        FanOutPolicy.evicting(CAPACITY - RecordDescriptor.ALIGNMENT - 1, 1_000);
 
     @Test
     void aConsumerAttachedLaterReadsExactlyFromItsJoinPosition()
@@ -122,7 +125,7 @@ class OneToManyRingMembershipTest
     @Test
     void anEvictedConsumerNoLongerCountsAsAlive()
     {
-        final FanOutFixture ring = new FanOutFixture(CAPACITY, 1, FanOutPolicy.defaults(), SMALL);
+        final FanOutFixture ring = new FanOutFixture(CAPACITY, 1, UNTETHERED, SMALL);
         final Subscriber idle = ring.attach().start();
         idle.beat();
         ring.writeOrFail(SMALL_RECORDS_PER_RING + 1);
@@ -201,7 +204,7 @@ class OneToManyRingMembershipTest
     @Test
     void theHandlerMayDetachTheSlotItIsTold()
     {
-        final FanOutFixture ring = new FanOutFixture(CAPACITY, 1, FanOutPolicy.defaults(), SMALL);
+        final FanOutFixture ring = new FanOutFixture(CAPACITY, 1, UNTETHERED, SMALL);
         final Subscriber idle = ring.attach().start();
         ring.writeOrFail(SMALL_RECORDS_PER_RING + 1);
         assertEquals(1, ring.producer.pollEvictions((slot, reason, head, tail) -> ring.producer.detach(slot)));
@@ -212,7 +215,7 @@ class OneToManyRingMembershipTest
     @Test
     void detachingAnEvictedSlotBeforeItIsReportedDropsTheReport()
     {
-        final FanOutFixture ring = new FanOutFixture(CAPACITY, 1, FanOutPolicy.defaults(), SMALL);
+        final FanOutFixture ring = new FanOutFixture(CAPACITY, 1, UNTETHERED, SMALL);
         final Subscriber idle = ring.attach().start();
         ring.writeOrFail(SMALL_RECORDS_PER_RING + 1);
         assertEquals(1, ring.producer.evictions());

@@ -431,7 +431,7 @@ class OneToManyRingProducerTest
     }
 
     @Test
-    void theDefaultPolicyEvictsAConsumerOnlyWhenARecordWouldOverwriteOneItHasNotRead()
+    void theDefaultPolicyHoldsTheProducerBackForAConsumerThatFillsTheRingUntilItStalls()
     {
         final FanOutPolicy defaults = FanOutPolicy.defaults();
         final FanOutFixture ring = new FanOutFixture(CAPACITY, 2, defaults, SMALL);
@@ -442,9 +442,14 @@ class OneToManyRingProducerTest
             assertTrue(ring.write() > 0);
             reader.read(Integer.MAX_VALUE);
         }
+        assertEquals(RingStatus.BACK_PRESSURED, ring.write(), "a full ring evicts nobody for lag: it waits");
         assertTrue(ring.producer.isAttached(idle.slot));
-        assertEquals(CAPACITY, ring.write(), "never back-pressured: the idle consumer is evicted instead");
-        assertEquals(List.of(new Eviction(idle.slot, EvictionReason.LAGGED, 0, CAPACITY)), poll(ring.producer));
+        ring.clock.nowMs += defaults.stallTimeoutMs();
+        reader.beat();
+        assertEquals(RingStatus.BACK_PRESSURED, ring.write(), "the idle one attached within the stall timeout");
+        ring.clock.nowMs += 1;
+        assertEquals(CAPACITY, ring.write(), "stalled: evicted, and the write goes through");
+        assertEquals(List.of(new Eviction(idle.slot, EvictionReason.STALLED, 0, CAPACITY)), poll(ring.producer));
         reader.drain();
     }
 

@@ -199,6 +199,7 @@ public final class BrokerClientMain
             {
                 keys.append(keyId > 1 ? "," : "").append(checker.byKeyId(keyId));
             }
+            System.err.println("DEBUG " + Wire.SUMMARY + " received=" + received + " closed=" + client.closedFor() + " sources=" + client.sourceCount());
             System.out.println(Wire.SUMMARY + " received=" + received + " mismatches=" + checker.mismatches() +
                 " rejections=" + rejections.get() + " keys=" + keys + " sources=" + client.sourceCount() + " closed=" +
                 (client.isClosed() ? String.valueOf(client.closedFor()) : "open"));
@@ -211,7 +212,7 @@ public final class BrokerClientMain
      * writes (misaligned, then beyond any tail). It reaches the region as any code in its process could, through the
      * client's own fields.
      */
-    private static void writeNonsenseHeads(final SubscriberClient client)
+    static void writeNonsenseHeads(final SubscriberClient client)
     {
         try
         {
