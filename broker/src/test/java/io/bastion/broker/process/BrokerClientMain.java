@@ -108,6 +108,11 @@ public final class BrokerClientMain
                     System.out.println("offer failed " + result);
                     break;
                 }
+                else
+                {
+                    // Let the readers run: on two cores they may be waiting for this core.
+                    Thread.yield();
+                }
             }
             // Frames waiting in a batch (a channel the broker seals by batch) go now, not at a close that could
             // meet a full ring.
@@ -190,7 +195,8 @@ public final class BrokerClientMain
                 }
                 else if (0 == client.poll(checker, 256))
                 {
-                    Thread.onSpinWait();
+                    // Yield rather than spin: several of these may share two cores with their publisher.
+                    Thread.yield();
                 }
                 received = total(checker);
             }
@@ -199,7 +205,6 @@ public final class BrokerClientMain
             {
                 keys.append(keyId > 1 ? "," : "").append(checker.byKeyId(keyId));
             }
-            System.err.println("DEBUG " + Wire.SUMMARY + " received=" + received + " closed=" + client.closedFor() + " sources=" + client.sourceCount());
             System.out.println(Wire.SUMMARY + " received=" + received + " mismatches=" + checker.mismatches() +
                 " rejections=" + rejections.get() + " keys=" + keys + " sources=" + client.sourceCount() + " closed=" +
                 (client.isClosed() ? String.valueOf(client.closedFor()) : "open"));

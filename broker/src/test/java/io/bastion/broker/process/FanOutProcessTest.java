@@ -26,14 +26,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FanOutProcessTest extends EmbeddedBrokerTest
 {
     private static final String CHANNEL = "market.fanout";
-    private static final long DEADLINE_MS = 60_000;
+    private static final long DEADLINE_MS = 240_000;
 
     @Test
     void onePublisherFeedsFourSubscribersInOtherProcessesEveryFrameVerifiedAndInOrder() throws Exception
     {
         // A stall bound far above any scheduling pause on a loaded two-core machine: nobody is evicted here.
         final int frames = 1_000_000;
-        launchFanOut(FanOutPolicy.evicting(Long.MAX_VALUE, 30_000));
+        launchFanOut(FanOutPolicy.evicting(Long.MAX_VALUE, 30_000), 1 << 20);
         final List<ChildJvm> subscribers = subscribers(4, frames);
         try (ChildJvm publisher = publisher(frames))
         {
@@ -148,7 +148,12 @@ class FanOutProcessTest extends EmbeddedBrokerTest
 
     private void launchFanOut(final FanOutPolicy policy) throws IOException
     {
-        launch((context) -> context.ringCapacity(64 * 1024).channelFanOut(CHANNEL, new ChannelFanOut(4, policy)));
+        launchFanOut(policy, 64 * 1024);
+    }
+
+    private void launchFanOut(final FanOutPolicy policy, final int ringCapacity) throws IOException
+    {
+        launch((context) -> context.ringCapacity(ringCapacity).channelFanOut(CHANNEL, new ChannelFanOut(4, policy)));
     }
 
     private List<ChildJvm> subscribers(final int count, final long frames) throws Exception
