@@ -47,6 +47,11 @@ final class ChannelSender
         final long graceMsOrPosition)
     {
         final SessionFacts source = publisher.session;
+        if (SourceAction.ADDED == action && null != source.sharedRing)
+        {
+            sharedAdded(subscriber, publisher, keyId, graceMsOrPosition);
+            return;
+        }
         final byte[] key = source.frameKeys.apply(keyId);
         try
         {
@@ -56,6 +61,35 @@ final class ChannelSender
                 source.ringCapacity, graceMsOrPosition, null == source.ringPath ? "" : source.ringPath.toString(),
                 sealed);
             send(subscriber, update, SourceAction.ADDED == action ? source.sealedRing : null);
+        }
+        finally
+        {
+            Arrays.fill(key, (byte)0);
+        }
+    }
+
+    /**
+     * Announce a concurrent publisher's ring: {@code SHARED_ADDED}, with its key sealed as for {@code ADDED} and its
+     * many-to-one ring's one descriptor (read-write: the consumer zeroes what it reads). The subscriber acknowledges
+     * it with {@code ADDED}, as any announcement.
+     */
+    private void sharedAdded(
+        final RouterSubscriber subscriber, final RouterPublisher publisher, final int keyId, final long position)
+    {
+        final SessionFacts source = publisher.session;
+        final byte[] key = source.frameKeys.apply(keyId);
+        try
+        {
+            final byte[] sealed =
+                KeyWrap.seal(subscriber.session.controlKey, channelId, publisher.producerId, keyId, key);
+            final byte[] update = ControlMessages.sourceUpdate(SourceAction.SHARED_ADDED, channelId,
+                publisher.producerId, keyId, source.ringCapacity, position, "", sealed);
+            if (!output.sendWithDescriptors(subscriber, update, source.sharedRing.consumerSideDescriptors()) &&
+                !subscriber.dropped && !subscriber.overflowed)
+            {
+                subscriber.overflowed = true;
+                overflowed.add(subscriber);
+            }
         }
         finally
         {

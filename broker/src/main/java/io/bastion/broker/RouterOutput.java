@@ -27,6 +27,16 @@ interface RouterOutput
     boolean send(RouterEndpoint to, byte[] message, SealedRing ring);
 
     /**
+     * Queue a control message for a session, with descriptors that go with it (they stay the caller's).
+     *
+     * @param to          the session.
+     * @param message     the encoded message.
+     * @param descriptors the descriptors, not null.
+     * @return false if the session's control queue cannot take it (the machine then ends the session).
+     */
+    boolean sendWithDescriptors(RouterEndpoint to, byte[] message, int[] descriptors);
+
+    /**
      * Stop reading a session's control socket: the machine dropped it. Its session stays open (a leaving publisher's
      * ring is still being drained) until {@link #close}.
      *

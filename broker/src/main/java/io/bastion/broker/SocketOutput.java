@@ -75,6 +75,16 @@ final class SocketOutput implements RouterOutput
      * {@inheritDoc}
      */
     @Override
+    public boolean sendWithDescriptors(final RouterEndpoint to, final byte[] message, final int[] descriptors)
+    {
+        final RouterConnection connection = connections.get(to.session.sessionId);
+        return null != connection && connection.link.send(message, descriptors);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
     public void detach(final RouterEndpoint endpoint)
     {
         final RouterConnection connection = connections.get(endpoint.session.sessionId);

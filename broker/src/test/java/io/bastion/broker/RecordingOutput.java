@@ -120,6 +120,20 @@ final class RecordingOutput implements RouterOutput
      * {@inheritDoc}
      */
     @Override
+    public boolean sendWithDescriptors(final RouterEndpoint to, final byte[] message, final int[] descriptors)
+    {
+        final ControlMessage parsed = ControlMessages.parse(message, message.length);
+        final boolean queued = !fullQueues.contains(to.session.sessionId);
+        sent.add(new Sent(to.session.sessionId, parsed, true, queued));
+        transcript.add("to " + to.session.sessionId + ": " + describe(parsed) + " +" + descriptors.length + " fd" +
+            (queued ? "" : " (queue full)"));
+        return queued;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
     public void detach(final RouterEndpoint endpoint)
     {
         transcript.add("detach " + endpoint.session.sessionId);

@@ -7,16 +7,20 @@ import io.bastion.channel.control.HandshakeException;
 import io.bastion.channel.control.Session;
 import io.bastion.security.handshake.KeyWrap;
 import io.bastion.channel.ChannelCounters;
+import io.bastion.channel.ConcurrentPublisher;
 import io.bastion.channel.FrameHandler;
 import io.bastion.channel.MappedRing;
 import io.bastion.channel.Publisher;
 import io.bastion.channel.RejectionHandler;
 import io.bastion.channel.RingFiles;
+import io.bastion.channel.SealedManyToOneRing;
 import io.bastion.channel.SealedRing;
 import io.bastion.channel.Subscriber;
+import io.bastion.channel.shm.MappedRegion;
 import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.SourceAction;
 import io.bastion.codec.sbe.SourceUpdateDecoder;
+import io.bastion.ringbuffer.ManyToOneRing;
 import io.bastion.ringbuffer.OneToOneRingConsumer;
 import io.bastion.ringbuffer.RecordDescriptor;
 import io.bastion.ringbuffer.RingCapacity;
@@ -56,6 +60,11 @@ import java.util.List;
  * then its ring is released. A publisher this subscriber quarantines is reported to the broker, which audits it and
  * ends that publisher's session. A channel has one subscriber at a time; a second one is refused with {@link
  * RejectReason#CHANNEL_IN_USE}.
+ * <p>
+ * A concurrent publisher ({@link ConcurrentPublisherClient}) is announced with {@code SHARED_ADDED}: its many-to-one
+ * ring is one sealed region that this subscriber maps read-write (a many-to-one consumer zeroes what it reads), reads
+ * from the position the broker names, unblocks after {@link ClientContext#unblockTimeoutMs()} when a publishing thread
+ * died mid-claim, and checks against the session's block of lane producer ids, one strict replay guard per lane.
  * <p>
  * Threads: one thread calls {@link #doWork()}, {@link #poll} and {@link #close()}; none blocks. {@link #poll} is the
  * {@link Subscriber}'s hot path (no allocation, no exception, no lock); source changes allocate, in {@link #doWork()}.
@@ -209,7 +218,8 @@ public final class SubscriberClient implements AutoCloseable
             return;
         }
         final SourceEntry source = find(message.producerId);
-        if (message.channelId != session.channelId() || (null == source) != (SourceAction.ADDED == message.action))
+        final boolean added = SourceAction.ADDED == message.action || SourceAction.SHARED_ADDED == message.action;
+        if (message.channelId != session.channelId() || (null == source) != added)
         {
             violation();
             return;
@@ -220,6 +230,14 @@ public final class SubscriberClient implements AutoCloseable
                 if (addSource(message))
                 {
                     acknowledge(message);
+                }
+                break;
+            case SHARED_ADDED:
+                // A concurrent publisher's ring, acknowledged as any announced ring is.
+                if (addSharedSource(message))
+                {
+                    control.send(ControlMessages.sourceUpdate(SourceAction.ADDED, message.channelId,
+                        message.producerId, message.keyId, 0, 0, "", null));
                 }
                 break;
             case KEY_ADDED:
@@ -311,6 +329,75 @@ public final class SubscriberClient implements AutoCloseable
                     mapping.producerRegion(), mapping.consumerRegion(), context.epochClock(), startPosition),
                 message.producerId, new StrictReplayGuard(Publisher.FIRST_SEQUENCE),
                 subscriber.sealing().newSealer(keys));
+            sources.add(new SourceEntry(message.producerId, sourceId, keys, mapping));
+            return true;
+        }
+        catch (final RuntimeException ex)
+        {
+            keys.close();
+            mapping.close();
+            violation();
+            return false;
+        }
+    }
+
+    /**
+     * A concurrent publisher's many-to-one ring: one sealed region that came with the message, mapped read-write (its
+     * consumer zeroes what it reads), read from the position the broker named, and checked against the session's
+     * block of lane producer ids, each with its own strict replay guard.
+     */
+    private boolean addSharedSource(final ControlMessage message)
+    {
+        final int capacity = message.ringCapacity;
+        final long startPosition = message.graceMs;
+        if (!RingCapacity.isValid(capacity) || message.producerId <= 0 ||
+            message.producerId > Integer.MAX_VALUE - (ConcurrentPublisher.MAX_LANES - 1) || startPosition < 0 ||
+            0 != (startPosition & (RecordDescriptor.ALIGNMENT - 1)) || !message.publishRingPath.isEmpty())
+        {
+            violation();
+            return false;
+        }
+        final SealedManyToOneRing sharedRing;
+        try
+        {
+            sharedRing = SealedManyToOneRing.received(capacity, link.takeDescriptors(1)[0]);
+        }
+        catch (final HandshakeException ex)
+        {
+            violation();
+            return false;
+        }
+        final KeyRing keys = new KeyRing(session.channelId(), KeyDirection.INITIATOR_TO_RESPONDER,
+            context.epochClock());
+        if (!installKey(null, keys, message, 0))
+        {
+            keys.close();
+            sharedRing.close();
+            return false;
+        }
+        final MappedRegion mapping;
+        try
+        {
+            mapping = sharedRing.map();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // The region failed its checks (seals, size): nothing of this publisher is read, the others carry on.
+            keys.close();
+            refusedProducers.add(message.producerId);
+            refusedSources++;
+            return false;
+        }
+        finally
+        {
+            sharedRing.close();
+        }
+        try
+        {
+            final int sourceId = subscriber.addLaneSource(
+                ManyToOneRing.consumerFrom(
+                    mapping.buffer(), context.epochClock(), context.unblockTimeoutMs(), startPosition),
+                message.producerId, ConcurrentPublisher.MAX_LANES, subscriber.sealing().newSealer(keys));
             sources.add(new SourceEntry(message.producerId, sourceId, keys, mapping));
             return true;
         }
@@ -565,13 +652,13 @@ public final class SubscriberClient implements AutoCloseable
         final int producerId;
         final int sourceId;
         final KeyRing keys;
-        final MappedRing mapping;
+        final AutoCloseable mapping;
         boolean removing;
         boolean quarantined;
         boolean quarantineReported;
         RejectReason lastRefusal = RejectReason.NONE;
 
-        SourceEntry(final int producerId, final int sourceId, final KeyRing keys, final MappedRing mapping)
+        SourceEntry(final int producerId, final int sourceId, final KeyRing keys, final AutoCloseable mapping)
         {
             this.producerId = producerId;
             this.sourceId = sourceId;
@@ -582,7 +669,7 @@ public final class SubscriberClient implements AutoCloseable
         void close()
         {
             keys.close();
-            mapping.close();
+            CloseHelper.quietClose(mapping);
         }
     }
 }
