@@ -267,7 +267,8 @@ final class BrokerHandshake implements Runnable
         final RingAllocation rings;
         try
         {
-            rings = broker.ringAllocator().allocate(principal, credentials.channel, credentials.right, sessionId);
+            rings = credentials.lanes > 0 ? allocateConcurrent(credentials, sessionId) :
+                broker.ringAllocator().allocate(principal, credentials.channel, credentials.right, sessionId);
         }
         catch (final AllocationRefusedException ex)
         {
@@ -285,6 +286,12 @@ final class BrokerHandshake implements Runnable
         final ChannelFanOut fanOut = broker.context().channelFanOut(credentials.channel);
         try
         {
+            if (fanOut.isFanOut() && null != rings.sharedRing())
+            {
+                // A many-to-one ring's consumer zeroes what it reads, so it serves one subscriber, never several.
+                throw new HandshakeException(RejectReason.CHANNEL_CLOSED, false,
+                    "a concurrent publisher cannot publish on a fan-out channel");
+            }
             if (fanOut.isFanOut() && Right.PUBLISH == credentials.right && null == rings.sealedRing())
             {
                 throw new HandshakeException(RejectReason.CHANNEL_CLOSED, false,
@@ -293,7 +300,13 @@ final class BrokerHandshake implements Runnable
             final byte[] welcome = ControlMessages.welcome(sessionId, keys.keyId(), rings,
                 pathText(rings.publishRingPath()), pathText(rings.subscribeRingPath()), sealing,
                 fanOut.maxSubscribers(), fanOut.policy());
-            if (null == rings.sealedRing())
+            if (null != rings.sharedRing())
+            {
+                // A concurrent publisher's many-to-one ring travels with its Welcome: one region, read-write.
+                final int fd = rings.sharedRing().producerSideDescriptors()[0];
+                control.write(welcome, welcome.length, new FileDescriptor[]{ControlLink.wrap(fd)}, deadlineNs);
+            }
+            else if (null == rings.sealedRing())
             {
                 control.write(welcome, welcome.length, deadlineNs);
             }
@@ -313,7 +326,8 @@ final class BrokerHandshake implements Runnable
         }
         broker.auditLog().log(AuditEventType.HANDSHAKE, AuditOutcome.SUCCESS, principal, channelName,
             "welcome session=" + Long.toHexString(sessionId) + " channelId=" + rings.channelId() + " producerId=" +
-            rings.producerId() + " keyId=" + keys.keyId() + " right=" + credentials.right + " sealing=" + sealing +
+            rings.producerId() + " keyId=" + keys.keyId() + " right=" + credentials.right +
+            (rings.lanes() > 0 ? " lanes=" + rings.lanes() : "") + " sealing=" + sealing +
             (fanOut.isFanOut() ? " fanOut=" + fanOut : ""));
         broker.auditLog().log(AuditEventType.CHANNEL_OPENED, AuditOutcome.SUCCESS, principal, channelName,
             "session=" + Long.toHexString(sessionId));
@@ -330,6 +344,21 @@ final class BrokerHandshake implements Runnable
             session.close();
         }
         return true;
+    }
+
+    /**
+     * The ring of a publisher that asked for lanes: a concurrent session, which an encrypting channel refuses (its
+     * AES-GCM nonce is the key id and the sequence, and lanes share a key while each counts from 1).
+     */
+    private RingAllocation allocateConcurrent(final HelloCredentials credentials, final long sessionId)
+            throws IOException
+    {
+        if (SealingMode.AEAD_PER_FRAME == broker.context().channelSealing(credentials.channel))
+        {
+            throw new AllocationRefusedException(RejectReason.CHANNEL_CLOSED,
+                "an encrypted channel takes no concurrent publisher: its lanes would share AES-GCM nonces");
+        }
+        return broker.ringAllocator().allocateConcurrent(principal, credentials.channel, sessionId, credentials.lanes);
     }
 
     private static String pathText(final Path path)

@@ -1,9 +1,12 @@
 package io.bastion.broker;
 
+import io.bastion.channel.ConcurrentPublisher;
+
 /**
  * The limits a broker's {@link ChannelRouter} enforces, so that no one client (or one token) can take what the
- * others need: sessions per principal, publisher rings per channel, and how long a client may owe an
- * acknowledgement. The limit on pending handshakes lives in {@link BrokerContext}, since the acceptor enforces it.
+ * others need: sessions per principal, publisher rings per channel, lanes per concurrent publisher, and how long a
+ * client may owe an acknowledgement. The limit on pending handshakes lives in {@link BrokerContext}, since the
+ * acceptor enforces it.
  * <p>
  * Immutable and thread safe; {@code with...} returns a copy.
  */
@@ -17,6 +20,10 @@ public final class BrokerLimits
     public static final String MAX_RINGS_PER_CHANNEL_PROP = "bastion.broker.max.rings.per.channel";
     /** Default of {@link #maxRingsPerChannel()}. */
     public static final int MAX_RINGS_PER_CHANNEL_DEFAULT = 16;
+    /** Property: most lanes (publishing threads) of one concurrent publisher's session. */
+    public static final String MAX_LANES_PER_SESSION_PROP = "bastion.broker.max.lanes.per.session";
+    /** Default of {@link #maxLanesPerSession()}. */
+    public static final int MAX_LANES_PER_SESSION_DEFAULT = 16;
     /** Property: how long a client may owe an acknowledgement (a key, an announcement, a drained ring), in ms. */
     public static final String KEY_ACK_TIMEOUT_PROP = "bastion.broker.key.ack.timeout.ms";
     /** Default of {@link #keyAckTimeoutMs()}. */
@@ -25,9 +32,19 @@ public final class BrokerLimits
     private final int maxSessionsPerPrincipal;
     private final int maxRingsPerChannel;
     private final long keyAckTimeoutMs;
+    private final int maxLanesPerSession;
 
-    private BrokerLimits(final int maxSessionsPerPrincipal, final int maxRingsPerChannel, final long keyAckTimeoutMs)
+    private BrokerLimits(
+        final int maxSessionsPerPrincipal,
+        final int maxRingsPerChannel,
+        final long keyAckTimeoutMs,
+        final int maxLanesPerSession)
     {
+        if (maxLanesPerSession < 1 || maxLanesPerSession > ConcurrentPublisher.MAX_LANES)
+        {
+            throw new IllegalArgumentException("max lanes per session must be 1 to " + ConcurrentPublisher.MAX_LANES);
+        }
+        this.maxLanesPerSession = maxLanesPerSession;
         if (maxSessionsPerPrincipal < 1)
         {
             throw new IllegalArgumentException("max sessions per principal must be at least 1");
@@ -56,7 +73,8 @@ public final class BrokerLimits
         return new BrokerLimits(
             Integer.getInteger(MAX_SESSIONS_PER_PRINCIPAL_PROP, MAX_SESSIONS_PER_PRINCIPAL_DEFAULT),
             Integer.getInteger(MAX_RINGS_PER_CHANNEL_PROP, MAX_RINGS_PER_CHANNEL_DEFAULT),
-            Long.getLong(KEY_ACK_TIMEOUT_PROP, KEY_ACK_TIMEOUT_MS_DEFAULT));
+            Long.getLong(KEY_ACK_TIMEOUT_PROP, KEY_ACK_TIMEOUT_MS_DEFAULT),
+            Integer.getInteger(MAX_LANES_PER_SESSION_PROP, MAX_LANES_PER_SESSION_DEFAULT));
     }
 
     /**
@@ -78,7 +96,7 @@ public final class BrokerLimits
      */
     public BrokerLimits withMaxSessionsPerPrincipal(final int limit)
     {
-        return new BrokerLimits(limit, maxRingsPerChannel, keyAckTimeoutMs);
+        return new BrokerLimits(limit, maxRingsPerChannel, keyAckTimeoutMs, maxLanesPerSession);
     }
 
     /**
@@ -99,7 +117,7 @@ public final class BrokerLimits
      */
     public BrokerLimits withMaxRingsPerChannel(final int limit)
     {
-        return new BrokerLimits(maxSessionsPerPrincipal, limit, keyAckTimeoutMs);
+        return new BrokerLimits(maxSessionsPerPrincipal, limit, keyAckTimeoutMs, maxLanesPerSession);
     }
 
     /**
@@ -122,7 +140,30 @@ public final class BrokerLimits
      */
     public BrokerLimits withKeyAckTimeoutMs(final long timeoutMs)
     {
-        return new BrokerLimits(maxSessionsPerPrincipal, maxRingsPerChannel, timeoutMs);
+        return new BrokerLimits(maxSessionsPerPrincipal, maxRingsPerChannel, timeoutMs, maxLanesPerSession);
+    }
+
+    /**
+     * Most lanes one concurrent publisher's session may have (the threads that share its many-to-one ring, each under
+     * its own producer id); a Hello asking for more is refused with {@code RATE_LIMITED}. At most
+     * {@link ConcurrentPublisher#MAX_LANES}, the size of the producer id block every such session takes.
+     *
+     * @return the limit.
+     */
+    public int maxLanesPerSession()
+    {
+        return maxLanesPerSession;
+    }
+
+    /**
+     * These limits with another {@link #maxLanesPerSession()}.
+     *
+     * @param limit 1 to {@link ConcurrentPublisher#MAX_LANES}.
+     * @return the copy.
+     */
+    public BrokerLimits withMaxLanesPerSession(final int limit)
+    {
+        return new BrokerLimits(maxSessionsPerPrincipal, maxRingsPerChannel, keyAckTimeoutMs, limit);
     }
 
     /**
@@ -132,6 +173,7 @@ public final class BrokerLimits
     public String toString()
     {
         return "BrokerLimits{maxSessionsPerPrincipal=" + maxSessionsPerPrincipal +
-            ", maxRingsPerChannel=" + maxRingsPerChannel + ", keyAckTimeoutMs=" + keyAckTimeoutMs + '}';
+            ", maxRingsPerChannel=" + maxRingsPerChannel + ", keyAckTimeoutMs=" + keyAckTimeoutMs +
+            ", maxLanesPerSession=" + maxLanesPerSession + '}';
     }
 }

@@ -340,8 +340,8 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
             output.closeAndRelease(session);
             return;
         }
-        final boolean publisher = Right.PUBLISH == session.right() &&
-            (null != session.publishRingPath() || null != session.rings().sealedRing());
+        final boolean publisher = Right.PUBLISH == session.right() && (null != session.publishRingPath() ||
+            null != session.rings().sealedRing() || null != session.rings().sharedRing());
         if (!publisher && Right.SUBSCRIBE != session.right())
         {
             // An administrator's session carries no data: it only proves the right, then ends.

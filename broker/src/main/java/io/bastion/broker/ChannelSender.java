@@ -43,6 +43,11 @@ final class ChannelSender
     {
         final RouterPublisher publisher = link.publisher;
         final SessionFacts source = publisher.session;
+        if (SourceAction.ADDED == action && null != source.sharedRing)
+        {
+            sharedAdded(link.subscriber, publisher, keyId, graceMsOrPosition);
+            return;
+        }
         final byte[] key = source.frameKeys.apply(keyId);
         try
         {
@@ -81,6 +86,30 @@ final class ChannelSender
         }
         final int[] ringSide = ring.consumerSideDescriptors();
         return null == link.region ? ringSide : new int[]{ringSide[0], link.region.readWriteDescriptor()};
+    }
+
+    /**
+     * Announce a concurrent publisher's ring: {@code SHARED_ADDED}, with its key sealed as for {@code ADDED} and its
+     * many-to-one ring's one descriptor (read-write: the consumer zeroes what it reads). The subscriber acknowledges
+     * it with {@code ADDED}, as any announcement.
+     */
+    private void sharedAdded(
+        final RouterSubscriber subscriber, final RouterPublisher publisher, final int keyId, final long position)
+    {
+        final SessionFacts source = publisher.session;
+        final byte[] key = source.frameKeys.apply(keyId);
+        try
+        {
+            final byte[] sealed =
+                KeyWrap.seal(subscriber.session.controlKey, channelId, publisher.producerId, keyId, key);
+            final byte[] update = ControlMessages.sourceUpdate(SourceAction.SHARED_ADDED, channelId,
+                publisher.producerId, keyId, source.ringCapacity, position, "", sealed);
+            send(subscriber, update, source.sharedRing.consumerSideDescriptors());
+        }
+        finally
+        {
+            Arrays.fill(key, (byte)0);
+        }
     }
 
     /**

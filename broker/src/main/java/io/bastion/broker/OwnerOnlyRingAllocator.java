@@ -1,8 +1,11 @@
 package io.bastion.broker;
 
+import io.bastion.channel.ConcurrentPublisher;
 import io.bastion.channel.control.RingAllocation;
 import io.bastion.channel.RingFiles;
+import io.bastion.channel.SealedManyToOneRing;
 import io.bastion.channel.SealedRing;
+import io.bastion.codec.RejectReason;
 import io.bastion.ringbuffer.RingCapacity;
 import io.bastion.security.files.FilePolicy;
 import io.bastion.security.files.OwnerOnlyFiles;
@@ -17,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The default {@link RingAllocator}: one fresh one-to-one ring per publishing session. Where the platform has it
+ * The default {@link RingAllocator}: one fresh one-to-one ring per publishing session, or one many-to-one ring per
+ * concurrent publisher's session ({@link #allocateConcurrent}, sealed rings only). Where the platform has it
  * (Linux), and unless told otherwise, the ring is a {@link SealedRing}: anonymous memory sealed against shrinking and
  * growing, with no name in any folder, handed to its parties as descriptors. Otherwise (the named-file fallback) it
  * is two owner-only files in one folder, zero-filled and published atomically through {@link OwnerOnlyFiles#publish}:
@@ -138,6 +142,35 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
     /**
      * {@inheritDoc}
      * <p>
+     * With sealed rings: a {@link SealedManyToOneRing} of this allocator's capacity, and the next block of
+     * {@link ConcurrentPublisher#MAX_LANES} producer ids of the channel. On the named-file fallback a concurrent
+     * session is refused ({@link RejectReason#CHANNEL_CLOSED}): a many-to-one ring's consumer writes into the records,
+     * so as a named file it could be mapped writable by any process of the user, the one thing sealed memory rules
+     * out.
+     */
+    @Override
+    public RingAllocation allocateConcurrent(
+        final String subject, final String channel, final long sessionId, final int lanes) throws IOException
+    {
+        if (!sealedRings)
+        {
+            throw new AllocationRefusedException(RejectReason.CHANNEL_CLOSED,
+                "a concurrent publisher needs sealed rings (memfd); this broker makes named ring files");
+        }
+        final int channelId = channelIds.computeIfAbsent(channel, (name) -> nextChannelId.getAndIncrement());
+        final int firstProducerId = producerIds.computeIfAbsent(channelId, (id) -> new AtomicInteger(1))
+            .getAndAdd(ConcurrentPublisher.MAX_LANES);
+        if (firstProducerId < 1 || firstProducerId > Integer.MAX_VALUE - 2 * ConcurrentPublisher.MAX_LANES)
+        {
+            throw new AllocationRefusedException(RejectReason.RATE_LIMITED, "the channel's producer ids ran out");
+        }
+        return RingAllocation.concurrent(
+            channelId, firstProducerId, lanes, capacity, SealedManyToOneRing.create(capacity));
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
      * Deletes the allocation's ring files, or closes its sealed ring's descriptors (the memory goes once the
      * parties unmap it too).
      */
@@ -148,6 +181,10 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
         if (null != allocation.sealedRing())
         {
             allocation.sealedRing().close();
+        }
+        if (null != allocation.sharedRing())
+        {
+            allocation.sharedRing().close();
         }
         if (null != allocation.publishRingPath())
         {

@@ -1,6 +1,8 @@
 package io.bastion.broker;
 
+import io.bastion.channel.ConcurrentPublisher;
 import io.bastion.channel.control.RingAllocation;
+import io.bastion.codec.RejectReason;
 import io.bastion.security.token.Right;
 
 import java.io.IOException;
@@ -23,6 +25,28 @@ public interface RingAllocator
      * @throws IOException if a ring cannot be created; the broker refuses the session.
      */
     RingAllocation allocate(String subject, String channel, Right right, long sessionId) throws IOException;
+
+    /**
+     * Allocate the ring of a concurrent publisher's session: one many-to-one ring of sealed memory
+     * ({@link RingAllocation#concurrent}) and a block of {@link ConcurrentPublisher#MAX_LANES} producer ids, unique
+     * within the channel, of which the publisher's threads use the first {@code lanes}. An allocator that makes no
+     * such rings refuses, which is what this default does ({@link RejectReason#CHANNEL_CLOSED}: the client learns
+     * that the broker takes no concurrent publisher, the audit says why).
+     *
+     * @param subject   the peer's user name, authenticated by the kernel and the token.
+     * @param channel   the channel name, authorised for {@link Right#PUBLISH} by the token.
+     * @param sessionId the session id (unique per broker).
+     * @param lanes     the lanes the client asked for, 1 to {@link ConcurrentPublisher#MAX_LANES}.
+     * @return the allocation.
+     * @throws IOException if the ring cannot be created, or {@link AllocationRefusedException} with the reason the
+     *                     client is told.
+     */
+    default RingAllocation allocateConcurrent(
+        final String subject, final String channel, final long sessionId, final int lanes) throws IOException
+    {
+        throw new AllocationRefusedException(
+            RejectReason.CHANNEL_CLOSED, "this broker's ring allocator makes no ring for a concurrent publisher");
+    }
 
     /**
      * Give back what {@link #allocate} made: the session ended, or never opened because its Welcome could not be

@@ -52,7 +52,8 @@ final class RouterConnection
             publisher ? null : session.keys().controlKey(),
             publisher ? session.ringCapacity() : 0,
             publisher ? session.publishRingPath() : null,
-            publisher ? session.rings().sealedRing() : null);
+            publisher ? session.rings().sealedRing() : null)
+            .sharedRing(publisher ? session.rings().sharedRing() : null);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.bastion.broker;
 
+import io.bastion.channel.SealedManyToOneRing;
 import io.bastion.channel.SealedRing;
 import io.bastion.security.token.CapabilityToken;
 
@@ -27,6 +28,8 @@ final class SessionFacts
     final int ringCapacity;
     final Path ringPath;
     final SealedRing sealedRing;
+    /** A concurrent publisher's many-to-one ring, or null; set once, before a machine hears of the session. */
+    SealedManyToOneRing sharedRing;
 
     /**
      * The facts of one session.
@@ -66,6 +69,19 @@ final class SessionFacts
         this.ringCapacity = ringCapacity;
         this.ringPath = ringPath;
         this.sealedRing = sealedRing;
+    }
+
+    /**
+     * Mark the session a concurrent publisher's: its ring is a many-to-one ring, announced to the subscriber with
+     * {@code SHARED_ADDED}.
+     *
+     * @param ring the session's sealed many-to-one ring, or null for any other session.
+     * @return this.
+     */
+    SessionFacts sharedRing(final SealedManyToOneRing ring)
+    {
+        this.sharedRing = ring;
+        return this;
     }
 
     /**

@@ -79,6 +79,48 @@ final class SessionSlots implements RingAllocator
         }
     }
 
+    /**
+     * {@inheritDoc}
+     * <p>
+     * A concurrent publisher takes the slots any publisher takes (a session of its principal, one ring of the
+     * channel); before that, its lanes must be within {@link BrokerLimits#maxLanesPerSession()}, else
+     * {@link RejectReason#RATE_LIMITED}. It gives them back as any publisher does, through {@link #release}.
+     */
+    @Override
+    public RingAllocation allocateConcurrent(
+        final String subject, final String channel, final long sessionId, final int lanes) throws IOException
+    {
+        if (lanes > limits.maxLanesPerSession())
+        {
+            counters.ringLimitRefusals.increment();
+            throw new AllocationRefusedException(RejectReason.RATE_LIMITED,
+                "lanes per session limit " + limits.maxLanesPerSession() + " exceeded: " + lanes);
+        }
+        if (!take(sessionsPerPrincipal, subject, limits.maxSessionsPerPrincipal()))
+        {
+            counters.sessionLimitRefusals.increment();
+            throw new AllocationRefusedException(RejectReason.RATE_LIMITED,
+                "sessions per principal limit " + limits.maxSessionsPerPrincipal() + " reached");
+        }
+        if (!take(ringsPerChannel, channel, limits.maxRingsPerChannel()))
+        {
+            giveBack(sessionsPerPrincipal, subject);
+            counters.ringLimitRefusals.increment();
+            throw new AllocationRefusedException(RejectReason.RATE_LIMITED,
+                "rings per channel limit " + limits.maxRingsPerChannel() + " reached");
+        }
+        subjects.put(sessionId, null == subject ? "" : subject);
+        try
+        {
+            return allocator.allocateConcurrent(subject, channel, sessionId, lanes);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            releaseSlots(channel, Right.PUBLISH, sessionId);
+            throw ex;
+        }
+    }
+
     private void releaseSlots(final String channel, final Right right, final long sessionId)
     {
         final String subject = subjects.remove(sessionId);

@@ -14,8 +14,9 @@ import org.agrona.concurrent.status.CountersManager;
  * {@link RejectReason#NONE}, ring faults included, so each is counted, and shown by {@code bastion stat}, under its
  * own name. Never holds payload bytes or key material.
  * <p>
- * Each counter has one writer (the publisher's or the subscriber's thread), so updates are
- * release stores, not atomic adds. Counters are freed by {@link #close()}.
+ * Each counter has one writer (the publisher's or the subscriber's thread; for a {@link ConcurrentPublisher}, the
+ * thread holding its duty cycle, which adds up what its lanes counted), so updates are release stores, not atomic
+ * adds. Counters are freed by {@link #close()}.
  */
 public final class ChannelCounters implements AutoCloseable
 {
@@ -98,6 +99,27 @@ public final class ChannelCounters implements AutoCloseable
     {
         framesOut.getAndAddRelease(frames);
         bytesOut.getAndAddRelease(bytes);
+    }
+
+    /**
+     * Add what the lanes of a {@link ConcurrentPublisher} counted since the last call; called by the one thread that
+     * holds the publisher's duty cycle, so each counter keeps one writer at a time.
+     */
+    void onPublished(final long frames, final long bytes, final long backPressures, final long unblocks)
+    {
+        if (0 != frames)
+        {
+            framesOut.getAndAddRelease(frames);
+            bytesOut.getAndAddRelease(bytes);
+        }
+        if (0 != backPressures)
+        {
+            backPressure.getAndAddRelease(backPressures);
+        }
+        if (0 != unblocks)
+        {
+            unblocked.getAndAddRelease(unblocks);
+        }
     }
 
     void onBackPressure()

@@ -2,8 +2,8 @@ package io.bastion.channel;
 
 /**
  * The one vocabulary of return codes of {@link Publisher#offer}, {@link Publisher#tryClaim},
- * {@link FrameClaim#commit()} and {@link Publisher#flush()}, in the style of Aeron's {@code Publication}: a positive
- * value is the new position, a negative value one of these.
+ * {@link FrameClaim#commit()}, {@link Publisher#flush()} and {@link ConcurrentPublisher}'s offers and claims, in the
+ * style of Aeron's {@code Publication}: a positive value is the new position, a negative value one of these.
  * <p>
  * Where the meaning is Aeron's, so is the value: {@link #NOT_CONNECTED} -1, {@link #BACK_PRESSURED} -2,
  * {@link #ADMIN_ACTION} -3, {@link #CLOSED} -4. Aeron's -5 ({@code MAX_POSITION_EXCEEDED}) is left unused: a ring's
@@ -14,7 +14,8 @@ package io.bastion.channel;
  * <p>
  * What to do: retry {@link #BACK_PRESSURED}, {@link #ADMIN_ACTION} and {@link #RATE_LIMITED}; wait on
  * {@link #NOT_CONNECTED}; split a message that is {@link #MESSAGE_TOO_LARGE}; flush the explicit batch on
- * {@link #BATCH_FULL}; close the publisher on the others, which stop it for good.
+ * {@link #BATCH_FULL}; free a lane or retry later on {@link #NO_LANE} ({@link ConcurrentPublisher} only); close the
+ * publisher on the others, which stop it for good.
  */
 public final class ChannelStatus
 {
@@ -79,6 +80,13 @@ public final class ChannelStatus
      */
     public static final long BATCH_FULL = -11;
 
+    /**
+     * Every lane of a {@link ConcurrentPublisher} is bound to a live thread, so this thread has none: nothing was
+     * written. A lane comes free when its thread calls {@link ConcurrentPublisher#releaseLane()} or ends; retry later,
+     * or open the publisher with more lanes.
+     */
+    public static final long NO_LANE = -12;
+
     private ChannelStatus()
     {
     }
@@ -117,6 +125,8 @@ public final class ChannelStatus
                 return "NO_SENDING_KEY";
             case (int)BATCH_FULL:
                 return "BATCH_FULL";
+            case (int)NO_LANE:
+                return "NO_LANE";
             default:
                 return "UNKNOWN(" + status + ")";
         }

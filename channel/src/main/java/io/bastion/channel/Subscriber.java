@@ -221,6 +221,40 @@ public final class Subscriber implements AutoCloseable
     }
 
     /**
+     * Read the many-to-one ring of a {@link ConcurrentPublisher}: a block of {@code lanes} consecutive producer ids
+     * from {@code firstProducerId}, one per publishing thread of one session, all sealing with that session's keys,
+     * each with its own strict replay guard, which starts at {@link Publisher#FIRST_SEQUENCE}. A frame's lane is
+     * found by subtraction, not by a scan, whatever the block's size. Frames are copied into private memory before
+     * they are checked.
+     *
+     * @param ring            the ring's consumer side.
+     * @param firstProducerId the block's first producer id, 1 or more.
+     * @param lanes           how many ids the block holds, 1 or more; the block must not pass
+     *                        {@link Integer#MAX_VALUE}.
+     * @param verifier        checks this source's seals; not shared with another thread.
+     * @return the source id.
+     * @throws IllegalArgumentException if the block is out of range or one of its ids already has a source.
+     */
+    public int addLaneSource(
+        final RecordConsumer ring, final int firstProducerId, final int lanes, final FrameSealer verifier)
+    {
+        if (firstProducerId < 1 || lanes < 1 || firstProducerId > Integer.MAX_VALUE - (lanes - 1))
+        {
+            throw new IllegalArgumentException("bad lane block: " + firstProducerId + " + " + lanes);
+        }
+        final int[] producerIds = new int[lanes];
+        final ReplayGuard[] guards = new ReplayGuard[lanes];
+        for (int i = 0; i < lanes; i++)
+        {
+            producerIds[i] = firstProducerId + i;
+            guards[i] = new StrictReplayGuard(Publisher.FIRST_SEQUENCE);
+        }
+        final Source source = new Source(sources.length, ring, producerIds, guards, verifier, false);
+        source.contiguous = true;
+        return add(source);
+    }
+
+    /**
      * Read a ring without copying: frames are checked and dispatched in place (batch records excepted: they are always
      * copied). Only for a publisher
      * in the subscriber's own trust domain (a thread of this process, or a process of the same
@@ -704,6 +738,8 @@ public final class Subscriber implements AutoCloseable
         final ReplayGuard[] guards;
         final FrameSealer verifier;
         final boolean zeroCopy;
+        /** The producer ids run from {@code producerIds[0]} up by one: a lane block. */
+        boolean contiguous;
         boolean quarantined;
         boolean draining;
         boolean removed;
@@ -731,6 +767,12 @@ public final class Subscriber implements AutoCloseable
         int indexOf(final int producerId)
         {
             final int[] ids = producerIds;
+            if (contiguous)
+            {
+                // The block does not pass Integer.MAX_VALUE, so the difference wraps only for ids outside it.
+                final int index = producerId - ids[0];
+                return index >= 0 && index < ids.length ? index : -1;
+            }
             for (int i = 0; i < ids.length; i++)
             {
                 if (ids[i] == producerId)

@@ -16,7 +16,8 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Settings of a client of a broker ({@link PublisherClient}, {@link SubscriberClient}), in Aeron's style: fluent
+ * Settings of a client of a broker ({@link PublisherClient}, {@link ConcurrentPublisherClient},
+ * {@link SubscriberClient}), in Aeron's style: fluent
  * setters, the broker's system properties where they apply, and {@link #conclude()} which fills defaults.
  * <p>
  * Defaults: the broker folder of {@link CommonContext#DIR_PROP} (else {@link CommonContext#defaultDirectory()}), its
@@ -44,6 +45,10 @@ public final class ClientContext extends CommonContext<ClientContext>
     public static final String NON_DUMPABLE_PROP = "bastion.client.non.dumpable";
     /** Default of {@link #controlPollIntervalNs(long)}: 1 ms. */
     public static final long CONTROL_POLL_INTERVAL_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Property: {@link #unblockTimeoutMs(long)}. */
+    public static final String UNBLOCK_TIMEOUT_PROP = "bastion.client.unblock.timeout.ms";
+    /** Default of {@link #unblockTimeoutMs(long)}: 5 s, far above any scheduling stall or collector pause. */
+    public static final long UNBLOCK_TIMEOUT_MS_DEFAULT = 5_000;
     /** Default quarantine threshold: refusals within {@link #QUARANTINE_WINDOW_NS}. */
     public static final int QUARANTINE_THRESHOLD = 16;
     /** Default quarantine window. */
@@ -56,6 +61,7 @@ public final class ClientContext extends CommonContext<ClientContext>
     private QuarantinePolicy quarantinePolicy;
     private boolean countersFile = true;
     private long controlPollIntervalNs = CONTROL_POLL_INTERVAL_NS_DEFAULT;
+    private long unblockTimeoutMs = Long.getLong(UNBLOCK_TIMEOUT_PROP, UNBLOCK_TIMEOUT_MS_DEFAULT);
     private int batchMaxFrames = Publisher.DEFAULT_MAX_BATCH_FRAMES;
     private int batchMaxBytes = Publisher.DEFAULT_MAX_BATCH_BYTES;
     private long batchLingerNs = Publisher.DEFAULT_BATCH_LINGER_NS;
@@ -94,6 +100,10 @@ public final class ClientContext extends CommonContext<ClientContext>
         if (maxFrameLength < FrameDescriptor.MIN_FRAME_LENGTH || maxFrameLength > FrameDescriptor.MAX_FRAME_LENGTH)
         {
             throw new IllegalStateException("max frame length out of range: " + maxFrameLength);
+        }
+        if (unblockTimeoutMs <= 0)
+        {
+            throw new IllegalStateException("unblock timeout must be positive: " + unblockTimeoutMs);
         }
         concludeCommon();
         if (null == nanoClock)
@@ -323,6 +333,33 @@ public final class ClientContext extends CommonContext<ClientContext>
     public long controlPollIntervalNs()
     {
         return controlPollIntervalNs;
+    }
+
+    /**
+     * How long a subscriber lets a concurrent publisher's many-to-one ring stand still behind a record that was
+     * claimed and never committed (a publishing thread that died mid-claim) before it turns that record into padding
+     * and reads on ({@code ManyToOneRing.unblockIfStuck}). A live thread that stalls longer than this between its
+     * claim and its commit loses that frame (its offer returns {@code ADMIN_ACTION}), so choose it far above any
+     * scheduling stall or collector pause. Property {@value #UNBLOCK_TIMEOUT_PROP}; default
+     * {@value #UNBLOCK_TIMEOUT_MS_DEFAULT} ms.
+     *
+     * @param unblockTimeoutMs milliseconds, more than 0.
+     * @return this.
+     */
+    public ClientContext unblockTimeoutMs(final long unblockTimeoutMs)
+    {
+        this.unblockTimeoutMs = unblockTimeoutMs;
+        return this;
+    }
+
+    /**
+     * How long a many-to-one ring may stand still behind an uncommitted claim before the subscriber unblocks it.
+     *
+     * @return milliseconds.
+     */
+    public long unblockTimeoutMs()
+    {
+        return unblockTimeoutMs;
     }
 
     /**

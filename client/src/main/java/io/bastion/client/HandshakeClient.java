@@ -11,6 +11,7 @@ import io.bastion.security.handshake.CredentialSeal;
 import io.bastion.security.handshake.HandshakeCrypto;
 import io.bastion.security.handshake.SessionKeys;
 import io.bastion.security.handshake.X25519;
+import io.bastion.channel.SealedManyToOneRing;
 import io.bastion.channel.SealedRing;
 import io.bastion.codec.FrameValidator;
 import io.bastion.codec.RejectReason;
@@ -117,6 +118,38 @@ public final class HandshakeClient
         final Right right,
         final Duration timeout) throws HandshakeException
     {
+        return connect(socketPath, token, expectedBrokerKey, channel, right, 0, timeout);
+    }
+
+    /**
+     * Run a handshake with the broker the token names, asking, for a publisher, for a concurrent session: a
+     * many-to-one ring that up to {@code lanes} threads write, under the block of producer ids that starts at the
+     * session's {@link Session#producerId()} (see {@code ConcurrentPublisher}). The ring comes with the Welcome as one
+     * descriptor ({@link RingAllocation#sharedRing()}); a broker that makes named ring files refuses such a session.
+     *
+     * @param socketPath        the broker's socket.
+     * @param token             the capability token, as issued (not retained).
+     * @param expectedBrokerKey the broker identity key the caller expects, or null to take the token's alone.
+     * @param channel           the channel name.
+     * @param right             the right asked for.
+     * @param lanes             0 for a session of one publishing thread (or a subscriber); 1 to
+     *                          {@code ConcurrentPublisher.MAX_LANES} for a concurrent publisher.
+     * @param timeout           bound on the whole handshake.
+     * @return the open session; the caller closes it.
+     * @throws HandshakeException with the typed reason when no session opens.
+     * @throws IllegalArgumentException if the channel is not a valid channel name, the token is longer than any
+     *                                  token can be, or the lanes are out of range or asked for without
+     *                                  {@link Right#PUBLISH} (caller errors, found before connecting).
+     */
+    public static Session connect(
+        final Path socketPath,
+        final byte[] token,
+        final PublicKey expectedBrokerKey,
+        final String channel,
+        final Right right,
+        final int lanes,
+        final Duration timeout) throws HandshakeException
+    {
         final long deadlineNs = System.nanoTime() + timeout.toNanos();
         final PublicKey pinnedBrokerKey = brokerKeyOf(token, expectedBrokerKey);
         if (token.length > TokenCodec.MAX_LENGTH)
@@ -124,11 +157,11 @@ public final class HandshakeClient
             throw new IllegalArgumentException("token longer than " + TokenCodec.MAX_LENGTH);
         }
         // The Hello names the channel and the right but carries no token: that goes sealed, after the Challenge.
-        final byte[] credentials = HelloCredentials.encode(NO_TOKEN, channel, right);
+        final byte[] credentials = HelloCredentials.encode(NO_TOKEN, channel, right, lanes);
         final byte[] tokenCopy = token.clone();
         try
         {
-            return connect(socketPath, credentials, tokenCopy, pinnedBrokerKey, channel, right, deadlineNs);
+            return connect(socketPath, credentials, tokenCopy, pinnedBrokerKey, channel, right, lanes, deadlineNs);
         }
         finally
         {
@@ -178,6 +211,7 @@ public final class HandshakeClient
         final PublicKey pinnedBrokerKey,
         final String channel,
         final Right right,
+        final int lanes,
         final long deadlineNs) throws HandshakeException
     {
         final AFUNIXSocketChannel socket;
@@ -204,7 +238,8 @@ public final class HandshakeClient
         boolean open = false;
         try
         {
-            final Session session = run(control, credentials, token, pinnedBrokerKey, channel, right, deadlineNs);
+            final Session session =
+                run(control, credentials, token, pinnedBrokerKey, channel, right, lanes, deadlineNs);
             open = true;
             return session;
         }
@@ -224,6 +259,7 @@ public final class HandshakeClient
         final PublicKey pinnedBrokerKey,
         final String channel,
         final Right right,
+        final int lanes,
         final long deadlineNs) throws HandshakeException
     {
         final byte[] clientNonce = new byte[ControlMessages.BYTES32];
@@ -269,7 +305,7 @@ public final class HandshakeClient
             sendToken(control, transcript, shared, token, deadlineNs);
             final ControlMessage welcome = receive(control, deadlineNs, WelcomeDecoder.TEMPLATE_ID);
             final SessionKeys keys = HandshakeCrypto.deriveKeys(transcript, shared, welcome.sessionId, welcome.keyId);
-            final RingAllocation rings = rings(control, welcome);
+            final RingAllocation rings = rings(control, welcome, lanes);
             return new Session(
                 null, channel, right, welcome.sessionId, keys, rings, control.detach(), null, welcome.sealing,
                 welcome.maxSubscribers, welcome.fanOutPolicy);
@@ -363,12 +399,24 @@ public final class HandshakeClient
 
     /**
      * The rings a Welcome gives: a publisher's ring travels either as a path (the named-file fallback) or, with no
-     * path, as the two descriptors sent with the Welcome itself, which must be taken before the next read.
+     * path, as the two descriptors sent with the Welcome itself, which must be taken before the next read; a
+     * concurrent publisher's many-to-one ring as one descriptor.
      */
-    private static RingAllocation rings(final ControlChannel control, final ControlMessage welcome)
+    private static RingAllocation rings(final ControlChannel control, final ControlMessage welcome, final int lanes)
             throws HandshakeException
     {
         final Path publishRing = pathOf(welcome.publishRingPath);
+        if (lanes > 0)
+        {
+            // A concurrent publisher's ring is one region, always sealed memory: one descriptor with the Welcome.
+            if (null != publishRing || welcome.producerId <= 0 || welcome.ringCapacity <= 0)
+            {
+                throw abort(control, RejectReason.PROTOCOL_VIOLATION, "no many-to-one ring in the Welcome");
+            }
+            final int[] fds = control.takeDescriptors(1);
+            return RingAllocation.concurrent(welcome.channelId, welcome.producerId, lanes, welcome.ringCapacity,
+                SealedManyToOneRing.received(welcome.ringCapacity, fds[0]));
+        }
         if (null == publishRing && welcome.producerId > 0 && welcome.ringCapacity > 0)
         {
             final int[] fds = control.takeDescriptors(2);

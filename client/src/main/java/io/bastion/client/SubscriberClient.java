@@ -7,16 +7,20 @@ import io.bastion.channel.control.HandshakeException;
 import io.bastion.channel.control.Session;
 import io.bastion.security.handshake.KeyWrap;
 import io.bastion.channel.ChannelCounters;
+import io.bastion.channel.ConcurrentPublisher;
 import io.bastion.channel.FrameHandler;
 import io.bastion.channel.MappedRing;
 import io.bastion.channel.Publisher;
 import io.bastion.channel.RejectionHandler;
 import io.bastion.channel.RingFiles;
+import io.bastion.channel.SealedManyToOneRing;
 import io.bastion.channel.SealedRing;
 import io.bastion.channel.Subscriber;
+import io.bastion.channel.shm.MappedRegion;
 import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.SourceAction;
 import io.bastion.codec.sbe.SourceUpdateDecoder;
+import io.bastion.ringbuffer.ManyToOneRing;
 import io.bastion.ringbuffer.OneToOneRingConsumer;
 import io.bastion.ringbuffer.OneToOneRingDescriptor;
 import io.bastion.ringbuffer.RecordDescriptor;
@@ -28,6 +32,7 @@ import io.bastion.security.replay.StrictReplayGuard;
 import io.bastion.security.token.Right;
 
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.collections.IntHashSet;
 
 import java.io.IOException;
@@ -57,6 +62,11 @@ import java.util.List;
  * then its ring is released. A publisher this subscriber quarantines is reported to the broker, which audits it and
  * ends that publisher's session. A channel has one subscriber at a time; a second one is refused with {@link
  * RejectReason#CHANNEL_IN_USE}.
+ * <p>
+ * A concurrent publisher ({@link ConcurrentPublisherClient}) is announced with {@code SHARED_ADDED}: its many-to-one
+ * ring is one sealed region that this subscriber maps read-write (a many-to-one consumer zeroes what it reads), reads
+ * from the position the broker names, unblocks after {@link ClientContext#unblockTimeoutMs()} when a publishing thread
+ * died mid-claim, and checks against the session's block of lane producer ids, one strict replay guard per lane.
  * <p>
  * Threads: one thread calls {@link #doWork()}, {@link #poll} and {@link #close()}; none blocks. {@link #poll} is the
  * {@link Subscriber}'s hot path (no allocation, no exception, no lock); source changes allocate, in {@link #doWork()}.
@@ -177,12 +187,15 @@ public final class SubscriberClient implements AutoCloseable
         long behind = 0;
         for (final SourceEntry source : sources)
         {
+            if (null == source.consumer)
+            {
+                // A concurrent publisher's shared ring: its consumer keeps no position of its own to show.
+                continue;
+            }
             final long head = source.consumer.position();
             read += head - source.startPosition;
-            final int capacity = source.mapping.producerRegion().capacity() -
-                OneToOneRingDescriptor.PRODUCER_TRAILER_LENGTH;
-            final long tail = source.mapping.producerRegion().getLongVolatile(
-                capacity + OneToOneRingDescriptor.TAIL_POSITION_OFFSET);
+            final int capacity = source.producerRegion.capacity() - OneToOneRingDescriptor.PRODUCER_TRAILER_LENGTH;
+            final long tail = source.producerRegion.getLongVolatile(capacity + OneToOneRingDescriptor.TAIL_POSITION_OFFSET);
             behind = Math.max(behind, Math.min(capacity, Math.max(0, tail - head)));
         }
         counters.counters().progress(read, behind);
@@ -243,7 +256,8 @@ public final class SubscriberClient implements AutoCloseable
             return;
         }
         final SourceEntry source = find(message.producerId);
-        if (message.channelId != session.channelId() || (null == source) != (SourceAction.ADDED == message.action))
+        final boolean added = SourceAction.ADDED == message.action || SourceAction.SHARED_ADDED == message.action;
+        if (message.channelId != session.channelId() || (null == source) != added)
         {
             violation();
             return;
@@ -254,6 +268,14 @@ public final class SubscriberClient implements AutoCloseable
                 if (addSource(message))
                 {
                     acknowledge(message);
+                }
+                break;
+            case SHARED_ADDED:
+                // A concurrent publisher's ring, acknowledged as any announced ring is.
+                if (addSharedSource(message))
+                {
+                    control.send(ControlMessages.sourceUpdate(SourceAction.ADDED, message.channelId,
+                        message.producerId, message.keyId, 0, 0, "", null));
                 }
                 break;
             case KEY_ADDED:
@@ -344,7 +366,77 @@ public final class SubscriberClient implements AutoCloseable
                 mapping.producerRegion(), mapping.consumerRegion(), context.epochClock(), startPosition);
             final int sourceId = subscriber.addSource(consumer, message.producerId,
                 new StrictReplayGuard(Publisher.FIRST_SEQUENCE), subscriber.sealing().newSealer(keys));
-            sources.add(new SourceEntry(message.producerId, sourceId, keys, mapping, consumer, startPosition));
+            sources.add(new SourceEntry(message.producerId, sourceId, keys, mapping, consumer, mapping.producerRegion(),
+                startPosition));
+            return true;
+        }
+        catch (final RuntimeException ex)
+        {
+            keys.close();
+            mapping.close();
+            violation();
+            return false;
+        }
+    }
+
+    /**
+     * A concurrent publisher's many-to-one ring: one sealed region that came with the message, mapped read-write (its
+     * consumer zeroes what it reads), read from the position the broker named, and checked against the session's
+     * block of lane producer ids, each with its own strict replay guard.
+     */
+    private boolean addSharedSource(final ControlMessage message)
+    {
+        final int capacity = message.ringCapacity;
+        final long startPosition = message.graceMs;
+        if (!RingCapacity.isValid(capacity) || message.producerId <= 0 ||
+            message.producerId > Integer.MAX_VALUE - (ConcurrentPublisher.MAX_LANES - 1) || startPosition < 0 ||
+            0 != (startPosition & (RecordDescriptor.ALIGNMENT - 1)) || !message.publishRingPath.isEmpty())
+        {
+            violation();
+            return false;
+        }
+        final SealedManyToOneRing sharedRing;
+        try
+        {
+            sharedRing = SealedManyToOneRing.received(capacity, link.takeDescriptors(1)[0]);
+        }
+        catch (final HandshakeException ex)
+        {
+            violation();
+            return false;
+        }
+        final KeyRing keys = new KeyRing(session.channelId(), KeyDirection.INITIATOR_TO_RESPONDER,
+            context.epochClock());
+        if (!installKey(null, keys, message, 0))
+        {
+            keys.close();
+            sharedRing.close();
+            return false;
+        }
+        final MappedRegion mapping;
+        try
+        {
+            mapping = sharedRing.map();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // The region failed its checks (seals, size): nothing of this publisher is read, the others carry on.
+            keys.close();
+            refusedProducers.add(message.producerId);
+            refusedSources++;
+            return false;
+        }
+        finally
+        {
+            sharedRing.close();
+        }
+        try
+        {
+            final int sourceId = subscriber.addLaneSource(
+                ManyToOneRing.consumerFrom(
+                    mapping.buffer(), context.epochClock(), context.unblockTimeoutMs(), startPosition),
+                message.producerId, ConcurrentPublisher.MAX_LANES, subscriber.sealing().newSealer(keys));
+            sources.add(new SourceEntry(message.producerId, sourceId, keys, mapping, null, null, 0));
             return true;
         }
         catch (final RuntimeException ex)
@@ -604,8 +696,11 @@ public final class SubscriberClient implements AutoCloseable
         final int producerId;
         final int sourceId;
         final KeyRing keys;
-        final MappedRing mapping;
+        final AutoCloseable mapping;
+        /** The one-to-one ring's consumer, for its position; null for a concurrent publisher's shared ring. */
         final OneToOneRingConsumer consumer;
+        /** The producer region, to read its tail for the lag; null for a shared ring. */
+        final AtomicBuffer producerRegion;
         final long startPosition;
         boolean removing;
         boolean quarantined;
@@ -616,14 +711,16 @@ public final class SubscriberClient implements AutoCloseable
             final int producerId,
             final int sourceId,
             final KeyRing keys,
-            final MappedRing mapping,
+            final AutoCloseable mapping,
             final OneToOneRingConsumer consumer,
+            final AtomicBuffer producerRegion,
             final long startPosition)
         {
             this.producerId = producerId;
             this.sourceId = sourceId;
             this.keys = keys;
             this.mapping = mapping;
+            this.producerRegion = producerRegion;
             this.consumer = consumer;
             this.startPosition = startPosition;
         }
@@ -631,7 +728,7 @@ public final class SubscriberClient implements AutoCloseable
         void close()
         {
             keys.close();
-            mapping.close();
+            CloseHelper.quietClose(mapping);
         }
     }
 }

@@ -102,6 +102,49 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
      */
     public ManyToOneRing(final AtomicBuffer region, final EpochClock clock, final long unblockTimeoutMs)
     {
+        this(region, clock, unblockTimeoutMs, false, 0);
+    }
+
+    /**
+     * Wrap a region as a many-to-one ring whose consumer starts at {@code startPosition}, a position a party it
+     * trusts told it (a broker, from the producers' own word), never one read from the region: a consumer that joins
+     * a ring that an earlier consumer read, at the live position. Consumer side only.
+     * <p>
+     * The head word the earlier consumer left is read once, as untrusted input, only to clear what lies between it
+     * and the start: if it is aligned, not beyond the start and at most a lap behind it, those bytes (records the
+     * earlier consumer never read) are zeroed, so that none of their bytes can pose as a state word a lap later, as
+     * {@link #read} would otherwise have zeroed them. Producers claim no further than a lap past that head, so none of
+     * them writes there meanwhile; any other head is left alone (the bytes stay, and are still checked as untrusted
+     * input when read). Then the start is published as the head, so producers may claim up to a lap past it.
+     *
+     * @param region           records then trailer, as for {@link #ManyToOneRing(AtomicBuffer, EpochClock, long)}.
+     * @param clock            source of epoch milliseconds, for heartbeats and the unblock timeout.
+     * @param unblockTimeoutMs how long the head may stay behind the tail without moving before
+     *                         {@link #unblockIfStuck()} unblocks it.
+     * @param startPosition    where the consumer starts: 0 or more, 8-aligned.
+     * @return the ring, its consumer at {@code startPosition}.
+     * @throws IllegalArgumentException if the region's size is wrong or the start position is negative or
+     *                                  misaligned.
+     */
+    public static ManyToOneRing consumerFrom(
+        final AtomicBuffer region, final EpochClock clock, final long unblockTimeoutMs, final long startPosition)
+    {
+        if (startPosition < 0 || (startPosition & (ALIGNMENT - 1)) != 0)
+        {
+            throw new IllegalArgumentException("invalid start position: " + startPosition);
+        }
+        final ManyToOneRing ring = new ManyToOneRing(region, clock, unblockTimeoutMs, true, startPosition);
+        ring.joinAt(startPosition);
+        return ring;
+    }
+
+    private ManyToOneRing(
+        final AtomicBuffer region,
+        final EpochClock clock,
+        final long unblockTimeoutMs,
+        final boolean startGiven,
+        final long startPosition)
+    {
         this.capacity = RingCapacity.capacityOf(region, TRAILER_LENGTH);
         if (unblockTimeoutMs <= 0)
         {
@@ -123,7 +166,7 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         this.producerHeartbeatOffset = capacity + PRODUCER_HEARTBEAT_OFFSET;
         this.consumerHeartbeatOffset = capacity + CONSUMER_HEARTBEAT_OFFSET;
 
-        final long head = region.getLongVolatile(headOffset);
+        final long head = startGiven ? startPosition : region.getLongVolatile(headOffset);
         if (head < 0 || (head & (ALIGNMENT - 1)) != 0)
         {
             throw new IllegalArgumentException("region holds an invalid head: " + head);
@@ -755,6 +798,31 @@ public final class ManyToOneRing implements RecordProducer, RecordConsumer, Ring
         }
         return buffer.compareAndSetLong(
             index, ManyToOneRecordDescriptor.claimed(recordLength, typeId, stamp), committed);
+    }
+
+    /**
+     * Clear what an earlier consumer left unread before {@code start}, when the head it published is plausible, then
+     * publish {@code start} as the head (see {@link #consumerFrom}).
+     */
+    private void joinAt(final long start)
+    {
+        final long left = buffer.getLongVolatile(headOffset);
+        if (left >= 0 && (left & (ALIGNMENT - 1)) == 0 && left <= start && start - left <= capacity)
+        {
+            final int from = (int)left & mask;
+            final int bytes = (int)(start - left);
+            final int toEnd = capacity - from;
+            if (bytes <= toEnd)
+            {
+                zero(from, bytes);
+            }
+            else
+            {
+                zero(from, toEnd);
+                zero(0, bytes - toEnd);
+            }
+        }
+        buffer.putLongRelease(headOffset, start);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.bastion.channel.control;
 
+import io.bastion.channel.ConcurrentPublisher;
 import io.bastion.codec.RejectReason;
 import io.bastion.security.token.ChannelPattern;
 import io.bastion.security.token.Right;
@@ -23,11 +24,18 @@ import java.nio.charset.StandardCharsets;
  *  | channel length: uint8               |  1 to ChannelPattern.MAX_LENGTH
  *  +------------------------------------+
  *  | channel name, ASCII                 |
+ *  +------------------------------------+
+ *  | lanes: uint8, optional               |  1 to ConcurrentPublisher.MAX_LANES, PUBLISH only
  *  +------------------------------------+  end of var-data, exactly
  * </pre>
  * The token travels as an opaque byte string: the broker's {@link io.bastion.security.token.TokenVerifier} parses
- * and verifies it. The channel must be a valid channel name and the right exactly one known {@link Right} bit;
- * anything else (lengths past the end, trailing bytes) is {@link RejectReason#PROTOCOL_VIOLATION}. Immutable.
+ * and verifies it. The channel must be a valid channel name and the right exactly one known {@link Right} bit. The
+ * lanes byte, present only when a publisher asks for a concurrent session (a {@link ConcurrentPublisher}'s
+ * many-to-one ring, written by that many threads), must be 1 to {@link ConcurrentPublisher#MAX_LANES} and the right
+ * {@link Right#PUBLISH}. Anything else (lengths past the end, more trailing bytes) is
+ * {@link RejectReason#PROTOCOL_VIOLATION}. The Hello is bound into the handshake's transcript, so the lanes asked for
+ * are signed over with the rest. A broker from before concurrent sessions refuses a Hello with the lanes byte as
+ * trailing bytes: it fails closed. Immutable.
  */
 public final class HelloCredentials
 {
@@ -41,13 +49,17 @@ public final class HelloCredentials
     public final String channel;
     /** The right asked for. */
     public final Right right;
+    /** The lanes of a concurrent publisher asked for; 0 for any other session. */
+    public final int lanes;
 
-    private HelloCredentials(final RejectReason refusedFor, final byte[] token, final String channel, final Right right)
+    private HelloCredentials(
+        final RejectReason refusedFor, final byte[] token, final String channel, final Right right, final int lanes)
     {
         this.refusedFor = refusedFor;
         this.token = token;
         this.channel = channel;
         this.right = right;
+        this.lanes = lanes;
     }
 
     /**
@@ -71,6 +83,26 @@ public final class HelloCredentials
      */
     public static byte[] encode(final byte[] token, final String channel, final Right right)
     {
+        return encode(token, channel, right, 0);
+    }
+
+    /**
+     * Encode a request: token (may be empty), channel, right and, for a concurrent publisher, its lanes.
+     *
+     * @param token   the encoded capability token, or an empty array.
+     * @param channel the channel name.
+     * @param right   the right asked for.
+     * @param lanes   0 for a session of one thread; 1 to {@link ConcurrentPublisher#MAX_LANES} for a concurrent
+     *                publisher ({@link Right#PUBLISH} only).
+     * @return the encoded bytes.
+     * @throws IllegalArgumentException if the token or channel is too long, or the lanes are out of range.
+     */
+    public static byte[] encode(final byte[] token, final String channel, final Right right, final int lanes)
+    {
+        if (lanes < 0 || lanes > ConcurrentPublisher.MAX_LANES || (lanes > 0 && Right.PUBLISH != right))
+        {
+            throw new IllegalArgumentException("lanes " + lanes + " for " + right);
+        }
         if (token.length > TokenCodec.MAX_LENGTH)
         {
             throw new IllegalArgumentException("token longer than " + TokenCodec.MAX_LENGTH);
@@ -80,14 +112,19 @@ public final class HelloCredentials
             throw new IllegalArgumentException("invalid channel name: " + channel);
         }
         final byte[] name = channel.getBytes(StandardCharsets.US_ASCII);
-        return ByteBuffer.allocate(TOKEN_LENGTH_PREFIX + token.length + 2 + name.length)
+        final ByteBuffer encoded = ByteBuffer.allocate(TOKEN_LENGTH_PREFIX + token.length + 2 + name.length +
+            (lanes > 0 ? 1 : 0))
             .order(ByteOrder.LITTLE_ENDIAN)
             .putShort((short)token.length)
             .put(token)
             .put((byte)right.bit())
             .put((byte)name.length)
-            .put(name)
-            .array();
+            .put(name);
+        if (lanes > 0)
+        {
+            encoded.put((byte)lanes);
+        }
+        return encoded.array();
     }
 
     /**
@@ -118,9 +155,19 @@ public final class HelloCredentials
         final int channelLength = data[position + 1] & 0xFF;
         remaining -= 2;
         position += 2;
-        if (null == right || channelLength != remaining)
+        // The channel fills what is left, or all but the one lanes byte of a concurrent publisher.
+        if (null == right || channelLength > remaining || remaining - channelLength > 1)
         {
             return refused();
+        }
+        int lanes = 0;
+        if (remaining - channelLength == 1)
+        {
+            lanes = data[position + channelLength] & 0xFF;
+            if (lanes < 1 || lanes > ConcurrentPublisher.MAX_LANES || Right.PUBLISH != right)
+            {
+                return refused();
+            }
         }
         final String channel = new String(data, position, channelLength, StandardCharsets.US_ASCII);
         if (!ChannelPattern.isValidChannel(channel))
@@ -130,7 +177,7 @@ public final class HelloCredentials
         }
         final byte[] token = new byte[tokenLength];
         System.arraycopy(data, TOKEN_LENGTH_PREFIX, token, 0, tokenLength);
-        return new HelloCredentials(null, token, channel, right);
+        return new HelloCredentials(null, token, channel, right, lanes);
     }
 
     private static Right rightOf(final int bit)
@@ -147,6 +194,6 @@ public final class HelloCredentials
 
     private static HelloCredentials refused()
     {
-        return new HelloCredentials(RejectReason.PROTOCOL_VIOLATION, null, null, null);
+        return new HelloCredentials(RejectReason.PROTOCOL_VIOLATION, null, null, null, 0);
     }
 }

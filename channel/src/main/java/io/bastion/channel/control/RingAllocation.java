@@ -1,5 +1,7 @@
 package io.bastion.channel.control;
 
+import io.bastion.channel.ConcurrentPublisher;
+import io.bastion.channel.SealedManyToOneRing;
 import io.bastion.channel.SealedRing;
 
 import java.nio.file.Path;
@@ -7,8 +9,9 @@ import java.nio.file.Path;
 /**
  * What the broker's ring allocator gives a session: the channel id, the producer id the client stamps into its frames,
  * the rings' record capacity, and the ring the client writes: either the two rings' paths (producer regions), on the
- * named-file fallback, or a {@link SealedRing} of anonymous memory that travels as descriptors. Immutable but for the
- * sealed ring's descriptors, which its holder closes.
+ * named-file fallback, or a {@link SealedRing} of anonymous memory that travels as descriptors; or, for a concurrent
+ * publisher ({@link #concurrent}), a {@link SealedManyToOneRing} and the first id of its block of lane producer ids.
+ * Immutable but for the sealed ring's descriptors, which its holder closes.
  */
 public final class RingAllocation
 {
@@ -18,6 +21,8 @@ public final class RingAllocation
     private final Path publishRingPath;
     private final Path subscribeRingPath;
     private final SealedRing sealedRing;
+    private final SealedManyToOneRing sharedRing;
+    private final int lanes;
 
     /**
      * An allocation.
@@ -36,7 +41,7 @@ public final class RingAllocation
         final Path publishRingPath,
         final Path subscribeRingPath)
     {
-        this(channelId, producerId, ringCapacity, publishRingPath, subscribeRingPath, null);
+        this(channelId, producerId, ringCapacity, publishRingPath, subscribeRingPath, null, null, 0);
     }
 
     /**
@@ -50,7 +55,7 @@ public final class RingAllocation
     public RingAllocation(
         final int channelId, final int producerId, final int ringCapacity, final SealedRing sealedRing)
     {
-        this(channelId, producerId, ringCapacity, null, null, sealedRing);
+        this(channelId, producerId, ringCapacity, null, null, sealedRing, null, 0);
     }
 
     private RingAllocation(
@@ -59,7 +64,9 @@ public final class RingAllocation
         final int ringCapacity,
         final Path publishRingPath,
         final Path subscribeRingPath,
-        final SealedRing sealedRing)
+        final SealedRing sealedRing,
+        final SealedManyToOneRing sharedRing,
+        final int lanes)
     {
         this.channelId = channelId;
         this.producerId = producerId;
@@ -67,6 +74,50 @@ public final class RingAllocation
         this.publishRingPath = publishRingPath;
         this.subscribeRingPath = subscribeRingPath;
         this.sealedRing = sealedRing;
+        this.sharedRing = sharedRing;
+        this.lanes = lanes;
+    }
+
+    /**
+     * An allocation for a concurrent publisher: a many-to-one ring of sealed anonymous memory, written by up to
+     * {@code lanes} threads, each under its own producer id of the block of {@link ConcurrentPublisher#MAX_LANES} ids
+     * from {@code firstProducerId}.
+     *
+     * @param channelId       the channel's id in frames.
+     * @param firstProducerId the block's first producer id (unique per channel, as is every id of the block).
+     * @param lanes           how many lanes the publisher asked for, 1 to {@link ConcurrentPublisher#MAX_LANES}.
+     * @param ringCapacity    record capacity of the ring.
+     * @param sharedRing      the ring; the allocation's holder closes it.
+     * @return the allocation.
+     */
+    public static RingAllocation concurrent(
+        final int channelId,
+        final int firstProducerId,
+        final int lanes,
+        final int ringCapacity,
+        final SealedManyToOneRing sharedRing)
+    {
+        return new RingAllocation(channelId, firstProducerId, ringCapacity, null, null, null, sharedRing, lanes);
+    }
+
+    /**
+     * The many-to-one ring of a concurrent publisher.
+     *
+     * @return the ring, or null for any other session.
+     */
+    public SealedManyToOneRing sharedRing()
+    {
+        return sharedRing;
+    }
+
+    /**
+     * How many lanes a concurrent publisher's session was granted.
+     *
+     * @return 1 or more for a concurrent publisher, 0 for any other session.
+     */
+    public int lanes()
+    {
+        return lanes;
     }
 
     /**
@@ -92,7 +143,7 @@ public final class RingAllocation
     /**
      * The producer id of the client's frames.
      *
-     * @return the id, or 0 for a client that does not publish.
+     * @return the id (a concurrent publisher's first lane id), or 0 for a client that does not publish.
      */
     public int producerId()
     {

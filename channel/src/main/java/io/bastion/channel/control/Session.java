@@ -286,6 +286,10 @@ public final class Session implements AutoCloseable
         {
             rings.sealedRing().close();
         }
+        if (null != rings.sharedRing())
+        {
+            rings.sharedRing().close();
+        }
         try
         {
             controlChannel.close();
