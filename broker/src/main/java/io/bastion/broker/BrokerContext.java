@@ -1,5 +1,6 @@
 package io.bastion.broker;
 
+import io.bastion.channel.ChannelFanOut;
 import io.bastion.channel.CommonContext;
 import io.bastion.channel.SealedRing;
 import io.bastion.channel.SealingMode;

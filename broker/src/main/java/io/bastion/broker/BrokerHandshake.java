@@ -1,5 +1,6 @@
 package io.bastion.broker;
 
+import io.bastion.channel.ChannelFanOut;
 import io.bastion.channel.SealingMode;
 import io.bastion.channel.control.ControlChannel;
 import io.bastion.channel.control.ControlLink;
@@ -298,8 +299,7 @@ final class BrokerHandshake implements Runnable
                     "fan-out needs sealed rings (memfd), which this broker does not make");
             }
             final byte[] welcome = ControlMessages.welcome(sessionId, keys.keyId(), rings,
-                pathText(rings.publishRingPath()), pathText(rings.subscribeRingPath()), sealing,
-                fanOut.maxSubscribers(), fanOut.policy());
+                pathText(rings.publishRingPath()), pathText(rings.subscribeRingPath()), sealing, fanOut);
             if (null != rings.sharedRing())
             {
                 // A concurrent publisher's many-to-one ring travels with its Welcome: one region, read-write.
@@ -332,7 +332,7 @@ final class BrokerHandshake implements Runnable
         broker.auditLog().log(AuditEventType.CHANNEL_OPENED, AuditOutcome.SUCCESS, principal, channelName,
             "session=" + Long.toHexString(sessionId));
         final Session session = new Session(principal, credentials.channel, credentials.right, sessionId,
-            keys, rings, control.detach(), token, sealing, fanOut.maxSubscribers(), fanOut.policy());
+            keys, rings, control.detach(), token, sealing, fanOut);
         try
         {
             broker.sessionListener().onSession(session);

@@ -1,5 +1,6 @@
 package io.bastion.broker;
 
+import io.bastion.channel.ChannelFanOut;
 import io.bastion.channel.SealedConsumerRegion;
 import io.bastion.channel.control.ControlMessage;
 import io.bastion.channel.control.ControlMessages;
@@ -178,7 +179,7 @@ final class ChannelMachine
             region = output.newConsumerRegion();
             if (null == region)
             {
-                // Without a region of its own it cannot read this publisher: it is refused rather than left half-joined.
+                // Without a region of its own it cannot read this publisher: refused rather than left half-joined.
                 sender.lastWord(subscriber, ControlMessages.refusal(RejectReason.CHANNEL_CLOSED));
                 ender.drop(subscriber, null);
                 return null;

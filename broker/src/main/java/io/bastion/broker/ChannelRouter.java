@@ -1,5 +1,6 @@
 package io.bastion.broker;
 
+import io.bastion.channel.ChannelFanOut;
 import io.bastion.channel.control.ControlLink;
 import io.bastion.channel.control.ControlMessages;
 import io.bastion.channel.control.Session;
@@ -31,8 +32,8 @@ import java.util.function.Function;
  * A channel has at most one subscriber at a time (a one-to-one ring has one consumer; a second subscriber is refused
  * with {@link RejectReason#CHANNEL_IN_USE} during its handshake), or, when it fans out ({@link ChannelFanOut}), up to
  * its maximum, each with a consumer region of its own in every publisher's ring; and any number of publishers, each
- * with its own ring and its own producer id and keys. The router tells the subscriber about each publisher's ring and key with
- * {@code SourceUpdate} messages on its control socket, the key sealed under the subscriber's control key
+ * with its own ring and its own producer id and keys. The router tells the subscriber about each publisher's ring
+ * and key with {@code SourceUpdate} messages on its control socket, the key sealed under the subscriber's control key
  * ({@link KeyWrap}); the subscriber acknowledges each with a {@code SourceUpdate} of the same action.
  * <pre>
  *  publisher opens                      -&gt; subscriber: ADDED(producer, ring, key)      &lt;- ack ADDED

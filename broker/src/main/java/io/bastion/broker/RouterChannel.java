@@ -1,5 +1,6 @@
 package io.bastion.broker;
 
+import io.bastion.channel.ChannelFanOut;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToIntFunction;
 
 /**
- * The broker's slots: a channel's subscribers (one, or a fan-out channel's maximum), a channel's publisher rings (at most
- * {@link BrokerLimits#maxRingsPerChannel()}) and a principal's sessions (at most
+ * The broker's slots: a channel's subscribers (one, or a fan-out channel's maximum), a channel's publisher rings (at
+ * most {@link BrokerLimits#maxRingsPerChannel()}) and a principal's sessions (at most
  * {@link BrokerLimits#maxSessionsPerPrincipal()}). Each is taken during the handshake, before the rings are made, so a
  * handshake beyond a limit is refused ({@link RejectReason#RATE_LIMITED}, or {@link RejectReason#CHANNEL_IN_USE} for a
  * second subscriber) without costing shared memory; each is given back once when the session ends, whichever path
@@ -65,7 +65,8 @@ final class SessionSlots implements RingAllocator
             !take(subscribersPerChannel, channel, maxSubscribers.applyAsInt(null == channel ? "" : channel)))
         {
             giveBack(sessionsPerPrincipal, subject);
-            throw new AllocationRefusedException(RejectReason.CHANNEL_IN_USE, "channel has all the subscribers it takes");
+            throw new AllocationRefusedException(RejectReason.CHANNEL_IN_USE,
+                "channel has all the subscribers it takes");
         }
         subjects.put(sessionId, null == subject ? "" : subject);
         try

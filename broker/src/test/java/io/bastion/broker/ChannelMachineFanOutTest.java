@@ -1,5 +1,6 @@
 package io.bastion.broker;
 
+import io.bastion.channel.ChannelFanOut;
 import io.bastion.channel.control.ControlMessage;
 import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.SourceAction;

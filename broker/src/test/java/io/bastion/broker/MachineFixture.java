@@ -1,5 +1,6 @@
 package io.bastion.broker;
 
+import io.bastion.channel.ChannelFanOut;
 import io.bastion.channel.control.ControlMessage;
 import io.bastion.channel.control.ControlMessages;
 import io.bastion.codec.sbe.GoodbyeReason;

@@ -39,7 +39,8 @@ public final class SealedConsumerRegion implements AutoCloseable
      */
     public static SealedConsumerRegion create() throws IOException
     {
-        final int fd = SharedMemory.createSealed("bastion-ring-consumer", OneToOneRingDescriptor.CONSUMER_REGION_LENGTH);
+        final int fd =
+            SharedMemory.createSealed("bastion-ring-consumer", OneToOneRingDescriptor.CONSUMER_REGION_LENGTH);
         try
         {
             return new SealedConsumerRegion(fd, SharedMemory.readOnlyDescriptor(fd));

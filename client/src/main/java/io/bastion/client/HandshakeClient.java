@@ -308,7 +308,7 @@ public final class HandshakeClient
             final RingAllocation rings = rings(control, welcome, lanes);
             return new Session(
                 null, channel, right, welcome.sessionId, keys, rings, control.detach(), null, welcome.sealing,
-                welcome.maxSubscribers, welcome.fanOutPolicy);
+                welcome.fanOut);
         }
         finally
         {

@@ -129,7 +129,7 @@ public final class PublisherClient implements AutoCloseable
             counters = ClientCounters.open(context, session, "pub");
             // A fan-out ring starts with no consumer: each subscriber's own region comes as it joins.
             final RecordProducer producer = session.maxSubscribers() > 1 ?
-                new OneToManyRingProducer(mapping.producerRegion(), session.maxSubscribers(), session.fanOutPolicy(),
+                new OneToManyRingProducer(mapping.producerRegion(), session.maxSubscribers(), session.fanOut().policy(),
                 context.epochClock()) :
                 new OneToOneRingProducer(mapping.producerRegion(), mapping.consumerRegion(), context.epochClock());
             final Publisher publisher = new Publisher(producer, session.sealing().newSealer(keys), session.channelId(),

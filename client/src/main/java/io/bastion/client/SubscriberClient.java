@@ -195,7 +195,8 @@ public final class SubscriberClient implements AutoCloseable
             final long head = source.consumer.position();
             read += head - source.startPosition;
             final int capacity = source.producerRegion.capacity() - OneToOneRingDescriptor.PRODUCER_TRAILER_LENGTH;
-            final long tail = source.producerRegion.getLongVolatile(capacity + OneToOneRingDescriptor.TAIL_POSITION_OFFSET);
+            final long tail =
+                source.producerRegion.getLongVolatile(capacity + OneToOneRingDescriptor.TAIL_POSITION_OFFSET);
             behind = Math.max(behind, Math.min(capacity, Math.max(0, tail - head)));
         }
         counters.counters().progress(read, behind);

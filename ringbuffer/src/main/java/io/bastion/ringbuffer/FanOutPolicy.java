@@ -11,8 +11,9 @@ package io.bastion.ringbuffer;
  *     {@link #maxLagBytes()} behind, that consumer is evicted ({@link EvictionReason#LAGGED}), so it never holds the
  *     producer back. This needs a bound the ring can exceed: one below a lap (its capacity less one alignment unit).
  *     A bound of a lap or more ({@link #FULL_RING}, the default) evicts nobody for lag: a consumer that fills the ring
- *     holds the producer back, and only the stall rule below frees it. So a consumer that is merely descheduled for a
- *     moment on a busy machine is not evicted, and a stopped one holds the producer back at most the stall timeout.</li>
+ *     holds the producer back, and only the stall rule below frees it. So a consumer that is merely descheduled for
+ *     a moment on a busy machine is not evicted, and a stopped one holds the producer back at most the stall
+ *     timeout.</li>
  *     <li>{@link Mode#BLOCK}: no consumer is evicted for lag; a live but slow consumer back-pressures the producer
  *     for as long as it is slow (indefinitely, if it keeps beating and never reads). Only a consumer that holds the
  *     producer back and whose heartbeat is older than {@link #stallTimeoutMs()} is evicted

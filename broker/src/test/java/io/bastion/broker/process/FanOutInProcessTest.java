@@ -1,6 +1,6 @@
 package io.bastion.broker.process;
 
-import io.bastion.broker.ChannelFanOut;
+import io.bastion.channel.ChannelFanOut;
 import io.bastion.channel.RejectionHandler;
 import io.bastion.channel.process.StreamChecker;
 import io.bastion.channel.process.Wire;

@@ -1,6 +1,6 @@
 package io.bastion.broker.process;
 
-import io.bastion.broker.ChannelFanOut;
+import io.bastion.channel.ChannelFanOut;
 import io.bastion.channel.process.Wire;
 import io.bastion.codec.RejectReason;
 import io.bastion.ringbuffer.FanOutPolicy;

@@ -1,10 +1,10 @@
 package io.bastion.channel.control;
 
+import io.bastion.channel.ChannelFanOut;
 import io.bastion.channel.SealingMode;
 import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.GoodbyeReason;
 import io.bastion.codec.sbe.SourceAction;
-import io.bastion.ringbuffer.FanOutPolicy;
 
 /**
  * One received control message after {@link ControlMessages#parse}: either refused with a typed reason, or a
@@ -51,10 +51,8 @@ public final class ControlMessage
     public String subscribeRingPath;
     /** Welcome: how the channel's frames are sealed. */
     public SealingMode sealing;
-    /** Welcome: how many subscribers the channel takes at once (0 or 1: one-to-one). */
-    public int maxSubscribers;
-    /** Welcome: what the channel's publishers do about a subscriber that lags or stops. */
-    public FanOutPolicy fanOutPolicy;
+    /** Welcome: how many subscribers the channel takes at once, and what its publishers do about a slow one. */
+    public ChannelFanOut fanOut;
 
     /** SourceUpdate: what changed. */
     public SourceAction action;

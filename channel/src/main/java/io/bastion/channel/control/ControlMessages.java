@@ -1,5 +1,6 @@
 package io.bastion.channel.control;
 
+import io.bastion.channel.ChannelFanOut;
 import io.bastion.channel.SealingMode;
 import io.bastion.codec.ControlMessageValidator;
 import io.bastion.codec.FrameDescriptor;
@@ -49,9 +50,6 @@ public final class ControlMessages
 {
     /** Bytes of a nonce and of a raw X25519 public key. */
     public static final int BYTES32 = 32;
-
-    /** The most subscribers a Welcome can announce for one channel (the field is one unsigned byte). */
-    public static final int MAX_SUBSCRIBERS = 255;
 
     private ControlMessages()
     {
@@ -134,7 +132,7 @@ public final class ControlMessages
         final long sessionId, final int keyId, final RingAllocation rings, final String publishRingPath,
         final String subscribeRingPath, final SealingMode sealing)
     {
-        return welcome(sessionId, keyId, rings, publishRingPath, subscribeRingPath, sealing, 1, FanOutPolicy.defaults());
+        return welcome(sessionId, keyId, rings, publishRingPath, subscribeRingPath, sealing, ChannelFanOut.ONE_TO_ONE);
     }
 
     /**
@@ -146,20 +144,15 @@ public final class ControlMessages
      * @param publishRingPath   the ring the client writes, or null.
      * @param subscribeRingPath the ring the client reads, or null.
      * @param sealing           how the channel's frames are sealed.
-     * @param maxSubscribers    how many subscribers the channel takes at once, 1 to {@link #MAX_SUBSCRIBERS}.
-     * @param fanOutPolicy      what the channel's publishers do about a subscriber that lags or stops.
+     * @param fanOut            how many subscribers the channel takes, and what its publishers do about a slow one.
      * @return the message.
-     * @throws IllegalArgumentException if a path is too long or {@code maxSubscribers} is out of range.
+     * @throws IllegalArgumentException if a path is too long.
      */
     public static byte[] welcome(
         final long sessionId, final int keyId, final RingAllocation rings, final String publishRingPath,
-        final String subscribeRingPath, final SealingMode sealing, final int maxSubscribers,
-        final FanOutPolicy fanOutPolicy)
+        final String subscribeRingPath, final SealingMode sealing, final ChannelFanOut fanOut)
     {
-        if (maxSubscribers < 1 || maxSubscribers > MAX_SUBSCRIBERS)
-        {
-            throw new IllegalArgumentException("maxSubscribers out of range: " + maxSubscribers);
-        }
+        final FanOutPolicy fanOutPolicy = fanOut.policy();
         final byte[] publish = publishRingPath.getBytes(StandardCharsets.UTF_8);
         final byte[] subscribe = subscribeRingPath.getBytes(StandardCharsets.UTF_8);
         if (publish.length > ControlMessageValidator.MAX_VAR_DATA_LENGTH ||
@@ -176,7 +169,7 @@ public final class ControlMessages
             .producerId(rings.producerId())
             .ringCapacity(rings.ringCapacity())
             .sealing(Sealing.get((short)sealing.code()))
-            .maxSubscribers((short)maxSubscribers)
+            .maxSubscribers((short)fanOut.maxSubscribers())
             .fanOutMode(FanOutPolicy.Mode.BLOCK == fanOutPolicy.mode() ? FanOutMode.BLOCK : FanOutMode.EVICT)
             .maxLagBytes(fanOutPolicy.maxLagBytes())
             .stallTimeoutMs(fanOutPolicy.stallTimeoutMs())
@@ -368,16 +361,16 @@ public final class ControlMessages
         message.ringCapacity = decoder.ringCapacity();
         // Known: the validator refused any other value.
         message.sealing = SealingMode.fromCode(decoder.sealingRaw());
-        message.maxSubscribers = 1;
-        message.fanOutPolicy = FanOutPolicy.defaults();
+        message.fanOut = ChannelFanOut.ONE_TO_ONE;
         if (version >= 3)
         {
-            message.maxSubscribers = decoder.maxSubscribers();
-            message.fanOutPolicy = fanOutPolicy(decoder.fanOutModeRaw(), decoder.maxLagBytes(), decoder.stallTimeoutMs());
-            if (null == message.fanOutPolicy)
+            final FanOutPolicy policy =
+                fanOutPolicy(decoder.fanOutModeRaw(), decoder.maxLagBytes(), decoder.stallTimeoutMs());
+            if (null == policy)
             {
                 return ControlMessage.refused(RejectReason.PROTOCOL_VIOLATION, RejectReason.PROTOCOL_VIOLATION);
             }
+            message.fanOut = new ChannelFanOut(Math.max(1, decoder.maxSubscribers()), policy);
         }
         final byte[] publish = new byte[decoder.publishRingPathLength()];
         decoder.getPublishRingPath(publish, 0, publish.length);

@@ -1,7 +1,7 @@
 package io.bastion.channel.control;
 
+import io.bastion.channel.ChannelFanOut;
 import io.bastion.channel.SealingMode;
-import io.bastion.ringbuffer.FanOutPolicy;
 import io.bastion.security.handshake.SessionKeys;
 import io.bastion.security.token.CapabilityToken;
 import io.bastion.security.token.Right;
@@ -34,8 +34,7 @@ public final class Session implements AutoCloseable
     private final SocketChannel controlChannel;
     private final CapabilityToken token;
     private final SealingMode sealing;
-    private final int maxSubscribers;
-    private final FanOutPolicy fanOutPolicy;
+    private final ChannelFanOut fanOut;
 
     /**
      * A session as the handshake made it; it takes ownership of the keys and the socket.
@@ -61,8 +60,7 @@ public final class Session implements AutoCloseable
         final CapabilityToken token,
         final SealingMode sealing)
     {
-        this(subject, channel, right, sessionId, keys, rings, controlChannel, token, sealing, 1,
-            FanOutPolicy.defaults());
+        this(subject, channel, right, sessionId, keys, rings, controlChannel, token, sealing, ChannelFanOut.ONE_TO_ONE);
     }
 
     /**
@@ -78,9 +76,8 @@ public final class Session implements AutoCloseable
      * @param controlChannel the control socket, now owned by the session.
      * @param token          the verified token (broker side), or null.
      * @param sealing        how the channel's frames are sealed, as the broker announced it.
-     * @param maxSubscribers how many subscribers the channel takes at once, as the broker announced it: 1 for a
-     *                       one-to-one channel, more for fan-out (0 is read as 1).
-     * @param fanOutPolicy   what the channel's publishers do about a subscriber that lags or stops.
+     * @param fanOut         how many subscribers the channel takes at once and what its publishers do about one
+     *                       that lags or stops, as the broker announced it.
      */
     public Session(
         final String subject,
@@ -92,8 +89,7 @@ public final class Session implements AutoCloseable
         final SocketChannel controlChannel,
         final CapabilityToken token,
         final SealingMode sealing,
-        final int maxSubscribers,
-        final FanOutPolicy fanOutPolicy)
+        final ChannelFanOut fanOut)
     {
         this.subject = subject;
         this.channel = channel;
@@ -105,30 +101,23 @@ public final class Session implements AutoCloseable
         this.controlChannel = controlChannel;
         this.token = token;
         this.sealing = sealing;
-        this.maxSubscribers = Math.max(1, maxSubscribers);
-        this.fanOutPolicy = fanOutPolicy;
+        this.fanOut = fanOut;
     }
 
-    /**
-     * What the channel's publishers do about a subscriber that lags or stops, as the broker announced it.
-     *
-     * @return the policy.
-     */
-    public FanOutPolicy fanOutPolicy()
-    {
-        return fanOutPolicy;
-    }
-
-    /**
-     * How many subscribers the channel takes at once, as the broker announced it in the Welcome: 1 for a one-to-one
-     * channel (the ring's own consumer region is the subscriber's), more for a fan-out channel (each subscriber gets a
-     * consumer region of its own, handed to the publisher as it joins).
-     *
-     * @return 1 or more.
-     */
     public int maxSubscribers()
     {
-        return maxSubscribers;
+        return fanOut.maxSubscribers();
+    }
+
+    /**
+     * The channel's fan-out as the broker announced it: how many subscribers at once, and what its publishers do
+     * about one that lags or stops.
+     *
+     * @return the fan-out.
+     */
+    public ChannelFanOut fanOut()
+    {
+        return fanOut;
     }
 
     /**

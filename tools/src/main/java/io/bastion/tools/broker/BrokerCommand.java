@@ -3,7 +3,7 @@ package io.bastion.tools.broker;
 import io.bastion.broker.Broker;
 import io.bastion.broker.BrokerContext;
 import io.bastion.broker.BrokerLimits;
-import io.bastion.broker.ChannelFanOut;
+import io.bastion.channel.ChannelFanOut;
 import io.bastion.channel.SealingMode;
 import io.bastion.ringbuffer.RingCapacity;
 import io.bastion.security.files.SecureFileException;

@@ -1,6 +1,5 @@
-package io.bastion.broker;
+package io.bastion.channel;
 
-import io.bastion.channel.control.ControlMessages;
 import io.bastion.ringbuffer.FanOutPolicy;
 
 import java.util.Map;
@@ -11,11 +10,11 @@ import java.util.Objects;
  * channel with one subscriber ({@link #ONE_TO_ONE}, the default) reads each publisher's ring through the ring's own
  * consumer region; a fan-out channel gives every subscriber a consumer region of its own in each publisher's ring, and
  * the publishers follow the slowest live subscriber under the channel's {@link FanOutPolicy}. The broker announces
- * both in the Welcome.
+ * both in the Welcome, and each session carries them ({@code Session.fanOut()}).
  * <p>
  * Written as {@code name:subscribers[:evict|block[:maxLagBytes[:stallTimeoutMs]]]} in
- * {@link BrokerContext#FAN_OUT_CHANNELS_PROP}, for example {@code prices:4} or {@code prices:4:evict:32768:500} or
- * {@code audio:2:block::250}; an omitted or empty field takes {@link FanOutPolicy#defaults()}'s value.
+ * {@code bastion.broker.fanout.channels} (the broker's context), for example {@code prices:4},
+ * {@code prices:4:evict:32768:500} or {@code audio:2:block::250}; an omitted or empty field takes {@link FanOutPolicy#defaults()}'s value.
  * <p>
  * Trust limits: every subscriber of a channel holds its publishers' MAC keys (HMAC-SHA256 is symmetric), so a
  * subscriber could compute a valid tag for any frame; what keeps it from injecting one is that it maps the producer
@@ -28,6 +27,9 @@ import java.util.Objects;
  */
 public final class ChannelFanOut
 {
+    /** The most subscribers a Welcome can announce for one channel (the field is one unsigned byte). */
+    public static final int MAX_SUBSCRIBERS = 255;
+
     /** One subscriber at a time: the channel's ring is one-to-one. */
     public static final ChannelFanOut ONE_TO_ONE = new ChannelFanOut(1, FanOutPolicy.defaults());
 
@@ -37,15 +39,15 @@ public final class ChannelFanOut
     /**
      * A channel's fan-out.
      *
-     * @param maxSubscribers how many subscribers at once, 1 to {@link ControlMessages#MAX_SUBSCRIBERS}.
+     * @param maxSubscribers how many subscribers at once, 1 to {@link #MAX_SUBSCRIBERS}.
      * @param policy         what a publisher does about a slow or stopped subscriber.
      * @throws IllegalArgumentException if {@code maxSubscribers} is out of range.
      */
     public ChannelFanOut(final int maxSubscribers, final FanOutPolicy policy)
     {
-        if (maxSubscribers < 1 || maxSubscribers > ControlMessages.MAX_SUBSCRIBERS)
+        if (maxSubscribers < 1 || maxSubscribers > MAX_SUBSCRIBERS)
         {
-            throw new IllegalArgumentException("subscribers must be 1 to " + ControlMessages.MAX_SUBSCRIBERS + ": " +
+            throw new IllegalArgumentException("subscribers must be 1 to " + MAX_SUBSCRIBERS + ": " +
                 maxSubscribers);
         }
         this.maxSubscribers = maxSubscribers;
