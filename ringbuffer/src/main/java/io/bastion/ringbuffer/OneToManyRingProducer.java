@@ -20,7 +20,7 @@ import static io.bastion.ringbuffer.RecordDescriptor.HEADER_LENGTH;
  * region and only reads the consumer regions, which may be read-only mappings. The protocol, and why no live consumer
  * ever has an unread record overwritten, is in {@code docs/fan-out-ring.md}.
  * <p>
- * <b>Publishing</b> is the one-to-one protocol ({@link OneToOnePublication}): the payload, then a zero in the next
+ * <b>Publishing</b> is the one-to-one protocol ({@code OneToOnePublication}): the payload, then a zero in the next
  * record's header word, then the header with release semantics. The producer leaves {@link RecordDescriptor#ALIGNMENT}
  * bytes free relative to the slowest live head, so that zero is never a record a live consumer has yet to read. With
  * no live consumer it never back-pressures: records go nowhere, as with an Aeron publication nobody subscribes to.
