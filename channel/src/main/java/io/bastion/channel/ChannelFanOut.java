@@ -14,7 +14,8 @@ import java.util.Objects;
  * <p>
  * Written as {@code name:subscribers[:evict|block[:maxLagBytes[:stallTimeoutMs]]]} in
  * {@code bastion.broker.fanout.channels} (the broker's context), for example {@code prices:4},
- * {@code prices:4:evict:32768:500} or {@code audio:2:block::250}; an omitted or empty field takes {@link FanOutPolicy#defaults()}'s value.
+ * {@code prices:4:evict:32768:500} or {@code audio:2:block::250}; an omitted or empty field takes
+ * {@link FanOutPolicy#defaults()}'s value.
  * <p>
  * Trust limits: every subscriber of a channel holds its publishers' MAC keys (HMAC-SHA256 is symmetric), so a
  * subscriber could compute a valid tag for any frame; what keeps it from injecting one is that it maps the producer

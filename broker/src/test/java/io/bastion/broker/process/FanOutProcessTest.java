@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Fan-out through a broker, every party its own process: one publisher's frames, written and sealed once, reach every
@@ -187,7 +186,7 @@ class FanOutProcessTest extends EmbeddedBrokerTest
     }
 
     private static void assertTheOthersGotEverything(final List<ChildJvm> subscribers, final long frames)
-        throws Exception
+            throws Exception
     {
         for (final ChildJvm subscriber : subscribers)
         {

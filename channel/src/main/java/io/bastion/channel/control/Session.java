@@ -104,6 +104,13 @@ public final class Session implements AutoCloseable
         this.fanOut = fanOut;
     }
 
+    /**
+     * How many subscribers the channel takes at once, as the broker announced it in the Welcome: 1 for a one-to-one
+     * channel (the ring's own consumer region is the subscriber's), more for a fan-out channel (each subscriber gets a
+     * consumer region of its own, handed to the publisher as it joins).
+     *
+     * @return 1 or more.
+     */
     public int maxSubscribers()
     {
         return fanOut.maxSubscribers();
