@@ -2,6 +2,7 @@ package io.bastion.codec;
 
 import io.bastion.codec.sbe.ChallengeDecoder;
 import io.bastion.codec.sbe.ChallengeEncoder;
+import io.bastion.codec.sbe.FanOutMode;
 import io.bastion.codec.sbe.GoodbyeDecoder;
 import io.bastion.codec.sbe.SourceAction;
 import io.bastion.codec.sbe.SourceUpdateDecoder;
@@ -145,6 +146,7 @@ class ControlMessagePropertyTest
         else
         {
             length = new WelcomeEncoder().wrapAndApplyHeader(buffer, 0, header).sealing(Sealing.HMAC_BATCH)
+                .fanOutMode(FanOutMode.BLOCK)
                 .putPublishRingPath(data, 0, data.length).putSubscribeRingPath(data, 0, data.length).encodedLength();
         }
         return Arrays.copyOf(buffer.byteArray(), MessageHeaderEncoder.ENCODED_LENGTH + length);

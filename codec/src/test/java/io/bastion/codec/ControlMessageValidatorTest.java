@@ -2,6 +2,7 @@ package io.bastion.codec;
 
 import io.bastion.codec.sbe.ChallengeDecoder;
 import io.bastion.codec.sbe.ChallengeEncoder;
+import io.bastion.codec.sbe.FanOutMode;
 import io.bastion.codec.sbe.GoodbyeDecoder;
 import io.bastion.codec.sbe.GoodbyeEncoder;
 import io.bastion.codec.sbe.GoodbyeReason;
@@ -114,7 +115,7 @@ class ControlMessageValidatorTest
         assertEquals(60, decoder.getSealedKey(read, 0, read.length));
         assertArrayEquals(sealed, read);
 
-        for (final int unknown : new int[]{0, 10, 254, 255})
+        for (final int unknown : new int[]{0, 13, 254, 255})
         {
             buffer.putByte(8 + SourceUpdateDecoder.actionEncodingOffset(), (byte)unknown);
             assertEquals(RejectReason.UNKNOWN_ENUM_VALUE, validator.validate(buffer, 0, length));
@@ -221,7 +222,7 @@ class ControlMessageValidatorTest
         final byte[] publish = "/run/bastion/a.ring".getBytes(StandardCharsets.UTF_8);
         final byte[] subscribe = "/run/bastion/b.ring".getBytes(StandardCharsets.UTF_8);
         final WelcomeEncoder encoder = new WelcomeEncoder().wrapAndApplyHeader(buffer, 0, header)
-            .sessionId(77).keyId(3).channelId(4).sealing(Sealing.HMAC_PER_FRAME)
+            .sessionId(77).keyId(3).channelId(4).sealing(Sealing.HMAC_PER_FRAME).fanOutMode(FanOutMode.EVICT)
             .putPublishRingPath(publish, 0, publish.length)
             .putSubscribeRingPath(subscribe, 0, subscribe.length);
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();

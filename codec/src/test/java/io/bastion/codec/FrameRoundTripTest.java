@@ -44,7 +44,7 @@ class FrameRoundTripTest
         assertEquals(1, wire.getShort(2));
         assertEquals((short) 47703, wire.getShort(4));
         // Schema version 2: it appended Welcome.sealing; the Frame's layout is version 1's.
-        assertEquals(2, wire.getShort(6));
+        assertEquals(3, wire.getShort(6));
         assertEquals(89, wire.getInt(8));
         assertEquals(7, wire.getInt(12));
         assertEquals(11, wire.getInt(16));

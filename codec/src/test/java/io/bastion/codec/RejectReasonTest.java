@@ -34,7 +34,7 @@ class RejectReasonTest
             "UNAUTHORIZED", "EXPIRED_TOKEN", "INVALID_TOKEN", "BAD_SIGNATURE", "PEER_REJECTED", "UNSUPPORTED_VERSION",
             "PROTOCOL_VIOLATION", "FRAME_TOO_LONG", "PERMISSIONS_TOO_WIDE", "TIMED_OUT", "CHANNEL_CLOSED",
             "CHANNEL_IN_USE", "MAPPING_FAULT", "EXPIRED_KEY", "INVALID_SEQUENCE", "MALFORMED_BATCH",
-            "BATCH_KEY_MISMATCH"};
+            "BATCH_KEY_MISMATCH", "CONSUMER_LAGGED", "CONSUMER_STALLED", "CONSUMER_HEAD_INVALID"};
         for (int i = 0; i < channelNames.length; i++)
         {
             expected.put(channelNames[i], i + 32);

@@ -386,11 +386,12 @@ public final class ControlMessages
     }
 
     /**
-     * A Welcome's fan-out policy, or null for one no broker of this build sends (a bound not positive).
+     * A Welcome's fan-out policy, or null for one no broker of this build sends (a lag bound below 1, a negative
+     * stall timeout).
      */
     private static FanOutPolicy fanOutPolicy(final short mode, final long maxLagBytes, final long stallTimeoutMs)
     {
-        if (maxLagBytes <= 0 || stallTimeoutMs <= 0)
+        if (maxLagBytes < 1 || stallTimeoutMs < 0)
         {
             return null;
         }

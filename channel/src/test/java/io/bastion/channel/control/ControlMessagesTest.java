@@ -1,5 +1,6 @@
 package io.bastion.channel.control;
 
+import io.bastion.channel.ChannelFanOut;
 import io.bastion.channel.SealingMode;
 import io.bastion.codec.RejectReason;
 import io.bastion.codec.sbe.ChallengeDecoder;
@@ -12,7 +13,9 @@ import io.bastion.codec.sbe.SourceAction;
 import io.bastion.codec.sbe.SourceUpdateDecoder;
 import io.bastion.codec.sbe.WelcomeDecoder;
 import io.bastion.codec.sbe.WelcomeEncoder;
+import io.bastion.ringbuffer.FanOutPolicy;
 import io.bastion.security.token.Right;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -107,6 +110,42 @@ class ControlMessagesTest
             1L, 1, new RingAllocation(1, 1, 1024, null, null), "ab", "cd", SealingMode.HMAC_PER_FRAME);
         welcome[welcome.length - 1] = (byte)0xC3;
         assertFalse(ControlMessages.parse(welcome, welcome.length).isValid());
+    }
+
+    @Test
+    void aWelcomeCarriesTheChannelsFanOutWholeAndOneWithoutIsOneToOne()
+    {
+        final ChannelFanOut fanOut = new ChannelFanOut(4, FanOutPolicy.evicting(4096, 250));
+        final byte[] welcome = ControlMessages.welcome(
+            1L, 1, new RingAllocation(1, 1, 1024, null, null), "", "", SealingMode.HMAC_PER_FRAME, fanOut);
+        final ControlMessage parsed = ControlMessages.parse(welcome, welcome.length);
+        assertEquals(4, parsed.fanOut.maxSubscribers());
+        assertEquals(fanOut.policy(), parsed.fanOut.policy());
+
+        final byte[] blocking = ControlMessages.welcome(1L, 1, new RingAllocation(1, 1, 1024, null, null), "", "",
+            SealingMode.HMAC_PER_FRAME, new ChannelFanOut(2, FanOutPolicy.blocking(0)));
+        assertEquals(FanOutPolicy.blocking(0), ControlMessages.parse(blocking, blocking.length).fanOut.policy());
+
+        final byte[] plain = ControlMessages.welcome(
+            1L, 1, new RingAllocation(1, 1, 1024, null, null), "", "", SealingMode.HMAC_PER_FRAME);
+        assertEquals(1, ControlMessages.parse(plain, plain.length).fanOut.maxSubscribers());
+    }
+
+    @Test
+    void aWelcomeWithAFanOutModeOrBoundNoBrokerSendsIsRefused()
+    {
+        final byte[] welcome = ControlMessages.welcome(1L, 1, new RingAllocation(1, 1, 1024, null, null), "", "",
+            SealingMode.HMAC_PER_FRAME, new ChannelFanOut(4, FanOutPolicy.evicting(4096, 250)));
+        final UnsafeBuffer buffer = new UnsafeBuffer(welcome);
+        final int block = MessageHeaderEncoder.ENCODED_LENGTH;
+        buffer.putByte(block + WelcomeEncoder.fanOutModeEncodingOffset(), (byte)7);
+        assertEquals(RejectReason.UNKNOWN_ENUM_VALUE, ControlMessages.parse(welcome, welcome.length).detail());
+        buffer.putByte(block + WelcomeEncoder.fanOutModeEncodingOffset(), (byte)1);
+        buffer.putLong(block + WelcomeEncoder.maxLagBytesEncodingOffset(), 0, java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertFalse(ControlMessages.parse(welcome, welcome.length).isValid(), "a lag bound of 0");
+        buffer.putLong(block + WelcomeEncoder.maxLagBytesEncodingOffset(), 4096, java.nio.ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(block + WelcomeEncoder.stallTimeoutMsEncodingOffset(), -1, java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertFalse(ControlMessages.parse(welcome, welcome.length).isValid(), "a negative stall timeout");
     }
 
     @Test
