@@ -40,7 +40,7 @@ class SharedSourceAnnouncementTest
             fixture.machine.onMessage(publisher, keyInUse(65, 2, 8192));
             assertEquals(List.of(
                 "audit KEY_ROTATED SUCCESS: producer=65 keyId=2",
-                "to 21: SHARED_ADDED producer=65 key=2 at=8192 +1 fd",
+                "to 21: SHARED_ADDED producer=65 key=2 at=8192",
                 "audit CHANNEL_OPENED INFO: source added producer=65 keyId=2 position=8192 subscriberSession=15"),
                 fixture.output.take());
             final RecordingOutput.Sent added = fixture.output.sent().get(fixture.output.sent().size() - 1);
