@@ -32,7 +32,7 @@ import java.util.ArrayList;
  *  publisher: KEY_IN_USE(key, position)       audit; KEY_RETIRED(old key) to the subscriber, or announce a joiner
  *  revokeKey                                  KEY_REVOKED to the subscriber; the publisher's session ends
  *  subscriber: QUARANTINED(producer)          audit; the publisher is refused and cut off (fan-out: only that
- *                                             subscriber lets go of it)
+ *                                             subscriber lets go of it; an ack about it still on its way is ignored)
  *  publisher: EVICTED(consumer, reason)       audit, count; the subscriber is refused with the reason and leaves
  *  publisher left or dropped                  REMOVED (drain) or CUT_OFF to the subscriber; closed once it acked
  *  subscriber left or dropped                 every publisher rotates: the subscriber that left holds its keys
@@ -378,6 +378,13 @@ final class ChannelMachine
         final RouterPublisher publisher = SourceUpdateDecoder.TEMPLATE_ID == message.templateId() ?
             state.publisher(message.producerId) : null;
         final RouterLink link = null == publisher ? null : publisher.link(subscriber);
+        if (null == link && SourceUpdateDecoder.TEMPLATE_ID == message.templateId() &&
+            subscriber.quarantinedProducers.contains(message.producerId))
+        {
+            // Sent before the subscriber's own quarantine report reached the broker (an acknowledgement of a key
+            // the publisher's rotation sent it meanwhile): that publisher is nothing to it any more.
+            return;
+        }
         if (null == link || !link.announced)
         {
             ender.drop(subscriber, "unexpected message " + message.templateId());

@@ -1,5 +1,7 @@
 package io.bastion.broker;
 
+import org.agrona.collections.IntHashSet;
+
 /**
  * A subscribing session of a channel. What it owes is kept per publisher ({@link RouterLink}), since each
  * acknowledgement is about one publisher's ring or key.
@@ -10,6 +12,12 @@ final class RouterSubscriber extends RouterEndpoint
 {
     /** Names this subscriber to the channel's publishers on a fan-out channel (their consumer slot); never 0. */
     final int consumerId;
+
+    /**
+     * On a fan-out channel, the producer ids of the publishers this subscriber quarantined: their links are gone, and
+     * an acknowledgement about one of them that crossed the quarantine report is ignored, not taken for a violation.
+     */
+    final IntHashSet quarantinedProducers = new IntHashSet();
 
     RouterSubscriber(final RouterChannel state, final SessionFacts session, final int consumerId)
     {

@@ -113,6 +113,7 @@ final class SessionEnder
             link.subscriber.session.idText() + " last refusal=" + (null == reason ? "unnamed" : reason.name()));
         if (state.fanOut.isFanOut())
         {
+            link.subscriber.quarantinedProducers.add(publisher.producerId);
             rotation.subscriberLeft(link);
             if (publisher.closing && !publisher.draining())
             {

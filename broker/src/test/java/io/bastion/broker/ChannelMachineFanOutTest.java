@@ -157,6 +157,27 @@ class ChannelMachineFanOutTest
     }
 
     @Test
+    void anAcknowledgementThatCrossedTheSubscribersOwnQuarantineIsIgnored()
+    {
+        final RouterPublisher publisher = fixture.publisher(11, 1);
+        final RouterSubscriber first = join(publisher, 21, 2, 4096);
+        final RouterSubscriber second = join(publisher, 22, 3, 8192, first);
+        machine.onMessage(first, sourceUpdate(SourceAction.QUARANTINED, 1, 0, RejectReason.BAD_TAG.code()));
+        assertTrue(output.take().contains("to 22: KEY_ADDED producer=1 key=4 at=0"));
+
+        // The second quarantined the publisher too, before it read the new key, then acknowledged that key.
+        machine.onMessage(second, sourceUpdate(SourceAction.QUARANTINED, 1, 0, RejectReason.BAD_TAG.code()));
+        output.take();
+        machine.onMessage(second, source(SourceAction.KEY_ADDED, 1, 4));
+
+        assertEquals(List.of(), output.take());
+        assertFalse(second.dropped, "its word about a publisher it let go of changes nothing");
+        assertFalse(first.dropped);
+        machine.onMessage(second, source(SourceAction.KEY_ADDED, 2, 4));
+        assertTrue(second.dropped, "an acknowledgement about a publisher it never had is still a violation");
+    }
+
+    @Test
     void anEvictionWithAReasonNoRingGivesIsTheBrokersViolationByThePublisher()
     {
         final RouterPublisher publisher = fixture.publisher(11, 1);
