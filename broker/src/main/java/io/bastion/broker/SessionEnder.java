@@ -114,6 +114,8 @@ final class SessionEnder
         if (state.fanOut.isFanOut())
         {
             link.subscriber.quarantinedProducers.add(publisher.producerId);
+            // Told to let go of the ring and keys now: no REMOVED will come for a publisher that stays.
+            sender.source(link.subscriber, SourceAction.CUT_OFF, publisher.producerId, 0, 0);
             rotation.subscriberLeft(link);
             if (publisher.closing && !publisher.draining())
             {

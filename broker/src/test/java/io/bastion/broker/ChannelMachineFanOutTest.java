@@ -149,6 +149,7 @@ class ChannelMachineFanOutTest
         final RouterSubscriber second = join(publisher, 22, 3, 8192, first);
         machine.onMessage(second, sourceUpdate(SourceAction.QUARANTINED, 1, 0, RejectReason.BAD_TAG.code()));
         final List<String> transcript = output.take();
+        assertTrue(transcript.contains("to 22: CUT_OFF producer=1 key=0 at=0"), "it lets go of ring and keys now");
         assertTrue(transcript.contains("to 11: CONSUMER_REMOVED producer=1 consumer=2"), transcript.toString());
         assertTrue(transcript.contains("to 21: KEY_ADDED producer=1 key=4 at=0"), transcript.toString());
         assertFalse(transcript.stream().anyMatch((line) -> line.startsWith("to 11: Refusal")), transcript.toString());
