@@ -23,6 +23,15 @@ public final class ChannelCounters implements AutoCloseable
     /** Type id of Bastion's channel counters in the counters file. */
     public static final int CHANNEL_COUNTER_TYPE_ID = 0xB0;
 
+    /** What follows {@code "<endpoint>: "} in the label of a subscriber's position counter. */
+    public static final String POSITION_LABEL = "position";
+
+    /** What follows {@code "<endpoint>: "} in the label of a subscriber's lag counter. */
+    public static final String LAG_LABEL = "lag bytes";
+
+    /** What follows {@code "<endpoint>: "} in the label of the evictions counter. */
+    public static final String EVICTIONS_LABEL = "evictions";
+
     /** Counters other than the per-reason ones. */
     private static final int FIXED_COUNTERS = 13;
 
@@ -74,9 +83,9 @@ public final class ChannelCounters implements AutoCloseable
         quarantines = manager.newCounter(label + ": quarantines", CHANNEL_COUNTER_TYPE_ID);
         sequenceGaps = manager.newCounter(label + ": sequence gaps", CHANNEL_COUNTER_TYPE_ID);
         heartbeats = manager.newCounter(label + ": heartbeats", CHANNEL_COUNTER_TYPE_ID);
-        position = manager.newCounter(label + ": position", CHANNEL_COUNTER_TYPE_ID);
-        lag = manager.newCounter(label + ": lag bytes", CHANNEL_COUNTER_TYPE_ID);
-        evictions = manager.newCounter(label + ": evictions", CHANNEL_COUNTER_TYPE_ID);
+        position = manager.newCounter(label + ": " + POSITION_LABEL, CHANNEL_COUNTER_TYPE_ID);
+        lag = manager.newCounter(label + ": " + LAG_LABEL, CHANNEL_COUNTER_TYPE_ID);
+        evictions = manager.newCounter(label + ": " + EVICTIONS_LABEL, CHANNEL_COUNTER_TYPE_ID);
         final RejectReason[] reasons = RejectReason.values();
         rejections = new AtomicCounter[RejectReason.maxCode() + 1];
         for (final RejectReason reason : reasons)

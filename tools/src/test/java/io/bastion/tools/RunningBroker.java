@@ -34,19 +34,22 @@ public final class RunningBroker implements AutoCloseable
     /**
      * Make keys and start a broker; returns once it listens.
      *
-     * @param dir a folder (made if need be) for the keys, the broker folder and the commands' output files.
+     * @param dir  a folder (made if need be) for the keys, the broker folder and the commands' output files.
+     * @param more more {@code bastion broker} options, such as {@code --fan-out CHANNEL:N}.
      * @return the running broker.
      */
-    public static RunningBroker start(final Path dir) throws Exception
+    public static RunningBroker start(final Path dir, final String... more) throws Exception
     {
         Files.createDirectories(dir);
         final Path keys = dir.resolve("keys");
         final Path folder = dir.resolve("broker");
         final ChildJvm.Result keygen = BastionProcess.run(dir, "keygen", "--dir", keys.toString());
         assertEquals(ExitCodes.OK, keygen.exitCode(), keygen::toString);
-        final ChildJvm broker = BastionProcess.start(dir, "broker", "--dir", folder.toString(),
+        final List<String> args = new ArrayList<>(List.of("broker", "--dir", folder.toString(),
             "--identity-key", keys.resolve("identity.key").toString(),
-            "--issuer-public", keys.resolve("issuer.pub").toString(), "--ring-capacity", "65536");
+            "--issuer-public", keys.resolve("issuer.pub").toString(), "--ring-capacity", "65536"));
+        args.addAll(List.of(more));
+        final ChildJvm broker = BastionProcess.start(dir, args.toArray(new String[0]));
         broker.awaitLineContaining("Press Ctrl-C to stop.", TIMEOUT_MS);
         return new RunningBroker(dir, keys, folder, broker);
     }

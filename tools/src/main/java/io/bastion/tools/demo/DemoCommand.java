@@ -19,9 +19,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code bastion demo}: the product in one command. A broker in this process, a subscriber process and a publisher
- * process (and with {@code --tamper} a hostile one) exchange sealed frames through shared memory; the subscriber
- * checks every byte, then a ping phase measures round trips; the summary says what was sent, verified and rejected.
+ * {@code bastion demo}: the product in one command. A broker in this process, a subscriber process (or with
+ * {@code --subscribers N} several, on a fan-out channel) and a publisher process (and with {@code --tamper} a hostile
+ * one) exchange sealed frames through shared memory; each subscriber checks every byte, then a ping phase measures
+ * round trips; the summary says what was sent, verified and rejected.
  */
 @Command(
     name = "demo",
@@ -38,18 +39,28 @@ import java.util.concurrent.Callable;
             DemoPublisherCommand.MAX_WARMUP_PINGS + " unrecorded warm-up pings); the subscriber echoes each on " +
             DemoSubscriberCommand.ECHO_CHANNEL + " and the publisher records the round trips.",
         "",
+        "With --subscribers N (more than 1) the broker makes " + DemoSubscriberCommand.DATA_CHANNEL + " a fan-out " +
+            "channel of N subscribers (the default policy): N subscriber processes, all started before the " +
+            "publisher, each read and verify every frame from the first, through a consumer region of their own; " +
+            "the first also echoes the pings. The publisher goes at the pace of the slowest. So that N+1 " +
+            "processes share the cores, each yields the processor when it has nothing to do instead of spinning, " +
+            "which costs some throughput and latency.",
+        "",
         "With --tamper a third process of yours, a compromised plugin with a publish token for " +
             DemoSubscriberCommand.DATA_CHANNEL + ", forges a token, then writes frames with a bad tag, an unknown " +
             "key id, another producer's id, copies of the publisher's frames and truncated frames into its own " +
             "ring, and floods it until the subscriber quarantines it. The good stream must stay intact.",
         "",
         "At the end the processes close their clients and the broker stops (the audit log stays in DIR/audit). " +
-            "Exits 0 only if every frame verified and every ping came back."
+            "Exits 0 only if every frame verified (by every subscriber) and every ping came back."
     })
 public final class DemoCommand implements Callable<Integer>
 {
     /** The channels the demo's tokens cover. */
     static final String PATTERN = "demo.*";
+
+    /** The most subscriber processes {@code --subscribers} takes. */
+    static final int MAX_SUBSCRIBERS = 8;
 
     @Spec
     private CommandSpec spec;
@@ -74,6 +85,12 @@ public final class DemoCommand implements Callable<Integer>
     @Option(names = "--tamper", description = "Add a hostile process that forges a token and forged frames.")
     private boolean tamper;
 
+    @Option(names = "--subscribers", paramLabel = "N", defaultValue = "1",
+        description = "Subscriber processes on " + DemoSubscriberCommand.DATA_CHANNEL + ", 1 to " + MAX_SUBSCRIBERS +
+            "; more than 1 makes it a fan-out channel, each subscriber verifying every frame, and the processes " +
+            "yield when idle instead of spinning (default: ${DEFAULT-VALUE}).")
+    private int subscribers;
+
     private DemoCommand()
     {
         // picocli makes it: BastionCommand lists it among its subcommands.
@@ -95,19 +112,20 @@ public final class DemoCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         // The children run the command this process runs, with a hidden subcommand.
         final String command = spec.root().userObject().getClass().getName();
-        final DemoRun run = DemoRun.launch(brokerDirectory, user, command);
+        final DemoRun run = DemoRun.launch(brokerDirectory, user, command, subscribers);
         final Thread cleanup = new Thread(run::close, "bastion-demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         final List<String> failures;
         try
         {
             out.println("broker      in this process on " + run.bastion().broker().socketPath() + ", identity " +
-                KeyFiles.fingerprint(run.bastion().identityPublicKey()));
+                KeyFiles.fingerprint(run.bastion().identityPublicKey()) + (subscribers > 1 ? "; " +
+                DemoSubscriberCommand.DATA_CHANNEL + " fans out to " + subscribers + " subscribers" : ""));
             out.println("tokens      single-use, for " + user + " on " + PATTERN + " (publish, subscribe), handed " +
                 "to each process on its stdin" +
                 (tamper ? "; the hostile's for " + DemoSubscriberCommand.DATA_CHANNEL + " (publish)" : ""));
             out.flush();
-            failures = new DemoExchange(run, out, brokerDirectory, messages, size, pings, tamper).run();
+            failures = new DemoExchange(run, out, brokerDirectory, messages, size, pings, tamper, subscribers).run();
         }
         finally
         {
@@ -121,7 +139,8 @@ public final class DemoCommand implements Callable<Integer>
         {
             throw new CommandFailure("demo failed: " + String.join("; ", failures));
         }
-        out.println("OK          every frame verified" + (pings > 0 ? ", every ping came back" : "") +
+        out.println("OK          every frame verified" + (subscribers > 1 ? " by each of " + subscribers +
+            " subscribers" : "") + (pings > 0 ? ", every ping came back" : "") +
             (tamper ? ", every forgery refused" : ""));
         out.flush();
         return ExitCodes.OK;
@@ -141,6 +160,11 @@ public final class DemoCommand implements Callable<Integer>
         if (pings < 0)
         {
             throw new ParameterException(spec.commandLine(), "--pings must not be negative: " + pings);
+        }
+        if (subscribers < 1 || subscribers > MAX_SUBSCRIBERS)
+        {
+            throw new ParameterException(spec.commandLine(), "--subscribers must be from 1 to " + MAX_SUBSCRIBERS +
+                ": " + subscribers);
         }
     }
 

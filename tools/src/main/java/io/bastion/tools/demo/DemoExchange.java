@@ -9,20 +9,28 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One {@code bastion demo} exchange between its children: it starts the subscriber, the publisher and (with
- * {@code --tamper}) the hostile on a {@link DemoRun}, sends them through the phases (the frames, then the pings once
- * the machine is quiet, then {@code stop}), turns every line they print into the progress line, the events and the
- * {@link DemoReport}, and prints the summary.
+ * One {@code bastion demo} exchange between its children: it starts the subscribers (one, or several on a fan-out
+ * channel), the publisher and (with {@code --tamper}) the hostile on a {@link DemoRun}, sends them through the phases
+ * (the frames once every subscriber reads the publisher's ring, then the pings once the machine is quiet, then
+ * {@code stop}), turns every line they print into the progress line, the events and the {@link DemoReport}, and
+ * prints the summary.
  */
 final class DemoExchange
 {
     private static final long SILENCE_MS = TimeUnit.SECONDS.toMillis(60);
     private static final long EXIT_WAIT_MS = TimeUnit.SECONDS.toMillis(15);
+    /**
+     * Subscriber processes connecting at once: fewer than the broker's default of handshakes in progress per user
+     * ({@code BrokerContext.MAX_PENDING_PER_UID_DEFAULT}), each connecting one client at a time.
+     */
+    private static final int STARTING_AT_ONCE = 3;
 
     private final DemoRun run;
     private final PrintWriter out;
@@ -31,8 +39,12 @@ final class DemoExchange
     private final int size;
     private final int pings;
     private final boolean tamper;
+    private final int subscriberCount;
     private final DemoReport report;
     private final DemoProgress progress;
+    private final List<ChildProcess> subscribers = new ArrayList<>();
+    private final Set<ChildProcess> ready = new HashSet<>();
+    private final Set<ChildProcess> joined = new HashSet<>();
     private ChildProcess publisher;
     private boolean sent;
     private boolean pinging;
@@ -47,6 +59,7 @@ final class DemoExchange
      * @param size            payload bytes of each.
      * @param pings           round trips to measure.
      * @param tamper          whether a hostile process takes part.
+     * @param subscribers     how many subscriber processes read every frame (more than one: a fan-out channel).
      */
     DemoExchange(
         final DemoRun run,
@@ -55,7 +68,8 @@ final class DemoExchange
         final long messages,
         final int size,
         final int pings,
-        final boolean tamper)
+        final boolean tamper,
+        final int subscribers)
     {
         this.run = run;
         this.out = out;
@@ -64,7 +78,8 @@ final class DemoExchange
         this.size = size;
         this.pings = pings;
         this.tamper = tamper;
-        this.report = new DemoReport(messages, size, pings, tamper);
+        this.subscriberCount = subscribers;
+        this.report = new DemoReport(messages, size, pings, tamper, subscribers);
         this.progress = new DemoProgress(out, Terminal.isTerminal());
     }
 
@@ -80,17 +95,36 @@ final class DemoExchange
     List<String> run() throws IOException, InterruptedException
     {
         final int both = Right.PUBLISH.bit() | Right.SUBSCRIBE.bit();
-        final ChildProcess subscriber = run.start("subscriber", args("demo-subscriber",
-            "--messages", Long.toString(messages)), run.tokens(DemoCommand.PATTERN, both, 2));
-        awaitLine(subscriber, "ready");
-        out.println("subscriber  process " + subscriber.pid() + " on " + DemoSubscriberCommand.DATA_CHANNEL +
-            " (echoes pings on " + DemoSubscriberCommand.ECHO_CHANNEL + ")");
-        publisher = run.start("publisher", args("demo-publisher", "--messages", Long.toString(messages),
-            "--pings", Integer.toString(pings)), run.tokens(DemoCommand.PATTERN, both, 2));
-        final String ready = awaitLine(publisher, "ready");
+        // All of them before the publisher: each is then given the publisher's ring from its first frame on.
+        for (int i = 0; i < subscriberCount; i++)
+        {
+            final ChildProcess subscriber = startSubscribers(i);
+            while (!ready.contains(subscriber))
+            {
+                handle(next());
+                startSubscribers(i);
+            }
+            out.println(label(i) + "process " + subscriber.pid() + " on " + DemoSubscriberCommand.DATA_CHANNEL +
+                (0 == i ? " (echoes pings on " + DemoSubscriberCommand.ECHO_CHANNEL + ")" : " (verifies only)"));
+        }
+        final List<String> publisherArgs = args("demo-publisher", "--messages", Long.toString(messages),
+            "--pings", Integer.toString(pings));
+        if (subscriberCount > 1)
+        {
+            publisherArgs.add("--yield");
+        }
+        publisher = run.start("publisher", publisherArgs, run.tokens(DemoCommand.PATTERN, both, 2));
+        final String publisherReady = awaitLine(publisher, "ready");
         out.println("publisher   process " + publisher.pid() + " on " + DemoSubscriberCommand.DATA_CHANNEL +
-            " as producer " + DemoReport.fields(ready).get("producer") + " (reads echoes on " +
+            " as producer " + DemoReport.fields(publisherReady).get("producer") + " (reads echoes on " +
             DemoSubscriberCommand.ECHO_CHANNEL + ")");
+        for (final ChildProcess subscriber : subscribers)
+        {
+            while (!joined.contains(subscriber))
+            {
+                handle(next());
+            }
+        }
         ChildProcess hostile = null;
         if (tamper)
         {
@@ -101,14 +135,18 @@ final class DemoExchange
             awaitLine(hostile, "ready");
         }
         out.println("sending     " + DemoReport.frames(messages) + " of " + DemoReport.count(size) +
-            " bytes on " + DemoSubscriberCommand.DATA_CHANNEL);
+            " bytes on " + DemoSubscriberCommand.DATA_CHANNEL +
+            (subscriberCount > 1 ? ", each read by all " + subscriberCount + " subscribers" : ""));
         out.flush();
         publisher.send("go");
         while (!report.publisherDone() || (tamper && !report.isHostileDone()))
         {
             handle(next());
         }
-        subscriber.send("stop");
+        for (final ChildProcess subscriber : subscribers)
+        {
+            subscriber.send("stop");
+        }
         while (!report.subscriberDone())
         {
             handle(next());
@@ -119,8 +157,13 @@ final class DemoExchange
             hostile.send("stop");
         }
         final List<String> failures = new ArrayList<>();
-        for (final ChildProcess child : null == hostile ? List.of(subscriber, publisher) :
-            List.of(subscriber, publisher, hostile))
+        final List<ChildProcess> children = new ArrayList<>(subscribers);
+        children.add(publisher);
+        if (null != hostile)
+        {
+            children.add(hostile);
+        }
+        for (final ChildProcess child : children)
         {
             final int code = child.awaitExit(EXIT_WAIT_MS);
             if (0 != code)
@@ -132,6 +175,43 @@ final class DemoExchange
         report.print(out, Terminal.micros());
         failures.addAll(0, report.failures());
         return failures;
+    }
+
+    /**
+     * Start subscribers, as many as may connect at once: at most {@link #STARTING_AT_ONCE} started and not ready
+     * yet, since the broker refuses a user more handshakes in progress than that ({@code RATE_LIMITED}).
+     *
+     * @param awaited the subscriber the caller waits for, started by now.
+     * @return that subscriber.
+     */
+    private ChildProcess startSubscribers(final int awaited) throws IOException
+    {
+        final int both = Right.PUBLISH.bit() | Right.SUBSCRIBE.bit();
+        while (subscribers.size() < subscriberCount &&
+            (subscribers.size() <= awaited || subscribers.size() - ready.size() < STARTING_AT_ONCE))
+        {
+            final int i = subscribers.size();
+            final List<String> args = args("demo-subscriber", "--messages", Long.toString(messages));
+            if (i > 0)
+            {
+                args.add("--no-echo");
+            }
+            if (subscriberCount > 1)
+            {
+                args.add("--yield");
+            }
+            subscribers.add(run.start(1 == subscriberCount ? "subscriber" : "subscriber-" + (i + 1), args,
+                run.tokens(DemoCommand.PATTERN, both, 0 == i ? 2 : 1)));
+        }
+        return subscribers.get(awaited);
+    }
+
+    /**
+     * How a subscriber's lines begin, in the column of the other processes' names.
+     */
+    private String label(final int subscriber)
+    {
+        return 1 == subscriberCount ? "subscriber  " : DemoReport.subscriberName(subscriber, subscriberCount) + " ";
     }
 
     private List<String> args(final String command, final String... more)
@@ -176,48 +256,62 @@ final class DemoExchange
     {
         final String text = line.text();
         final String[] words = text.split(" ");
-        switch (line.child().name())
+        final int subscriber = subscribers.indexOf(line.child());
+        if (subscriber >= 0)
         {
-            case "subscriber":
-                onSubscriber(text, words);
-                break;
-            case "publisher":
-                onPublisher(text, words);
-                break;
-            default:
-                onHostile(text, words);
+            onSubscriber(subscriber, text, words);
+        }
+        else if (line.child() == publisher)
+        {
+            onPublisher(text, words);
+        }
+        else
+        {
+            onHostile(text, words);
         }
         out.flush();
     }
 
-    private void onSubscriber(final String text, final String[] words)
+    private void onSubscriber(final int subscriber, final String text, final String[] words)
     {
         switch (words[0])
         {
+            case "ready":
+                ready.add(subscribers.get(subscriber));
+                break;
+            case "joined":
+                joined.add(subscribers.get(subscriber));
+                break;
             case "progress":
-                progress.show("  verified " + DemoReport.count(Long.parseLong(words[1])) + " of " +
-                    DemoReport.frames(messages) + " (" + Long.parseLong(words[1]) * 100 / messages + "%)");
+                report.progress(subscriber, Long.parseLong(words[1]));
+                final long verified = report.verifiedByAll();
+                progress.show("  verified " + DemoReport.count(verified) + " of " + DemoReport.frames(messages) +
+                    (subscriberCount > 1 ? " by each" : "") + " (" + verified * 100 / messages + "%)");
                 break;
             case "throughput":
-                report.throughputNanos(DemoReport.number(DemoReport.fields(text), "nanos"));
-                progress.finish("  verified " + DemoReport.count(messages) + " of " + DemoReport.frames(messages) +
-                    " (100%)");
-                startPings();
+                report.throughputNanos(subscriber, DemoReport.number(DemoReport.fields(text), "nanos"));
+                if (report.hasThroughput())
+                {
+                    progress.finish("  verified " + DemoReport.count(messages) + " of " +
+                        DemoReport.frames(messages) + (subscriberCount > 1 ? " by each" : "") + " (100%)");
+                    startPings();
+                }
                 break;
             case "rejected":
-                if (report.onRejected(words[1], Integer.parseInt(words[3])))
+                if (report.onRejected(subscriber, words[1], Integer.parseInt(words[3])))
                 {
-                    progress.event("subscriber  rejected a frame: " + words[1] + " (source " + words[3] +
+                    progress.event(label(subscriber) + "rejected a frame: " + words[1] + " (source " + words[3] +
                         "; first of its kind)");
                 }
                 break;
             case "quarantined":
-                final long refused = report.onQuarantined(Integer.parseInt(words[2]));
-                progress.event("subscriber  quarantined source " + words[2] + " after " + DemoReport.count(refused) +
-                    " rejections within 10 s: its ring is no longer read");
+                final long refused = report.onQuarantined(subscriber, Integer.parseInt(words[2]));
+                progress.event(label(subscriber) + "quarantined source " + words[2] + " after " +
+                    DemoReport.count(refused) + " rejections within 10 s: its ring is no longer read" +
+                    (subscriberCount > 1 ? " by it" : ""));
                 break;
             case "RESULT":
-                report.subscriberResult(text);
+                report.subscriberResult(subscriber, text);
                 break;
             default:
                 break;
@@ -291,7 +385,7 @@ final class DemoExchange
     }
 
     /**
-     * Start the ping phase once the publisher has sent every frame, the subscriber has verified them and (with
+     * Start the ping phase once the publisher has sent every frame, every subscriber has verified them and (with
      * {@code --tamper}) the hostile is done, so that round trips are measured on a quiet machine.
      */
     private void startPings()

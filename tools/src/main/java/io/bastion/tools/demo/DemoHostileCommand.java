@@ -1,24 +1,18 @@
 package io.bastion.tools.demo;
 
-import io.bastion.channel.MappedRing;
 import io.bastion.channel.Publisher;
-import io.bastion.channel.RingFiles;
-import io.bastion.channel.SealedRing;
 import io.bastion.client.ClientContext;
 import io.bastion.client.HandshakeClient;
 import io.bastion.channel.control.HandshakeException;
 import io.bastion.channel.control.Session;
 import io.bastion.codec.FrameDescriptor;
 import io.bastion.ringbuffer.OneToOneRingDescriptor;
-import io.bastion.ringbuffer.OneToOneRingProducer;
 import io.bastion.security.files.FilePolicy;
 import io.bastion.security.files.OwnerOnlyFiles;
 import io.bastion.security.keys.KeyDirection;
 import io.bastion.security.token.Right;
 import io.bastion.tools.cli.CommandFailure;
 import io.bastion.tools.cli.ExitCodes;
-import org.agrona.concurrent.AtomicBuffer;
-import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
 
@@ -41,14 +35,16 @@ import java.util.stream.Stream;
  *   <li>edits its token to grant itself the subscribe right too (one flipped bit) and tries to subscribe with it:
  *   the broker refuses it ({@code refused INVALID_TOKEN});</li>
  *   <li>connects with its real token as a publisher (the broker gives it its own ring, producer id and key), maps
- *   its ring, and watches the other rings in the folder ({@code ready producer=P rings=R});</li>
+ *   its ring, and watches the other rings in the folder ({@code ready producer=P rings=R}); on a fan-out channel it
+ *   first answers the broker as a publisher does, so that every subscriber is given its ring
+ *   ({@link DemoHostileRing});</li>
  *   <li>copies a few of the good publisher's frames from its ring file as they are written
  *   ({@code copied N producer=G});</li>
  *   <li>writes raw records into its own ring: frames sealed with a made-up key under its key id ({@code BAD_TAG}),
  *   under a key id nobody issued ({@code UNKNOWN_KEY}), claiming the good publisher's producer id, the copied frames
  *   themselves (both {@code UNAUTHORIZED}: a ring carries only its own producer's frames) and truncated frames (a
  *   structural reason) ({@code attack ...});</li>
- *   <li>floods forged frames until its ring is no longer read: the subscriber quarantined it
+ *   <li>floods forged frames until its ring is no longer read: the subscriber (each of them) quarantined it
  *   ({@code flood frames=F unread=true}), then prints {@code done} and waits for the parent's {@code stop}.</li>
  * </ol>
  * It never writes into another process's ring: a second writer on a one-to-one ring corrupts it, and the library's
@@ -78,7 +74,7 @@ public final class DemoHostileCommand extends DemoChildCommand
 
     private final SecureRandom random = new SecureRandom();
     private PrintWriter out;
-    private OneToOneRingProducer ring;
+    private DemoHostileRing ring;
     private long sequence = 1;
 
     private DemoHostileCommand()
@@ -110,26 +106,50 @@ public final class DemoHostileCommand extends DemoChildCommand
             throw new CommandFailure("the broker refused the hostile's real token: " + ex.reason());
         }
         final OwnerOnlyFiles files = new OwnerOnlyFiles(FilePolicy.ownerOnly());
-        try (session; MappedRing own = mapOwnRing(files, session);
+        try (session; DemoHostileRing own = DemoHostileRing.open(files, session);
             RingSpy spy = RingSpy.open(files, directory, session))
         {
-            ring = new OneToOneRingProducer(own.producerRegion(), own.consumerRegion(), SystemEpochClock.INSTANCE);
+            ring = own;
+            awaitReadable(parent);
             out.println("ready producer=" + session.producerId() + " rings=" + spy.ringCount());
             out.flush();
-            final List<byte[]> copies = spy.capture(FRAMES_PER_KIND, CAPTURE_TIMEOUT_NS);
+            final List<byte[]> copies = spy.capture(FRAMES_PER_KIND, CAPTURE_TIMEOUT_NS, own);
             final int goodProducer = spy.goodProducer() > 0 ? spy.goodProducer() : session.producerId() + 1;
             out.println("copied " + copies.size() + " producer=" + goodProducer);
             out.flush();
             attack(session, copies, goodProducer);
-            flood(session, own.consumerRegion());
+            flood(session);
             out.println("done");
             out.flush();
             while (!parent.received("stop") && !parent.isGone())
             {
+                own.poll();
                 LockSupport.parkNanos(WAIT_PARK_NS);
             }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * On a fan-out channel, wait until the broker attached the subscribers' regions to the ring (its first key
+     * switch): frames written before go nowhere.
+     */
+    private void awaitReadable(final ParentLink parent)
+    {
+        final long deadlineNs = System.nanoTime() + CAPTURE_TIMEOUT_NS;
+        while (!ring.isReadable())
+        {
+            ring.poll();
+            if (parent.isGone())
+            {
+                throw new CommandFailure("the parent is gone");
+            }
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw new CommandFailure("the broker gave its ring no reader within 10 s");
+            }
+            LockSupport.parkNanos(WRITE_PARK_NS);
+        }
     }
 
     private void tryForgedToken(final ClientContext context, final byte[] token)
@@ -152,8 +172,9 @@ public final class DemoHostileCommand extends DemoChildCommand
 
     private void attack(final Session session, final List<byte[]> copies, final int goodProducer)
     {
-        final byte[] realKey = session.keys().key(KeyDirection.INITIATOR_TO_RESPONDER);
-        final int keyId = session.keys().keyId();
+        // The key the subscribers hold for its ring now: the first, or on a fan-out channel the one they joined at.
+        final int keyId = ring.keyId();
+        final byte[] realKey = session.keys().key(KeyDirection.INITIATOR_TO_RESPONDER, keyId);
         final int channelId = session.channelId();
         final int producerId = session.producerId();
         try (DemoForger genuine = new DemoForger(channelId, keyId, realKey);
@@ -191,14 +212,14 @@ public final class DemoHostileCommand extends DemoChildCommand
         out.flush();
     }
 
-    private void flood(final Session session, final AtomicBuffer consumerRegion)
+    private void flood(final Session session)
     {
         long frames = 0;
         boolean unread = false;
         final long startNs = System.nanoTime();
         long lastHead = -1;
         long headMovedNs = startNs;
-        try (DemoForger madeUp = new DemoForger(session.channelId(), session.keys().keyId(), randomKey()))
+        try (DemoForger madeUp = new DemoForger(session.channelId(), ring.keyId(), randomKey()))
         {
             final byte[] frame = madeUp.forge(session.producerId(), sequence++, FORGED_PAYLOAD);
             final UnsafeBuffer buffer = new UnsafeBuffer(frame);
@@ -211,14 +232,21 @@ public final class DemoHostileCommand extends DemoChildCommand
                 }
                 if (!written || 0 == (frames & 255))
                 {
+                    ring.poll();
+                    if (!ring.hasReaders())
+                    {
+                        // Fan-out: every subscriber quarantined it, and the broker took their regions back.
+                        unread = true;
+                        break;
+                    }
                     final long nowNs = System.nanoTime();
-                    final long head = consumerRegion.getLongVolatile(OneToOneRingDescriptor.HEAD_POSITION_OFFSET);
+                    final long head = ring.heads();
                     if (head != lastHead)
                     {
                         lastHead = head;
                         headMovedNs = nowNs;
                     }
-                    else if (ring.position() > head && nowNs - headMovedNs > UNREAD_NS)
+                    else if (ring.isBehind() && nowNs - headMovedNs > UNREAD_NS)
                     {
                         unread = true;
                         break;
@@ -244,6 +272,7 @@ public final class DemoHostileCommand extends DemoChildCommand
             {
                 throw new CommandFailure("its own ring stayed full");
             }
+            ring.poll();
             LockSupport.parkNanos(WRITE_PARK_NS);
         }
     }
@@ -302,7 +331,7 @@ public final class DemoHostileCommand extends DemoChildCommand
             return goodProducer;
         }
 
-        List<byte[]> capture(final int wanted, final long timeoutNs)
+        List<byte[]> capture(final int wanted, final long timeoutNs, final DemoHostileRing own)
         {
             final List<byte[]> copies = new ArrayList<>();
             final long deadlineNs = System.nanoTime() + timeoutNs;
@@ -313,6 +342,7 @@ public final class DemoHostileCommand extends DemoChildCommand
                 {
                     moved |= watch.follow(copies, wanted, channelId, ownProducer);
                 }
+                own.poll();
                 if (!moved)
                 {
                     LockSupport.parkNanos(WATCH_PARK_NS);
@@ -333,18 +363,5 @@ public final class DemoHostileCommand extends DemoChildCommand
                 watch.close();
             }
         }
-    }
-
-    private static MappedRing mapOwnRing(final OwnerOnlyFiles files, final Session session) throws IOException
-    {
-        // The hostile is a party to its own ring: the broker handed it the ring, sealed or as a file.
-        final SealedRing sealed = session.rings().sealedRing();
-        if (null != sealed)
-        {
-            final MappedRing mapping = sealed.mapAsProducer();
-            sealed.close();
-            return mapping;
-        }
-        return new RingFiles(files).mapAsProducer(session.publishRingPath(), session.ringCapacity());
     }
 }

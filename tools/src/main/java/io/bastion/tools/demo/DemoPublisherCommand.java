@@ -18,6 +18,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.YieldingIdleStrategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,7 +35,8 @@ import java.util.concurrent.locks.LockSupport;
  * frames (written in place, their payload derived from the sequence), prints {@code sent N}, waits for {@code ping},
  * sends pings one at a time and records each round trip in an HdrHistogram ({@code pings N} while it runs), prints
  * {@code RESULT sent=N pings=P returned=R p50=.. p90=.. p99=.. p999=.. max=..} (nanoseconds), and waits for
- * {@code stop}. One thread runs the duty cycle.
+ * {@code stop}. One thread runs the duty cycle, busy-spinning, or with {@code --yield} (several subscribers sharing
+ * the cores) yielding the processor whenever a cycle found nothing to do.
  */
 @Command(
     name = "demo-publisher",
@@ -74,7 +76,10 @@ public final class DemoPublisherCommand extends DemoChildCommand
     @Option(names = "--pings", required = true, paramLabel = "N", description = "Round trips to record.")
     private int pings;
 
-    private final IdleStrategy idle = new BusySpinIdleStrategy();
+    @Option(names = "--yield", description = "Yield the processor when idle instead of spinning.")
+    private boolean yielding;
+
+    private IdleStrategy idle;
     private final Ticker duty = new Ticker(DUTY_INTERVAL_NS);
     private ParentLink parent;
     private PrintWriter out;
@@ -97,6 +102,7 @@ public final class DemoPublisherCommand extends DemoChildCommand
     {
         this.parent = parent;
         this.out = out;
+        this.idle = yielding ? new YieldingIdleStrategy() : new BusySpinIdleStrategy();
         try (PublisherClient data = PublisherClient.connect(
             new ClientContext().directory(directory).token(tokens.get(0)), DemoSubscriberCommand.DATA_CHANNEL);
             SubscriberClient echo = SubscriberClient.connect(new ClientContext().directory(directory)

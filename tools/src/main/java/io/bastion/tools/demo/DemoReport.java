@@ -3,14 +3,18 @@ package io.bastion.tools.demo;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What the demo's processes reported, line by line, and the summary and verdict made of it.
+ * What the demo's processes reported, line by line, and the summary and verdict made of it. Each subscriber process
+ * has its own tally (several on a fan-out run, numbered from 1 in the summary); one subscriber's summary reads as it
+ * always has.
  */
 final class DemoReport
 {
@@ -18,30 +22,46 @@ final class DemoReport
     private final int size;
     private final int pings;
     private final boolean tamper;
-    private final Map<String, Long> rejectedByReason = new LinkedHashMap<>();
-    private final Map<Integer, Long> rejectedBySource = new TreeMap<>();
-    private final List<Integer> quarantined = new ArrayList<>();
-    private Map<String, String> subscriberResult;
+    private final Tally[] tallies;
+    private final Set<String> reasonsSeen = new HashSet<>();
     private Map<String, String> publisherResult;
-    private long throughputNanos = -1;
     private String hostileRefusal;
     private boolean hostileDone;
     private boolean hostileUnread;
 
     /**
+     * What one subscriber process reported.
+     */
+    private static final class Tally
+    {
+        final Map<String, Long> rejectedByReason = new LinkedHashMap<>();
+        final Map<Integer, Long> rejectedBySource = new TreeMap<>();
+        final List<Integer> quarantined = new ArrayList<>();
+        Map<String, String> result;
+        long throughputNanos = -1;
+        long verifiedSoFar;
+    }
+
+    /**
      * A report for one run.
      *
-     * @param messages data frames sent.
-     * @param size     payload bytes of each.
-     * @param pings    round trips recorded.
-     * @param tamper   whether a hostile process takes part.
+     * @param messages    data frames sent.
+     * @param size        payload bytes of each.
+     * @param pings       round trips recorded.
+     * @param tamper      whether a hostile process takes part.
+     * @param subscribers how many subscriber processes read every frame.
      */
-    DemoReport(final long messages, final int size, final int pings, final boolean tamper)
+    DemoReport(final long messages, final int size, final int pings, final boolean tamper, final int subscribers)
     {
         this.messages = messages;
         this.size = size;
         this.pings = pings;
         this.tamper = tamper;
+        this.tallies = new Tally[subscribers];
+        for (int i = 0; i < subscribers; i++)
+        {
+            tallies[i] = new Tally();
+        }
     }
 
     /**
@@ -85,69 +105,125 @@ final class DemoReport
     }
 
     /**
-     * The subscriber refused a frame.
+     * How many subscriber processes take part.
      *
-     * @param reason the reason's name.
-     * @param source the subscriber's source id.
-     * @return true if it is the first refusal for this reason.
+     * @return the count, at least 1.
      */
-    boolean onRejected(final String reason, final int source)
+    int subscribers()
     {
-        final Long before = rejectedByReason.merge(reason, 1L, Long::sum);
-        rejectedBySource.merge(source, 1L, Long::sum);
-        return 1L == before;
+        return tallies.length;
     }
 
     /**
-     * The subscriber quarantined a source.
+     * A subscriber refused a frame.
      *
-     * @param source the source id.
-     * @return how many refusals from it the subscriber reported.
+     * @param subscriber the subscriber's index, from 0.
+     * @param reason     the reason's name.
+     * @param source     the subscriber's source id.
+     * @return true if it is the first refusal for this reason by any subscriber.
      */
-    long onQuarantined(final int source)
+    boolean onRejected(final int subscriber, final String reason, final int source)
     {
-        quarantined.add(source);
-        return rejectedBySource.getOrDefault(source, 0L);
+        final Tally tally = tallies[subscriber];
+        tally.rejectedByReason.merge(reason, 1L, Long::sum);
+        tally.rejectedBySource.merge(source, 1L, Long::sum);
+        return reasonsSeen.add(reason);
     }
 
     /**
-     * The subscriber's time from the first to the last data frame.
+     * A subscriber quarantined a source.
      *
-     * @param nanos the time.
+     * @param subscriber the subscriber's index, from 0.
+     * @param source     the source id.
+     * @return how many refusals from it that subscriber reported.
      */
-    void throughputNanos(final long nanos)
+    long onQuarantined(final int subscriber, final int source)
     {
-        throughputNanos = nanos;
+        final Tally tally = tallies[subscriber];
+        tally.quarantined.add(source);
+        return tally.rejectedBySource.getOrDefault(source, 0L);
     }
 
     /**
-     * Whether the subscriber has reported its time, so has verified the last frame.
+     * A subscriber's progress.
      *
-     * @return true once reported.
+     * @param subscriber the subscriber's index, from 0.
+     * @param verified   the frames it verified so far.
+     */
+    void progress(final int subscriber, final long verified)
+    {
+        tallies[subscriber].verifiedSoFar = verified;
+    }
+
+    /**
+     * The frames every subscriber has verified so far: the slowest one's progress.
+     *
+     * @return the count.
+     */
+    long verifiedByAll()
+    {
+        long least = Long.MAX_VALUE;
+        for (final Tally tally : tallies)
+        {
+            least = Math.min(least, tally.verifiedSoFar);
+        }
+        return least;
+    }
+
+    /**
+     * A subscriber's time from the first to the last data frame.
+     *
+     * @param subscriber the subscriber's index, from 0.
+     * @param nanos      the time.
+     */
+    void throughputNanos(final int subscriber, final long nanos)
+    {
+        tallies[subscriber].throughputNanos = nanos;
+    }
+
+    /**
+     * Whether every subscriber has reported its time, so has verified the last frame.
+     *
+     * @return true once all reported.
      */
     boolean hasThroughput()
     {
-        return throughputNanos >= 0;
+        for (final Tally tally : tallies)
+        {
+            if (tally.throughputNanos < 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
-     * The subscriber's final {@code RESULT} line.
+     * A subscriber's final {@code RESULT} line.
      *
-     * @param line the line.
+     * @param subscriber the subscriber's index, from 0.
+     * @param line       the line.
      */
-    void subscriberResult(final String line)
+    void subscriberResult(final int subscriber, final String line)
     {
-        subscriberResult = fields(line);
+        tallies[subscriber].result = fields(line);
     }
 
     /**
-     * Whether the subscriber has reported its result.
+     * Whether every subscriber has reported its result.
      *
-     * @return true once reported.
+     * @return true once all reported.
      */
     boolean subscriberDone()
     {
-        return null != subscriberResult;
+        for (final Tally tally : tallies)
+        {
+            if (null == tally.result)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -209,6 +285,19 @@ final class DemoReport
     }
 
     /**
+     * How a subscriber is named in the output: {@code subscriber} when it is the only one, else
+     * {@code subscriber K}, numbered from 1.
+     *
+     * @param subscriber the subscriber's index, from 0.
+     * @param count      how many there are.
+     * @return the name.
+     */
+    static String subscriberName(final int subscriber, final int count)
+    {
+        return 1 == count ? "subscriber" : "subscriber " + (subscriber + 1);
+    }
+
+    /**
      * Print the summary: frames sent, verified and rejected, throughput and latency.
      *
      * @param out    where to.
@@ -219,18 +308,31 @@ final class DemoReport
         out.println();
         out.println("sent        " + frames(number(publisherResult, "sent")) + " of " + count(size) +
             " bytes");
-        out.println("verified    " + count(number(subscriberResult, "verified")) +
-            " (every payload byte checked, in order)");
-        out.println("rejected    " + rejectedLine());
-        if (!quarantined.isEmpty())
+        if (1 == tallies.length)
         {
-            out.println("quarantined source " + quarantined.get(0) + ": its ring is no longer read");
+            out.println("verified    " + count(number(tallies[0].result, "verified")) +
+                " (every payload byte checked, in order)");
+            out.println("rejected    " + rejectedLine(tallies[0]));
+            if (!tallies[0].quarantined.isEmpty())
+            {
+                out.println("quarantined source " + tallies[0].quarantined.get(0) + ": its ring is no longer read");
+            }
         }
-        if (messages > 1 && throughputNanos > 0)
+        else
         {
-            final double perSecond = (messages - 1) * 1e9 / throughputNanos;
+            printSubscribers(out);
+        }
+        long slowestNanos = -1;
+        for (final Tally tally : tallies)
+        {
+            slowestNanos = Math.max(slowestNanos, tally.throughputNanos);
+        }
+        if (messages > 1 && slowestNanos > 0)
+        {
+            final double perSecond = (messages - 1) * 1e9 / slowestNanos;
             out.println(String.format(Locale.ROOT, "throughput  %,.0f messages/s, %,.1f MB/s of payload " +
-                "(at the subscriber, first to last frame)", perSecond, perSecond * size / 1e6));
+                "(at the %s, first to last frame)", perSecond, perSecond * size / 1e6,
+                1 == tallies.length ? "subscriber" : "slowest of " + tallies.length + " subscribers"));
         }
         else
         {
@@ -249,29 +351,78 @@ final class DemoReport
         }
     }
 
-    private String rejectedLine()
+    /**
+     * The lines of a fan-out run: what each subscriber verified, refused and quarantined, one line each.
+     */
+    private void printSubscribers(final PrintWriter out)
     {
-        final long total = number(subscriberResult, "rejected");
+        String heading = "verified    ";
+        for (int i = 0; i < tallies.length; i++)
+        {
+            final Map<String, String> result = tallies[i].result;
+            final long mismatches = number(result, "mismatches");
+            out.println(heading + subscriberName(i, tallies.length) + ": " + count(number(result, "verified")) +
+                " of " + frames(messages) + ", " + (0 == mismatches ? "no mismatch" :
+                count(mismatches) + (1 == mismatches ? " mismatch" : " mismatches")) +
+                (0 == i ? " (every payload byte checked, in order, by each)" : ""));
+            heading = "            ";
+        }
+        boolean anyRejected = false;
+        for (final Tally tally : tallies)
+        {
+            anyRejected |= number(tally.result, "rejected") > 0;
+        }
+        if (!anyRejected)
+        {
+            out.println("rejected    0");
+        }
+        else
+        {
+            heading = "rejected    ";
+            for (int i = 0; i < tallies.length; i++)
+            {
+                out.println(heading + subscriberName(i, tallies.length) + ": " + rejectedLine(tallies[i]));
+                heading = "            ";
+            }
+        }
+        final StringBuilder quarantines = new StringBuilder();
+        for (int i = 0; i < tallies.length; i++)
+        {
+            if (!tallies[i].quarantined.isEmpty())
+            {
+                quarantines.append(quarantines.length() == 0 ? "" : ", ").append(subscriberName(i, tallies.length))
+                    .append(" (source ").append(tallies[i].quarantined.get(0)).append(')');
+            }
+        }
+        if (quarantines.length() > 0)
+        {
+            out.println("quarantined by " + quarantines + ": the hostile's ring is no longer read");
+        }
+    }
+
+    private static String rejectedLine(final Tally tally)
+    {
+        final long total = number(tally.result, "rejected");
         if (total <= 0)
         {
             return count(Math.max(0, total));
         }
         final StringBuilder line = new StringBuilder(count(total));
-        if (1 == rejectedBySource.size())
+        if (1 == tally.rejectedBySource.size())
         {
-            line.append(", all from source ").append(rejectedBySource.keySet().iterator().next());
+            line.append(", all from source ").append(tally.rejectedBySource.keySet().iterator().next());
         }
         else
         {
             String separator = ", from sources ";
-            for (final Map.Entry<Integer, Long> entry : rejectedBySource.entrySet())
+            for (final Map.Entry<Integer, Long> entry : tally.rejectedBySource.entrySet())
             {
                 line.append(separator).append(entry.getKey()).append(" (").append(count(entry.getValue())).append(')');
                 separator = ", ";
             }
         }
         String separator = ": ";
-        for (final Map.Entry<String, Long> entry : rejectedByReason.entrySet())
+        for (final Map.Entry<String, Long> entry : tally.rejectedByReason.entrySet())
         {
             line.append(separator).append(entry.getKey()).append(' ').append(count(entry.getValue()));
             separator = ", ";
@@ -280,27 +431,33 @@ final class DemoReport
     }
 
     /**
-     * What went wrong, if anything: a run passes only if every frame was sent and verified, every ping came back,
-     * and nothing was rejected (with {@code --tamper}: the forged token was refused and the hostile quarantined).
+     * What went wrong, if anything: a run passes only if every frame was sent and verified by every subscriber with
+     * no mismatch, every ping came back, and nothing was rejected (with {@code --tamper}: the forged token was
+     * refused and every subscriber quarantined the hostile).
      *
      * @return the failures, empty if the run passed.
      */
     List<String> failures()
     {
         final List<String> failures = new ArrayList<>();
-        final long verified = number(subscriberResult, "verified");
         if (number(publisherResult, "sent") != messages)
         {
             failures.add("sent " + count(number(publisherResult, "sent")) + " of " + frames(messages));
         }
-        if (verified != messages)
+        for (int i = 0; i < tallies.length; i++)
         {
-            failures.add("verified " + count(verified) + " of " + frames(messages));
-        }
-        final long mismatches = number(subscriberResult, "mismatches");
-        if (0 != mismatches)
-        {
-            failures.add(count(mismatches) + " frames did not match what was sent");
+            final Map<String, String> result = tallies[i].result;
+            final long verified = number(result, "verified");
+            if (verified != messages)
+            {
+                failures.add(who(i) + "verified " + count(verified) + " of " + frames(messages));
+            }
+            final long mismatches = number(result, "mismatches");
+            if (0 != mismatches)
+            {
+                failures.add((1 == tallies.length ? "" : subscriberName(i, tallies.length) + ": ") +
+                    count(mismatches) + " frames did not match what was sent");
+            }
         }
         if (number(publisherResult, "returned") != pings)
         {
@@ -312,16 +469,36 @@ final class DemoReport
             {
                 failures.add("the forged token was not refused with INVALID_TOKEN (" + hostileRefusal + ")");
             }
-            if (quarantined.isEmpty() || !hostileUnread)
+            if (tallies[0].quarantined.isEmpty() || !hostileUnread)
             {
                 failures.add("the hostile process was not quarantined");
             }
+            for (int i = 1; i < tallies.length; i++)
+            {
+                if (tallies[i].quarantined.isEmpty())
+                {
+                    failures.add(who(i) + "did not quarantine the hostile process");
+                }
+            }
         }
-        else if (0 != number(subscriberResult, "rejected"))
+        else
         {
-            failures.add(count(number(subscriberResult, "rejected")) + " frames were rejected");
+            for (int i = 0; i < tallies.length; i++)
+            {
+                final long rejected = number(tallies[i].result, "rejected");
+                if (0 != rejected)
+                {
+                    failures.add(1 == tallies.length ? count(rejected) + " frames were rejected" :
+                        who(i) + "rejected " + count(rejected) + " frames");
+                }
+            }
         }
         return failures;
+    }
+
+    private String who(final int subscriber)
+    {
+        return 1 == tallies.length ? "" : subscriberName(subscriber, tallies.length) + " ";
     }
 
     private static String micros(final Map<String, String> fields, final String key)

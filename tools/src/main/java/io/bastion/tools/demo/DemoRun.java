@@ -3,6 +3,8 @@ package io.bastion.tools.demo;
 import io.bastion.bench.latency.ChildProcess;
 import io.bastion.broker.Bastion;
 import io.bastion.broker.BrokerContext;
+import io.bastion.channel.ChannelFanOut;
+import io.bastion.ringbuffer.FanOutPolicy;
 import io.bastion.security.files.FilePolicy;
 import io.bastion.security.files.OwnerOnlyFiles;
 import io.bastion.tools.cli.CommandFailure;
@@ -63,15 +65,24 @@ final class DemoRun implements AutoCloseable
     /**
      * Start a broker in this process on a folder, and make the run's private subfolder in it.
      *
-     * @param directory the broker folder.
-     * @param user      the user the tokens are for.
-     * @param command   the main class of the {@code bastion} command, which the children run.
+     * @param directory   the broker folder.
+     * @param user        the user the tokens are for.
+     * @param command     the main class of the {@code bastion} command, which the children run.
+     * @param subscribers how many subscribers read {@value DemoSubscriberCommand#DATA_CHANNEL}: with more than one,
+     *                    the broker makes it a fan-out channel of that many, with the default policy.
      * @return the run; close it.
      * @throws IOException if the broker or the folder cannot be set up.
      */
-    static DemoRun launch(final Path directory, final String user, final String command) throws IOException
+    static DemoRun launch(final Path directory, final String user, final String command, final int subscribers)
+            throws IOException
     {
-        final Bastion bastion = Bastion.launchEmbedded(new BrokerContext().directory(directory));
+        final BrokerContext context = new BrokerContext().directory(directory);
+        if (subscribers > 1)
+        {
+            context.channelFanOut(DemoSubscriberCommand.DATA_CHANNEL,
+                new ChannelFanOut(subscribers, FanOutPolicy.defaults()));
+        }
+        final Bastion bastion = Bastion.launchEmbedded(context);
         try
         {
             removeStaleFolders(directory);

@@ -17,6 +17,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.YieldingIdleStrategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,11 +29,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code bastion demo-subscriber}, hidden: the demo's subscriber process. It subscribes to {@value #DATA_CHANNEL},
  * checks every byte of every data frame against the payload its sequence implies, echoes each ping on
- * {@value #ECHO_CHANNEL} as a publisher there, and reports to the parent on stdout: {@code ready},
- * {@code progress N}, {@code throughput frames=N nanos=T} (first to last data frame), {@code rejected REASON source S},
+ * {@value #ECHO_CHANNEL} as a publisher there (unless {@code --no-echo}: on a fan-out channel only the first
+ * subscriber echoes, the others ignore the pings), and reports to the parent on stdout: {@code ready},
+ * {@code joined} (the broker gave it its first publisher's ring), {@code progress N},
+ * {@code throughput frames=N nanos=T} (first to last data frame), {@code rejected REASON source S},
  * {@code quarantined source S}, and on the parent's {@code stop} a final
  * {@code RESULT verified=N mismatches=M foreign=F echoes=E rejected=R quarantines=Q}. One thread runs the duty cycle,
- * busy-spinning: the demo measures what the library can do, on a core of its own.
+ * busy-spinning: the demo measures what the library can do, on a core of its own; with {@code --yield} (several
+ * subscribers sharing the cores) it yields the processor whenever a cycle found nothing to do.
  */
 @Command(
     name = "demo-subscriber",
@@ -64,6 +68,13 @@ public final class DemoSubscriberCommand extends DemoChildCommand
     @Option(names = "--size", required = true, paramLabel = "BYTES", description = "Payload bytes of each frame.")
     private int size;
 
+    @Option(names = "--no-echo", description = "Do not echo the pings (no publisher on " +
+        DemoSubscriberCommand.ECHO_CHANNEL + "): only verify.")
+    private boolean noEcho;
+
+    @Option(names = "--yield", description = "Yield the processor when idle instead of spinning.")
+    private boolean yielding;
+
     private DemoSubscriberCommand()
     {
         // picocli makes it: BastionCommand lists it among its subcommands.
@@ -72,7 +83,7 @@ public final class DemoSubscriberCommand extends DemoChildCommand
     @Override
     int tokenCount()
     {
-        return 2;
+        return noEcho ? 1 : 2;
     }
 
     @Override
@@ -81,10 +92,10 @@ public final class DemoSubscriberCommand extends DemoChildCommand
         final ClientContext dataContext = new ClientContext().directory(directory).token(tokens.get(0))
             .quarantinePolicy(new QuarantinePolicy(MAX_SOURCES, QUARANTINE_THRESHOLD, QUARANTINE_WINDOW_NS,
                 Long.MAX_VALUE));
-        final ClientContext echoContext = new ClientContext().directory(directory).token(tokens.get(1));
-        final Verifier verifier = new Verifier(messages, size);
+        final Verifier verifier = new Verifier(messages, size, !noEcho);
         try (SubscriberClient data = SubscriberClient.connect(dataContext, DATA_CHANNEL, new Reporter(out));
-            PublisherClient echo = PublisherClient.connect(echoContext, ECHO_CHANNEL))
+            PublisherClient echo = noEcho ? null : PublisherClient.connect(
+                new ClientContext().directory(directory).token(tokens.get(1)), ECHO_CHANNEL))
         {
             out.println("ready");
             out.flush();
@@ -111,15 +122,16 @@ public final class DemoSubscriberCommand extends DemoChildCommand
         final SubscriberClient data,
         final PublisherClient echo)
     {
-        final IdleStrategy idle = new BusySpinIdleStrategy();
+        final IdleStrategy idle = yielding ? new YieldingIdleStrategy() : new BusySpinIdleStrategy();
         final Ticker duty = new Ticker(DUTY_INTERVAL_NS);
         final Ticker progress = new Ticker(PROGRESS_INTERVAL_NS);
         long reported = 0;
+        boolean joined = false;
         boolean throughputReported = false;
         while (true)
         {
             int work = data.poll(verifier, FRAGMENT_LIMIT);
-            if (verifier.echoPending)
+            if (null != echo && verifier.echoPending)
             {
                 final long result = echo.offer(verifier.echoBuffer, 0, verifier.echoLength, DemoPayload.ECHO);
                 if (result > 0)
@@ -135,11 +147,24 @@ public final class DemoSubscriberCommand extends DemoChildCommand
             }
             if (duty.due())
             {
-                work += data.doWork() + echo.doWork();
-                if (data.isClosed() || echo.isClosed())
+                work += data.doWork() + (null == echo ? 0 : echo.doWork());
+                if (data.isClosed() && RejectReason.CONSUMER_STALLED == data.closedFor())
+                {
+                    throw new CommandFailure("the publisher evicted this subscriber from " + DATA_CHANNEL + ": " +
+                        data.closedFor() + " (it held the publisher back without a heartbeat for longer than the " +
+                        "channel's stall timeout: it did not run for that long; is the machine overloaded?)");
+                }
+                if (data.isClosed() || (null != echo && echo.isClosed()))
                 {
                     throw new CommandFailure("the broker ended a session: " +
                         (data.isClosed() ? data.closedFor() : echo.closedFor()));
+                }
+                if (!joined && data.sourceCount() > 0)
+                {
+                    // The broker gave this subscriber the publisher's ring: it reads from here on.
+                    joined = true;
+                    out.println("joined");
+                    out.flush();
                 }
                 if (parent.isGone())
                 {
@@ -185,6 +210,7 @@ public final class DemoSubscriberCommand extends DemoChildCommand
     {
         private final long messages;
         private final int size;
+        private final boolean echoing;
         private final UnsafeBuffer echoBuffer = new UnsafeBuffer(new byte[DemoPayload.MAX_LENGTH]);
         private int producerId = -1;
         private long expected = 1;
@@ -197,10 +223,11 @@ public final class DemoSubscriberCommand extends DemoChildCommand
         private int echoLength;
         private boolean echoPending;
 
-        Verifier(final long messages, final int size)
+        Verifier(final long messages, final int size, final boolean echoing)
         {
             this.messages = messages;
             this.size = size;
+            this.echoing = echoing;
         }
 
         @Override
@@ -219,6 +246,11 @@ public final class DemoSubscriberCommand extends DemoChildCommand
             else if (DemoPayload.DATA == type)
             {
                 onData(buffer, offset, length);
+            }
+            else if (DemoPayload.PING == type && !echoing)
+            {
+                // Another subscriber echoes: the pings are not this one's to answer.
+                return;
             }
             else if (DemoPayload.PING == type && !echoPending && length <= echoBuffer.capacity())
             {

@@ -1,5 +1,6 @@
 package io.bastion.tools.stat;
 
+import io.bastion.channel.ChannelCounters;
 import io.bastion.channel.CountersFile;
 import io.bastion.security.files.OwnerOnlyFiles;
 import io.bastion.tools.cli.Texts;
@@ -36,6 +37,24 @@ record CountersSnapshot(Path file, long epochMs, List<Counter> counters)
     record Counter(int id, int typeId, String label, long value)
     {
     }
+
+    /**
+     * Where one endpoint stands, from its {@link ChannelCounters} of these names: for a subscriber its position (ring
+     * bytes read), its lag (how far its furthest publisher is ahead of it) and whether it was evicted; for a publisher
+     * the subscribers it evicted from its fan-out ring.
+     *
+     * @param endpoint   the endpoint, as written (not yet made printable).
+     * @param subscriber whether it is a subscriber's endpoint ({@code <channel>/sub}).
+     * @param position   the position counter.
+     * @param lagBytes   the lag counter.
+     * @param evictions  the evictions counter.
+     */
+    record Progress(String endpoint, boolean subscriber, long position, long lagBytes, long evictions)
+    {
+    }
+
+    /** How a subscriber's endpoint ends: the client names its subscribers {@code <channel>/sub}. */
+    private static final String SUBSCRIBER_SUFFIX = "/sub";
 
     /**
      * Read every allocated counter of a file, after the file and header checks.
@@ -87,7 +106,45 @@ record CountersSnapshot(Path file, long epochMs, List<Counter> counters)
     }
 
     /**
-     * Print as a table in AeronStat's style, headed by the file and its endpoints: id, value, label.
+     * The position, lag and evictions of each endpoint that has these counters, in the order of
+     * {@link #endpoints()}.
+     *
+     * @return one entry per such endpoint.
+     */
+    List<Progress> progress()
+    {
+        final List<Progress> progress = new ArrayList<>();
+        for (final String endpoint : endpoints())
+        {
+            final Counter position = channelCounter(endpoint, ChannelCounters.POSITION_LABEL);
+            final Counter lag = channelCounter(endpoint, ChannelCounters.LAG_LABEL);
+            final Counter evictions = channelCounter(endpoint, ChannelCounters.EVICTIONS_LABEL);
+            if (null != position && null != lag && null != evictions)
+            {
+                progress.add(new Progress(endpoint, endpoint.endsWith(SUBSCRIBER_SUFFIX), position.value(),
+                    lag.value(), evictions.value()));
+            }
+        }
+        return progress;
+    }
+
+    private Counter channelCounter(final String endpoint, final String name)
+    {
+        final String label = endpoint + ": " + name;
+        for (final Counter counter : counters)
+        {
+            if (ChannelCounters.CHANNEL_COUNTER_TYPE_ID == counter.typeId() && label.equals(counter.label()))
+            {
+                return counter;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Print as a table in AeronStat's style, headed by the file and its endpoints, then one line for each endpoint
+     * that has them with its position, lag and evictions (a publisher's: the subscribers it evicted): id, value,
+     * label.
      *
      * @param out where to.
      */
@@ -97,6 +154,13 @@ record CountersSnapshot(Path file, long epochMs, List<Counter> counters)
         out.println(Texts.instant(epochMs) + " - " + file + " - " +
             (endpoints.isEmpty() ? "" : Texts.printable(String.join(", ", endpoints)) + " - ") +
             counters.size() + " counters");
+        for (final Progress endpoint : progress())
+        {
+            out.println(Texts.printable(endpoint.endpoint()) + (endpoint.subscriber() ?
+                String.format(Locale.ROOT, ": position %,d bytes read, lag %,d bytes, evictions %,d",
+                endpoint.position(), endpoint.lagBytes(), endpoint.evictions()) :
+                String.format(Locale.ROOT, ": evictions %,d (subscribers it evicted)", endpoint.evictions())));
+        }
         out.println("======================================================================");
         for (final Counter counter : counters)
         {
@@ -106,7 +170,9 @@ record CountersSnapshot(Path file, long epochMs, List<Counter> counters)
     }
 
     /**
-     * Append as one JSON object: the file, the time, the endpoints and the counters.
+     * Append as one JSON object: the file, the time, the endpoints, their position, lag and evictions
+     * ({@code "progress"}: {@code endpoint}, {@code role}, and {@code position}, {@code lagBytes} and
+     * {@code evictions} for a subscriber, {@code evictions} for a publisher) and the counters.
      *
      * @param json where to.
      */
@@ -119,6 +185,21 @@ record CountersSnapshot(Path file, long epochMs, List<Counter> counters)
         for (int i = 0; i < endpoints.size(); i++)
         {
             json.append(i == 0 ? "" : ",").append(Texts.json(endpoints.get(i)));
+        }
+        json.append("],\"progress\":[");
+        final List<Progress> progress = progress();
+        for (int i = 0; i < progress.size(); i++)
+        {
+            final Progress endpoint = progress.get(i);
+            json.append(i == 0 ? "" : ",")
+                .append("{\"endpoint\":").append(Texts.json(endpoint.endpoint()))
+                .append(",\"role\":").append(endpoint.subscriber() ? "\"subscriber\"" : "\"publisher\"");
+            if (endpoint.subscriber())
+            {
+                json.append(",\"position\":").append(endpoint.position())
+                    .append(",\"lagBytes\":").append(endpoint.lagBytes());
+            }
+            json.append(",\"evictions\":").append(endpoint.evictions()).append('}');
         }
         json.append("],\"counters\":[");
         for (int i = 0; i < counters.size(); i++)

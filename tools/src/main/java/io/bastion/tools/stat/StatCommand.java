@@ -39,12 +39,16 @@ import java.util.stream.Stream;
     header = "Show the live counters of a folder, refreshed in place.",
     description = {
         "Show the live counters of a broker folder (frames and bytes in and out, back pressure, rejections by " +
-            "reason, rate-limit drops, quarantines, heartbeats), refreshed in place until Ctrl-C.",
+            "reason, rate-limit drops, quarantines, heartbeats, each subscriber's position and lag, evictions), " +
+            "refreshed in place until Ctrl-C.",
         "",
         "Every client (publisher or subscriber) keeps its counters in DIR/<session>" +
             ClientContext.COUNTERS_FILE_SUFFIX + " while it runs; a process of yours may also keep DIR/" +
             StatCommand.COUNTERS_FILE_NAME + ". Each file is shown on its own, headed by the endpoints it counts " +
             "for (channel, role and producer id), read through a read-only mapping after the owner-only checks. " +
+            "Under the heading, a line for each subscriber gives its position (ring bytes read), its lag (how far " +
+            "its furthest publisher is ahead of it) and its evictions (1 once a fan-out publisher evicted it), and " +
+            "a line for each publisher the subscribers it evicted; --json has them as \"progress\". " +
             "Exits 1 if there is no counters file."
     })
 public final class StatCommand implements Callable<Integer>

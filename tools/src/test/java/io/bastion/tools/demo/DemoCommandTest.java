@@ -72,6 +72,88 @@ class DemoCommandTest
     }
 
     @Test
+    void everySubscriberOfAFanOutChannelVerifiesEveryFrame() throws Exception
+    {
+        final Path folder = dir.resolve("broker");
+
+        final ChildJvm.Result result = BastionProcess.run(dir, "demo", "--subscribers", "3", "--dir",
+            folder.toString(), "--messages", "20000", "--pings", "200");
+
+        assertEquals(ExitCodes.OK, result.exitCode(), result::toString);
+        final String out = result.stdout();
+        assertTrue(out.matches("(?s)broker      in this process on .*; demo\\.data fans out to 3 subscribers\n.*"),
+            result::toString);
+        assertTrue(out.matches("(?s).*\nsubscriber 1 process [0-9]+ on demo\\.data \\(echoes pings on " +
+            "demo\\.echo\\)\nsubscriber 2 process [0-9]+ on demo\\.data \\(verifies only\\)\n" +
+            "subscriber 3 process [0-9]+ on demo\\.data \\(verifies only\\)\npublisher   process .*"),
+            "one line per subscriber, all before the publisher: " + result);
+        assertTrue(out.contains("\nsending     20,000 frames of 64 bytes on demo.data, each read by all 3 " +
+            "subscribers\n"), result::toString);
+        assertTrue(out.contains("\n  verified 20,000 of 20,000 frames by each (100%)\n"), result::toString);
+        assertTrue(out.contains("\nverified    subscriber 1: 20,000 of 20,000 frames, no mismatch (every payload " +
+            "byte checked, in order, by each)\n" +
+            "            subscriber 2: 20,000 of 20,000 frames, no mismatch\n" +
+            "            subscriber 3: 20,000 of 20,000 frames, no mismatch\n" +
+            "rejected    0\n"), result::toString);
+        assertTrue(out.matches("(?s).*\nthroughput  [0-9,]+ messages/s, [0-9,.]+ MB/s of payload \\(at the slowest " +
+            "of 3 subscribers, first to last frame\\)\n.*"), result::toString);
+        assertTrue(out.contains("\nOK          every frame verified by each of 3 subscribers, every ping came " +
+            "back\n"), result::toString);
+        assertEquals("", result.stderr());
+        assertCleanedUp(folder);
+    }
+
+    @Test
+    void onAFanOutChannelEverySubscriberQuarantinesTheHostileAndVerifiesTheGoodStream() throws Exception
+    {
+        final Path folder = dir.resolve("broker");
+
+        final ChildJvm.Result result = BastionProcess.run(dir, "demo", "--tamper", "--subscribers", "2", "--dir",
+            folder.toString(), "--messages", "20000", "--pings", "100", "--size", "100");
+
+        assertEquals(ExitCodes.OK, result.exitCode(), result::toString);
+        final String out = result.stdout();
+        for (final String reason : List.of("BAD_TAG", "UNKNOWN_KEY", "UNAUTHORIZED", "TOO_SHORT"))
+        {
+            assertTrue(out.matches("(?s).*\nsubscriber [12] rejected a frame: " + reason + " \\(source .*"),
+                reason + ": " + result);
+        }
+        for (int i = 1; i <= 2; i++)
+        {
+            assertTrue(out.matches("(?s).*\nsubscriber " + i + " quarantined source [0-9]+ after [0-9]+ " +
+                "rejections within 10 s: its ring is no longer read by it\n.*"), result::toString);
+            assertTrue(out.matches("(?s).*\n(rejected    | {12})subscriber " + i + ": [0-9,]+, all from source " +
+                "[0-9]+: BAD_TAG [0-9,]+, UNKNOWN_KEY 4, UNAUTHORIZED [0-9]+, .*"), result::toString);
+        }
+        assertTrue(out.contains(" forged frames; its ring is no longer read\n"), result::toString);
+        assertTrue(out.contains("\nverified    subscriber 1: 20,000 of 20,000 frames, no mismatch"), result::toString);
+        assertTrue(out.contains("\n            subscriber 2: 20,000 of 20,000 frames, no mismatch\n"),
+            result::toString);
+        assertTrue(out.matches("(?s).*\nquarantined by subscriber 1 \\(source [0-9]+\\), subscriber 2 \\(source " +
+            "[0-9]+\\): the hostile's ring is no longer read\n.*"), result::toString);
+        assertTrue(out.contains("\nOK          every frame verified by each of 2 subscribers, every ping came back, " +
+            "every forgery refused\n"), result::toString);
+        assertCleanedUp(folder);
+    }
+
+    @Test
+    void aSubscriberCountOutOfRangeIsAUsageError() throws Exception
+    {
+        final Path folder = dir.resolve("broker");
+
+        for (final String count : List.of("0", "9"))
+        {
+            final ChildJvm.Result result = BastionProcess.run(dir, "demo", "--dir", folder.toString(),
+                "--subscribers", count);
+
+            assertEquals(ExitCodes.USAGE, result.exitCode(), result::toString);
+            assertTrue(result.stderr().startsWith("bastion: --subscribers must be from 1 to 8: " + count + "\n"),
+                result::toString);
+        }
+        assertFalse(Files.exists(folder), "nothing started");
+    }
+
+    @Test
     void valuesOutOfRangeAreUsageErrors() throws Exception
     {
         final Path folder = dir.resolve("broker");
