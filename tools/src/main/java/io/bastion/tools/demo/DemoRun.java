@@ -36,6 +36,13 @@ final class DemoRun implements AutoCloseable
     private static final long TOKEN_VALIDITY_MS = TimeUnit.HOURS.toMillis(1);
     private static final String FOLDER_PREFIX = "demo-";
 
+    /**
+     * The demo's stall bound: its subscribers share the machine's cores with each other, the publisher and the broker,
+     * so the library's default of one second could evict one that is merely starved on a busy machine; the demo
+     * shows fan-out, not eviction.
+     */
+    static final long FAN_OUT_STALL_MS = 10_000;
+
     private final Bastion bastion;
     private final Path folder;
     private final String user;
@@ -69,7 +76,8 @@ final class DemoRun implements AutoCloseable
      * @param user        the user the tokens are for.
      * @param command     the main class of the {@code bastion} command, which the children run.
      * @param subscribers how many subscribers read {@value DemoSubscriberCommand#DATA_CHANNEL}: with more than one,
-     *                    the broker makes it a fan-out channel of that many, with the default policy.
+     *                    the broker makes it a fan-out channel of that many, evicting a subscriber only when it holds
+     *                    the publisher back without a heartbeat for {@link #FAN_OUT_STALL_MS}.
      * @return the run; close it.
      * @throws IOException if the broker or the folder cannot be set up.
      */
@@ -80,7 +88,7 @@ final class DemoRun implements AutoCloseable
         if (subscribers > 1)
         {
             context.channelFanOut(DemoSubscriberCommand.DATA_CHANNEL,
-                new ChannelFanOut(subscribers, FanOutPolicy.defaults()));
+                new ChannelFanOut(subscribers, FanOutPolicy.evicting(FanOutPolicy.FULL_RING, FAN_OUT_STALL_MS)));
         }
         final Bastion bastion = Bastion.launchEmbedded(context);
         try
