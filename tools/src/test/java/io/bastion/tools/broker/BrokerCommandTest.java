@@ -2,6 +2,7 @@ package io.bastion.tools.broker;
 
 import io.bastion.channel.control.Session;
 import io.bastion.client.HandshakeClient;
+import io.bastion.ringbuffer.FanOutPolicy;
 import io.bastion.security.token.Right;
 import io.bastion.test.ChildJvm;
 import io.bastion.tools.BastionProcess;
@@ -138,6 +139,50 @@ class BrokerCommandTest
             ": a private key must be owner-only"), open::toString);
         assertTrue(open.stderr().contains("MODE_TOO_WIDE"), open::toString);
         assertFalse(Files.exists(brokerDir), open::toString);
+    }
+
+    @Test
+    void aFanOutChannelIsAnnouncedWithItsSubscribersAndPolicyInTheWelcome() throws Exception
+    {
+        final ChildJvm.Result issued = BastionProcess.run(dir, "token", "issue",
+            "--issuer-key", keys.resolve("issuer.key").toString(), "--subject", System.getProperty("user.name"),
+            "--broker-key", keys.resolve("identity.pub").toString(), "--channel", CHANNEL, "--rights", "publish");
+        assertEquals(ExitCodes.OK, issued.exitCode(), issued::toString);
+        final byte[] token = Base64.getUrlDecoder().decode(issued.stdout().strip());
+        final Path socket = brokerDir.resolve("broker.sock");
+
+        try (ChildJvm broker = BastionProcess.start(dir, "broker", "--dir", brokerDir.toString(),
+            "--identity-key", keys.resolve("identity.key").toString(),
+            "--issuer-public", keys.resolve("issuer.pub").toString(), "--fan-out", CHANNEL + ":3:block::500"))
+        {
+            broker.awaitLineContaining("Press Ctrl-C to stop.", TIMEOUT_MS);
+            try (Session session = HandshakeClient.connect(socket, token, CHANNEL, Right.PUBLISH,
+                Duration.ofSeconds(30)))
+            {
+                assertEquals(3, session.maxSubscribers());
+                assertEquals(FanOutPolicy.blocking(500), session.fanOut().policy());
+            }
+            assertEquals(143, broker.terminate(TIMEOUT_MS));
+        }
+    }
+
+    @Test
+    void aFanOutEntryThatDoesNotParseOrRingFilesWithFanOutIsAUsageError() throws Exception
+    {
+        for (final String entry : new String[]{CHANNEL, CHANNEL + ":0", CHANNEL + ":4:sideways", CHANNEL + ":x"})
+        {
+            final ChildJvm.Result refused = BastionProcess.run(dir, "broker", "--dir", brokerDir.toString(),
+                "--issuer-public", keys.resolve("issuer.pub").toString(),
+                "--identity-key", keys.resolve("identity.key").toString(), "--fan-out", entry);
+            assertEquals(ExitCodes.USAGE, refused.exitCode(), refused::toString);
+            assertTrue(refused.stderr().contains("--fan-out"), refused::toString);
+        }
+        final ChildJvm.Result files = BastionProcess.run(dir, "broker", "--dir", brokerDir.toString(),
+            "--issuer-public", keys.resolve("issuer.pub").toString(),
+            "--identity-key", keys.resolve("identity.key").toString(), "--fan-out", CHANNEL + ":2", "--ring-files");
+        assertEquals(ExitCodes.USAGE, files.exitCode(), files::toString);
+        assertTrue(files.stderr().contains("--fan-out needs sealed rings"), files::toString);
+        assertFalse(Files.exists(brokerDir), files::toString);
     }
 
     @Test
