@@ -92,6 +92,19 @@ public final class ChannelStatus
     }
 
     /**
+     * Whether an offer that returned {@code status} may simply be tried again, as this class's summary says: true
+     * for {@link #BACK_PRESSURED}, {@link #ADMIN_ACTION} and {@link #RATE_LIMITED}, which leave the publisher open.
+     * {@link #NOT_CONNECTED} is not among them: wait for a subscriber instead. Allocation-free.
+     *
+     * @param status a value returned by the publisher.
+     * @return true if offering the same message again is the right reaction.
+     */
+    public static boolean isRetryable(final long status)
+    {
+        return BACK_PRESSURED == status || ADMIN_ACTION == status || RATE_LIMITED == status;
+    }
+
+    /**
      * A short name for a status code, for logs and tools (not for the hot path).
      *
      * @param status a value returned by the publisher.

@@ -113,6 +113,20 @@ class StatusVocabularyTest
     }
 
     @Test
+    void onlyTheStatusesThatLeaveThePublisherOpenAreRetried()
+    {
+        for (long status = 1; status >= ChannelStatus.NO_LANE; status--)
+        {
+            final boolean retry = ChannelStatus.BACK_PRESSURED == status || ChannelStatus.ADMIN_ACTION == status ||
+                ChannelStatus.RATE_LIMITED == status;
+            assertEquals(retry, ChannelStatus.isRetryable(status), ChannelStatus.describe(status));
+        }
+        assertFalse(ChannelStatus.isRetryable(ChannelStatus.NOT_CONNECTED), "not connected waits for a subscriber");
+        assertFalse(ChannelStatus.isRetryable(ChannelStatus.CLOSED));
+        assertFalse(ChannelStatus.isRetryable(ChannelStatus.NO_SENDING_KEY));
+    }
+
+    @Test
     void anUnblockedClaimIsAdminActionNotBackPressure()
     {
         final ChannelRig rig = new ChannelRig();
@@ -128,7 +142,9 @@ class StatusVocabularyTest
         assertTrue(publisher.tryClaim(16, 1, claim) > 0);
         // The consumer gives up on the claim as if this thread had stalled past the unblock timeout.
         assertTrue(ring.unblock());
-        assertEquals(ChannelStatus.ADMIN_ACTION, claim.commit());
+        final long status = claim.commit();
+        assertEquals(ChannelStatus.ADMIN_ACTION, status);
+        assertTrue(ChannelStatus.isRetryable(status), "an unblocked claim is offered again, not given up");
         assertEquals(1, counters.unblocked());
         assertEquals(0, counters.backPressure());
         // Try again: the frame goes through, with the sequence the lost one had.

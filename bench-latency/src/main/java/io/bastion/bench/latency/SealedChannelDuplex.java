@@ -96,7 +96,7 @@ final class SealedChannelDuplex implements Duplex, FrameHandler
             }
             return true;
         }
-        if (ChannelStatus.BACK_PRESSURED != result && ChannelStatus.NOT_CONNECTED != result)
+        if (!ChannelStatus.isRetryable(result) && ChannelStatus.NOT_CONNECTED != result)
         {
             throw new IllegalStateException("the sealed channel refused a message: " + ChannelStatus.describe(result));
         }

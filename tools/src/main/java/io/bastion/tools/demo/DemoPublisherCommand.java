@@ -224,7 +224,7 @@ public final class DemoPublisherCommand extends DemoChildCommand
 
     private long stalled(final long result, final long stalledSinceNs)
     {
-        if (ChannelStatus.BACK_PRESSURED != result && ChannelStatus.NOT_CONNECTED != result)
+        if (!ChannelStatus.isRetryable(result) && ChannelStatus.NOT_CONNECTED != result)
         {
             throw new CommandFailure("offer failed: " + ChannelStatus.describe(result));
         }

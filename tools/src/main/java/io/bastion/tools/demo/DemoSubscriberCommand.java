@@ -140,7 +140,7 @@ public final class DemoSubscriberCommand extends DemoChildCommand
                     verifier.echoes++;
                     work++;
                 }
-                else if (ChannelStatus.BACK_PRESSURED != result && ChannelStatus.NOT_CONNECTED != result)
+                else if (!ChannelStatus.isRetryable(result) && ChannelStatus.NOT_CONNECTED != result)
                 {
                     throw new CommandFailure("echo refused: " + ChannelStatus.describe(result));
                 }

@@ -172,7 +172,7 @@ public final class PublishCommand implements Callable<Integer>
             {
                 awaitSubscriber(publisher);
             }
-            else if (ChannelStatus.BACK_PRESSURED == result || ChannelStatus.RATE_LIMITED == result)
+            else if (ChannelStatus.isRetryable(result))
             {
                 LockSupport.parkNanos(PARK_NS);
                 publisher.doWork();
