@@ -141,7 +141,7 @@ public final class SealedRing implements AutoCloseable
      */
     public MappedRing mapAsProducer() throws IOException
     {
-        return map(true);
+        return map(true, false);
     }
 
     /**
@@ -152,7 +152,24 @@ public final class SealedRing implements AutoCloseable
      */
     public MappedRing mapAsConsumer() throws IOException
     {
-        return map(false);
+        return map(false, false);
+    }
+
+    /**
+     * Map a received ring as one of several consumers that read the same producer region (fan-out): as
+     * {@link #mapAsConsumer()}, and the producer region must be sealed against every new writer
+     * ({@link SharedMemory#checkSealedAgainstWriters}), which its producer does as it maps it. Without that seal any
+     * reader running as the region's owner could reopen its read-only descriptor writable through
+     * {@code /proc/self/fd/N} and put frames in front of the other readers, which all hold the keys to seal them.
+     *
+     * @return the mapping; it stays valid after {@link #close()}.
+     * @throws IOException if a check or a mapping fails ({@link io.bastion.channel.shm.SharedMemoryException} with
+     *                     {@link io.bastion.channel.shm.SharedMemoryException.Reason#STILL_WRITABLE} for a producer
+     *                     region without the seal).
+     */
+    public MappedRing mapAsSharedConsumer() throws IOException
+    {
+        return map(false, true);
     }
 
     /**
@@ -166,7 +183,7 @@ public final class SealedRing implements AutoCloseable
         consumerRegionReadOnly = closeQuietly(consumerRegionReadOnly);
     }
 
-    private MappedRing map(final boolean producer) throws IOException
+    private MappedRing map(final boolean producer, final boolean sharedRegion) throws IOException
     {
         if (NONE == producerRegion || NONE == consumerRegion)
         {
@@ -174,11 +191,24 @@ public final class SealedRing implements AutoCloseable
         }
         final long producerLength = OneToOneRingDescriptor.producerRegionLength(capacity);
         final long consumerLength = OneToOneRingDescriptor.CONSUMER_REGION_LENGTH;
-        SharedMemory.checkSealed(producerRegion, producerLength);
+        if (sharedRegion)
+        {
+            SharedMemory.checkSealedAgainstWriters(producerRegion, producerLength);
+        }
+        else
+        {
+            SharedMemory.checkSealed(producerRegion, producerLength);
+        }
         SharedMemory.checkSealed(consumerRegion, consumerLength);
         final MappedRegion producerMapping = SharedMemory.map(producerRegion, producerLength, producer);
         try
         {
+            if (producer)
+            {
+                // This mapping is the region's only writer from now on: the broker hands readers their descriptors
+                // only after the producer says it mapped (fan-out), so none of them could map it writable first.
+                SharedMemory.sealFutureWrites(producerRegion);
+            }
             return new MappedRing(producerMapping, SharedMemory.map(consumerRegion, consumerLength, !producer));
         }
         catch (final IOException | RuntimeException ex)

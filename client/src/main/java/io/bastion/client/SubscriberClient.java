@@ -346,7 +346,10 @@ public final class SubscriberClient implements AutoCloseable
         final MappedRing mapping;
         try
         {
-            mapping = null != sealedRing ? sealedRing.mapAsConsumer() : ringFiles.mapAsConsumer(ring, capacity);
+            // A fan-out producer region is read by other subscribers too: it must be sealed against every writer but
+            // its producer, or this subscriber would read what another one could have written.
+            mapping = null == sealedRing ? ringFiles.mapAsConsumer(ring, capacity) :
+                session.maxSubscribers() > 1 ? sealedRing.mapAsSharedConsumer() : sealedRing.mapAsConsumer();
         }
         catch (final IOException | RuntimeException ex)
         {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Fan-out through a broker, every party its own process: one publisher's frames, written and sealed once, reach every
@@ -123,6 +124,34 @@ class FanOutProcessTest extends EmbeddedBrokerTest
             subscribers.forEach(ChildJvm::close);
         }
         assertEvictionAudited(RejectReason.CONSUMER_HEAD_INVALID);
+    }
+
+    @Test
+    void aSubscriberCannotReopenTheRegionTheOthersReadForWriting() throws Exception
+    {
+        final int frames = 100_000;
+        launchFanOut(FanOutPolicy.evicting(Long.MAX_VALUE, 30_000));
+        final List<ChildJvm> subscribers = subscribers(2, frames);
+        try (ChildJvm publisher = publisher(frames, "progress=10000");
+            ChildJvm forger = ChildJvm.start(temp, "forger", RegionForgerMain.class, "dir=" + dir,
+                "token=" + token("forger", CHANNEL, Right.SUBSCRIBE), "channel=" + CHANNEL,
+                "deadline-ms=" + DEADLINE_MS))
+        {
+            final Map<String, String> attack = Wire.summary(forger.awaitLine(Wire.SUMMARY, DEADLINE_MS));
+            // Its own process, its own user: it may reopen the descriptor, but the kernel refuses every way to write.
+            assertEquals("ok", attack.get("reopen"), attack.toString());
+            assertTrue(attack.get("map").contains("Operation-not-permitted"), attack.toString());
+            assertTrue(attack.get("write").contains("Operation-not-permitted"), attack.toString());
+            assertEquals(String.valueOf(frames), sent(publisher, subscribers));
+            assertTheOthersGotEverything(subscribers, frames);
+            publisher.closeStdin();
+            assertEquals(0, publisher.awaitExit(20_000), publisher.describe());
+            assertEquals(0, forger.awaitExit(20_000), forger.describe());
+        }
+        finally
+        {
+            subscribers.forEach(ChildJvm::close);
+        }
     }
 
     /**

@@ -126,6 +126,61 @@ public final class SharedMemory
     }
 
     /**
+     * Seal the memfd against every write but through the mappings that exist now ({@code F_ADD_SEALS} with
+     * {@code F_SEAL_FUTURE_WRITE}, Linux 5.1 and later): from here on nobody can map it writable or {@code write} to
+     * it, not even a process of the owner's user that reopens a read-only descriptor through {@code /proc/self/fd/N},
+     * while the writable mappings already made keep working. The one writer calls it right after it maps the region
+     * and before anyone else is handed a descriptor of it.
+     *
+     * @param fd a read-write descriptor of the memfd (the kernel adds seals only through one).
+     * @throws IOException a {@link SharedMemoryException} with reason {@link SharedMemoryException.Reason#NOT_SEALED}
+     *                     if the kernel refuses (too old a kernel, {@code F_SEAL_SEAL} set, a read-only descriptor).
+     */
+    public static void sealFutureWrites(final int fd) throws IOException
+    {
+        requirePlatform();
+        try
+        {
+            LibC.control(fd, F_ADD_SEALS, F_SEAL_FUTURE_WRITE);
+        }
+        catch (final IOException ex)
+        {
+            throw new SharedMemoryException(SharedMemoryException.Reason.NOT_SEALED,
+                "F_SEAL_FUTURE_WRITE on fd " + fd + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * {@link #checkSealed}, and also that nobody can map the memfd writable any more ({@code F_SEAL_FUTURE_WRITE} or
+     * {@code F_SEAL_WRITE}, see {@link #sealFutureWrites}): what a reader checks on a region that readers it does not
+     * trust share with it, so that none of them can write what the others read.
+     *
+     * @param fd             the descriptor.
+     * @param expectedLength the size the receiver will map.
+     * @throws IOException always a {@link SharedMemoryException}: the reasons of {@link #checkSealed}, or
+     *                     {@link SharedMemoryException.Reason#STILL_WRITABLE}.
+     */
+    public static void checkSealedAgainstWriters(final int fd, final long expectedLength) throws IOException
+    {
+        checkSealed(fd, expectedLength);
+        final int seals;
+        try
+        {
+            seals = LibC.control(fd, F_GET_SEALS, 0);
+        }
+        catch (final IOException ex)
+        {
+            throw new SharedMemoryException(SharedMemoryException.Reason.NOT_A_MEMFD_OR_IO,
+                "F_GET_SEALS on fd " + fd + ": " + ex.getMessage(), ex);
+        }
+        if (0 == (seals & (F_SEAL_FUTURE_WRITE | F_SEAL_WRITE)))
+        {
+            throw new SharedMemoryException(SharedMemoryException.Reason.STILL_WRITABLE,
+                "fd " + fd + " has seals 0x" + Integer.toHexString(seals) + ", needs FUTURE_WRITE", null);
+        }
+    }
+
+    /**
      * Check a descriptor handed to this process before mapping it: it must be a memfd sealed against shrinking and
      * growing ({@code F_GET_SEALS}), of exactly {@code expectedLength} bytes. The seals are checked first, so the size
      * read afterwards cannot change any more; mapping a memfd that a peer can shrink would crash this JVM with

@@ -21,7 +21,12 @@ public final class SharedMemoryException extends IOException
         /** The sealed size is not the length the receiver expects. */
         WRONG_SIZE,
         /** The descriptor is not a sealable memfd (e.g. a regular file, a pipe, closed), or the check itself failed. */
-        NOT_A_MEMFD_OR_IO
+        NOT_A_MEMFD_OR_IO,
+        /**
+         * The memfd lacks {@code F_SEAL_FUTURE_WRITE}: a process that holds any descriptor of it, even a read-only
+         * one, and runs as its owner could reopen it through {@code /proc/self/fd/N} and map it writable.
+         */
+        STILL_WRITABLE
     }
 
     /** The typed reason. */

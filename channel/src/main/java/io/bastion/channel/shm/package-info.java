@@ -18,7 +18,11 @@
  * cannot add seals; the sealed size cannot change, so a mapping never faults past the end. A process of another user
  * cannot reopen the memfd for writing (mode 0600) unless it has {@code CAP_DAC_OVERRIDE}; a process of the same user
  * can, and can read a dumpable process's descriptors through {@code /proc/PID/fd}, which
- * {@link io.bastion.channel.shm.ProcessHardening#disableDumping()} closes.
+ * {@link io.bastion.channel.shm.ProcessHardening#disableDumping()} closes. The one writer of a region therefore
+ * {@link io.bastion.channel.shm.SharedMemory#sealFutureWrites seals future writes} right after it maps it: from then on
+ * no descriptor, not even one reopened read-write by a process of the same user, gives a writable mapping or a
+ * {@code write}; readers that share a region with readers they do not trust check that seal
+ * ({@link io.bastion.channel.shm.SharedMemory#checkSealedAgainstWriters}).
  * <p>
  * JNA unpacks its native stub on first use into {@code -Djna.tmpdir} if set, else {@code ~/.cache/JNA/temp}, else
  * {@code java.io.tmpdir}. For a service account whose home is unusable (such as {@code nobody}), set

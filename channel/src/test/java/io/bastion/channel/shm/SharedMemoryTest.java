@@ -126,6 +126,61 @@ class SharedMemoryTest
     }
 
     @Test
+    void aReadOnlyDescriptorReopensWritableUntilTheWriterSealsFutureWrites() throws Exception
+    {
+        final int fd = SharedMemory.createSealed(uniqueName(), LENGTH);
+        final int readOnly = SharedMemory.readOnlyDescriptor(fd);
+        int reopened = -1;
+        try (MappedRegion writer = SharedMemory.map(fd, LENGTH, true))
+        {
+            // The hole: a holder of the read-only descriptor that runs as the memfd's owner reopens it writable.
+            reopened = LibC.openPath("/proc/self/fd/" + readOnly, O_RDWR | SharedMemory.O_CLOEXEC);
+            try (MappedRegion forger = SharedMemory.map(reopened, LENGTH, true))
+            {
+                forger.buffer().putLong(0, 0xBADL);
+                assertEquals(0xBADL, writer.buffer().getLongVolatile(0), "written through the reopen");
+            }
+            final SharedMemoryException unsealed = assertThrows(SharedMemoryException.class, () ->
+                SharedMemory.checkSealedAgainstWriters(readOnly, LENGTH));
+            assertEquals(SharedMemoryException.Reason.STILL_WRITABLE, unsealed.reason());
+
+            SharedMemory.sealFutureWrites(fd);
+
+            SharedMemory.checkSealedAgainstWriters(readOnly, LENGTH);
+            final int again = LibC.openPath("/proc/self/fd/" + readOnly, O_RDWR | SharedMemory.O_CLOEXEC);
+            try
+            {
+                final IOException mapped = assertThrows(IOException.class, () ->
+                    SharedMemory.map(again, LENGTH, true));
+                assertTrue(mapped.getMessage().startsWith("mmap failed: [1]"), "EPERM: " + mapped.getMessage());
+                final IOException old = assertThrows(IOException.class, () -> SharedMemory.map(fd, LENGTH, true));
+                assertTrue(old.getMessage().startsWith("mmap failed: [1]"), "not even the writer's descriptor");
+            }
+            finally
+            {
+                SharedMemory.close(again);
+            }
+            writer.buffer().putLongVolatile(0, 42L);
+            try (MappedRegion reader = SharedMemory.map(readOnly, LENGTH, false))
+            {
+                assertEquals(42L, reader.buffer().getLongVolatile(0), "the mapping made before the seal still writes");
+            }
+            final SharedMemoryException fromReader = assertThrows(SharedMemoryException.class, () ->
+                SharedMemory.sealFutureWrites(readOnly));
+            assertEquals(SharedMemoryException.Reason.NOT_SEALED, fromReader.reason(), "seals go on only read-write");
+        }
+        finally
+        {
+            if (reopened >= 0)
+            {
+                SharedMemory.close(reopened);
+            }
+            SharedMemory.close(readOnly);
+            SharedMemory.close(fd);
+        }
+    }
+
+    @Test
     void theSealsHoldTheSize() throws Exception
     {
         final int fd = SharedMemory.createSealed(uniqueName(), LENGTH);
