@@ -278,6 +278,11 @@ public final class BridgeReceiver
         {
             return refusal(BridgeRejectReason.MALFORMED_HEADER);
         }
+        final int requiredBody = requiredBodyLength(type);
+        if (REQUIRED_BODY_UNKNOWN_TYPE == requiredBody)
+        {
+            return refusal(BridgeRejectReason.UNEXPECTED_TYPE);
+        }
         final int remaining = length - HEADER_LENGTH - (BridgeDescriptor.isSealed(type) ? TAG_LENGTH : 0);
         if (bodyLength > remaining)
         {
@@ -286,11 +291,6 @@ public final class BridgeReceiver
         if (bodyLength != remaining)
         {
             return refusal(BridgeRejectReason.MALFORMED_HEADER);
-        }
-        final int requiredBody = requiredBodyLength(type);
-        if (REQUIRED_BODY_UNKNOWN_TYPE == requiredBody)
-        {
-            return refusal(BridgeRejectReason.UNEXPECTED_TYPE);
         }
         if (REQUIRED_BODY_ANY != requiredBody && requiredBody != bodyLength)
         {
