@@ -15,7 +15,7 @@ import org.agrona.concurrent.status.CountersManager;
  *     <li>{@code frames delivered}: inner frames handed to the handler.</li>
  *     <li>{@code frames out}, {@code bytes out}: data datagrams the Aeron publication took.</li>
  *     <li>{@code back pressure}, {@code not connected}, {@code key exhausted}: offers refused for that reason.</li>
- *     <li>{@code sequences burned}: sealed datagrams the publication then refused; the receiver sees them as a gap.</li>
+ *     <li>{@code sequences burned}: sealed datagrams the publication then refused; the receiver sees a gap.</li>
  *     <li>{@code sequence gaps}: sequences skipped when the window moved forward: lost, or still to come.</li>
  *     <li>{@code late arrivals}: accepted datagrams older than the highest accepted, i.e. reordered; so
  *     {@code sequence gaps - late arrivals} is the loss so far.</li>

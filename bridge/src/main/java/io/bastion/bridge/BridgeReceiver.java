@@ -106,6 +106,7 @@ public final class BridgeReceiver
     private int currentKeyId;
     private int pollCount;
     private long lagSum;
+    private long acceptedSequence;
 
     BridgeReceiver(
         final Bridge bridge,
@@ -233,9 +234,8 @@ public final class BridgeReceiver
         if (delivered > 0)
         {
             final int frameLength = (int)(delivered - 1);
-            final long sequence = copyBuffer.getLong(SEQUENCE_OFFSET, BYTE_ORDER);
             BridgeCounters.bump(counters.framesDelivered(), 1);
-            handler.onFrame(copyBuffer, BODY_OFFSET, frameLength, sequence);
+            handler.onFrame(copyBuffer, BODY_OFFSET, frameLength, acceptedSequence);
         }
     }
 
@@ -373,6 +373,7 @@ public final class BridgeReceiver
         }
         final long highest = guard.highestAccepted();
         guard.commit(sequence);
+        acceptedSequence = sequence;
         if (sequence > highest)
         {
             BridgeCounters.bump(counters.sequenceGaps(), sequence - highest - 1);

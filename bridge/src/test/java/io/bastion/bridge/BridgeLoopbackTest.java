@@ -206,6 +206,46 @@ class BridgeLoopbackTest
     }
 
     @Test
+    void aRestartedInitiatorGetsANewSessionAndTheResponderFollowsIt() throws Exception
+    {
+        final int portA = freePort();
+        final int portB = freePort();
+        final SealedFrames producer = SealedFrames.sealing(SealedFrames.channelKey());
+        final SealedFrames consumer = SealedFrames.verifying();
+        consumer.install(SealedFrames.CHANNEL_ID, SealedFrames.PRODUCER_ID, SealedFrames.KEY_ID,
+            SealedFrames.channelKey());
+        try (Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)))
+        {
+            final long first;
+            try (Bridge a = Bridge.launch(
+                context(temp.resolve("a1"), BridgeRole.INITIATOR, hostA, hostB, portA, portB)))
+            {
+                BridgeRig.connect(a, b);
+                first = a.sessionId();
+                send(a, b, producer, new Checker(consumer), 1_000);
+            }
+            try (Bridge a = Bridge.launch(
+                context(temp.resolve("a2"), BridgeRole.INITIATOR, hostA, hostB, portA, portB)))
+            {
+                // The responder keeps polling; the restarted initiator's handshake arrives there.
+                final Checker checker = new Checker(consumer);
+                final Thread poller = new Thread(() -> await("new session", () -> b.sessionId() != first,
+                    () -> b.receiver().poll(checker, 10)));
+                poller.start();
+                a.connect(TIMEOUT_MS);
+                poller.join(TIMEOUT_MS);
+                assertNotEquals(first, a.sessionId());
+                assertEquals(a.sessionId(), b.sessionId());
+                assertEquals(2, b.counters().handshakes().get());
+                send(a, b, producer, checker, 1_000);
+                assertNull(checker.error);
+                assertEquals(1_000, checker.received);
+                assertEquals(0, b.counters().totalRejections());
+            }
+        }
+    }
+
+    @Test
     void keyAtItsFrameLimitIsRefusedUntilRekeyed() throws Exception
     {
         final int portA = freePort();
