@@ -158,7 +158,8 @@ public final class Bridge implements AutoCloseable
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         final long resendNs = TimeUnit.MILLISECONDS.toNanos(context.handshakeResendMs());
         final IdleStrategy idle = new BackoffIdleStrategy();
-        final long refusedBefore = counters.handshakesRefused().get();
+        receiver.takeLastHandshakeRefusal();
+        BridgeRejectReason lastRefusal = null;
         final BridgeFrameHandler dropped = (buffer, offset, length, sequence) ->
         {
         };
@@ -170,7 +171,7 @@ public final class Bridge implements AutoCloseable
             if (now - deadline > 0)
             {
                 throw new BridgeHandshakeException("no bridge session with " + context.peerFingerprint() +
-                    " within " + timeoutMs + " ms", lastRefusal(refusedBefore));
+                    " within " + timeoutMs + " ms", lastRefusal);
             }
             if (BridgeRole.INITIATOR == context.role() && publication.isConnected() &&
                 (!sent || now - lastSent >= resendNs || null == handshake.pendingHello()))
@@ -181,24 +182,12 @@ public final class Bridge implements AutoCloseable
                 lastSent = now;
             }
             idle.idle(receiver.poll(dropped, 1));
-        }
-    }
-
-    private BridgeRejectReason lastRefusal(final long refusedBefore)
-    {
-        if (counters.handshakesRefused().get() == refusedBefore)
-        {
-            return null;
-        }
-        BridgeRejectReason last = null;
-        for (final BridgeRejectReason reason : BridgeRejectReason.values())
-        {
-            if (reason.name().startsWith("HANDSHAKE_") && counters.rejections(reason) > 0)
+            final BridgeRejectReason refused = receiver.takeLastHandshakeRefusal();
+            if (null != refused)
             {
-                last = reason;
+                lastRefusal = refused;
             }
         }
-        return last;
     }
 
     private boolean sendHandshake(final byte[] datagram, final int length)

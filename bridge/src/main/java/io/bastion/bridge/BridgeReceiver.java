@@ -107,6 +107,7 @@ public final class BridgeReceiver
     private int pollCount;
     private long lagSum;
     private long acceptedSequence;
+    private BridgeRejectReason lastHandshakeRefusal;
 
     BridgeReceiver(
         final Bridge bridge,
@@ -179,6 +180,18 @@ public final class BridgeReceiver
     public int keyId()
     {
         return currentKeyId;
+    }
+
+    /**
+     * The last refusal of a handshake message, and forget it.
+     *
+     * @return the reason, or null if none since the last call.
+     */
+    BridgeRejectReason takeLastHandshakeRefusal()
+    {
+        final BridgeRejectReason reason = lastHandshakeRefusal;
+        lastHandshakeRefusal = null;
+        return reason;
     }
 
     private void accumulateLag(final Image image)
@@ -336,6 +349,7 @@ public final class BridgeReceiver
         final BridgeRejectReason refused = handshake.onMessage(type, sessionId, copy);
         if (null != refused)
         {
+            lastHandshakeRefusal = refused;
             return refusal(refused);
         }
         final BridgeSession established = handshake.takeEstablished();
