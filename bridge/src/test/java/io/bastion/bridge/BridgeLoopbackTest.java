@@ -316,12 +316,23 @@ class BridgeLoopbackTest
             Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)
                 .auditSink(auditB)))
         {
-            final Thread responder = new Thread(() -> assertThrows(BridgeHandshakeException.class,
-                () -> b.connect(3_000)));
+            final Throwable[] responderOutcome = new Throwable[1];
+            final Thread responder = new Thread(() ->
+            {
+                try
+                {
+                    b.connect(3_000);
+                }
+                catch (final Throwable ex)
+                {
+                    responderOutcome[0] = ex;
+                }
+            });
             responder.start();
             final BridgeHandshakeException refused = assertThrows(BridgeHandshakeException.class,
                 () -> a.connect(3_000));
             responder.join(TIMEOUT_MS);
+            assertTrue(responderOutcome[0] instanceof BridgeHandshakeException, "responder: " + responderOutcome[0]);
             assertNull(refused.lastRefusal(), "the stranger got no answer at all");
             assertFalse(a.isConnected());
             assertFalse(b.isConnected());
@@ -344,12 +355,23 @@ class BridgeLoopbackTest
                 .auditSink(auditA).handshakeResendMs(200));
             Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, impostor, hostA, portB, portA)))
         {
-            final Thread responder = new Thread(() -> assertThrows(BridgeHandshakeException.class,
-                () -> b.connect(3_000)));
+            final Throwable[] responderOutcome = new Throwable[1];
+            final Thread responder = new Thread(() ->
+            {
+                try
+                {
+                    b.connect(3_000);
+                }
+                catch (final Throwable ex)
+                {
+                    responderOutcome[0] = ex;
+                }
+            });
             responder.start();
             final BridgeHandshakeException refused = assertThrows(BridgeHandshakeException.class,
                 () -> a.connect(3_000));
             responder.join(TIMEOUT_MS);
+            assertTrue(responderOutcome[0] instanceof BridgeHandshakeException, "responder: " + responderOutcome[0]);
             assertEquals(BridgeRejectReason.HANDSHAKE_UNPINNED, refused.lastRefusal());
             assertFalse(a.isConnected());
             assertFalse(b.isConnected(), "the impostor never gets the initiator's signature");
