@@ -1,0 +1,405 @@
+package io.bastion.bridge;
+
+import io.aeron.Publication;
+import io.aeron.logbuffer.FrameDescriptor;
+import io.aeron.protocol.DataHeaderFlyweight;
+import io.bastion.security.aead.AeadAlgorithm;
+import io.bastion.security.aead.FrameAead;
+import io.bastion.security.audit.AuditEventType;
+import io.bastion.security.audit.AuditOutcome;
+import org.agrona.BitUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.Arrays;
+
+import static io.bastion.bridge.BridgeDescriptor.BODY_OFFSET;
+import static io.bastion.bridge.BridgeDescriptor.BYTE_ORDER;
+import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_CHANNEL_ID_OFFSET;
+import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_KEY_ID_OFFSET;
+import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_LENGTH;
+import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_MATERIAL_LENGTH;
+import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_MATERIAL_OFFSET;
+import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_PRODUCER_ID_OFFSET;
+import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_RESERVED_OFFSET;
+import static io.bastion.bridge.BridgeDescriptor.HEADER_LENGTH;
+import static io.bastion.bridge.BridgeDescriptor.REKEY_LENGTH;
+import static io.bastion.bridge.BridgeDescriptor.REKEY_NEW_KEY_ID_OFFSET;
+import static io.bastion.bridge.BridgeDescriptor.REKEY_PREVIOUS_KEY_ID_OFFSET;
+import static io.bastion.bridge.BridgeDescriptor.TAG_LENGTH;
+import static io.bastion.bridge.BridgeDescriptor.TYPE_CHANNEL_KEY;
+import static io.bastion.bridge.BridgeDescriptor.TYPE_DATA;
+import static io.bastion.bridge.BridgeDescriptor.TYPE_REKEY;
+
+/**
+ * Sends inner sealed frames, and channel keys, to the peer bridge over the session: each becomes one datagram
+ * (layout in {@link BridgeDescriptor}) encrypted under this direction's current key, the header as associated data,
+ * the nonce built from key id and bridge sequence.
+ * <p>
+ * <b>Results.</b> {@link #offer} returns, as Aeron's {@code Publication.offer} does, the new stream position
+ * (positive) or a negative code: {@link #NOT_CONNECTED} (no session yet, or no subscriber: retry later),
+ * {@link #BACK_PRESSURED} (the receiver is behind: retry), {@link #ADMIN_ACTION} (retry),
+ * {@link #CLOSED}, {@link #MAX_POSITION_EXCEEDED} (the publication is used up),
+ * {@link #KEY_EXHAUSTED} (the current key has sealed its frame limit and automatic rekeying is off: call
+ * {@link #rekey()}), {@link #TOO_LONG} (the frame does not fit one datagram: see {@link #maxFrameLength()}).
+ * <p>
+ * <b>Sequences.</b> The bridge sequence starts at 0 with each session and increases by one per sealed datagram,
+ * across rekeys, so no (key id, sequence) nonce repeats. A datagram sealed and then refused by the publication (a
+ * race for the publication's window after this class checked it) has used its sequence: the receiver counts it as a
+ * gap; {@code sequences burned} counts it here.
+ * <p>
+ * <b>Rekey.</b> Key ids start at {@link BridgeDescriptor#FIRST_KEY_ID}; {@link #rekey()} moves to the next, derived
+ * from the session secret, and announces it in-band with a REKEY datagram sealed under the new key. With
+ * {@link BridgeContext#autoRekey(boolean) automatic rekeying} (the default) {@link #offer} does this itself when
+ * the key's frame limit is reached.
+ * <p>
+ * <b>Allocation.</b> None of its own on {@link #offer}; the JDK's AES-GCM {@code Cipher} is re-initialised per nonce
+ * and allocates while doing so (about 1 KB per frame, see {@code BENCHMARKS.md}), and a new session or a rekey
+ * allocates a new key. Aeron's {@code offer} does not allocate.
+ * <p>
+ * Thread safety: none; one sending thread. It may run beside the receiving thread: they share only the Aeron
+ * publication (thread safe) and the session, published through a volatile field.
+ */
+public final class BridgeSender
+{
+    /** No session is established, or the publication has no subscriber: retry later. */
+    public static final long NOT_CONNECTED = Publication.NOT_CONNECTED;
+    /** The publication is back pressured: retry. */
+    public static final long BACK_PRESSURED = Publication.BACK_PRESSURED;
+    /** Aeron is busy with an administrative action: retry. */
+    public static final long ADMIN_ACTION = Publication.ADMIN_ACTION;
+    /** The publication (or the bridge) is closed. */
+    public static final long CLOSED = Publication.CLOSED;
+    /** The publication has reached its maximum position. */
+    public static final long MAX_POSITION_EXCEEDED = Publication.MAX_POSITION_EXCEEDED;
+    /** The current key has sealed its limit of frames: call {@link #rekey()}. Nothing sent. */
+    public static final long KEY_EXHAUSTED = -10;
+    /** The frame is longer than {@link #maxFrameLength()}. Nothing sent. */
+    public static final long TOO_LONG = -11;
+
+    private static final int MAX_PUBLISH_ATTEMPTS = 8;
+    private static final int CONTROL_BODY_LENGTH = Math.max(CHANNEL_KEY_LENGTH, REKEY_LENGTH);
+
+    private final Bridge bridge;
+    private final Publication publication;
+    private final BridgeCounters counters;
+    private final BridgeAuditSink audit;
+    private final AeadAlgorithm algorithm;
+    private final long frameLimit;
+    private final boolean autoRekey;
+    private final int maxFrameLength;
+    private final byte[] datagram;
+    private final UnsafeBuffer datagramBuffer;
+    private final byte[] control = new byte[HEADER_LENGTH + CONTROL_BODY_LENGTH + TAG_LENGTH];
+    private final UnsafeBuffer controlBuffer = new UnsafeBuffer(control);
+
+    private BridgeSession session;
+    private FrameAead sealer;
+    private int keyId;
+    private long nextSequence;
+
+    BridgeSender(final Bridge bridge, final Publication publication, final BridgeContext context,
+        final BridgeCounters counters)
+    {
+        this.bridge = bridge;
+        this.publication = publication;
+        this.counters = counters;
+        this.audit = context.auditSink();
+        this.algorithm = context.aeadAlgorithm();
+        this.frameLimit = context.keyFrameLimit();
+        this.autoRekey = context.autoRekey();
+        final int maxDatagram = publication.maxPayloadLength();
+        this.maxFrameLength = maxDatagram - HEADER_LENGTH - TAG_LENGTH;
+        this.datagram = new byte[maxDatagram];
+        this.datagramBuffer = new UnsafeBuffer(datagram);
+    }
+
+    /**
+     * The longest inner frame one datagram carries: the publication's largest unfragmented payload (its MTU less
+     * Aeron's data header) less the bridge header and tag.
+     *
+     * @return the length in bytes.
+     */
+    public int maxFrameLength()
+    {
+        return maxFrameLength;
+    }
+
+    /**
+     * The key id this sender seals with.
+     *
+     * @return the key id, or 0 before the first session.
+     */
+    public int keyId()
+    {
+        return keyId;
+    }
+
+    /**
+     * The bridge sequence the next datagram will carry.
+     *
+     * @return the sequence.
+     */
+    public long nextSequence()
+    {
+        return nextSequence;
+    }
+
+    /**
+     * Send one inner sealed frame, byte-exact. The bytes are copied before this returns.
+     *
+     * @param buffer holds the frame.
+     * @param offset where it starts.
+     * @param length its length.
+     * @return the new stream position (positive), or a negative code (see the class description).
+     * @throws IllegalArgumentException if {@code length} is negative or the region is outside the buffer.
+     */
+    public long offer(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < 0 || offset < 0 || length > buffer.capacity() - offset)
+        {
+            throw new IllegalArgumentException("region outside the buffer: offset=" + offset + " length=" + length);
+        }
+        if (length > maxFrameLength)
+        {
+            return TOO_LONG;
+        }
+        final long ready = ready(BridgeDescriptor.datagramLength(TYPE_DATA, length));
+        if (ready < 0)
+        {
+            return ready;
+        }
+        if (sealer.sealedFrames() >= frameLimit)
+        {
+            if (!autoRekey)
+            {
+                BridgeCounters.bump(counters.keyExhausted(), 1);
+                return KEY_EXHAUSTED;
+            }
+            final long rekeyed = rekey();
+            if (rekeyed < 0 && rekeyed != BACK_PRESSURED && rekeyed != ADMIN_ACTION)
+            {
+                return rekeyed;
+            }
+        }
+        buffer.getBytes(offset, datagram, BODY_OFFSET, length);
+        final long result = sealAndPublish(datagram, datagramBuffer, TYPE_DATA, length);
+        if (result > 0)
+        {
+            BridgeCounters.bump(counters.framesOut(), 1);
+            BridgeCounters.bump(counters.bytesOut(), length);
+        }
+        return result;
+    }
+
+    /**
+     * Send a channel key to the peer bridge, sealed under the session like data (so it is encrypted, authenticated
+     * and replay-checked), for the receiver's {@link ChannelKeyHandler}. Control path: allocates nothing of its own.
+     *
+     * @param channelId  the origin channel's id.
+     * @param producerId the producer the key seals for.
+     * @param channelKeyId the key id the inner frames carry.
+     * @param key        the 32-byte HMAC key; not retained (the caller still owns and zeroes it).
+     * @return the new stream position, or a negative code as {@link #offer}.
+     * @throws IllegalArgumentException if the key is not 32 bytes.
+     */
+    public long offerChannelKey(final int channelId, final int producerId, final int channelKeyId, final byte[] key)
+    {
+        if (null == key || CHANNEL_KEY_MATERIAL_LENGTH != key.length)
+        {
+            throw new IllegalArgumentException("a channel key is " + CHANNEL_KEY_MATERIAL_LENGTH + " bytes");
+        }
+        final long ready = ready(BridgeDescriptor.datagramLength(TYPE_CHANNEL_KEY, CHANNEL_KEY_LENGTH));
+        if (ready < 0)
+        {
+            return ready;
+        }
+        if (sealer.sealedFrames() >= frameLimit)
+        {
+            if (!autoRekey)
+            {
+                BridgeCounters.bump(counters.keyExhausted(), 1);
+                return KEY_EXHAUSTED;
+            }
+            rekey();
+        }
+        try
+        {
+            controlBuffer.putInt(BODY_OFFSET + CHANNEL_KEY_CHANNEL_ID_OFFSET, channelId, BYTE_ORDER);
+            controlBuffer.putInt(BODY_OFFSET + CHANNEL_KEY_PRODUCER_ID_OFFSET, producerId, BYTE_ORDER);
+            controlBuffer.putInt(BODY_OFFSET + CHANNEL_KEY_KEY_ID_OFFSET, channelKeyId, BYTE_ORDER);
+            controlBuffer.putInt(BODY_OFFSET + CHANNEL_KEY_RESERVED_OFFSET, 0, BYTE_ORDER);
+            controlBuffer.putBytes(BODY_OFFSET + CHANNEL_KEY_MATERIAL_OFFSET, key);
+            final long result = sealAndPublish(control, controlBuffer, TYPE_CHANNEL_KEY, CHANNEL_KEY_LENGTH);
+            if (result > 0)
+            {
+                BridgeCounters.bump(counters.channelKeysSent(), 1);
+            }
+            return result;
+        }
+        finally
+        {
+            // Sealing encrypts in place; a refusal before it leaves the key in the clear here.
+            Arrays.fill(control, (byte)0);
+        }
+    }
+
+    /**
+     * Move to the next key id: derive its key from the session secret, seal with it from now on, and announce it
+     * with a REKEY datagram sealed under the new key. The receiver also accepts data under the next key id, so a
+     * REKEY that does not get through loses nothing.
+     *
+     * @return the stream position of the announcement; or {@link #NOT_CONNECTED} (no session: nothing changed),
+     * {@link #KEY_EXHAUSTED} (no key id left), or the negative code of a publication that refused the announcement
+     * (the new key is in use all the same).
+     */
+    public long rekey()
+    {
+        final long ready = ready(BridgeDescriptor.datagramLength(TYPE_REKEY, REKEY_LENGTH));
+        if (ready < 0 && BACK_PRESSURED != ready)
+        {
+            return ready;
+        }
+        if (Integer.MAX_VALUE == keyId)
+        {
+            BridgeCounters.bump(counters.keyExhausted(), 1);
+            return KEY_EXHAUSTED;
+        }
+        final int previous = keyId;
+        final int next = keyId + 1;
+        final byte[] key = session.directionKey(session.role().sendingDirection(), next);
+        if (null == key)
+        {
+            return NOT_CONNECTED;
+        }
+        final FrameAead old = sealer;
+        try
+        {
+            sealer = FrameAead.forSealing(algorithm, key, next, frameLimit);
+        }
+        finally
+        {
+            Arrays.fill(key, (byte)0);
+        }
+        old.close();
+        keyId = next;
+        BridgeCounters.bump(counters.rekeysSent(), 1);
+        audit.onEvent(AuditEventType.KEY_ROTATED, AuditOutcome.SUCCESS, session.peerFingerprint(),
+            "bridge send key " + previous + " -> " + next);
+        controlBuffer.putInt(BODY_OFFSET + REKEY_NEW_KEY_ID_OFFSET, next, BYTE_ORDER);
+        controlBuffer.putInt(BODY_OFFSET + REKEY_PREVIOUS_KEY_ID_OFFSET, previous, BYTE_ORDER);
+        if (BACK_PRESSURED == ready)
+        {
+            return BACK_PRESSURED;
+        }
+        return sealAndPublish(control, controlBuffer, TYPE_REKEY, REKEY_LENGTH);
+    }
+
+    private long ready(final int datagramLength)
+    {
+        final BridgeSession current = bridge.session();
+        if (null == current)
+        {
+            BridgeCounters.bump(counters.notConnected(), 1);
+            return bridge.isClosed() ? CLOSED : NOT_CONNECTED;
+        }
+        if (current != session)
+        {
+            adopt(current);
+        }
+        if (null == sealer)
+        {
+            BridgeCounters.bump(counters.notConnected(), 1);
+            return NOT_CONNECTED;
+        }
+        if (publication.isClosed())
+        {
+            return CLOSED;
+        }
+        if (!publication.isConnected())
+        {
+            BridgeCounters.bump(counters.notConnected(), 1);
+            return NOT_CONNECTED;
+        }
+        final int needed = BitUtil.align(datagramLength + DataHeaderFlyweight.HEADER_LENGTH,
+            FrameDescriptor.FRAME_ALIGNMENT);
+        if (publication.availableWindow() < needed)
+        {
+            BridgeCounters.bump(counters.backPressure(), 1);
+            return BACK_PRESSURED;
+        }
+        return 0;
+    }
+
+    private void adopt(final BridgeSession current)
+    {
+        if (null != sealer)
+        {
+            sealer.close();
+            sealer = null;
+        }
+        session = current;
+        keyId = BridgeDescriptor.FIRST_KEY_ID;
+        nextSequence = 0;
+        final byte[] key = current.directionKey(current.role().sendingDirection(), keyId);
+        if (null != key)
+        {
+            try
+            {
+                sealer = FrameAead.forSealing(algorithm, key, keyId, frameLimit);
+            }
+            finally
+            {
+                Arrays.fill(key, (byte)0);
+            }
+        }
+    }
+
+    private long sealAndPublish(final byte[] bytes, final UnsafeBuffer buffer, final int type, final int bodyLength)
+    {
+        final long sequence = nextSequence;
+        BridgeDescriptor.writeHeader(buffer, type, bodyLength, session.sessionId(), keyId, sequence);
+        final int sealed = sealer.seal(
+            bytes, 0, HEADER_LENGTH, BODY_OFFSET, bodyLength, BODY_OFFSET + bodyLength, sequence);
+        if (FrameAead.OK != sealed)
+        {
+            // SEQUENCE_SPACE_EXHAUSTED at the largest sequence; nothing else can happen to a checked region.
+            BridgeCounters.bump(counters.keyExhausted(), 1);
+            return KEY_EXHAUSTED;
+        }
+        nextSequence = sequence + 1;
+        final int length = HEADER_LENGTH + bodyLength + TAG_LENGTH;
+        for (int attempt = 1; ; attempt++)
+        {
+            final long result = publication.offer(buffer, 0, length);
+            if (result > 0)
+            {
+                return result;
+            }
+            if ((BACK_PRESSURED == result || ADMIN_ACTION == result) && attempt < MAX_PUBLISH_ATTEMPTS)
+            {
+                continue;
+            }
+            BridgeCounters.bump(counters.sequencesBurned(), 1);
+            if (BACK_PRESSURED == result)
+            {
+                BridgeCounters.bump(counters.backPressure(), 1);
+            }
+            else if (NOT_CONNECTED == result)
+            {
+                BridgeCounters.bump(counters.notConnected(), 1);
+            }
+            return result;
+        }
+    }
+
+    void close()
+    {
+        if (null != sealer)
+        {
+            sealer.close();
+            sealer = null;
+        }
+        Arrays.fill(datagram, (byte)0);
+    }
+}

@@ -1,0 +1,381 @@
+package io.bastion.bridge;
+
+import io.bastion.security.token.IssuerKeys;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+
+import static io.bastion.bridge.BridgeRig.TIMEOUT_MS;
+import static io.bastion.bridge.BridgeRig.await;
+import static io.bastion.bridge.BridgeRig.context;
+import static io.bastion.bridge.BridgeRig.freePort;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two bridges, each with its own embedded media driver, on 127.0.0.1 in one JVM.
+ */
+class BridgeLoopbackTest
+{
+    private static final int MILLION = 1_000_000;
+
+    @TempDir
+    Path temp;
+
+    private final KeyPair hostA = IssuerKeys.generate();
+    private final KeyPair hostB = IssuerKeys.generate();
+
+    /** Receives frames and checks each against the frame the producer sealed at that index. */
+    private static final class Checker implements BridgeFrameHandler
+    {
+        private final SealedFrames frames;
+        long received;
+        long lastSequence = -1;
+        String error;
+
+        Checker(final SealedFrames frames)
+        {
+            this.frames = frames;
+        }
+
+        @Override
+        public void onFrame(final DirectBuffer buffer, final int offset, final int length, final long sequence)
+        {
+            final String problem = frames.check(buffer, offset, length, received);
+            if (null != problem && null == error)
+            {
+                error = problem;
+            }
+            if (sequence <= lastSequence && null == error)
+            {
+                error = "bridge sequence went back: " + sequence + " after " + lastSequence;
+            }
+            lastSequence = sequence;
+            received++;
+        }
+    }
+
+    @Test
+    void embeddedDriverFolderIsOwnerOnlyAndRemovedOnClose() throws Exception
+    {
+        final int portA = freePort();
+        final int portB = freePort();
+        final Path folder;
+        try (Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA, portB)))
+        {
+            folder = a.driverFolder();
+            assertTrue(Files.isDirectory(folder));
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)));
+            assertTrue(a.aeronDirectoryName().startsWith(folder.toString()));
+            assertFalse(a.isConnected());
+            final UnsafeBuffer frame = new UnsafeBuffer(new byte[100]);
+            assertEquals(BridgeSender.NOT_CONNECTED, a.sender().offer(frame, 0, 100));
+        }
+        assertFalse(Files.exists(folder));
+    }
+
+    @Test
+    void millionSealedFramesArriveByteExactAndVerifyWithTheWrappedChannelKey() throws Exception
+    {
+        final int portA = freePort();
+        final int portB = freePort();
+        final SealedFrames producer = SealedFrames.sealing(SealedFrames.channelKey());
+        final SealedFrames consumer = SealedFrames.verifying();
+        final BridgeRig.RecordingAudit auditA = new BridgeRig.RecordingAudit();
+        final BridgeRig.RecordingAudit auditB = new BridgeRig.RecordingAudit();
+        try (Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA, portB)
+                .auditSink(auditA));
+            Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)
+                .auditSink(auditB).channelKeyHandler(consumer::install)))
+        {
+            BridgeRig.connect(a, b);
+            assertEquals(a.sessionId(), b.sessionId());
+            assertNotEquals(0, a.sessionId());
+            assertTrue(auditA.contains("HANDSHAKE SUCCESS " + b.fingerprint()));
+            assertTrue(auditB.contains("HANDSHAKE SUCCESS " + a.fingerprint()));
+
+            final Checker checker = new Checker(consumer);
+            final byte[] key = SealedFrames.channelKey();
+            await("channel key sent", () -> a.sender().offerChannelKey(
+                SealedFrames.CHANNEL_ID, SealedFrames.PRODUCER_ID, SealedFrames.KEY_ID, key) > 0, () -> { });
+            await("channel key received", () -> b.counters().channelKeysReceived().get() == 1,
+                () -> b.receiver().poll(checker, 10));
+
+            send(a, b, producer, checker, MILLION);
+
+            assertNull(checker.error);
+            assertEquals(MILLION, checker.received);
+            assertEquals(MILLION, b.counters().framesDelivered().get());
+            assertEquals(0, b.counters().totalRejections());
+            assertEquals(0, b.counters().sequenceGaps().get());
+            assertEquals(0, b.counters().lateArrivals().get());
+            assertEquals(MILLION, a.counters().framesOut().get());
+            assertEquals(0, a.counters().sequencesBurned().get());
+        }
+    }
+
+    /** Send {@code count} frames from a to b, polling b in between and at the end until all have arrived. */
+    private static void send(
+        final Bridge a, final Bridge b, final SealedFrames producer, final Checker checker, final long count)
+    {
+        final long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000L;
+        final long start = checker.received;
+        for (long i = start; i < start + count; i++)
+        {
+            final int length = producer.build(i);
+            long result;
+            while ((result = a.sender().offer(producer.buffer(), 0, length)) < 0)
+            {
+                assertTrue(BridgeSender.BACK_PRESSURED == result || BridgeSender.ADMIN_ACTION == result,
+                    "offer: " + result);
+                if (0 == b.receiver().poll(checker, 64))
+                {
+                    Thread.yield();
+                }
+                assertTrue(System.nanoTime() - deadline < 0, "timed out sending");
+            }
+            b.receiver().poll(checker, 16);
+        }
+        await("every frame received", () -> checker.received == start + count || null != checker.error,
+            () -> b.receiver().poll(checker, 256));
+    }
+
+    @Test
+    void rekeyMidStreamLosesAndReplaysNothing() throws Exception
+    {
+        final int portA = freePort();
+        final int portB = freePort();
+        final SealedFrames producer = SealedFrames.sealing(SealedFrames.channelKey());
+        final SealedFrames consumer = SealedFrames.verifying();
+        consumer.install(SealedFrames.CHANNEL_ID, SealedFrames.PRODUCER_ID, SealedFrames.KEY_ID,
+            SealedFrames.channelKey());
+        try (Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA, portB)
+                .keyFrameLimit(1_000));
+            Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)))
+        {
+            BridgeRig.connect(a, b);
+            final Checker checker = new Checker(consumer);
+            send(a, b, producer, checker, 50_000);
+
+            assertNull(checker.error);
+            assertEquals(50_000, checker.received);
+            final long rekeys = a.counters().rekeysSent().get();
+            assertTrue(rekeys >= 49, "rekeys " + rekeys);
+            assertEquals(rekeys, b.counters().rekeysReceived().get());
+            assertEquals(a.sender().keyId(), b.receiver().keyId());
+            assertEquals(0, b.counters().totalRejections());
+            assertEquals(0, b.counters().sequenceGaps().get());
+        }
+    }
+
+    @Test
+    void lagCountsWhatTheDriverHoldsAndTheReceiverHasNotPolled() throws Exception
+    {
+        final int portA = freePort();
+        final int portB = freePort();
+        final SealedFrames producer = SealedFrames.sealing(SealedFrames.channelKey());
+        final SealedFrames consumer = SealedFrames.verifying();
+        consumer.install(SealedFrames.CHANNEL_ID, SealedFrames.PRODUCER_ID, SealedFrames.KEY_ID,
+            SealedFrames.channelKey());
+        try (Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA, portB));
+            Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)))
+        {
+            BridgeRig.connect(a, b);
+            for (int i = 0; i < 100; i++)
+            {
+                final int length = producer.build(i);
+                await("offered", () -> a.sender().offer(producer.buffer(), 0, length) > 0, () -> { });
+            }
+            await("lag seen", () -> b.counters().lagBytes().get() > 0, () -> b.receiver().refreshLag());
+            final Checker checker = new Checker(consumer);
+            await("all polled", () -> 100 == checker.received, () -> b.receiver().poll(checker, 10));
+            b.receiver().refreshLag();
+            assertEquals(0, b.counters().lagBytes().get());
+            assertNull(checker.error);
+        }
+    }
+
+    @Test
+    void aRestartedInitiatorGetsANewSessionAndTheResponderFollowsIt() throws Exception
+    {
+        final int portA = freePort();
+        final int portB = freePort();
+        final SealedFrames producer = SealedFrames.sealing(SealedFrames.channelKey());
+        final SealedFrames consumer = SealedFrames.verifying();
+        consumer.install(SealedFrames.CHANNEL_ID, SealedFrames.PRODUCER_ID, SealedFrames.KEY_ID,
+            SealedFrames.channelKey());
+        try (Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)))
+        {
+            final long first;
+            try (Bridge a = Bridge.launch(
+                context(temp.resolve("a1"), BridgeRole.INITIATOR, hostA, hostB, portA, portB)))
+            {
+                BridgeRig.connect(a, b);
+                first = a.sessionId();
+                send(a, b, producer, new Checker(consumer), 1_000);
+            }
+            try (Bridge a = Bridge.launch(
+                context(temp.resolve("a2"), BridgeRole.INITIATOR, hostA, hostB, portA, portB)))
+            {
+                // The responder keeps polling; the restarted initiator's handshake arrives there.
+                final Checker checker = new Checker(consumer);
+                final Thread poller = new Thread(() -> await("new session", () -> b.sessionId() != first,
+                    () -> b.receiver().poll(checker, 10)));
+                poller.start();
+                a.connect(TIMEOUT_MS);
+                poller.join(TIMEOUT_MS);
+                assertNotEquals(first, a.sessionId());
+                assertEquals(a.sessionId(), b.sessionId());
+                assertEquals(2, b.counters().handshakes().get());
+                send(a, b, producer, checker, 1_000);
+                assertNull(checker.error);
+                assertEquals(1_000, checker.received);
+                assertEquals(0, b.counters().totalRejections());
+            }
+        }
+    }
+
+    @Test
+    void keyAtItsFrameLimitIsRefusedUntilRekeyed() throws Exception
+    {
+        final int portA = freePort();
+        final int portB = freePort();
+        final SealedFrames producer = SealedFrames.sealing(SealedFrames.channelKey());
+        final SealedFrames consumer = SealedFrames.verifying();
+        consumer.install(SealedFrames.CHANNEL_ID, SealedFrames.PRODUCER_ID, SealedFrames.KEY_ID,
+            SealedFrames.channelKey());
+        try (Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA, portB)
+                .keyFrameLimit(5).autoRekey(false));
+            Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)))
+        {
+            BridgeRig.connect(a, b);
+            final Checker checker = new Checker(consumer);
+            send(a, b, producer, checker, 5);
+            assertEquals(BridgeDescriptor.FIRST_KEY_ID, a.sender().keyId());
+
+            final int length = producer.build(5);
+            assertEquals(BridgeSender.KEY_EXHAUSTED, a.sender().offer(producer.buffer(), 0, length));
+            assertEquals(1, a.counters().keyExhausted().get());
+            assertEquals(5, a.sender().nextSequence(), "a refused offer uses no sequence");
+
+            assertTrue(a.sender().rekey() > 0);
+            assertEquals(BridgeDescriptor.FIRST_KEY_ID + 1, a.sender().keyId());
+            send(a, b, producer, checker, 4);
+
+            assertNull(checker.error);
+            assertEquals(9, checker.received);
+            assertEquals(1, b.counters().rekeysReceived().get());
+            assertEquals(BridgeDescriptor.FIRST_KEY_ID + 1, b.receiver().keyId());
+            assertEquals(0, b.counters().totalRejections());
+
+            // The new key's space holds the REKEY and four frames: full again.
+            assertEquals(BridgeSender.KEY_EXHAUSTED, a.sender().offer(producer.buffer(), 0, producer.build(9)));
+        }
+    }
+
+    @Test
+    void anAuthenticFrameThatIsNotAFrameIsRefusedAndATooLongOneIsNotSent() throws Exception
+    {
+        final int portA = freePort();
+        final int portB = freePort();
+        try (Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA, portB));
+            Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)))
+        {
+            BridgeRig.connect(a, b);
+            final UnsafeBuffer garbage = new UnsafeBuffer(new byte[a.sender().maxFrameLength() + 1]);
+            garbage.setMemory(0, garbage.capacity(), (byte)0x5A);
+            assertEquals(BridgeSender.TOO_LONG, a.sender().offer(garbage, 0, garbage.capacity()));
+            await("sent", () -> a.sender().offer(garbage, 0, 100) > 0, () -> { });
+            final long[] delivered = new long[1];
+            await("refused", () -> b.counters().rejections(BridgeRejectReason.MALFORMED_FRAME) == 1,
+                () -> b.receiver().poll((buffer, offset, length, sequence) -> delivered[0]++, 10));
+            assertEquals(0, delivered[0]);
+            assertEquals(1, b.counters().datagramsIn().get());
+        }
+    }
+
+    @Test
+    void aResponderRefusesAnInitiatorWhoseIdentityIsNotPinned() throws Exception
+    {
+        final int portA = freePort();
+        final int portB = freePort();
+        final KeyPair stranger = IssuerKeys.generate();
+        final BridgeRig.RecordingAudit auditB = new BridgeRig.RecordingAudit();
+        try (Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, stranger, hostB, portA, portB)
+                .handshakeResendMs(200));
+            Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)
+                .auditSink(auditB)))
+        {
+            final Throwable[] responderOutcome = new Throwable[1];
+            final Thread responder = new Thread(() ->
+            {
+                try
+                {
+                    b.connect(3_000);
+                }
+                catch (final Throwable ex)
+                {
+                    responderOutcome[0] = ex;
+                }
+            });
+            responder.start();
+            final BridgeHandshakeException refused = assertThrows(BridgeHandshakeException.class,
+                () -> a.connect(3_000));
+            responder.join(TIMEOUT_MS);
+            assertTrue(responderOutcome[0] instanceof BridgeHandshakeException, "responder: " + responderOutcome[0]);
+            assertNull(refused.lastRefusal(), "the stranger got no answer at all");
+            assertFalse(a.isConnected());
+            assertFalse(b.isConnected());
+            assertEquals(0, a.counters().rejections(BridgeRejectReason.HANDSHAKE_UNPINNED));
+            assertTrue(b.counters().rejections(BridgeRejectReason.HANDSHAKE_UNPINNED) >= 1);
+            assertTrue(b.counters().handshakesRefused().get() >= 1);
+            assertTrue(auditB.contains("HANDSHAKE REFUSED " + BridgeRig.fingerprint(stranger) +
+                " HANDSHAKE_UNPINNED"));
+        }
+    }
+
+    @Test
+    void anInitiatorRefusesAResponderWhoseIdentityIsNotPinned() throws Exception
+    {
+        final int portA = freePort();
+        final int portB = freePort();
+        final KeyPair impostor = IssuerKeys.generate();
+        final BridgeRig.RecordingAudit auditA = new BridgeRig.RecordingAudit();
+        try (Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA, portB)
+                .auditSink(auditA).handshakeResendMs(200));
+            Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, impostor, hostA, portB, portA)))
+        {
+            final Throwable[] responderOutcome = new Throwable[1];
+            final Thread responder = new Thread(() ->
+            {
+                try
+                {
+                    b.connect(3_000);
+                }
+                catch (final Throwable ex)
+                {
+                    responderOutcome[0] = ex;
+                }
+            });
+            responder.start();
+            final BridgeHandshakeException refused = assertThrows(BridgeHandshakeException.class,
+                () -> a.connect(3_000));
+            responder.join(TIMEOUT_MS);
+            assertTrue(responderOutcome[0] instanceof BridgeHandshakeException, "responder: " + responderOutcome[0]);
+            assertEquals(BridgeRejectReason.HANDSHAKE_UNPINNED, refused.lastRefusal());
+            assertFalse(a.isConnected());
+            assertFalse(b.isConnected(), "the impostor never gets the initiator's signature");
+            assertTrue(auditA.contains("HANDSHAKE REFUSED " + BridgeRig.fingerprint(impostor)));
+        }
+    }
+}

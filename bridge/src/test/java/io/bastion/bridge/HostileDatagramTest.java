@@ -1,0 +1,234 @@
+package io.bastion.bridge;
+
+import io.aeron.protocol.DataHeaderFlyweight;
+import io.bastion.security.token.IssuerKeys;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static io.bastion.bridge.BridgeDescriptor.BODY_OFFSET;
+import static io.bastion.bridge.BridgeDescriptor.BYTE_ORDER;
+import static io.bastion.bridge.BridgeDescriptor.KEY_ID_OFFSET;
+import static io.bastion.bridge.BridgeDescriptor.SEQUENCE_OFFSET;
+import static io.bastion.bridge.BridgeDescriptor.SESSION_ID_OFFSET;
+import static io.bastion.bridge.BridgeDescriptor.TYPE_DATA;
+import static io.bastion.bridge.BridgeDescriptor.TYPE_INIT_FINISH;
+import static io.bastion.bridge.BridgeDescriptor.TYPE_OFFSET;
+import static io.bastion.bridge.BridgeDescriptor.VERSION_OFFSET;
+import static io.bastion.bridge.BridgeRig.await;
+import static io.bastion.bridge.BridgeRig.context;
+import static io.bastion.bridge.BridgeRig.freePort;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/**
+ * A network attacker between two bridges. A relay on the path records every datagram (as a tap on the wire would)
+ * and then cuts the path, so that datagrams exist which the receiver has not seen yet; a raw UDP socket then speaks
+ * just enough Aeron to hand the receiver any bytes it likes (see {@link AeronInjector}): truncated, fragmented,
+ * altered, forged, replayed, duplicated, reordered and too-old datagrams. Each refusal must carry its reason and its
+ * counter, and nothing refused may reach the handler.
+ * <p>
+ * Why not replay Aeron's own datagrams verbatim: Aeron drops a frame at a term position it already holds, so a
+ * verbatim copy never reaches the bridge; an attacker who wants the bridge to see old bytes re-frames them, which is
+ * what the injector does.
+ */
+class HostileDatagramTest
+{
+    @TempDir
+    Path temp;
+
+    private final KeyPair hostA = IssuerKeys.generate();
+    private final KeyPair hostB = IssuerKeys.generate();
+
+    /** Records the sequences delivered and checks each frame's bytes and tag. */
+    private static final class Recorder implements BridgeFrameHandler
+    {
+        private final SealedFrames frames;
+        final List<Long> sequences = new ArrayList<>();
+        String error;
+
+        Recorder(final SealedFrames frames)
+        {
+            this.frames = frames;
+        }
+
+        @Override
+        public void onFrame(final DirectBuffer buffer, final int offset, final int length, final long sequence)
+        {
+            // No channel key or rekey travels in this test, so the bridge sequence is the frame's index.
+            final String problem = frames.check(buffer, offset, length, sequence);
+            if (null != problem && null == error)
+            {
+                error = problem;
+            }
+            sequences.add(sequence);
+        }
+    }
+
+    @Test
+    void everyHostileDatagramIsRefusedByItsReasonAndNothingRefusedIsDispatched() throws Exception
+    {
+        final int portA = freePort();
+        final int portB = freePort();
+        final SealedFrames producer = SealedFrames.sealing(SealedFrames.channelKey());
+        final SealedFrames consumer = SealedFrames.verifying();
+        consumer.install(SealedFrames.CHANNEL_ID, SealedFrames.PRODUCER_ID, SealedFrames.KEY_ID,
+            SealedFrames.channelKey());
+        try (UdpRelay relay = new UdpRelay(portB);
+            Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA,
+                relay.port()));
+            Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)
+                .replayWindowWords(2));
+            AeronInjector attacker = new AeronInjector(portB, BridgeContext.STREAM_ID_DEFAULT))
+        {
+            BridgeRig.connect(a, b);
+            final Recorder recorder = new Recorder(consumer);
+            sendFrames(a, producer, 0, 20);
+            await("20 delivered", () -> 20 == recorder.sequences.size(), () -> b.receiver().poll(recorder, 10));
+
+            // Frames 20..219 are sealed and sent, recorded on the wire, but never reach the receiver.
+            relay.cut();
+            sendFrames(a, producer, 20, 200);
+            await("200 recorded", () -> null != relay.captured(TYPE_DATA, 219), () -> { });
+            for (int i = 0; i < 100; i++)
+            {
+                b.receiver().poll(recorder, 10);
+            }
+            assertEquals(20, recorder.sequences.size());
+
+            attacker.setup();
+            final Probe probe = new Probe(b, recorder, attacker);
+            final byte[] d20 = relay.captured(TYPE_DATA, 20);
+            assertNotNull(d20);
+
+            probe.refused(Arrays.copyOf(d20, 20), BridgeRejectReason.TRUNCATED);
+            probe.refused(Arrays.copyOf(d20, d20.length - 5), BridgeRejectReason.TRUNCATED);
+            probe.refused(d20, DataHeaderFlyweight.BEGIN_FLAG, BridgeRejectReason.FRAGMENTED);
+            probe.refused(withByte(d20, VERSION_OFFSET, 2), BridgeRejectReason.MALFORMED_HEADER);
+            probe.refused(withByte(d20, TYPE_OFFSET, 99), BridgeRejectReason.UNEXPECTED_TYPE);
+            probe.refused(withLong(d20, SESSION_ID_OFFSET, b.sessionId() + 1), BridgeRejectReason.UNKNOWN_SESSION);
+            probe.refused(withInt(d20, KEY_ID_OFFSET, 9), BridgeRejectReason.UNKNOWN_KEY);
+            probe.refused(withLong(d20, SEQUENCE_OFFSET, -5), BridgeRejectReason.INVALID_SEQUENCE);
+
+            // Altered ciphertext; an altered header (the associated data); a datagram forged from nothing.
+            probe.refused(withByte(d20, BODY_OFFSET + 10, d20[BODY_OFFSET + 10] ^ 1),
+                BridgeRejectReason.AUTHENTICATION_FAILED);
+            probe.refused(withLong(d20, SEQUENCE_OFFSET, 150), BridgeRejectReason.AUTHENTICATION_FAILED);
+            final byte[] forged = d20.clone();
+            Arrays.fill(forged, BODY_OFFSET, forged.length, (byte)0x33);
+            probe.refused(withLong(forged, SEQUENCE_OFFSET, 21), BridgeRejectReason.AUTHENTICATION_FAILED);
+
+            // Replays of what the receiver already accepted: a data datagram, and the handshake's last message.
+            probe.refused(relay.captured(TYPE_DATA, 5), BridgeRejectReason.DUPLICATE);
+            probe.refused(relay.captured(TYPE_INIT_FINISH, 0), BridgeRejectReason.HANDSHAKE_STALE);
+
+            // Reordered within the window: each accepted once, in the order it arrives, counted as late.
+            probe.accepted(relay.captured(TYPE_DATA, 24));
+            probe.accepted(relay.captured(TYPE_DATA, 22));
+            probe.accepted(relay.captured(TYPE_DATA, 23));
+            probe.accepted(d20);
+            assertEquals(List.of(24L, 22L, 23L, 20L), recorder.sequences.subList(20, 24));
+            assertEquals(3, b.counters().lateArrivals().get());
+
+            // Duplicated.
+            probe.refused(relay.captured(TYPE_DATA, 22), BridgeRejectReason.DUPLICATE);
+            probe.refused(d20, BridgeRejectReason.DUPLICATE);
+
+            // Reordered beyond the window (63 x 64 sequences would be the default; this receiver keeps 64).
+            probe.accepted(relay.captured(TYPE_DATA, 219));
+            probe.refused(relay.captured(TYPE_DATA, 100), BridgeRejectReason.TOO_OLD);
+            probe.accepted(relay.captured(TYPE_DATA, 200));
+
+            assertNull(recorder.error);
+            assertEquals(List.of(24L, 22L, 23L, 20L, 219L, 200L), recorder.sequences.subList(20, 26));
+            assertEquals(26, b.counters().framesDelivered().get());
+            assertEquals(16, b.counters().totalRejections());
+            assertEquals(2, b.counters().rejections(BridgeRejectReason.TRUNCATED));
+            assertEquals(3, b.counters().rejections(BridgeRejectReason.AUTHENTICATION_FAILED));
+            assertEquals(3, b.counters().rejections(BridgeRejectReason.DUPLICATE));
+            assertEquals(1, b.counters().rejections(BridgeRejectReason.TOO_OLD));
+            assertEquals(1, b.counters().handshakesRefused().get());
+        }
+    }
+
+    /** Injects one datagram and waits until the receiver has judged it. */
+    private static final class Probe
+    {
+        private final Bridge receiver;
+        private final Recorder recorder;
+        private final AeronInjector attacker;
+
+        Probe(final Bridge receiver, final Recorder recorder, final AeronInjector attacker)
+        {
+            this.receiver = receiver;
+            this.recorder = recorder;
+            this.attacker = attacker;
+        }
+
+        void refused(final byte[] datagram, final BridgeRejectReason reason) throws Exception
+        {
+            refused(datagram, DataHeaderFlyweight.BEGIN_AND_END_FLAGS, reason);
+        }
+
+        void refused(final byte[] datagram, final short flags, final BridgeRejectReason reason) throws Exception
+        {
+            final BridgeCounters counters = receiver.counters();
+            final long before = counters.rejections(reason);
+            final long total = counters.totalRejections();
+            final int delivered = recorder.sequences.size();
+            attacker.inject(datagram, flags);
+            await(reason + " counted", () -> counters.rejections(reason) == before + 1,
+                () -> receiver.receiver().poll(recorder, 10));
+            assertEquals(total + 1, counters.totalRejections(), "refused for one reason only: " + reason);
+            assertEquals(delivered, recorder.sequences.size(), "nothing dispatched for " + reason);
+        }
+
+        void accepted(final byte[] datagram) throws Exception
+        {
+            final long total = receiver.counters().totalRejections();
+            final int delivered = recorder.sequences.size();
+            attacker.inject(datagram);
+            await("delivery", () -> recorder.sequences.size() == delivered + 1,
+                () -> receiver.receiver().poll(recorder, 10));
+            assertEquals(total, receiver.counters().totalRejections());
+        }
+    }
+
+    private static void sendFrames(final Bridge a, final SealedFrames producer, final long from, final int count)
+    {
+        for (long i = from; i < from + count; i++)
+        {
+            final int length = producer.build(i);
+            await("frame " + i + " offered", () -> a.sender().offer(producer.buffer(), 0, length) > 0, () -> { });
+        }
+    }
+
+    private static byte[] withByte(final byte[] datagram, final int offset, final int value)
+    {
+        final byte[] copy = datagram.clone();
+        copy[offset] = (byte)value;
+        return copy;
+    }
+
+    private static byte[] withInt(final byte[] datagram, final int offset, final int value)
+    {
+        final byte[] copy = datagram.clone();
+        new UnsafeBuffer(copy).putInt(offset, value, BYTE_ORDER);
+        return copy;
+    }
+
+    private static byte[] withLong(final byte[] datagram, final int offset, final long value)
+    {
+        final byte[] copy = datagram.clone();
+        new UnsafeBuffer(copy).putLong(offset, value, BYTE_ORDER);
+        return copy;
+    }
+}
