@@ -134,6 +134,23 @@ public class MacBenchmark
         return buffer.getByte(size);
     }
 
+    /**
+     * {@link #sign()} as a chain: the first 8 bytes of the data become the last tag's first 8 bytes before the next
+     * tag, so no tag can start before the one before it ends. The score is one tag's latency, what a round trip pays
+     * (one seal or verify, then a wait for the other side), where {@link #sign()} lets the core overlap consecutive
+     * tags and scores their throughput.
+     *
+     * @return a byte of the tag, so the work cannot be eliminated.
+     * @throws ShortBufferException never: the tag array is 32 bytes.
+     */
+    @Benchmark
+    public byte signChained() throws ShortBufferException
+    {
+        final byte last = sign();
+        buffer.putLong(0, buffer.getLong(size));
+        return last;
+    }
+
     private static HmacSha256 newHmac(final String impl)
     {
         switch (impl)
