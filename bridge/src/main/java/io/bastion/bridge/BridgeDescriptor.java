@@ -47,7 +47,7 @@ import java.nio.ByteOrder;
  *               | signature (64)                                                                           192
  *  INIT_FINISH  signature (64)                                                                              64
  *  DATA         an inner sealed Bastion frame, byte-exact                                                    n
- *  CHANNEL_KEY  channel id (4) | producer id (4) | key id (4) | reserved (4) | key (32)                     48
+ *  CHANNEL_KEY  channel id (4) | producer id (4) | key id (4) | action (4) | key (32, zero but for ADDED)  48
  *  REKEY        new key id (4) | previous key id (4)                                                         8
  * </pre>
  */
@@ -127,8 +127,8 @@ public final class BridgeDescriptor
     public static final int CHANNEL_KEY_PRODUCER_ID_OFFSET = 4;
     /** CHANNEL_KEY: offset of the key id of the channel key. */
     public static final int CHANNEL_KEY_KEY_ID_OFFSET = 8;
-    /** CHANNEL_KEY: offset of a reserved int, 0. */
-    public static final int CHANNEL_KEY_RESERVED_OFFSET = 12;
+    /** CHANNEL_KEY: offset of the action, a {@link ChannelKeyAction#code()}. */
+    public static final int CHANNEL_KEY_ACTION_OFFSET = 12;
     /** CHANNEL_KEY: offset of the key material. */
     public static final int CHANNEL_KEY_MATERIAL_OFFSET = 16;
     /** Length of the channel key material (an HMAC-SHA256 key). */

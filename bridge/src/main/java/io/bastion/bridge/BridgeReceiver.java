@@ -30,7 +30,7 @@ import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_LENGTH;
 import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_MATERIAL_LENGTH;
 import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_MATERIAL_OFFSET;
 import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_PRODUCER_ID_OFFSET;
-import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_RESERVED_OFFSET;
+import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_ACTION_OFFSET;
 import static io.bastion.bridge.BridgeDescriptor.HEADER_LENGTH;
 import static io.bastion.bridge.BridgeDescriptor.INIT_FINISH_LENGTH;
 import static io.bastion.bridge.BridgeDescriptor.INIT_HELLO_LENGTH;
@@ -421,19 +421,28 @@ public final class BridgeReceiver
     {
         try
         {
-            if (0 != copyBuffer.getInt(BODY_OFFSET + CHANNEL_KEY_RESERVED_OFFSET, BYTE_ORDER))
+            final ChannelKeyAction action =
+                ChannelKeyAction.fromCode(copyBuffer.getInt(BODY_OFFSET + CHANNEL_KEY_ACTION_OFFSET, BYTE_ORDER));
+            final int start = BODY_OFFSET + CHANNEL_KEY_MATERIAL_OFFSET;
+            if (null == action || (ChannelKeyAction.ADDED != action && !isZero(start, CHANNEL_KEY_MATERIAL_LENGTH)))
             {
                 return refusal(BridgeRejectReason.MALFORMED_CONTROL);
             }
+            final int channelId = copyBuffer.getInt(BODY_OFFSET + CHANNEL_KEY_CHANNEL_ID_OFFSET, BYTE_ORDER);
+            final int producerId = copyBuffer.getInt(BODY_OFFSET + CHANNEL_KEY_PRODUCER_ID_OFFSET, BYTE_ORDER);
+            final int channelKeyId = copyBuffer.getInt(BODY_OFFSET + CHANNEL_KEY_KEY_ID_OFFSET, BYTE_ORDER);
             BridgeCounters.bump(counters.channelKeysReceived(), 1);
             if (null != channelKeyHandler)
             {
-                final int start = BODY_OFFSET + CHANNEL_KEY_MATERIAL_OFFSET;
-                channelKeyHandler.onChannelKey(
-                    copyBuffer.getInt(BODY_OFFSET + CHANNEL_KEY_CHANNEL_ID_OFFSET, BYTE_ORDER),
-                    copyBuffer.getInt(BODY_OFFSET + CHANNEL_KEY_PRODUCER_ID_OFFSET, BYTE_ORDER),
-                    copyBuffer.getInt(BODY_OFFSET + CHANNEL_KEY_KEY_ID_OFFSET, BYTE_ORDER),
-                    Arrays.copyOfRange(copy, start, start + CHANNEL_KEY_MATERIAL_LENGTH));
+                if (ChannelKeyAction.ADDED == action)
+                {
+                    channelKeyHandler.onChannelKey(channelId, producerId, channelKeyId,
+                        Arrays.copyOfRange(copy, start, start + CHANNEL_KEY_MATERIAL_LENGTH));
+                }
+                else
+                {
+                    channelKeyHandler.onChannelKeyAction(channelId, producerId, channelKeyId, action);
+                }
             }
             return 0;
         }
@@ -441,6 +450,16 @@ public final class BridgeReceiver
         {
             Arrays.fill(copy, BODY_OFFSET, BODY_OFFSET + CHANNEL_KEY_LENGTH, (byte)0);
         }
+    }
+
+    private boolean isZero(final int from, final int length)
+    {
+        int bits = 0;
+        for (int i = from; i < from + length; i++)
+        {
+            bits |= copy[i];
+        }
+        return 0 == bits;
     }
 
     private long onRekey(final int sealedUnder)

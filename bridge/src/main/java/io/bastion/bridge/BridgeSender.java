@@ -21,7 +21,7 @@ import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_LENGTH;
 import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_MATERIAL_LENGTH;
 import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_MATERIAL_OFFSET;
 import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_PRODUCER_ID_OFFSET;
-import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_RESERVED_OFFSET;
+import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_ACTION_OFFSET;
 import static io.bastion.bridge.BridgeDescriptor.HEADER_LENGTH;
 import static io.bastion.bridge.BridgeDescriptor.REKEY_LENGTH;
 import static io.bastion.bridge.BridgeDescriptor.REKEY_NEW_KEY_ID_OFFSET;
@@ -209,6 +209,36 @@ public final class BridgeSender
         {
             throw new IllegalArgumentException("a channel key is " + CHANNEL_KEY_MATERIAL_LENGTH + " bytes");
         }
+        return offerKeyDatagram(channelId, producerId, channelKeyId, ChannelKeyAction.ADDED, key);
+    }
+
+    /**
+     * Tell the peer bridge that an origin key was retired or revoked, or that its producer left, sealed under the
+     * session as {@link #offerChannelKey} is, for the receiver's {@link ChannelKeyHandler#onChannelKeyAction}. It
+     * carries no key material. Control path.
+     *
+     * @param channelId    the origin channel's id.
+     * @param producerId   the producer.
+     * @param channelKeyId the key id ({@link ChannelKeyAction#SOURCE_REMOVED}: the producer's last key id, or 0).
+     * @param action       {@link ChannelKeyAction#RETIRED}, {@link ChannelKeyAction#REVOKED} or
+     *                     {@link ChannelKeyAction#SOURCE_REMOVED}.
+     * @return the new stream position, or a negative code as {@link #offer}.
+     * @throws IllegalArgumentException for {@link ChannelKeyAction#ADDED}, which needs the key.
+     */
+    public long offerChannelKeyAction(
+        final int channelId, final int producerId, final int channelKeyId, final ChannelKeyAction action)
+    {
+        if (null == action || ChannelKeyAction.ADDED == action)
+        {
+            throw new IllegalArgumentException("a key is added with offerChannelKey: " + action);
+        }
+        return offerKeyDatagram(channelId, producerId, channelKeyId, action, null);
+    }
+
+    private long offerKeyDatagram(
+        final int channelId, final int producerId, final int channelKeyId, final ChannelKeyAction action,
+        final byte[] key)
+    {
         final long ready = ready(BridgeDescriptor.datagramLength(TYPE_CHANNEL_KEY, CHANNEL_KEY_LENGTH));
         if (ready < 0)
         {
@@ -228,8 +258,16 @@ public final class BridgeSender
             controlBuffer.putInt(BODY_OFFSET + CHANNEL_KEY_CHANNEL_ID_OFFSET, channelId, BYTE_ORDER);
             controlBuffer.putInt(BODY_OFFSET + CHANNEL_KEY_PRODUCER_ID_OFFSET, producerId, BYTE_ORDER);
             controlBuffer.putInt(BODY_OFFSET + CHANNEL_KEY_KEY_ID_OFFSET, channelKeyId, BYTE_ORDER);
-            controlBuffer.putInt(BODY_OFFSET + CHANNEL_KEY_RESERVED_OFFSET, 0, BYTE_ORDER);
-            controlBuffer.putBytes(BODY_OFFSET + CHANNEL_KEY_MATERIAL_OFFSET, key);
+            controlBuffer.putInt(BODY_OFFSET + CHANNEL_KEY_ACTION_OFFSET, action.code(), BYTE_ORDER);
+            if (null == key)
+            {
+                controlBuffer.setMemory(
+                    BODY_OFFSET + CHANNEL_KEY_MATERIAL_OFFSET, CHANNEL_KEY_MATERIAL_LENGTH, (byte)0);
+            }
+            else
+            {
+                controlBuffer.putBytes(BODY_OFFSET + CHANNEL_KEY_MATERIAL_OFFSET, key);
+            }
             final long result = sealAndPublish(control, controlBuffer, TYPE_CHANNEL_KEY, CHANNEL_KEY_LENGTH);
             if (result > 0)
             {

@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 import static io.bastion.bridge.BridgeRig.TIMEOUT_MS;
 import static io.bastion.bridge.BridgeRig.await;
@@ -148,6 +151,61 @@ class BridgeLoopbackTest
         }
         await("every frame received", () -> checker.received == start + count || null != checker.error,
             () -> b.receiver().poll(checker, 256));
+    }
+
+    @Test
+    void keyRetirementsRevocationsAndDeparturesCrossInOrderWithoutKeyBytes() throws Exception
+    {
+        final int portA = freePort();
+        final int portB = freePort();
+        final List<String> events = new ArrayList<>();
+        final ChannelKeyHandler handler = new ChannelKeyHandler()
+        {
+            public void onChannelKey(final int channelId, final int producerId, final int keyId, final byte[] key)
+            {
+                events.add("ADDED " + channelId + "/" + producerId + "/" + keyId + " " + key.length);
+                Arrays.fill(key, (byte)0);
+            }
+
+            public void onChannelKeyAction(
+                final int channelId, final int producerId, final int keyId, final ChannelKeyAction action)
+            {
+                events.add(action + " " + channelId + "/" + producerId + "/" + keyId);
+            }
+        };
+        try (Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA, portB));
+            Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)
+                .channelKeyHandler(handler)))
+        {
+            BridgeRig.connect(a, b);
+            assertThrows(IllegalArgumentException.class,
+                () -> a.sender().offerChannelKeyAction(7, 3, 1, ChannelKeyAction.ADDED));
+            final Checker checker = new Checker(SealedFrames.verifying());
+            await("key 1", () -> a.sender().offerChannelKey(7, 3, 1, SealedFrames.channelKey()) > 0, () -> { });
+            await("key 2", () -> a.sender().offerChannelKey(7, 3, 2, SealedFrames.channelKey()) > 0, () -> { });
+            await("retired", () -> a.sender().offerChannelKeyAction(7, 3, 1, ChannelKeyAction.RETIRED) > 0, () -> { });
+            await("revoked", () -> a.sender().offerChannelKeyAction(7, 3, 2, ChannelKeyAction.REVOKED) > 0, () -> { });
+            await("removed",
+                () -> a.sender().offerChannelKeyAction(7, 3, 2, ChannelKeyAction.SOURCE_REMOVED) > 0, () -> { });
+            await("all received", () -> b.counters().channelKeysReceived().get() == 5,
+                () -> b.receiver().poll(checker, 10));
+
+            assertEquals(List.of("ADDED 7/3/1 32", "ADDED 7/3/2 32", "RETIRED 7/3/1", "REVOKED 7/3/2",
+                "SOURCE_REMOVED 7/3/2"), events);
+            assertEquals(0, b.counters().totalRejections());
+            assertEquals(0, checker.received);
+        }
+    }
+
+    @Test
+    void anUnknownKeyActionIsNoAction()
+    {
+        assertNull(ChannelKeyAction.fromCode(4));
+        assertNull(ChannelKeyAction.fromCode(-1));
+        for (final ChannelKeyAction action : ChannelKeyAction.values())
+        {
+            assertEquals(action, ChannelKeyAction.fromCode(action.code()));
+        }
     }
 
     @Test
