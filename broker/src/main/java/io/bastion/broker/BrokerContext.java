@@ -20,6 +20,7 @@ import java.security.PublicKey;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -61,6 +62,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *     <tr><td>{@value #FAN_OUT_CHANNELS_PROP}</td><td>none: a comma-separated list of fan-out channels, each
  *     {@code name:subscribers[:evict|block[:maxLagBytes[:stallTimeoutMs]]]} ({@link ChannelFanOut}); every other
  *     channel takes one subscriber at a time</td></tr>
+ *     <tr><td>{@value #RELAYED_CHANNELS_PROP}</td><td>none: a comma-separated list of relayed channels, on which
+ *     only relays publish (frames sealed on another host, see {@link #relayedChannel(String)})</td></tr>
  * </table>
  * Everything else (identity key pair, peer policy, revocation list, clock, audit log, ring allocator, session
  * listener, file policy) is set in code; {@link #conclude()} fills: the identity from the identity key file if one is
@@ -121,6 +124,8 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
     public static final String ENCRYPTED_CHANNELS_PROP = "bastion.broker.encrypted.channels";
     /** Property: comma-separated fan-out channels, each {@code name:subscribers[:evict|block[:lag[:stall]]]}. */
     public static final String FAN_OUT_CHANNELS_PROP = "bastion.broker.fanout.channels";
+    /** System property: the relayed channels, comma separated. */
+    public static final String RELAYED_CHANNELS_PROP = "bastion.broker.relayed.channels";
 
     private Path auditDirectory = pathProperty(AUDIT_DIR_PROP);
     private int auditCheckpointInterval =
@@ -148,6 +153,7 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
     private SessionListener sessionListener;
     private final Map<String, SealingMode> channelSealing = channelSealingProperties();
     private final Map<String, ChannelFanOut> channelFanOut = channelFanOutProperties();
+    private final Set<String> relayedChannels = relayedChannelProperties();
     private boolean concluded;
 
     /**
@@ -197,6 +203,14 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
                 throw new IllegalStateException("no token issuer key: set " + ISSUER_KEY_PROP);
             }
             issuerPublicKey = IssuerKeys.publicFromRaw(HexFormat.of().parseHex(hex));
+        }
+        for (final String relayed : relayedChannels)
+        {
+            if (SealingMode.HMAC_PER_FRAME != channelSealing(relayed))
+            {
+                throw new IllegalStateException("relayed channel " + relayed + " must be sealed per frame, not " +
+                    channelSealing(relayed));
+            }
         }
         concludeCommon();
         if (null == identity && null != identityKeyFile)
@@ -446,6 +460,48 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
     public ChannelFanOut channelFanOut(final String channel)
     {
         return channelFanOut.getOrDefault(channel, ChannelFanOut.ONE_TO_ONE);
+    }
+
+    /**
+     * Declare a channel relayed: its frames come sealed from another host, republished by a relay (a session whose
+     * token grants {@link io.bastion.security.token.Right#RELAY}) under the origin publisher's producer id and keys,
+     * which the relay hands to this broker. On a relayed channel only relays publish (an ordinary publisher is
+     * refused {@link io.bastion.codec.RejectReason#RELAY_ONLY}); a relay on any other channel is refused
+     * {@link io.bastion.codec.RejectReason#NOT_RELAYED}. A relayed channel is sealed per frame
+     * ({@link SealingMode#HMAC_PER_FRAME}), the only mode whose frames cross hosts unchanged. Set it before the
+     * broker launches. See {@code docs/relay.md}.
+     *
+     * @param channel the channel name.
+     * @return this.
+     */
+    public BrokerContext relayedChannel(final String channel)
+    {
+        relayedChannels.add(Objects.requireNonNull(channel, "channel"));
+        return this;
+    }
+
+    /**
+     * Whether a channel is relayed.
+     *
+     * @param channel the channel name.
+     * @return true if {@link #relayedChannel(String)} or {@value #RELAYED_CHANNELS_PROP} named it.
+     */
+    public boolean isRelayedChannel(final String channel)
+    {
+        return relayedChannels.contains(channel);
+    }
+
+    private static Set<String> relayedChannelProperties()
+    {
+        final Set<String> channels = ConcurrentHashMap.newKeySet();
+        for (final String name : System.getProperty(RELAYED_CHANNELS_PROP, "").split(","))
+        {
+            if (!name.isBlank())
+            {
+                channels.add(name.strip());
+            }
+        }
+        return channels;
     }
 
     private static Map<String, ChannelFanOut> channelFanOutProperties()

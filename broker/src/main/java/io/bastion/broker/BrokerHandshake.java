@@ -268,7 +268,10 @@ final class BrokerHandshake implements Runnable
         final RingAllocation rings;
         try
         {
+            checkRelayPolicy(credentials);
             rings = credentials.lanes > 0 ? allocateConcurrent(credentials, sessionId) :
+                Right.RELAY == credentials.right ? broker.ringAllocator().allocateRelay(
+                principal, credentials.channel, sessionId, credentials.originProducerId) :
                 broker.ringAllocator().allocate(principal, credentials.channel, credentials.right, sessionId);
         }
         catch (final AllocationRefusedException ex)
@@ -293,7 +296,8 @@ final class BrokerHandshake implements Runnable
                 throw new HandshakeException(RejectReason.CHANNEL_CLOSED, false,
                     "a concurrent publisher cannot publish on a fan-out channel");
             }
-            if (fanOut.isFanOut() && Right.PUBLISH == credentials.right && null == rings.sealedRing())
+            if (fanOut.isFanOut() && (Right.PUBLISH == credentials.right || Right.RELAY == credentials.right) &&
+                null == rings.sealedRing())
             {
                 throw new HandshakeException(RejectReason.CHANNEL_CLOSED, false,
                     "fan-out needs sealed rings (memfd), which this broker does not make");
@@ -327,6 +331,7 @@ final class BrokerHandshake implements Runnable
         broker.auditLog().log(AuditEventType.HANDSHAKE, AuditOutcome.SUCCESS, principal, channelName,
             "welcome session=" + Long.toHexString(sessionId) + " channelId=" + rings.channelId() + " producerId=" +
             rings.producerId() + " keyId=" + keys.keyId() + " right=" + credentials.right +
+            (Right.RELAY == credentials.right ? " relay" : "") +
             (rings.lanes() > 0 ? " lanes=" + rings.lanes() : "") + " sealing=" + sealing +
             (fanOut.isFanOut() ? " fanOut=" + fanOut : ""));
         broker.auditLog().log(AuditEventType.CHANNEL_OPENED, AuditOutcome.SUCCESS, principal, channelName,
@@ -344,6 +349,24 @@ final class BrokerHandshake implements Runnable
             session.close();
         }
         return true;
+    }
+
+    /**
+     * On a relayed channel only a relay publishes; a relay publishes only on a relayed channel.
+     */
+    private void checkRelayPolicy(final HelloCredentials credentials) throws AllocationRefusedException
+    {
+        final boolean relayed = broker.context().isRelayedChannel(credentials.channel);
+        if (relayed && Right.PUBLISH == credentials.right)
+        {
+            throw new AllocationRefusedException(RejectReason.RELAY_ONLY,
+                "the channel is relayed: only a relay publishes on it");
+        }
+        if (!relayed && Right.RELAY == credentials.right)
+        {
+            throw new AllocationRefusedException(RejectReason.NOT_RELAYED,
+                "a relay on a channel that is not relayed (origin producer=" + credentials.originProducerId + ")");
+        }
     }
 
     /**

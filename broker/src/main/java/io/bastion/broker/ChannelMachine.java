@@ -58,6 +58,7 @@ final class ChannelMachine
     private final RouterOutput output;
     private final ChannelSender sender;
     private final KeyRotation rotation;
+    private final RelayKeys relayKeys;
     private final SessionEnder ender;
     private final RouterCounters counters;
     private final EpochClock clock;
@@ -92,7 +93,9 @@ final class ChannelMachine
         this.output = output;
         this.sender = new ChannelSender(output, channelId);
         this.rotation = new KeyRotation(state, sender, output, clock, watch.ackTimeoutMs(), keyGraceMs);
-        this.ender = new SessionEnder(state, sender, rotation, output, counters, clock, watch.ackTimeoutMs());
+        this.relayKeys = new RelayKeys(state, sender, output, clock, watch.ackTimeoutMs(), keyGraceMs);
+        this.ender = new SessionEnder(state, sender, rotation, relayKeys, output, counters, clock,
+            watch.ackTimeoutMs());
         this.counters = counters;
         this.clock = clock;
         this.watch = watch;
@@ -121,7 +124,23 @@ final class ChannelMachine
     {
         final RouterPublisher publisher = new RouterPublisher(state, session);
         state.publishers.add(publisher);
-        if (state.fanOut.isFanOut())
+        if (publisher.isRelay())
+        {
+            // A relay has no key until it hands over the origin's: each subscriber joins it then.
+            for (final RouterSubscriber subscriber : new ArrayList<>(state.subscribers))
+            {
+                if (state.fanOut.isFanOut())
+                {
+                    link(publisher, subscriber);
+                }
+                else
+                {
+                    publisher.links.add(new RouterLink(publisher, subscriber, null));
+                }
+            }
+            relayKeys.relayJoined(publisher);
+        }
+        else if (state.fanOut.isFanOut())
         {
             for (final RouterSubscriber subscriber : new ArrayList<>(state.subscribers))
             {
@@ -158,7 +177,11 @@ final class ChannelMachine
         {
             final RouterLink link = !publisher.closing && !publisher.dropped && !subscriber.dropped ?
                 link(publisher, subscriber) : null;
-            if (null != link)
+            if (null != link && publisher.isRelay())
+            {
+                relayKeys.subscriberJoined(link);
+            }
+            else if (null != link)
             {
                 rotation.joinAtLivePosition(link);
             }
@@ -202,7 +225,11 @@ final class ChannelMachine
         {
             return;
         }
-        if (from instanceof RouterPublisher)
+        if (from instanceof RouterPublisher && ((RouterPublisher)from).isRelay())
+        {
+            onRelayMessage((RouterPublisher)from, message);
+        }
+        else if (from instanceof RouterPublisher)
         {
             onPublisherMessage((RouterPublisher)from, message);
         }
@@ -233,7 +260,11 @@ final class ChannelMachine
     {
         for (final RouterPublisher publisher : state.publishers)
         {
-            rotation.start(publisher);
+            if (!publisher.isRelay())
+            {
+                // A relay's keys are the origin's: they change when the origin rotates, never here.
+                rotation.start(publisher);
+            }
         }
         ender.endOverflowed();
     }
@@ -349,6 +380,72 @@ final class ChannelMachine
         }
     }
 
+    private void onRelayMessage(final RouterPublisher relay, final ControlMessage message)
+    {
+        if (GoodbyeDecoder.TEMPLATE_ID == message.templateId())
+        {
+            ender.drop(relay, null);
+            return;
+        }
+        if (SourceUpdateDecoder.TEMPLATE_ID != message.templateId() || message.producerId != relay.producerId ||
+            message.channelId != state.channelId)
+        {
+            ender.drop(relay, "unexpected message " + message.templateId());
+            return;
+        }
+        String violation = null;
+        switch (message.action)
+        {
+            case MAPPED:
+                relay.mapped = true;
+                for (final RouterLink link : relay.links)
+                {
+                    unlinkIfBothMapped(link);
+                }
+                break;
+            case EVICTED:
+                if (state.fanOut.isFanOut())
+                {
+                    onEvicted(relay, message.keyId, message.graceMs);
+                }
+                else
+                {
+                    violation = "unexpected eviction";
+                }
+                break;
+            case ORIGIN_KEY_ADDED:
+                violation = relayKeys.onKeyAdded(relay, message.keyId, message.varData);
+                break;
+            case ORIGIN_KEY_RETIRED:
+                violation = relayKeys.onKeyRetired(relay, message.keyId);
+                break;
+            case ORIGIN_KEY_REVOKED:
+                violation = relayKeys.onKeyRevoked(relay, message.keyId);
+                break;
+            case KEY_IN_USE:
+                final long position = message.graceMs;
+                if (!relay.positionRequested || message.keyId != relay.requestedKeyId)
+                {
+                    violation = "unexpected position report";
+                }
+                else if (position < 0 || 0 != (position & (RecordDescriptor.ALIGNMENT - 1)))
+                {
+                    violation = "bad position " + position;
+                }
+                else
+                {
+                    relayKeys.onPosition(relay, position);
+                }
+                break;
+            default:
+                violation = "unexpected message from a relay " + message.action;
+        }
+        if (null != violation)
+        {
+            ender.drop(relay, violation);
+        }
+    }
+
     private void onEvicted(final RouterPublisher publisher, final int consumerId, final long reasonCode)
     {
         final RejectReason reason = reasonCode > 0 && reasonCode <= RejectReason.maxCode() ?
@@ -388,6 +485,10 @@ final class ChannelMachine
         if (null == link || !link.announced)
         {
             ender.drop(subscriber, "unexpected message " + message.templateId());
+        }
+        else if (publisher.isRelay() && SourceAction.KEY_ADDED == message.action)
+        {
+            relayKeys.onKeyAck(link, message.keyId);
         }
         else if (SourceAction.ADDED == message.action)
         {

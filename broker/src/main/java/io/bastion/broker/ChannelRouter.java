@@ -341,8 +341,9 @@ public final class ChannelRouter implements SessionListener, AutoCloseable
             output.closeAndRelease(session);
             return;
         }
-        final boolean publisher = Right.PUBLISH == session.right() && (null != session.publishRingPath() ||
-            null != session.rings().sealedRing() || null != session.rings().sharedRing());
+        final boolean publisher = (Right.PUBLISH == session.right() || Right.RELAY == session.right()) &&
+            (null != session.publishRingPath() || null != session.rings().sealedRing() ||
+            null != session.rings().sharedRing());
         if (!publisher && Right.SUBSCRIBE != session.right())
         {
             // An administrator's session carries no data: it only proves the right, then ends.

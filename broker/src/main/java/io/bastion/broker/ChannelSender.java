@@ -48,7 +48,11 @@ final class ChannelSender
             sharedAdded(link.subscriber, publisher, keyId, graceMsOrPosition);
             return;
         }
-        final byte[] key = source.frameKeys.apply(keyId);
+        final byte[] key = publisher.frameKey(keyId);
+        if (null == key)
+        {
+            return;
+        }
         try
         {
             final byte[] sealed =
@@ -97,7 +101,7 @@ final class ChannelSender
         final RouterSubscriber subscriber, final RouterPublisher publisher, final int keyId, final long position)
     {
         final SessionFacts source = publisher.session;
-        final byte[] key = source.frameKeys.apply(keyId);
+        final byte[] key = publisher.frameKey(keyId);
         try
         {
             final byte[] sealed =

@@ -16,8 +16,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 
 /**
  * The default {@link RingAllocator}: one fresh one-to-one ring per publishing session, or one many-to-one ring per
@@ -31,8 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  * A producer region is {@link io.bastion.ringbuffer.OneToOneRingDescriptor#producerRegionLength(int)} bytes, a
  * consumer region {@link io.bastion.ringbuffer.OneToOneRingDescriptor#CONSUMER_REGION_LENGTH}. Channel names never
- * appear in file names. Channel ids are handed out from 1 per distinct channel name, and producer ids from 1 per
- * channel, for the life of this allocator. Thread safe.
+ * appear in file names. A channel's id is {@link ChannelIds#of(String)} of its name, the same on every broker; a
+ * second name whose id is already another channel's is refused ({@link RejectReason#CHANNEL_ID_TAKEN}), for the life
+ * of this allocator. Producer ids are handed out from 1 per channel; a relay's ({@link #allocateRelay}) is the
+ * origin's, refused while another session of the channel holds it ({@link RejectReason#PRODUCER_ID_IN_USE}). Thread
+ * safe.
  */
 public final class OwnerOnlyRingAllocator implements RingAllocator
 {
@@ -47,8 +53,10 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
     private final RingFiles ringFiles;
     private final boolean sealedRings;
     private final ConcurrentHashMap<String, Integer> channelIds = new ConcurrentHashMap<>();
-    private final AtomicInteger nextChannelId = new AtomicInteger(1);
+    private final ConcurrentHashMap<Integer, String> channelNames = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, AtomicInteger> producerIds = new ConcurrentHashMap<>();
+    private final Set<Long> relayProducerIds = new HashSet<>();
+    private volatile ToIntFunction<String> channelIdFunction = ChannelIds::of;
 
     /**
      * An allocator.
@@ -125,7 +133,7 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
     public RingAllocation allocate(
         final String subject, final String channel, final Right right, final long sessionId) throws IOException
     {
-        final int channelId = channelIds.computeIfAbsent(channel, (name) -> nextChannelId.getAndIncrement());
+        final int channelId = channelId(channel);
         if (Right.PUBLISH != right)
         {
             return new RingAllocation(channelId, 0, 0, null, null);
@@ -157,7 +165,7 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
             throw new AllocationRefusedException(RejectReason.CHANNEL_CLOSED,
                 "a concurrent publisher needs sealed rings (memfd); this broker makes named ring files");
         }
-        final int channelId = channelIds.computeIfAbsent(channel, (name) -> nextChannelId.getAndIncrement());
+        final int channelId = channelId(channel);
         final int firstProducerId = producerIds.computeIfAbsent(channelId, (id) -> new AtomicInteger(1))
             .getAndAdd(ConcurrentPublisher.MAX_LANES);
         if (firstProducerId < 1 || firstProducerId > Integer.MAX_VALUE - 2 * ConcurrentPublisher.MAX_LANES)
@@ -171,13 +179,101 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
     /**
      * {@inheritDoc}
      * <p>
+     * A ring exactly as a publisher's ({@link #allocate}), under the origin producer id the relay declared, which
+     * stays taken in the channel until {@link #release}.
+     */
+    @Override
+    public RingAllocation allocateRelay(
+        final String subject, final String channel, final long sessionId, final int originProducerId)
+            throws IOException
+    {
+        if (originProducerId <= 0)
+        {
+            throw new AllocationRefusedException(RejectReason.PROTOCOL_VIOLATION,
+                "origin producer id " + originProducerId + " is not positive");
+        }
+        final int channelId = channelId(channel);
+        final long key = relayKey(channelId, originProducerId);
+        synchronized (relayProducerIds)
+        {
+            if (!relayProducerIds.add(key))
+            {
+                throw new AllocationRefusedException(RejectReason.PRODUCER_ID_IN_USE,
+                    "origin producer id " + originProducerId + " is in use on channel " + channel);
+            }
+        }
+        try
+        {
+            if (sealedRings)
+            {
+                return new RingAllocation(channelId, originProducerId, capacity, SealedRing.create(capacity));
+            }
+            final Path publish = createRing(directory.resolve(Long.toHexString(sessionId) + RING_SUFFIX));
+            return new RingAllocation(channelId, originProducerId, capacity, publish, null);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            synchronized (relayProducerIds)
+            {
+                relayProducerIds.remove(key);
+            }
+            throw ex;
+        }
+    }
+
+    /**
+     * The id of a channel: {@link ChannelIds#of(String)}, the same on every broker, unless that id is already
+     * another channel's here.
+     *
+     * @param channel the channel name.
+     * @return its id.
+     * @throws AllocationRefusedException {@link RejectReason#CHANNEL_ID_TAKEN} when another name holds the id.
+     */
+    int channelId(final String channel) throws AllocationRefusedException
+    {
+        final Integer known = channelIds.get(channel);
+        if (null != known)
+        {
+            return known;
+        }
+        final int id = channelIdFunction.applyAsInt(channel);
+        final String holder = channelNames.putIfAbsent(id, channel);
+        if (null != holder && !holder.equals(channel))
+        {
+            throw new AllocationRefusedException(RejectReason.CHANNEL_ID_TAKEN,
+                "channel id " + id + " of " + channel + " is already the id of channel " + holder);
+        }
+        channelIds.put(channel, id);
+        return id;
+    }
+
+    /**
+     * Test seam: compute channel ids with another function, to provoke a collision. Call before any allocation.
+     *
+     * @param function name to id.
+     */
+    void channelIdFunction(final ToIntFunction<String> function)
+    {
+        this.channelIdFunction = function;
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
      * Deletes the allocation's ring files, or closes its sealed ring's descriptors (the memory goes once the
-     * parties unmap it too).
+     * parties unmap it too). A relay's origin producer id is free again.
      */
     @Override
     public void release(
         final RingAllocation allocation, final String channel, final Right right, final long sessionId)
     {
+        if (Right.RELAY == right)
+        {
+            synchronized (relayProducerIds)
+            {
+                relayProducerIds.remove(relayKey(allocation.channelId(), allocation.producerId()));
+            }
+        }
         if (null != allocation.sealedRing())
         {
             allocation.sealedRing().close();
@@ -229,6 +325,11 @@ public final class OwnerOnlyRingAllocator implements RingAllocator
     public static void deleteRing(final Path producerRegionPath)
     {
         RingFiles.delete(producerRegionPath);
+    }
+
+    private static long relayKey(final int channelId, final int producerId)
+    {
+        return ((long)channelId << 32) | (producerId & 0xFFFF_FFFFL);
     }
 
     private Path createRing(final Path producerRegion) throws IOException

@@ -49,6 +49,28 @@ public interface RingAllocator
     }
 
     /**
+     * Allocate the ring of a relay's session ({@link Right#RELAY}, on a relayed channel): a ring exactly as a
+     * publisher's, under the origin producer id the relay declared, which must not be in use on the channel. An
+     * allocator that makes no such rings refuses, which is what this default does
+     * ({@link RejectReason#CHANNEL_CLOSED}).
+     *
+     * @param subject          the peer's user name, authenticated by the kernel and the token.
+     * @param channel          the channel name, authorised for {@link Right#RELAY} by the token.
+     * @param sessionId        the session id (unique per broker).
+     * @param originProducerId the producer id the relay declared, positive.
+     * @return the allocation.
+     * @throws IOException if the ring cannot be created, or {@link AllocationRefusedException} with the reason the
+     *                     client is told ({@link RejectReason#PRODUCER_ID_IN_USE} for an id in use).
+     */
+    default RingAllocation allocateRelay(
+        final String subject, final String channel, final long sessionId, final int originProducerId)
+            throws IOException
+    {
+        throw new AllocationRefusedException(
+            RejectReason.CHANNEL_CLOSED, "this broker's ring allocator makes no ring for a relay");
+    }
+
+    /**
      * Give back what {@link #allocate} made: the session ended, or never opened because its Welcome could not be
      * sent. Must not throw; called at most once per allocation.
      *

@@ -33,14 +33,21 @@ final class RouterConnection
     }
 
     /**
-     * What the machine is told of a session: a publisher's key schedule and ring, or a copy of a subscriber's
-     * control key.
+     * What the machine is told of a session: a publisher's key schedule and ring, a copy of a subscriber's control
+     * key, or a relay's ring and a copy of its control key (which opens the origin keys it hands over).
      *
      * @param session the session.
      * @return its facts.
      */
     static SessionFacts facts(final Session session)
     {
+        if (Right.RELAY == session.right())
+        {
+            // A relay's frame keys are the origin's, which it hands over wrapped under its control key.
+            return new SessionFacts(session.sessionId(), session.subject(), session.token(), session.producerId(), 0,
+                null, session.keys().controlKey(), session.ringCapacity(), session.publishRingPath(),
+                session.rings().sealedRing()).relay(true);
+        }
         final boolean publisher = Right.PUBLISH == session.right();
         return new SessionFacts(
             session.sessionId(),

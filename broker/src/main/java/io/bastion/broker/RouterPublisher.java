@@ -1,7 +1,10 @@
 package io.bastion.broker;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A publishing session of a channel: its key schedule's progress, what it owes, and, one {@link RouterLink} per
@@ -30,12 +33,66 @@ final class RouterPublisher extends RouterEndpoint
     /** Its authority ended: the subscribers stop reading its ring at once, without draining. */
     boolean cutOff;
     long publisherAckDueMs;
+    /** A relay: its keys are the origin's, in {@link #originKeys}; null for a publisher. */
+    final Map<Integer, byte[]> originKeys;
+    /** A relay: the highest origin key id it handed over; a new one must be above it. */
+    int highestOriginKeyId;
+    /** A relay was asked where its ring stands (a KeyUpdate naming {@link #requestedKeyId}) and owes the answer. */
+    boolean positionRequested;
+    int requestedKeyId;
 
     RouterPublisher(final RouterChannel state, final SessionFacts session)
     {
         super(state, session);
         this.producerId = session.producerId;
         this.keyId = session.firstKeyId;
+        this.originKeys = session.relay ? new LinkedHashMap<>() : null;
+    }
+
+    /**
+     * Whether this is a relay, whose keys are the origin's.
+     *
+     * @return true for a relay.
+     */
+    boolean isRelay()
+    {
+        return null != originKeys;
+    }
+
+    /**
+     * One of its frame keys: a publisher's as its schedule derives it, a relay's as the relay handed it over.
+     *
+     * @param id the key id.
+     * @return a fresh array the caller zeroes, or null for a relay key it does not hold.
+     */
+    byte[] frameKey(final int id)
+    {
+        if (null == originKeys)
+        {
+            return session.frameKeys.apply(id);
+        }
+        final byte[] key = originKeys.get(id);
+        return null == key ? null : key.clone();
+    }
+
+    /**
+     * A relay leaves: zero the origin keys and its control key.
+     */
+    void zeroRelayKeys()
+    {
+        if (null == originKeys)
+        {
+            return;
+        }
+        for (final byte[] key : originKeys.values())
+        {
+            Arrays.fill(key, (byte)0);
+        }
+        originKeys.clear();
+        if (null != session.controlKey)
+        {
+            Arrays.fill(session.controlKey, (byte)0);
+        }
     }
 
     /**

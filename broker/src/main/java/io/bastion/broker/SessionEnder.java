@@ -33,6 +33,7 @@ final class SessionEnder
     private final RouterChannel state;
     private final ChannelSender sender;
     private final KeyRotation rotation;
+    private final RelayKeys relayKeys;
     private final RouterOutput output;
     private final RouterCounters counters;
     private final EpochClock clock;
@@ -42,6 +43,7 @@ final class SessionEnder
         final RouterChannel state,
         final ChannelSender sender,
         final KeyRotation rotation,
+        final RelayKeys relayKeys,
         final RouterOutput output,
         final RouterCounters counters,
         final EpochClock clock,
@@ -50,6 +52,7 @@ final class SessionEnder
         this.state = state;
         this.sender = sender;
         this.rotation = rotation;
+        this.relayKeys = relayKeys;
         this.output = output;
         this.counters = counters;
         this.clock = clock;
@@ -116,7 +119,7 @@ final class SessionEnder
             link.subscriber.quarantinedProducers.add(publisher.producerId);
             // Told to let go of the ring and keys now: no REMOVED will come for a publisher that stays.
             sender.source(link.subscriber, SourceAction.CUT_OFF, publisher.producerId, 0, 0);
-            rotation.subscriberLeft(link);
+            subscriberLeft(link);
             if (publisher.closing && !publisher.draining())
             {
                 remove(publisher);
@@ -196,6 +199,7 @@ final class SessionEnder
             link.end();
         }
         publisher.links.clear();
+        publisher.zeroRelayKeys();
         output.close(publisher);
         output.audit(AuditEventType.CHANNEL_CLOSED, AuditOutcome.INFO, publisher.session.subject, state.name,
             "source removed producer=" + publisher.producerId);
@@ -227,6 +231,7 @@ final class SessionEnder
         for (final RouterPublisher publisher : state.publishers)
         {
             sender.lastWord(publisher, ControlMessages.goodbye(GoodbyeReason.SHUTDOWN));
+            publisher.zeroRelayKeys();
             output.close(publisher);
         }
         for (final RouterPublisher publisher : state.publishers)
@@ -277,7 +282,7 @@ final class SessionEnder
             final RouterLink link = publisher.link(subscriber);
             if (null != link)
             {
-                rotation.subscriberLeft(link);
+                subscriberLeft(link);
             }
             if (publisher.closing && !publisher.draining())
             {
@@ -287,6 +292,18 @@ final class SessionEnder
         output.close(subscriber);
         output.audit(AuditEventType.CHANNEL_CLOSED, AuditOutcome.INFO, subscriber.session.subject, state.name,
             "subscriber left session=" + subscriber.session.idText());
+    }
+
+    private void subscriberLeft(final RouterLink link)
+    {
+        if (link.publisher.isRelay())
+        {
+            relayKeys.subscriberLeft(link);
+        }
+        else
+        {
+            rotation.subscriberLeft(link);
+        }
     }
 
     private static void zeroControlKey(final RouterSubscriber subscriber)

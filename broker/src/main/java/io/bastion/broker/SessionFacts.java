@@ -30,6 +30,11 @@ final class SessionFacts
     final SealedRing sealedRing;
     /** A concurrent publisher's many-to-one ring, or null; set once, before a machine hears of the session. */
     SealedManyToOneRing sharedRing;
+    /**
+     * A relay's session: its keys are the origin's, handed over wrapped under {@link #controlKey}; set once, before a
+     * machine hears of the session.
+     */
+    boolean relay;
 
     /**
      * The facts of one session.
@@ -41,8 +46,8 @@ final class SessionFacts
      * @param firstKeyId   the key id the publisher starts with.
      * @param frameKeys    a publisher's frame key for a key id, as both sides derive it (fresh array each call); null
      *                     for a subscriber.
-     * @param controlKey   a subscriber's control key, which seals the keys it is handed (owned from now on); null for
-     *                     a publisher.
+     * @param controlKey   a subscriber's control key, which seals the keys it is handed, or a relay's, which opens
+     *                     the keys it hands over (owned from now on); null for a publisher.
      * @param ringCapacity a publisher's ring capacity in bytes.
      * @param ringPath     a publisher's ring file, or null when its ring is sealed memory or it has none.
      * @param sealedRing   a publisher's sealed-memory ring, or null.
@@ -81,6 +86,19 @@ final class SessionFacts
     SessionFacts sharedRing(final SealedManyToOneRing ring)
     {
         this.sharedRing = ring;
+        return this;
+    }
+
+    /**
+     * Mark the session a relay's: it publishes sealed frames of another host under the origin's producer id and
+     * keys, and its {@link #controlKey} opens the keys it hands over.
+     *
+     * @param relay true for a relay.
+     * @return this.
+     */
+    SessionFacts relay(final boolean relay)
+    {
+        this.relay = relay;
         return this;
     }
 

@@ -122,6 +122,42 @@ final class SessionSlots implements RingAllocator
         }
     }
 
+    /**
+     * {@inheritDoc}
+     * <p>
+     * A relay takes the slots any publisher takes (a session of its principal, one ring of the channel), and gives
+     * them back as any publisher does, through {@link #release}.
+     */
+    @Override
+    public RingAllocation allocateRelay(
+        final String subject, final String channel, final long sessionId, final int originProducerId)
+            throws IOException
+    {
+        if (!take(sessionsPerPrincipal, subject, limits.maxSessionsPerPrincipal()))
+        {
+            counters.sessionLimitRefusals.increment();
+            throw new AllocationRefusedException(RejectReason.RATE_LIMITED,
+                "sessions per principal limit " + limits.maxSessionsPerPrincipal() + " reached");
+        }
+        if (!take(ringsPerChannel, channel, limits.maxRingsPerChannel()))
+        {
+            giveBack(sessionsPerPrincipal, subject);
+            counters.ringLimitRefusals.increment();
+            throw new AllocationRefusedException(RejectReason.RATE_LIMITED,
+                "rings per channel limit " + limits.maxRingsPerChannel() + " reached");
+        }
+        subjects.put(sessionId, null == subject ? "" : subject);
+        try
+        {
+            return allocator.allocateRelay(subject, channel, sessionId, originProducerId);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            releaseSlots(channel, Right.RELAY, sessionId);
+            throw ex;
+        }
+    }
+
     private void releaseSlots(final String channel, final Right right, final long sessionId)
     {
         final String subject = subjects.remove(sessionId);
@@ -131,7 +167,7 @@ final class SessionSlots implements RingAllocator
             return;
         }
         giveBack(sessionsPerPrincipal, subject);
-        if (Right.PUBLISH == right)
+        if (Right.PUBLISH == right || Right.RELAY == right)
         {
             giveBack(ringsPerChannel, channel);
         }

@@ -98,7 +98,13 @@ public final class ChannelCounters implements AutoCloseable
         }
     }
 
-    void onFrameOut(final int frameLength)
+    /**
+     * Count a frame written; for an endpoint outside this package that writes frames itself (a relay), from its one
+     * writing thread.
+     *
+     * @param frameLength the frame's length in bytes.
+     */
+    public void onFrameOut(final int frameLength)
     {
         framesOut.incrementRelease();
         bytesOut.getAndAddRelease(frameLength);
@@ -131,12 +137,18 @@ public final class ChannelCounters implements AutoCloseable
         }
     }
 
-    void onBackPressure()
+    /**
+     * Count an offer refused for a full ring.
+     */
+    public void onBackPressure()
     {
         backPressure.incrementRelease();
     }
 
-    void onUnblocked()
+    /**
+     * Count a claim the consumer unblocked.
+     */
+    public void onUnblocked()
     {
         unblocked.incrementRelease();
     }
@@ -154,8 +166,10 @@ public final class ChannelCounters implements AutoCloseable
 
     /**
      * Count a refusal; {@code reason} is a refusal, never {@link RejectReason#NONE} (which has no counter).
+     *
+     * @param reason the refusal.
      */
-    void onRejected(final RejectReason reason)
+    public void onRejected(final RejectReason reason)
     {
         rejections[reason.code()].incrementRelease();
     }
@@ -170,7 +184,10 @@ public final class ChannelCounters implements AutoCloseable
         sequenceGaps.incrementRelease();
     }
 
-    void onHeartbeat()
+    /**
+     * Count a heartbeat published.
+     */
+    public void onHeartbeat()
     {
         heartbeats.incrementRelease();
     }

@@ -15,7 +15,7 @@ package io.bastion.channel;
  * What to do: retry {@link #BACK_PRESSURED}, {@link #ADMIN_ACTION} and {@link #RATE_LIMITED}; wait on
  * {@link #NOT_CONNECTED}; split a message that is {@link #MESSAGE_TOO_LARGE}; flush the explicit batch on
  * {@link #BATCH_FULL}; free a lane or retry later on {@link #NO_LANE} ({@link ConcurrentPublisher} only); close the
- * publisher on the others, which stop it for good.
+ * publisher on the others, which stop it for good; drop a frame that is {@link #REFUSED}.
  */
 public final class ChannelStatus
 {
@@ -87,6 +87,13 @@ public final class ChannelStatus
      */
     public static final long NO_LANE = -12;
 
+    /**
+     * A frame handed over already sealed (a relay's {@code offerSealed}) failed one of the relay's checks: its
+     * structure, channel, producer, key, sequence or tag. Nothing was written; the caller's {@code lastRefusal()}
+     * names the reason, which is counted. Drop the frame; the next one may pass.
+     */
+    public static final long REFUSED = -13;
+
     private ChannelStatus()
     {
     }
@@ -140,6 +147,8 @@ public final class ChannelStatus
                 return "BATCH_FULL";
             case (int)NO_LANE:
                 return "NO_LANE";
+            case (int)REFUSED:
+                return "REFUSED";
             default:
                 return "UNKNOWN(" + status + ")";
         }

@@ -170,6 +170,58 @@ public final class HandshakeClient
     }
 
     /**
+     * Run a relay's handshake ({@link Right#RELAY}) with the broker the token names: the Hello declares the origin
+     * producer id the relay republishes frames under; the Welcome must give exactly that id and a ring, as a
+     * publisher's (see {@code docs/relay.md}).
+     *
+     * @param socketPath        the broker's socket.
+     * @param token             the capability token, as issued (not retained); it must grant {@link Right#RELAY}.
+     * @param expectedBrokerKey the broker identity key the caller expects, or null to take the token's alone.
+     * @param channel           the relayed channel's name.
+     * @param originProducerId  the origin publisher's producer id, positive.
+     * @param timeout           bound on the whole handshake.
+     * @return the open session; the caller closes it.
+     * @throws HandshakeException with the typed reason when no session opens (such as
+     *                            {@link RejectReason#NOT_RELAYED} or {@link RejectReason#PRODUCER_ID_IN_USE}).
+     * @throws IllegalArgumentException if the channel is not a valid channel name, the token is longer than any token
+     *                                  can be, or the producer id is not positive.
+     */
+    public static Session connectRelay(
+        final Path socketPath,
+        final byte[] token,
+        final PublicKey expectedBrokerKey,
+        final String channel,
+        final int originProducerId,
+        final Duration timeout) throws HandshakeException
+    {
+        final long deadlineNs = System.nanoTime() + timeout.toNanos();
+        final PublicKey pinnedBrokerKey = brokerKeyOf(token, expectedBrokerKey);
+        if (token.length > TokenCodec.MAX_LENGTH)
+        {
+            throw new IllegalArgumentException("token longer than " + TokenCodec.MAX_LENGTH);
+        }
+        final byte[] credentials = HelloCredentials.encodeRelay(NO_TOKEN, channel, originProducerId);
+        final byte[] tokenCopy = token.clone();
+        final Session session;
+        try
+        {
+            session = connect(socketPath, credentials, tokenCopy, pinnedBrokerKey, channel, Right.RELAY, 0, deadlineNs);
+        }
+        finally
+        {
+            Arrays.fill(tokenCopy, (byte)0);
+        }
+        if (session.producerId() != originProducerId || null == session.rings().sealedRing() &&
+            null == session.publishRingPath())
+        {
+            session.close();
+            throw new HandshakeException(RejectReason.PROTOCOL_VIOLATION, false,
+                "the Welcome does not give the relay its origin producer id and a ring");
+        }
+        return session;
+    }
+
+    /**
      * The broker key a token names: the only key its holder pins.
      *
      * @param token             the client's own token, untrusted bytes.

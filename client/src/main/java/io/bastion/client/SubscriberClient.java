@@ -34,6 +34,7 @@ import io.bastion.security.token.Right;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.collections.IntHashSet;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -88,6 +89,10 @@ public final class SubscriberClient implements AutoCloseable
     private final List<SourceEntry> sources = new ArrayList<>();
     private final RejectionHandler rejections;
     private final IntHashSet refusedProducers = new IntHashSet();
+    private static final byte[] NO_KEY = new byte[0];
+
+    private final UnsafeBuffer observedKey = new UnsafeBuffer(NO_KEY);
+    private KeyObserver keyObserver;
     private long refusedSources;
     private long lastProgressNs = System.nanoTime() - PROGRESS_INTERVAL_NS;
     private boolean released;
@@ -232,6 +237,45 @@ public final class SubscriberClient implements AutoCloseable
         return subscriber.poll(handler, fragmentLimit);
     }
 
+    /**
+     * Be told about every key of every source as it is handed over, retired or revoked: for a bridge, which forwards
+     * the keys of the channel it carries to another host. The observer sees key material: see {@link KeyObserver}.
+     * Set it before the first {@link #doWork()} to see every key; one thread, the subscriber's.
+     *
+     * @param observer the observer, or null for none.
+     * @return this.
+     */
+    public SubscriberClient keyObserver(final KeyObserver observer)
+    {
+        this.keyObserver = observer;
+        return this;
+    }
+
+    private void observe(final int producerId, final int keyId, final KeyObserver.Action action, final byte[] key)
+    {
+        final KeyObserver observer = this.keyObserver;
+        if (null == observer)
+        {
+            return;
+        }
+        try
+        {
+            if (null != key)
+            {
+                observedKey.wrap(key);
+            }
+            observer.onKey(producerId, keyId, action, null == key ? null : observedKey);
+        }
+        catch (final RuntimeException ex)
+        {
+            // The observer's failure is its own: the subscriber's keys and sources are not touched by it.
+        }
+        finally
+        {
+            observedKey.wrap(NO_KEY);
+        }
+    }
+
     private void onMessage(final ControlMessage message)
     {
         if (SourceUpdateDecoder.TEMPLATE_ID == message.templateId())
@@ -288,10 +332,12 @@ public final class SubscriberClient implements AutoCloseable
             case KEY_RETIRED:
                 source.keys.retire(message.keyId, Math.max(0, message.graceMs));
                 acknowledge(message);
+                observe(message.producerId, message.keyId, KeyObserver.Action.RETIRED, null);
                 break;
             case KEY_REVOKED:
                 source.keys.revoke(message.keyId);
                 acknowledge(message);
+                observe(message.producerId, message.keyId, KeyObserver.Action.REVOKED, null);
                 break;
             case REMOVED:
                 source.removing = true;
@@ -469,13 +515,18 @@ public final class SubscriberClient implements AutoCloseable
         }
         try
         {
-            keys.rotateAndZero(message.keyId, key, graceMs);
+            keys.rotate(message.keyId, key, graceMs);
+            observe(message.producerId, message.keyId, KeyObserver.Action.ADDED, key);
             return true;
         }
         catch (final IllegalArgumentException ex)
         {
             violation();
             return false;
+        }
+        finally
+        {
+            Arrays.fill(key, (byte)0);
         }
     }
 

@@ -132,6 +132,20 @@ public enum RejectReason
      * tail, more than a lap behind, backwards), and was evicted: the publisher no longer reads it.
      */
     CONSUMER_HEAD_INVALID(58),
+    /**
+     * The broker refused a channel whose id (a function of its name, the same on every broker) is already the id of
+     * another channel it serves: two names collided. Nothing is ever given a reused id; rename one of the channels.
+     */
+    CHANNEL_ID_TAKEN(59),
+    /**
+     * The channel is relayed: only a relay (a session with the {@code RELAY} right) may publish on it, since its
+     * frames come sealed from another host. An ordinary publisher is refused.
+     */
+    RELAY_ONLY(60),
+    /** A relay asked to publish on a channel the broker does not declare relayed. */
+    NOT_RELAYED(61),
+    /** A relay declared an origin producer id that another session of the channel already publishes under. */
+    PRODUCER_ID_IN_USE(62),
 
     /** Ring fault: the tail is negative, or behind the head, or more than a lap ahead of it. */
     TAIL_OUT_OF_RANGE(64),

@@ -115,7 +115,7 @@ class ControlMessageValidatorTest
         assertEquals(60, decoder.getSealedKey(read, 0, read.length));
         assertArrayEquals(sealed, read);
 
-        for (final int unknown : new int[]{0, 13, 254, 255})
+        for (final int unknown : new int[]{0, 13, 15, 20, 254, 255})
         {
             buffer.putByte(8 + SourceUpdateDecoder.actionEncodingOffset(), (byte)unknown);
             assertEquals(RejectReason.UNKNOWN_ENUM_VALUE, validator.validate(buffer, 0, length));

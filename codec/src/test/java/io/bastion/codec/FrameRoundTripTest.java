@@ -43,8 +43,8 @@ class FrameRoundTripTest
         assertEquals(72, wire.getShort(0));
         assertEquals(1, wire.getShort(2));
         assertEquals((short) 47703, wire.getShort(4));
-        // Schema version 2: it appended Welcome.sealing; the Frame's layout is version 1's.
-        assertEquals(3, wire.getShort(6));
+        // Schema version 4 (the relay's source actions and refusals); the Frame's layout is still version 1's.
+        assertEquals(4, wire.getShort(6));
         assertEquals(89, wire.getInt(8));
         assertEquals(7, wire.getInt(12));
         assertEquals(11, wire.getInt(16));

@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Frames written by the test-only next version (4) of the schema (one int64 field appended with
- * sinceVersion="4") read by this build's version-3 reader, whose Frame block is still version 1's.
+ * Frames written by the test-only next version (5) of the schema (one int64 field appended with
+ * sinceVersion="5") read by this build's version-4 reader, whose Frame block is still version 1's.
  */
 class FrameVersioningTest
 {
@@ -26,7 +26,7 @@ class FrameVersioningTest
     @Test
     void nextVersionCodecsReallyDifferFromTheCurrent()
     {
-        assertEquals(4, FrameEncoder.SCHEMA_VERSION);
+        assertEquals(5, FrameEncoder.SCHEMA_VERSION);
         assertEquals(FrameValidator.SCHEMA_ID, FrameEncoder.SCHEMA_ID);
         assertEquals(FrameValidator.TEMPLATE_ID, FrameEncoder.TEMPLATE_ID);
         assertEquals(FrameDescriptor.BLOCK_LENGTH + 8, FrameEncoder.BLOCK_LENGTH);
@@ -36,10 +36,10 @@ class FrameVersioningTest
     @Test
     void aForwardCompatibleReaderAcceptsTheNextVersionAndIgnoresTheNewField()
     {
-        final FrameReader reader = new FrameReader(FrameValidator.forwardCompatible(4, 4096));
+        final FrameReader reader = new FrameReader(FrameValidator.forwardCompatible(5, 4096));
 
         assertEquals(RejectReason.NONE, reader.wrapValidated(buffer, 0, length));
-        assertEquals(4, reader.version());
+        assertEquals(5, reader.version());
         assertEquals(FrameEncoder.BLOCK_LENGTH, reader.blockLength());
         assertEquals(7, reader.channelId());
         assertEquals(8, reader.producerId());
@@ -58,7 +58,7 @@ class FrameVersioningTest
     @Test
     void theMacStillCoversTheNewFieldAndTheTagStaysPut()
     {
-        final FrameReader reader = new FrameReader(FrameValidator.forwardCompatible(4, 4096));
+        final FrameReader reader = new FrameReader(FrameValidator.forwardCompatible(5, 4096));
         assertEquals(RejectReason.NONE, reader.wrapValidated(buffer, 0, length));
 
         assertEquals(FrameDescriptor.TAG_OFFSET, reader.tagOffset());
@@ -83,7 +83,7 @@ class FrameVersioningTest
         buffer.putShort(FrameDescriptor.VERSION_FIELD_OFFSET, (short) 0, ByteOrder.LITTLE_ENDIAN);
 
         assertEquals(RejectReason.VERSION_TOO_OLD,
-            FrameValidator.forwardCompatible(4, 4096).validate(buffer, 0, length));
+            FrameValidator.forwardCompatible(5, 4096).validate(buffer, 0, length));
     }
 
     @Test
@@ -93,16 +93,16 @@ class FrameVersioningTest
             ByteOrder.LITTLE_ENDIAN);
 
         assertEquals(RejectReason.BLOCK_LENGTH_TOO_SHORT,
-            FrameValidator.forwardCompatible(4, 4096).validate(buffer, 0, length));
+            FrameValidator.forwardCompatible(5, 4096).validate(buffer, 0, length));
     }
 
     @Test
     void theNextVersionWithTrailingBytesIsRefused()
     {
         assertEquals(RejectReason.TRAILING_BYTES,
-            FrameValidator.forwardCompatible(4, 4096).validate(buffer, 0, length + 1));
+            FrameValidator.forwardCompatible(5, 4096).validate(buffer, 0, length + 1));
         assertEquals(RejectReason.PAYLOAD_BEYOND_RECORD,
-            FrameValidator.forwardCompatible(4, 4096).validate(buffer, 0, length - 1));
+            FrameValidator.forwardCompatible(5, 4096).validate(buffer, 0, length - 1));
     }
 
     private int encodeNextVersion()

@@ -28,7 +28,9 @@ class FuzzSeedCorpusTest
         assertVerdict("valid-16-byte-payload", RejectReason.NONE, RejectReason.NONE);
         // Written when version 3 was the next one; since schema 3 is this build's, its larger block is refused.
         assertVerdict("version3-larger-block", RejectReason.BLOCK_LENGTH_TOO_LONG, RejectReason.BLOCK_LENGTH_TOO_LONG);
-        assertVerdict("version4-larger-block", RejectReason.VERSION_TOO_NEW, RejectReason.NONE);
+        // Written when version 4 was the next one; since schema 4 is this build's, its larger block is refused too.
+        assertVerdict("version4-larger-block", RejectReason.BLOCK_LENGTH_TOO_LONG, RejectReason.BLOCK_LENGTH_TOO_LONG);
+        assertVerdict("version5-larger-block", RejectReason.VERSION_TOO_NEW, RejectReason.NONE);
         assertVerdict("version0", RejectReason.VERSION_TOO_OLD, RejectReason.VERSION_TOO_OLD);
         assertVerdict("truncated-payload",
             RejectReason.PAYLOAD_BEYOND_RECORD, RejectReason.PAYLOAD_BEYOND_RECORD);

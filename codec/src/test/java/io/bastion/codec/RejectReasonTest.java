@@ -34,7 +34,8 @@ class RejectReasonTest
             "UNAUTHORIZED", "EXPIRED_TOKEN", "INVALID_TOKEN", "BAD_SIGNATURE", "PEER_REJECTED", "UNSUPPORTED_VERSION",
             "PROTOCOL_VIOLATION", "FRAME_TOO_LONG", "PERMISSIONS_TOO_WIDE", "TIMED_OUT", "CHANNEL_CLOSED",
             "CHANNEL_IN_USE", "MAPPING_FAULT", "EXPIRED_KEY", "INVALID_SEQUENCE", "MALFORMED_BATCH",
-            "BATCH_KEY_MISMATCH", "CONSUMER_LAGGED", "CONSUMER_STALLED", "CONSUMER_HEAD_INVALID"};
+            "BATCH_KEY_MISMATCH", "CONSUMER_LAGGED", "CONSUMER_STALLED", "CONSUMER_HEAD_INVALID",
+            "CHANNEL_ID_TAKEN", "RELAY_ONLY", "NOT_RELAYED", "PRODUCER_ID_IN_USE"};
         for (int i = 0; i < channelNames.length; i++)
         {
             expected.put(channelNames[i], i + 32);
@@ -87,7 +88,7 @@ class RejectReasonTest
         assertSame(RejectReason.NONE, RejectReason.fromCode(0));
         assertNull(RejectReason.fromCode(-1));
         assertNull(RejectReason.fromCode(20));
-        assertNull(RejectReason.fromCode(60));
+        assertNull(RejectReason.fromCode(63));
         assertNull(RejectReason.fromCode(RejectReason.maxCode() + 1));
         assertNull(RejectReason.fromCode(Integer.MIN_VALUE));
         assertNull(RejectReason.fromCode(Integer.MAX_VALUE));

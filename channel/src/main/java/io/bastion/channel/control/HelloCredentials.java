@@ -26,6 +26,8 @@ import java.nio.charset.StandardCharsets;
  *  | channel name, ASCII                 |
  *  +------------------------------------+
  *  | lanes: uint8, optional               |  1 to ConcurrentPublisher.MAX_LANES, PUBLISH only
+ *  |   or                                |
+ *  | origin producer id: int32 LE         |  1 to Integer.MAX_VALUE, RELAY only (and always with RELAY)
  *  +------------------------------------+  end of var-data, exactly
  * </pre>
  * The token travels as an opaque byte string: the broker's {@link io.bastion.security.token.TokenVerifier} parses
@@ -33,13 +35,16 @@ import java.nio.charset.StandardCharsets;
  * lanes byte, present only when a publisher asks for a concurrent session (a {@link ConcurrentPublisher}'s
  * many-to-one ring, written by that many threads), must be 1 to {@link ConcurrentPublisher#MAX_LANES} and the right
  * {@link Right#PUBLISH}. Anything else (lengths past the end, more trailing bytes) is
- * {@link RejectReason#PROTOCOL_VIOLATION}. The Hello is bound into the handshake's transcript, so the lanes asked for
- * are signed over with the rest. A broker from before concurrent sessions refuses a Hello with the lanes byte as
- * trailing bytes: it fails closed. Immutable.
+ * {@link RejectReason#PROTOCOL_VIOLATION}. A {@link Right#RELAY} request always ends with the origin producer id the
+ * relay will republish frames under (the producer id the origin broker gave the publisher whose frames it carries),
+ * positive; no other right carries one. The Hello is bound into the handshake's transcript, so the lanes and the
+ * origin producer id asked for are signed over with the rest. A broker from before concurrent sessions (or relays)
+ * refuses a Hello with the lanes byte (or the producer id) as trailing bytes: it fails closed. Immutable.
  */
 public final class HelloCredentials
 {
     private static final int TOKEN_LENGTH_PREFIX = 2;
+    private static final int ORIGIN_PRODUCER_ID_LENGTH = 4;
 
     /** Why the credentials were refused, or null when valid. */
     public final RejectReason refusedFor;
@@ -51,15 +56,23 @@ public final class HelloCredentials
     public final Right right;
     /** The lanes of a concurrent publisher asked for; 0 for any other session. */
     public final int lanes;
+    /** The origin producer id a relay declared ({@link Right#RELAY} only, positive); 0 for any other session. */
+    public final int originProducerId;
 
     private HelloCredentials(
-        final RejectReason refusedFor, final byte[] token, final String channel, final Right right, final int lanes)
+        final RejectReason refusedFor,
+        final byte[] token,
+        final String channel,
+        final Right right,
+        final int lanes,
+        final int originProducerId)
     {
         this.refusedFor = refusedFor;
         this.token = token;
         this.channel = channel;
         this.right = right;
         this.lanes = lanes;
+        this.originProducerId = originProducerId;
     }
 
     /**
@@ -95,7 +108,8 @@ public final class HelloCredentials
      * @param lanes   0 for a session of one thread; 1 to {@link ConcurrentPublisher#MAX_LANES} for a concurrent
      *                publisher ({@link Right#PUBLISH} only).
      * @return the encoded bytes.
-     * @throws IllegalArgumentException if the token or channel is too long, or the lanes are out of range.
+     * @throws IllegalArgumentException if the token or channel is too long, the lanes are out of range, or the right
+     *                                  is {@link Right#RELAY} (see {@link #encodeRelay}).
      */
     public static byte[] encode(final byte[] token, final String channel, final Right right, final int lanes)
     {
@@ -103,6 +117,35 @@ public final class HelloCredentials
         {
             throw new IllegalArgumentException("lanes " + lanes + " for " + right);
         }
+        if (Right.RELAY == right)
+        {
+            throw new IllegalArgumentException("a relay names its origin producer id: use encodeRelay");
+        }
+        return encode(token, channel, right, lanes, 0);
+    }
+
+    /**
+     * Encode a relay's request: token (may be empty), channel, {@link Right#RELAY} and the origin producer id.
+     *
+     * @param token            the encoded capability token, or an empty array.
+     * @param channel          the channel name.
+     * @param originProducerId the producer id of the origin publisher whose sealed frames the relay republishes,
+     *                         positive.
+     * @return the encoded bytes.
+     * @throws IllegalArgumentException if the token or channel is too long, or the producer id is not positive.
+     */
+    public static byte[] encodeRelay(final byte[] token, final String channel, final int originProducerId)
+    {
+        if (originProducerId <= 0)
+        {
+            throw new IllegalArgumentException("origin producer id must be positive: " + originProducerId);
+        }
+        return encode(token, channel, Right.RELAY, 0, originProducerId);
+    }
+
+    private static byte[] encode(
+        final byte[] token, final String channel, final Right right, final int lanes, final int originProducerId)
+    {
         if (token.length > TokenCodec.MAX_LENGTH)
         {
             throw new IllegalArgumentException("token longer than " + TokenCodec.MAX_LENGTH);
@@ -113,7 +156,7 @@ public final class HelloCredentials
         }
         final byte[] name = channel.getBytes(StandardCharsets.US_ASCII);
         final ByteBuffer encoded = ByteBuffer.allocate(TOKEN_LENGTH_PREFIX + token.length + 2 + name.length +
-            (lanes > 0 ? 1 : 0))
+            (lanes > 0 ? 1 : 0) + (originProducerId > 0 ? ORIGIN_PRODUCER_ID_LENGTH : 0))
             .order(ByteOrder.LITTLE_ENDIAN)
             .putShort((short)token.length)
             .put(token)
@@ -123,6 +166,10 @@ public final class HelloCredentials
         if (lanes > 0)
         {
             encoded.put((byte)lanes);
+        }
+        if (originProducerId > 0)
+        {
+            encoded.putInt(originProducerId);
         }
         return encoded.array();
     }
@@ -155,13 +202,34 @@ public final class HelloCredentials
         final int channelLength = data[position + 1] & 0xFF;
         remaining -= 2;
         position += 2;
-        // The channel fills what is left, or all but the one lanes byte of a concurrent publisher.
-        if (null == right || channelLength > remaining || remaining - channelLength > 1)
+        // The channel fills what is left, or all but the one lanes byte of a concurrent publisher, or all but the
+        // four bytes of a relay's origin producer id.
+        if (null == right || channelLength > remaining)
+        {
+            return refused();
+        }
+        final int trailing = remaining - channelLength;
+        int originProducerId = 0;
+        if (Right.RELAY == right)
+        {
+            if (ORIGIN_PRODUCER_ID_LENGTH != trailing)
+            {
+                return refused();
+            }
+            final int at = position + channelLength;
+            originProducerId = (data[at] & 0xFF) | ((data[at + 1] & 0xFF) << 8) | ((data[at + 2] & 0xFF) << 16) |
+                ((data[at + 3] & 0xFF) << 24);
+            if (originProducerId <= 0)
+            {
+                return refused();
+            }
+        }
+        else if (trailing > 1)
         {
             return refused();
         }
         int lanes = 0;
-        if (remaining - channelLength == 1)
+        if (Right.RELAY != right && trailing == 1)
         {
             lanes = data[position + channelLength] & 0xFF;
             if (lanes < 1 || lanes > ConcurrentPublisher.MAX_LANES || Right.PUBLISH != right)
@@ -177,7 +245,7 @@ public final class HelloCredentials
         }
         final byte[] token = new byte[tokenLength];
         System.arraycopy(data, TOKEN_LENGTH_PREFIX, token, 0, tokenLength);
-        return new HelloCredentials(null, token, channel, right, lanes);
+        return new HelloCredentials(null, token, channel, right, lanes, originProducerId);
     }
 
     private static Right rightOf(final int bit)
@@ -194,6 +262,6 @@ public final class HelloCredentials
 
     private static HelloCredentials refused()
     {
-        return new HelloCredentials(RejectReason.PROTOCOL_VIOLATION, null, null, null, 0);
+        return new HelloCredentials(RejectReason.PROTOCOL_VIOLATION, null, null, null, 0, 0);
     }
 }

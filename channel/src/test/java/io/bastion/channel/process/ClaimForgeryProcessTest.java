@@ -79,8 +79,8 @@ class ClaimForgeryProcessTest
         sendKeys.rotate(1, key, 0);
         receiveKeys.rotate(1, key, 0);
         final CountersManager counters = new CountersManager(
-            new UnsafeBuffer(BufferUtil.allocateDirectAligned(64 * 1024, 64)),
-            new UnsafeBuffer(BufferUtil.allocateDirectAligned(16 * 1024, 64)));
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(128 * 1024, 64)),
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(32 * 1024, 64)));
         publisher = new Publisher(
             new OneToOneRingProducer(producerSide.producerRegion(), producerSide.consumerRegion(), () -> 1L),
             new HmacFrameSealer(sendKeys), CHANNEL_ID, PRODUCER_ID, () -> 1L, new ChannelCounters(counters, "pub"));

@@ -63,8 +63,8 @@ public final class TruncatedRingMain
         sendKeys.rotate(1, key, 0);
         receiveKeys.rotate(1, key, 0);
         final CountersManager counters = new CountersManager(
-            new UnsafeBuffer(BufferUtil.allocateDirectAligned(64 * 1024, 64)),
-            new UnsafeBuffer(BufferUtil.allocateDirectAligned(16 * 1024, 64)));
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(128 * 1024, 64)),
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(32 * 1024, 64)));
         final Publisher publisher = new Publisher(
             new OneToOneRingProducer(producerSide.producerRegion(), producerSide.consumerRegion(),
                 System::currentTimeMillis),

@@ -12,10 +12,16 @@ public enum Right
     /** May subscribe to the channel. */
     SUBSCRIBE(0x02),
     /** May administer the channel (create, rotate keys, revoke). */
-    ADMIN(0x04);
+    ADMIN(0x04),
+    /**
+     * May republish frames sealed elsewhere into a channel the broker declares relayed, under an origin producer id
+     * it names, with the origin's keys, which it hands to the broker (a bridge's receiving side; see
+     * {@code docs/relay.md}). It grants nothing on a channel that is not relayed.
+     */
+    RELAY(0x08);
 
     /** Every bit that names a known right; any other bit in a token is refused. */
-    public static final int KNOWN_BITS = 0x07;
+    public static final int KNOWN_BITS = 0x0F;
 
     private final int bit;
 

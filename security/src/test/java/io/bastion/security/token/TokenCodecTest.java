@@ -43,6 +43,27 @@ class TokenCodecTest
     }
 
     @Test
+    void carriesTheRelayRightBesideTheOthersAndOldRightBytesStillParse()
+    {
+        final CapabilityToken relay =
+            new CapabilityToken("zoë", "orders.*", Right.mask(Right.RELAY), 10L, 20L, 3L, BROKER, false);
+        final TokenParseResult parsed = TokenCodec.parse(TokenCodec.encode(relay, SIGNATURE));
+        assertTrue(parsed.isOk());
+        assertEquals(0x08, parsed.token().rights());
+        assertTrue(Right.RELAY.isIn(parsed.token().rights()));
+        assertFalse(Right.PUBLISH.isIn(parsed.token().rights()));
+        // A token made before RELAY existed (publish, subscribe, admin) reads exactly as it did.
+        for (int rights = 1; rights <= 0x07; rights++)
+        {
+            final byte[] old = valid();
+            old[TokenCodec.RIGHTS_OFFSET] = (byte)rights;
+            assertTrue(TokenCodec.parse(old).isOk(), "rights " + rights);
+            assertFalse(Right.RELAY.isIn(TokenCodec.parse(old).token().rights()));
+        }
+        assertEquals(0x0F, Right.KNOWN_BITS);
+    }
+
+    @Test
     void carriesTheBrokerKeyAndTheSingleUseFlagInTheSignedBody()
     {
         final byte[] broker = new byte[CapabilityToken.BROKER_KEY_LENGTH];
@@ -108,7 +129,7 @@ class TokenCodecTest
         flags[TokenCodec.FLAGS_OFFSET] = (byte) 0x81;
         assertEquals(TokenParseReason.UNKNOWN_FLAGS, reason(flags));
         final byte[] rights = encoded.clone();
-        rights[TokenCodec.RIGHTS_OFFSET] = 0x09;
+        rights[TokenCodec.RIGHTS_OFFSET] = 0x19;
         assertEquals(TokenParseReason.UNKNOWN_RIGHTS, reason(rights));
         rights[TokenCodec.RIGHTS_OFFSET] = 0;
         assertEquals(TokenParseReason.NO_RIGHTS, reason(rights));
@@ -148,7 +169,7 @@ class TokenCodecTest
         assertThrows(IllegalArgumentException.class,
             () -> new CapabilityToken("\uD800", "a", 1, 0, 1, 1, BROKER, false));
         assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("a", "a*b", 1, 0, 1, 1, BROKER, false));
-        assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("a", "a", 8, 0, 1, 1, BROKER, false));
+        assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("a", "a", 0x10, 0, 1, 1, BROKER, false));
         assertThrows(IllegalArgumentException.class, () -> new CapabilityToken("a", "a", 1, 2, 1, 1, BROKER, false));
         assertEquals(64, "é".repeat(32).getBytes(StandardCharsets.UTF_8).length);
         new CapabilityToken("é".repeat(32), "*", 1, 0, 1, 1, BROKER, false);

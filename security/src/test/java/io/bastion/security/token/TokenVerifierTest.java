@@ -158,6 +158,13 @@ class TokenVerifierTest
     {
         assertEquals(TokenDecision.MISSING_RIGHT,
             verifier.verify(token, "alice", "market.eu.fx", Right.ADMIN).decision());
+        // RELAY is a right of its own: PUBLISH does not imply it, nor it PUBLISH.
+        assertEquals(TokenDecision.MISSING_RIGHT,
+            verifier.verify(token, "alice", "market.eu.fx", Right.RELAY).decision());
+        final byte[] relay = issue(ISSUER, "alice", "orders", Right.RELAY.bit(), 8L);
+        assertEquals(TokenDecision.ACCEPTED, verifier.verify(relay, "alice", "orders", Right.RELAY).decision());
+        assertEquals(TokenDecision.MISSING_RIGHT,
+            verifier.verify(relay, "alice", "orders", Right.PUBLISH).decision());
     }
 
     @Test

@@ -97,6 +97,12 @@ public final class BrokerCommand implements Callable<Integer>
             "comma-separated.")
     private List<String> fanOut = List.of();
 
+    @Option(names = "--relayed", paramLabel = "CHANNEL", split = ",",
+        description = "Relayed channels: frames sealed on another host, republished here by a relay (a token with " +
+            "the relay right) under the origin's producer id and keys; only relays publish on them, and a relay " +
+            "publishes on nothing else. Sealed per frame. Repeatable or comma-separated.")
+    private List<String> relayed = List.of();
+
     @Option(names = "--max-sessions-per-principal", paramLabel = "N",
         description = "Most open sessions of one user; more are refused RATE_LIMITED (default: " +
             BrokerLimits.MAX_SESSIONS_PER_PRINCIPAL_DEFAULT + ").")
@@ -232,6 +238,15 @@ public final class BrokerCommand implements Callable<Integer>
             throw new ParameterException(spec.commandLine(), "--fan-out needs sealed rings; drop --ring-files");
         }
         fanOutChannels.forEach(context::channelFanOut);
+        for (final String channel : relayed)
+        {
+            if (batchSealed.contains(channel) || encrypted.contains(channel))
+            {
+                throw new ParameterException(spec.commandLine(),
+                    "--relayed " + channel + ": a relayed channel is sealed per frame");
+            }
+            context.relayedChannel(channel);
+        }
         if (null != maxPendingPerUid)
         {
             context.maxPendingHandshakesPerUid(maxPendingPerUid);

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.StringJoiner;
 
 /**
- * Reads a comma-separated list of rights ({@code publish,subscribe,admin}, any case) into a rights bit set, and
+ * Reads a comma-separated list of rights ({@code publish,subscribe,admin,relay}, any case) into a rights bit set, and
  * writes one back.
  */
 final class RightsConverter implements ITypeConverter<Integer>
@@ -62,6 +62,6 @@ final class RightsConverter implements ITypeConverter<Integer>
                 return right;
             }
         }
-        throw new TypeConversionException("'" + name + "' is not a right (use publish, subscribe or admin)");
+        throw new TypeConversionException("'" + name + "' is not a right (use publish, subscribe, admin or relay)");
     }
 }

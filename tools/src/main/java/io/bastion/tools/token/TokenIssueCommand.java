@@ -71,7 +71,8 @@ final class TokenIssueCommand implements Callable<Integer>
     private String channel;
 
     @Option(names = "--rights", required = true, paramLabel = "LIST", converter = RightsConverter.class,
-        description = "Comma-separated rights: publish, subscribe, admin.")
+        description = "Comma-separated rights: publish, subscribe, admin, relay (republish frames sealed on " +
+            "another host into a relayed channel).")
     private int rights;
 
     @Option(names = "--valid-for", paramLabel = "DURATION", converter = DurationConverter.class,

@@ -1,7 +1,10 @@
 package io.bastion.tools.broker;
 
+import io.bastion.broker.ChannelIds;
+import io.bastion.channel.control.HandshakeException;
 import io.bastion.channel.control.Session;
 import io.bastion.client.HandshakeClient;
+import io.bastion.codec.RejectReason;
 import io.bastion.ringbuffer.FanOutPolicy;
 import io.bastion.security.token.Right;
 import io.bastion.test.ChildJvm;
@@ -21,6 +24,7 @@ import java.util.Base64;
 
 import static io.bastion.tools.BastionProcess.TIMEOUT_MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -164,6 +168,44 @@ class BrokerCommandTest
             }
             assertEquals(143, broker.terminate(TIMEOUT_MS));
         }
+    }
+
+    @Test
+    void aRelayedChannelTakesARelayAndRefusesAnOrdinaryPublisher() throws Exception
+    {
+        final byte[] relayToken = issue("relay");
+        final byte[] publishToken = issue("publish");
+        final Path socket = brokerDir.resolve("broker.sock");
+        try (ChildJvm broker = BastionProcess.start(dir, "broker", "--dir", brokerDir.toString(),
+            "--identity-key", keys.resolve("identity.key").toString(),
+            "--issuer-public", keys.resolve("issuer.pub").toString(), "--relayed", CHANNEL))
+        {
+            broker.awaitLineContaining("Press Ctrl-C to stop.", TIMEOUT_MS);
+            try (Session session = HandshakeClient.connectRelay(socket, relayToken, null, CHANNEL, 7,
+                Duration.ofSeconds(30)))
+            {
+                assertEquals(7, session.producerId());
+                assertEquals(ChannelIds.of(CHANNEL), session.channelId());
+            }
+            final HandshakeException refused = assertThrows(HandshakeException.class,
+                () -> HandshakeClient.connect(socket, publishToken, CHANNEL, Right.PUBLISH, Duration.ofSeconds(30)));
+            assertEquals(RejectReason.RELAY_ONLY, refused.reason());
+            assertEquals(143, broker.terminate(TIMEOUT_MS));
+        }
+        final ChildJvm.Result encrypted = BastionProcess.run(dir, "broker", "--dir", brokerDir.toString(),
+            "--issuer-public", keys.resolve("issuer.pub").toString(),
+            "--identity-key", keys.resolve("identity.key").toString(), "--relayed", CHANNEL, "--encrypted", CHANNEL);
+        assertEquals(ExitCodes.USAGE, encrypted.exitCode(), encrypted::toString);
+        assertTrue(encrypted.stderr().contains("a relayed channel is sealed per frame"), encrypted::toString);
+    }
+
+    private byte[] issue(final String rights) throws Exception
+    {
+        final ChildJvm.Result issued = BastionProcess.run(dir, "token", "issue",
+            "--issuer-key", keys.resolve("issuer.key").toString(), "--subject", System.getProperty("user.name"),
+            "--broker-key", keys.resolve("identity.pub").toString(), "--channel", CHANNEL, "--rights", rights);
+        assertEquals(ExitCodes.OK, issued.exitCode(), issued::toString);
+        return Base64.getUrlDecoder().decode(issued.stdout().strip());
     }
 
     @Test

@@ -79,6 +79,22 @@ class TokenCommandTest
     }
 
     @Test
+    void theRelayRightIsIssuedAndVerifiedAsARightOfItsOwn() throws Exception
+    {
+        final ChildJvm.Result issued = issue("--subject", "alice", "--channel", "prices", "--rights", "relay");
+        assertEquals(ExitCodes.OK, issued.exitCode(), issued::toString);
+        final String token = issued.stdout().strip();
+        assertEquals(Right.mask(Right.RELAY),
+            TokenCodec.parse(Base64.getUrlDecoder().decode(token)).token().rights());
+        assertTrue(issued.stderr().contains("on prices (relay)"), issued::toString);
+        final ChildJvm.Result verified = verify(token, "--subject", "alice", "--channel", "prices", "--right", "relay");
+        assertEquals(ExitCodes.OK, verified.exitCode(), verified::toString);
+        assertTrue(verified.stdout().contains("rights      relay\n"), verified::toString);
+        assertRefused(verify(token, "--subject", "alice", "--channel", "prices", "--right", "publish"),
+            "MISSING_RIGHT");
+    }
+
+    @Test
     void aSingleUseTokenSaysSoAndATokenForAnotherBrokerIsRefused() throws Exception
     {
         final ChildJvm.Result issued = BastionProcess.run(dir, "token", "issue",
