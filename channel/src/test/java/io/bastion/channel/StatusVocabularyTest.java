@@ -115,7 +115,7 @@ class StatusVocabularyTest
     @Test
     void onlyTheStatusesThatLeaveThePublisherOpenAreRetried()
     {
-        for (long status = 1; status >= ChannelStatus.NO_LANE; status--)
+        for (long status = 1; status >= ChannelStatus.REFUSED; status--)
         {
             final boolean retry = ChannelStatus.BACK_PRESSURED == status || ChannelStatus.ADMIN_ACTION == status ||
                 ChannelStatus.RATE_LIMITED == status;
