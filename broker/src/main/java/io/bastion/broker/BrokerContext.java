@@ -18,10 +18,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.HexFormat;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Settings of a {@link Broker}, in Aeron's style: fluent setters, system properties for every setting, and
@@ -151,9 +147,7 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
     private boolean ownsAuditLog;
     private RingAllocator ringAllocator;
     private SessionListener sessionListener;
-    private final Map<String, SealingMode> channelSealing = channelSealingProperties();
-    private final Map<String, ChannelFanOut> channelFanOut = channelFanOutProperties();
-    private final Set<String> relayedChannels = relayedChannelProperties();
+    private final ChannelSettings channels = new ChannelSettings();
     private boolean concluded;
 
     /**
@@ -182,19 +176,9 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
         {
             return this;
         }
-        if (maxPendingHandshakes < 1)
-        {
-            throw new IllegalStateException("max pending handshakes must be at least 1: " + maxPendingHandshakes);
-        }
-        if (maxPendingHandshakesPerUid < 1)
-        {
-            throw new IllegalStateException(
-                "max pending handshakes per uid must be at least 1: " + maxPendingHandshakesPerUid);
-        }
-        if (singleUseTokenCapacity < 1)
-        {
-            throw new IllegalStateException("single-use token capacity must be at least 1: " + singleUseTokenCapacity);
-        }
+        requireAtLeastOne(maxPendingHandshakes, "max pending handshakes");
+        requireAtLeastOne(maxPendingHandshakesPerUid, "max pending handshakes per uid");
+        requireAtLeastOne(singleUseTokenCapacity, "single-use token capacity");
         if (null == issuerPublicKey)
         {
             final String hex = System.getProperty(ISSUER_KEY_PROP);
@@ -204,14 +188,7 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
             }
             issuerPublicKey = IssuerKeys.publicFromRaw(HexFormat.of().parseHex(hex));
         }
-        for (final String relayed : relayedChannels)
-        {
-            if (SealingMode.HMAC_PER_FRAME != channelSealing(relayed))
-            {
-                throw new IllegalStateException("relayed channel " + relayed + " must be sealed per frame, not " +
-                    channelSealing(relayed));
-            }
-        }
+        channels.check();
         concludeCommon();
         if (null == identity && null != identityKeyFile)
         {
@@ -221,6 +198,14 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
         concludeDefaults();
         concluded = true;
         return this;
+    }
+
+    private static void requireAtLeastOne(final int value, final String what)
+    {
+        if (value < 1)
+        {
+            throw new IllegalStateException(what + " must be at least 1: " + value);
+        }
     }
 
     private void concludeDefaults() throws IOException
@@ -253,11 +238,7 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
             {
                 auditDirectory = directory().resolve("audit");
             }
-            if (auditCheckpointInterval < 1)
-            {
-                throw new IllegalStateException("audit checkpoint interval must be at least 1: " +
-                    auditCheckpointInterval);
-            }
+            requireAtLeastOne(auditCheckpointInterval, "audit checkpoint interval");
             auditLog = AuditLog.open(new AuditLogConfig()
                 .directory(auditDirectory).filePolicy(filePolicy()).clock(epochClock())
                 .checkpointSigner(identity.getPrivate()).checkpointInterval(auditCheckpointInterval));
@@ -417,7 +398,7 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
      */
     public BrokerContext channelSealing(final String channel, final SealingMode mode)
     {
-        channelSealing.put(Objects.requireNonNull(channel, "channel"), Objects.requireNonNull(mode, "mode"));
+        channels.sealing(channel, mode);
         return this;
     }
 
@@ -430,7 +411,7 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
      */
     public SealingMode channelSealing(final String channel)
     {
-        return channelSealing.getOrDefault(channel, SealingMode.HMAC_PER_FRAME);
+        return channels.sealing(channel);
     }
 
     /**
@@ -446,7 +427,7 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
      */
     public BrokerContext channelFanOut(final String channel, final ChannelFanOut fanOut)
     {
-        channelFanOut.put(Objects.requireNonNull(channel, "channel"), Objects.requireNonNull(fanOut, "fanOut"));
+        channels.fanOut(channel, fanOut);
         return this;
     }
 
@@ -459,7 +440,7 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
      */
     public ChannelFanOut channelFanOut(final String channel)
     {
-        return channelFanOut.getOrDefault(channel, ChannelFanOut.ONE_TO_ONE);
+        return channels.fanOut(channel);
     }
 
     /**
@@ -476,7 +457,7 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
      */
     public BrokerContext relayedChannel(final String channel)
     {
-        relayedChannels.add(Objects.requireNonNull(channel, "channel"));
+        channels.relayed(channel);
         return this;
     }
 
@@ -488,52 +469,7 @@ public final class BrokerContext extends CommonContext<BrokerContext> implements
      */
     public boolean isRelayedChannel(final String channel)
     {
-        return relayedChannels.contains(channel);
-    }
-
-    private static Set<String> relayedChannelProperties()
-    {
-        final Set<String> channels = ConcurrentHashMap.newKeySet();
-        for (final String name : System.getProperty(RELAYED_CHANNELS_PROP, "").split(","))
-        {
-            if (!name.isBlank())
-            {
-                channels.add(name.strip());
-            }
-        }
-        return channels;
-    }
-
-    private static Map<String, ChannelFanOut> channelFanOutProperties()
-    {
-        final Map<String, ChannelFanOut> fanOut = new ConcurrentHashMap<>();
-        for (final String entry : System.getProperty(FAN_OUT_CHANNELS_PROP, "").split(","))
-        {
-            if (!entry.isBlank())
-            {
-                ChannelFanOut.parseInto(entry, fanOut);
-            }
-        }
-        return fanOut;
-    }
-
-    private static Map<String, SealingMode> channelSealingProperties()
-    {
-        final Map<String, SealingMode> modes = new ConcurrentHashMap<>();
-        putChannels(modes, BATCH_SEALED_CHANNELS_PROP, SealingMode.HMAC_BATCH);
-        putChannels(modes, ENCRYPTED_CHANNELS_PROP, SealingMode.AEAD_PER_FRAME);
-        return modes;
-    }
-
-    private static void putChannels(final Map<String, SealingMode> modes, final String property, final SealingMode mode)
-    {
-        for (final String name : System.getProperty(property, "").split(","))
-        {
-            if (!name.isBlank())
-            {
-                modes.put(name.strip(), mode);
-            }
-        }
+        return channels.isRelayed(channel);
     }
 
     /**
