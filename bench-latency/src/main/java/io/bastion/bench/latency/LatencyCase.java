@@ -5,6 +5,7 @@ import io.bastion.channel.SealingMode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,26 +14,66 @@ import java.util.List;
 public enum LatencyCase
 {
     /** Bastion's sealed channel through a broker: handshake, token, HMAC-SHA256 on every frame, verified copy. */
-    BASTION_SEALED("bastion-sealed"),
+    BASTION_SEALED("bastion-sealed", true),
     /** The same channel encrypted: AES-GCM on every frame ({@code SealingMode.AEAD_PER_FRAME}), opened on a copy. */
-    BASTION_ENCRYPTED("bastion-encrypted"),
+    BASTION_ENCRYPTED("bastion-encrypted", true),
     /**
      * The same channel sealed by batch ({@code SealingMode.HMAC_BATCH}): each message flushed as a batch of one, the
      * batch path's cost when there is no backlog to share a tag.
      */
-    BASTION_BATCHED("bastion-batched"),
+    BASTION_BATCHED("bastion-batched", true),
     /** Bastion's one-to-one ring alone, over mapped files: no sealing, no broker. */
-    BASTION_PLAIN("bastion-plain"),
+    BASTION_PLAIN("bastion-plain", true),
     /** Agrona's {@code OneToOneRingBuffer} over mapped files. */
-    AGRONA("agrona"),
+    AGRONA("agrona", true),
     /** Aeron IPC with an embedded media driver. */
-    AERON_IPC("aeron-ipc");
+    AERON_IPC("aeron-ipc", true),
+    /**
+     * Two bridges over Aeron UDP on 127.0.0.1, each process with its own media driver: every message an HMAC-sealed
+     * frame, encrypted and authenticated per datagram (AES-GCM), replay-checked and validated on arrival.
+     */
+    BRIDGE("bridge", false),
+    /** The same sealed frames over plain Aeron UDP publications, with the same media driver setup: no bridge. */
+    AERON_UDP("aeron-udp", false);
 
     private final String label;
+    private final boolean byDefault;
 
-    LatencyCase(final String label)
+    LatencyCase(final String label, final boolean byDefault)
     {
         this.label = label;
+        this.byDefault = byDefault;
+    }
+
+    /**
+     * Whether the suite runs this case when no cases are named. The UDP cases ({@code bridge}, {@code aeron-udp}) run
+     * only when named: each side's media driver needs a core beside the two measuring threads, so on a 2-CPU machine
+     * with busy-spinning loops every hop of a round trip waits for a scheduler slice (milliseconds), and their
+     * warm-up alone would take minutes.
+     *
+     * @return true for the cases that run by default.
+     */
+    public boolean runsByDefault()
+    {
+        return byDefault;
+    }
+
+    /**
+     * The cases the suite runs when none are named.
+     *
+     * @return every case that {@link #runsByDefault()}, in order.
+     */
+    public static List<LatencyCase> defaults()
+    {
+        final List<LatencyCase> cases = new ArrayList<>();
+        for (final LatencyCase latencyCase : values())
+        {
+            if (latencyCase.byDefault)
+            {
+                cases.add(latencyCase);
+            }
+        }
+        return List.copyOf(cases);
     }
 
     /**
@@ -100,6 +141,10 @@ public enum LatencyCase
                 return PlainRingCase.open(folder);
             case AGRONA:
                 return AgronaRingCase.open(folder);
+            case BRIDGE:
+                return BridgeCase.open(folder);
+            case AERON_UDP:
+                return AeronUdpCase.open(folder);
             default:
                 return AeronIpcCase.open(folder);
         }
@@ -131,6 +176,15 @@ public enum LatencyCase
                 return PlainRingCase.attach(folder);
             case AGRONA:
                 return AgronaRingCase.attach(folder);
+            case BRIDGE:
+                final String privateKey = secrets.readLine();
+                if (null == privateKey)
+                {
+                    throw new IOException("no identity key on stdin");
+                }
+                return BridgeCase.attach(folder, args, privateKey);
+            case AERON_UDP:
+                return AeronUdpCase.attach(folder, args);
             default:
                 return AeronIpcCase.attach(args.get(0));
         }

@@ -194,7 +194,7 @@ public final class SuiteConfig
      */
     public static final class Builder
     {
-        private List<LatencyCase> cases = List.of(LatencyCase.values());
+        private List<LatencyCase> cases = LatencyCase.defaults();
         private int[] sizes = {64, 256, 1024};
         private long[] rates = {FLAT_OUT, 10_000, 100_000};
         private long messages;
@@ -206,8 +206,9 @@ public final class SuiteConfig
         private boolean shortSuite;
 
         /**
-         * The full suite's settings: every case, 64, 256 and 1,024 bytes, flat out, 10k/s and 100k/s, 10 s a run
-         * after 100,000 warm-up round trips, busy spin, no pinning, the default report folder.
+         * The full suite's settings: every case that runs by default ({@link LatencyCase#defaults()}), 64, 256 and
+         * 1,024 bytes, flat out, 10k/s and 100k/s, 10 s a run after 100,000 warm-up round trips, busy spin, no
+         * pinning, the default report folder.
          */
         public Builder()
         {
@@ -215,7 +216,7 @@ public final class SuiteConfig
 
         /**
          * Switch to the short suite's duration and warm-up (0.5 s a run after 10,000 warm-up round trips; every
-         * case, size and rate still runs), or back to the full suite's.
+         * default case, size and rate still runs), or back to the full suite's.
          *
          * @param shortSuite true for the short suite.
          * @return this.

@@ -15,9 +15,10 @@ public final class SuiteOptions
     public static final String USAGE = String.join(System.lineSeparator(),
         "usage: LatencySuite [--short] [--cases LIST] [--sizes LIST] [--rates LIST] [--duration TIME | --messages N]",
         "                    [--warmup N] [--idle busy-spin|yield|backoff] [--pin-cpus A,B] [--report DIR]",
-        "  --short        the short suite: every case, size and rate, 0.5 s a run after 10,000 warm-up round trips",
-        "                 (the full suite: 10 s a run after 100,000)",
-        "  --cases LIST   of " + LatencyCase.labels() + " (default: all)",
+        "  --short        the short suite: every default case, size and rate, 0.5 s a run after 10,000 warm-up",
+        "                 round trips (the full suite: 10 s a run after 100,000)",
+        "  --cases LIST   of " + LatencyCase.labels(),
+        "                 (default: all but bridge and aeron-udp, which need a core per media driver: name them)",
         "  --sizes LIST   message bytes, " + PingLoop.MIN_LENGTH + " to " + LatencySuite.MAX_SIZE +
             " (default: 64,256,1024)",
         "  --rates LIST   offered messages a second, e.g. 10k or 100000, or flat (default: flat,10k,100k)",

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +22,8 @@ class SuiteOptionsTest
     void theDefaultsAreTheFullSuite()
     {
         final SuiteConfig config = SuiteOptions.parse();
-        assertEquals(List.of(LatencyCase.values()), config.cases());
+        assertEquals(List.of(LatencyCase.BASTION_SEALED, LatencyCase.BASTION_ENCRYPTED, LatencyCase.BASTION_BATCHED,
+            LatencyCase.BASTION_PLAIN, LatencyCase.AGRONA, LatencyCase.AERON_IPC), config.cases());
         assertArrayEquals(new int[]{64, 256, 1024}, config.sizes());
         assertArrayEquals(new long[]{0, 10_000, 100_000}, config.rates());
         assertEquals(TimeUnit.SECONDS.toNanos(10), config.durationNs());
@@ -53,11 +55,21 @@ class SuiteOptionsTest
     void theShortSuiteKeepsEveryCaseSizeAndRate()
     {
         final SuiteConfig config = SuiteOptions.parse("--short");
-        assertEquals(LatencyCase.values().length, config.cases().size());
+        assertEquals(LatencyCase.defaults(), config.cases());
         assertEquals(3, config.sizes().length);
         assertEquals(3, config.rates().length);
         assertEquals(TimeUnit.MILLISECONDS.toNanos(500), config.durationNs());
         assertEquals(50_000, config.roundsAt(100_000));
+    }
+
+    @Test
+    void theUdpCasesRunWhenNamed()
+    {
+        assertFalse(LatencyCase.defaults().contains(LatencyCase.BRIDGE));
+        assertFalse(LatencyCase.defaults().contains(LatencyCase.AERON_UDP));
+        final SuiteConfig config = SuiteOptions.parse("--short", "--cases", "bridge,aeron-udp");
+        assertEquals(List.of(LatencyCase.BRIDGE, LatencyCase.AERON_UDP), config.cases());
+        assertTrue(SuiteOptions.USAGE.contains("bridge,aeron-udp"), SuiteOptions.USAGE);
     }
 
     @Test

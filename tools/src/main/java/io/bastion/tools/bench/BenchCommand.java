@@ -35,7 +35,9 @@ import java.util.concurrent.Callable;
             "(no coordinated omission).",
         "",
         "By default the short suite (every case, 64, 256 and 1,024 bytes, flat out, 10k/s and 100k/s, 0.5 s a " +
-            "run; about a minute on an idle machine); --full runs 10 s a run. Figures from a machine where other " +
+            "run; about a minute on an idle machine); --full runs 10 s a run. The bridge and aeron-udp cases (the " +
+            "bridge over Aeron UDP beside raw Aeron UDP, a media driver in each process) run only when named with " +
+            "--cases: each driver needs a core beside the two measuring threads. Figures from a machine where other " +
             "work shares the cores describe that machine, not the library.",
         "",
         "The report folder (created 0700, every file 0600) holds one .hgrm file per run, summary.json (the " +
@@ -52,7 +54,7 @@ public final class BenchCommand implements Callable<Integer>
 
     @Option(names = "--cases", split = ",", paramLabel = "CASE",
         description = "Cases to run, of bastion-sealed, bastion-encrypted, bastion-batched, bastion-plain, agrona, " +
-            "aeron-ipc (default: all).")
+            "aeron-ipc, bridge, aeron-udp (default: all but bridge and aeron-udp).")
     private List<String> cases;
 
     @Option(names = "--sizes", split = ",", paramLabel = "BYTES",
