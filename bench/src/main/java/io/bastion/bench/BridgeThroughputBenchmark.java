@@ -84,8 +84,12 @@ public class BridgeThroughputBenchmark
     private static final long CONNECT_TIMEOUT_MS = 30_000;
     private static final long DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
 
-    /** Which transport. */
-    @Param({"bridge", "aeron-udp"})
+    /**
+     * Which transport: {@code bridge} (one frame a datagram, {@code BridgeSender.offer}), {@code bridge-batched}
+     * (frames gathered into DATA_BATCH datagrams, {@code BridgeSender.append}: one AEAD seal and open per datagram),
+     * or {@code aeron-udp}.
+     */
+    @Param({"bridge", "bridge-batched", "aeron-udp"})
     public String impl;
 
     /** Payload bytes of the sealed frame. */
@@ -96,6 +100,7 @@ public class BridgeThroughputBenchmark
     @Param({"1"})
     public int drivers;
 
+    private boolean batched;
     private Path folder;
     private MediaDriver driverA;
     private MediaDriver driverB;
@@ -144,10 +149,11 @@ public class BridgeThroughputBenchmark
     @Setup(Level.Trial)
     public void setup() throws Exception
     {
-        if (!"bridge".equals(impl) && !"aeron-udp".equals(impl))
+        if (!"bridge".equals(impl) && !"bridge-batched".equals(impl) && !"aeron-udp".equals(impl))
         {
-            throw new IllegalArgumentException("unknown impl '" + impl + "': bridge or aeron-udp");
+            throw new IllegalArgumentException("unknown impl '" + impl + "': bridge, bridge-batched or aeron-udp");
         }
+        batched = "bridge-batched".equals(impl);
         if (1 != drivers && 2 != drivers)
         {
             throw new IllegalArgumentException("drivers is 1 or 2: " + drivers);
@@ -170,7 +176,7 @@ public class BridgeThroughputBenchmark
         {
             portB = UdpDriver.freePort();
         }
-        if ("bridge".equals(impl))
+        if (impl.startsWith("bridge"))
         {
             connectBridges(portA, portB);
         }
@@ -260,6 +266,10 @@ public class BridgeThroughputBenchmark
         try
         {
             final long deadlineNs = System.nanoTime() + DRAIN_TIMEOUT_NS;
+            while (batched && sender.pendingFrames() > 0 && sender.flush() < 0 && System.nanoTime() - deadlineNs < 0)
+            {
+                poll();
+            }
             while (received < published && System.nanoTime() - deadlineNs < 0)
             {
                 if (0 == poll())
@@ -317,8 +327,8 @@ public class BridgeThroughputBenchmark
     @GroupThreads(1)
     public long publish()
     {
-        final long result = null != sender ? sender.offer(frame, 0, frameLength) :
-            publication.offer(frame, 0, frameLength);
+        final long result = null == sender ? publication.offer(frame, 0, frameLength) :
+            batched ? sender.append(frame, 0, frameLength) : sender.offer(frame, 0, frameLength);
         if (result > 0)
         {
             published++;

@@ -32,7 +32,8 @@ import java.nio.ByteOrder;
  *  +---------------------------------------------------------------+
  * </pre>
  * A datagram's length is exactly {@code HEADER_LENGTH + body length}, plus {@link #TAG_LENGTH} for a sealed type
- * ({@link #TYPE_DATA}, {@link #TYPE_CHANNEL_KEY}, {@link #TYPE_REKEY}); anything else is refused.
+ * ({@link #TYPE_DATA}, {@link #TYPE_DATA_BATCH}, {@link #TYPE_CHANNEL_KEY}, {@link #TYPE_REKEY}); anything else is
+ * refused.
  * <p>
  * Handshake types ({@link #TYPE_INIT_HELLO}, {@link #TYPE_RESP_HELLO}, {@link #TYPE_INIT_FINISH}) travel in the
  * clear with key id 0 and sequence 0; their session id is the one the initiator proposes. Sealed types carry the
@@ -49,6 +50,7 @@ import java.nio.ByteOrder;
  *  DATA         an inner sealed Bastion frame, byte-exact                                                    n
  *  CHANNEL_KEY  channel id (4) | producer id (4) | key id (4) | action (4) | key (32, zero but for ADDED)  48
  *  REKEY        new key id (4) | previous key id (4)                                                         8
+ *  DATA_BATCH   { length (4) | an inner sealed Bastion frame } one or more times                             n
  * </pre>
  */
 public final class BridgeDescriptor
@@ -94,6 +96,14 @@ public final class BridgeDescriptor
     public static final int TYPE_CHANNEL_KEY = 5;
     /** Sealed (under the new key): the sender moved to a new key id. */
     public static final int TYPE_REKEY = 6;
+    /**
+     * Sealed: one or more inner sealed frames under one tag, each an entry of its length
+     * ({@link #BATCH_ENTRY_LENGTH_FIELD} bytes) then its bytes: what a sender that has several frames at hand sends,
+     * so one AEAD seal and open covers them all.
+     */
+    public static final int TYPE_DATA_BATCH = 7;
+    /** DATA_BATCH: length of the field (int32) before each inner frame that holds its length. */
+    public static final int BATCH_ENTRY_LENGTH_FIELD = 4;
 
     /** Length of a handshake nonce. */
     public static final int NONCE_LENGTH = 32;
@@ -158,7 +168,7 @@ public final class BridgeDescriptor
      */
     public static boolean isSealed(final int type)
     {
-        return TYPE_DATA == type || TYPE_CHANNEL_KEY == type || TYPE_REKEY == type;
+        return TYPE_DATA == type || TYPE_CHANNEL_KEY == type || TYPE_REKEY == type || TYPE_DATA_BATCH == type;
     }
 
     /**

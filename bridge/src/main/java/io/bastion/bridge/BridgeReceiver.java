@@ -50,6 +50,8 @@ import static io.bastion.bridge.BridgeDescriptor.TYPE_INIT_FINISH;
 import static io.bastion.bridge.BridgeDescriptor.TYPE_INIT_HELLO;
 import static io.bastion.bridge.BridgeDescriptor.TYPE_OFFSET;
 import static io.bastion.bridge.BridgeDescriptor.TYPE_REKEY;
+import static io.bastion.bridge.BridgeDescriptor.TYPE_DATA_BATCH;
+import static io.bastion.bridge.BridgeDescriptor.BATCH_ENTRY_LENGTH_FIELD;
 import static io.bastion.bridge.BridgeDescriptor.TYPE_RESP_HELLO;
 import static io.bastion.bridge.BridgeDescriptor.VERSION;
 import static io.bastion.bridge.BridgeDescriptor.VERSION_OFFSET;
@@ -107,6 +109,7 @@ public final class BridgeReceiver
     private int pollCount;
     private long lagSum;
     private long acceptedSequence;
+    private boolean batchDatagram;
     private BridgeRejectReason lastHandshakeRefusal;
 
     BridgeReceiver(
@@ -246,9 +249,21 @@ public final class BridgeReceiver
         }
         if (delivered > 0)
         {
-            final int frameLength = (int)(delivered - 1);
-            BridgeCounters.bump(counters.framesDelivered(), 1);
-            handler.onFrame(copyBuffer, BODY_OFFSET, frameLength, acceptedSequence);
+            final int bodyLength = (int)(delivered - 1);
+            if (!batchDatagram)
+            {
+                BridgeCounters.bump(counters.framesDelivered(), 1);
+                handler.onFrame(copyBuffer, BODY_OFFSET, bodyLength, acceptedSequence);
+                return;
+            }
+            final int end = BODY_OFFSET + bodyLength;
+            for (int entry = BODY_OFFSET; entry < end; )
+            {
+                final int frameLength = copyBuffer.getInt(entry, BYTE_ORDER);
+                BridgeCounters.bump(counters.framesDelivered(), 1);
+                handler.onFrame(copyBuffer, entry + BATCH_ENTRY_LENGTH_FIELD, frameLength, acceptedSequence);
+                entry += BATCH_ENTRY_LENGTH_FIELD + frameLength;
+            }
         }
     }
 
@@ -330,6 +345,7 @@ public final class BridgeReceiver
             case TYPE_INIT_FINISH:
                 return INIT_FINISH_LENGTH;
             case TYPE_DATA:
+            case TYPE_DATA_BATCH:
                 return REQUIRED_BODY_ANY;
             case TYPE_CHANNEL_KEY:
                 return CHANNEL_KEY_LENGTH;
@@ -408,6 +424,17 @@ public final class BridgeReceiver
             {
                 return refusal(BridgeRejectReason.MALFORMED_FRAME);
             }
+            batchDatagram = false;
+            return 1L + bodyLength;
+        }
+        if (TYPE_DATA_BATCH == type)
+        {
+            // Every entry is checked before any is handed on: a batch is delivered whole or not at all.
+            if (!isWellFormedBatch(bodyLength))
+            {
+                return refusal(BridgeRejectReason.MALFORMED_FRAME);
+            }
+            batchDatagram = true;
             return 1L + bodyLength;
         }
         if (TYPE_CHANNEL_KEY == type)
@@ -450,6 +477,36 @@ public final class BridgeReceiver
         {
             Arrays.fill(copy, BODY_OFFSET, BODY_OFFSET + CHANNEL_KEY_LENGTH, (byte)0);
         }
+    }
+
+    /**
+     * Whether the opened DATA_BATCH body in the private copy is one or more entries that tile it exactly, each a
+     * length then a frame the structural validator accepts.
+     */
+    private boolean isWellFormedBatch(final int bodyLength)
+    {
+        final int end = BODY_OFFSET + bodyLength;
+        int entry = BODY_OFFSET;
+        if (entry >= end)
+        {
+            return false;
+        }
+        while (entry < end)
+        {
+            if (end - entry < BATCH_ENTRY_LENGTH_FIELD)
+            {
+                return false;
+            }
+            final int frameLength = copyBuffer.getInt(entry, BYTE_ORDER);
+            final int frame = entry + BATCH_ENTRY_LENGTH_FIELD;
+            if (frameLength <= 0 || frameLength > end - frame ||
+                RejectReason.NONE != validator.validate(copyBuffer, frame, frameLength))
+            {
+                return false;
+            }
+            entry = frame + frameLength;
+        }
+        return true;
     }
 
     private boolean isZero(final int from, final int length)

@@ -1,5 +1,7 @@
 package io.bastion.bridge;
 
+import io.bastion.codec.FrameReader;
+import io.bastion.codec.RejectReason;
 import io.bastion.security.token.IssuerKeys;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -42,6 +44,8 @@ class BridgeLoopbackTest
     private static final class Checker implements BridgeFrameHandler
     {
         private final SealedFrames frames;
+        /** Frames of one DATA_BATCH datagram share its bridge sequence. */
+        boolean batched;
         long received;
         long lastSequence = -1;
         String error;
@@ -59,7 +63,7 @@ class BridgeLoopbackTest
             {
                 error = problem;
             }
-            if (sequence <= lastSequence && null == error)
+            if ((batched ? sequence < lastSequence : sequence <= lastSequence) && null == error)
             {
                 error = "bridge sequence went back: " + sequence + " after " + lastSequence;
             }
@@ -151,6 +155,91 @@ class BridgeLoopbackTest
         }
         await("every frame received", () -> checker.received == start + count || null != checker.error,
             () -> b.receiver().poll(checker, 256));
+    }
+
+    @Test
+    void appendedFramesShareDatagramsAndEveryOneArrivesVerified() throws Exception
+    {
+        final int portA = freePort();
+        final int portB = freePort();
+        final int frames = 200_000;
+        final SealedFrames producer = SealedFrames.sealing(SealedFrames.channelKey());
+        final SealedFrames consumer = SealedFrames.verifying();
+        consumer.install(SealedFrames.CHANNEL_ID, SealedFrames.PRODUCER_ID, SealedFrames.KEY_ID,
+            SealedFrames.channelKey());
+        try (Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA, portB));
+            Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)))
+        {
+            BridgeRig.connect(a, b);
+            final Checker checker = new Checker(consumer);
+            checker.batched = true;
+            final long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000L;
+            for (long i = 0; i < frames; i++)
+            {
+                final int length = producer.build(i);
+                long result;
+                while ((result = a.sender().append(producer.buffer(), 0, length)) < 0)
+                {
+                    assertTrue(BridgeSender.BACK_PRESSURED == result || BridgeSender.ADMIN_ACTION == result,
+                        "append: " + result);
+                    b.receiver().poll(checker, 64);
+                    assertTrue(System.nanoTime() - deadline < 0, "timed out sending");
+                }
+                if (i % 50 == 49)
+                {
+                    await("flushed", () -> a.sender().flush() >= 0, () -> b.receiver().poll(checker, 64));
+                    b.receiver().poll(checker, 64);
+                }
+            }
+            await("flushed", () -> a.sender().flush() >= 0, () -> b.receiver().poll(checker, 64));
+            assertEquals(0, a.sender().pendingFrames());
+            await("every frame received", () -> checker.received == frames || null != checker.error,
+                () -> b.receiver().poll(checker, 256));
+
+            assertNull(checker.error);
+            assertEquals(frames, checker.received);
+            assertEquals(frames, b.counters().framesDelivered().get());
+            assertEquals(frames, a.counters().framesOut().get());
+            assertEquals(0, b.counters().totalRejections());
+            // A 64-byte payload's frame is 140 bytes: several go in one datagram, so one seal and one open cover them.
+            final long datagrams = b.counters().datagramsIn().get();
+            assertTrue(datagrams * 4 <= frames, datagrams + " datagrams for " + frames + " frames");
+        }
+    }
+
+    @Test
+    void aBatchWithOneBadEntryIsRefusedWholeAndAFrameOfferedAfterAnAppendKeepsItsPlace() throws Exception
+    {
+        final int portA = freePort();
+        final int portB = freePort();
+        final SealedFrames producer = SealedFrames.sealing(SealedFrames.channelKey());
+        try (Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA, portB));
+            Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)))
+        {
+            BridgeRig.connect(a, b);
+            final List<Long> seen = new ArrayList<>();
+            final BridgeFrameHandler record = (buffer, offset, length, sequence) -> seen.add(
+                new FrameReader().wrapValidated(buffer, offset, length) == RejectReason.NONE ? sequence : -1L);
+            final UnsafeBuffer garbage = new UnsafeBuffer(new byte[100]);
+            garbage.setMemory(0, garbage.capacity(), (byte)0x5A);
+            final int good = producer.build(0);
+            assertTrue(a.sender().append(producer.buffer(), 0, good) > 0);
+            assertTrue(a.sender().append(garbage, 0, garbage.capacity()) > 0);
+            await("bad batch sent", () -> a.sender().flush() > 0, () -> { });
+            await("refused", () -> b.counters().rejections(BridgeRejectReason.MALFORMED_FRAME) == 1,
+                () -> b.receiver().poll(record, 10));
+            assertEquals(List.of(), seen, "nothing of a bad batch is handed on, not even its good frame");
+
+            // An append, then an offer: the appended frame leaves first, in its own datagram, then the offered one.
+            final int first = producer.build(1);
+            assertTrue(a.sender().append(producer.buffer(), 0, first) > 0);
+            final int second = producer.build(2);
+            await("offered", () -> a.sender().offer(producer.buffer(), 0, second) > 0, () -> { });
+            assertEquals(0, a.sender().pendingFrames());
+            await("both received", () -> seen.size() == 2, () -> b.receiver().poll(record, 10));
+            assertTrue(seen.get(0) > 0 && seen.get(1) == seen.get(0) + 1, seen.toString());
+            assertEquals(2, b.counters().framesDelivered().get());
+        }
     }
 
     @Test
