@@ -390,7 +390,8 @@ public final class ChannelForwarder implements AutoCloseable
         switch (action)
         {
             case ADDED:
-                if (null != find(channelId, producerId, keyId) || null == keyBytes)
+                if (null != find(channelId, producerId, keyId) || null == keyBytes ||
+                    BridgeDescriptor.CHANNEL_KEY_MATERIAL_LENGTH != keyBytes.capacity())
                 {
                     return;
                 }
@@ -456,6 +457,11 @@ public final class ChannelForwarder implements AutoCloseable
         if (resendCursor > index)
         {
             resendCursor--;
+        }
+        else if (resendCursor == index)
+        {
+            // Its RETIRED, if it was still to go, goes with it: the next key starts afresh.
+            resendRetiredPending = false;
         }
     }
 
