@@ -13,7 +13,9 @@ import org.agrona.DirectBuffer;
  * session.
  * <p>
  * Called on the subscriber's thread, from {@link SubscriberClient#doWork()}, after the key was installed (for
- * {@link Action#ADDED}) or retired or revoked in the subscriber's own key ring. An exception it throws is ignored.
+ * {@link Action#ADDED}) or retired or revoked in the subscriber's own key ring, and once more
+ * ({@link Action#SOURCE_REMOVED}) when the source itself is released, after the last of its frames was dispatched.
+ * An exception it throws is ignored.
  */
 @FunctionalInterface
 public interface KeyObserver
@@ -28,7 +30,12 @@ public interface KeyObserver
         /** The source switched to a newer key: this one is accepted for the broker's grace, then dropped. */
         RETIRED,
         /** The key was revoked: frames under it are refused from now on. */
-        REVOKED
+        REVOKED,
+        /**
+         * The source is gone: the broker removed it (its publisher left, or was cut off) and this subscriber has
+         * dispatched everything of it that it was going to and released its ring and keys. The key id is 0.
+         */
+        SOURCE_REMOVED
     }
 
     /**

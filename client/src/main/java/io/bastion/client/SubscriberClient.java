@@ -542,6 +542,7 @@ public final class SubscriberClient implements AutoCloseable
                 source.close();
                 control.send(ControlMessages.sourceUpdate(SourceAction.REMOVED, session.channelId(),
                     source.producerId, 0, 0, 0, "", null));
+                observe(source.producerId, 0, KeyObserver.Action.SOURCE_REMOVED, null);
                 released++;
             }
         }
