@@ -32,8 +32,10 @@ import java.util.List;
  * <b>Back pressure.</b> While the sender refuses (back pressured, not connected, no session) the item waits at the
  * head of the queue and the subscribers are not polled, so the origin's rings fill and the origin publishers see back
  * pressure; nothing taken from a ring is dropped, except a frame longer than {@link BridgeSender#maxFrameLength()}
- * (the bridge's MTU less its headers), which is counted ({@code dropped too long}) and dropped. The subscribers' duty
- * cycles keep running (heartbeats, key updates), and their key events queue behind the waiting item.
+ * less {@link BridgeDescriptor#BATCH_ENTRY_LENGTH_FIELD} (the bridge's MTU less its headers), which is counted
+ * ({@code dropped too long}) and dropped. Frames leave in DATA_BATCH datagrams ({@link BridgeSender#append}), flushed
+ * at the end of every {@link #doWork()}: one AEAD seal for all the frames a cycle gathers, up to the MTU. The
+ * subscribers' duty cycles keep running (heartbeats, key updates), and their key events queue behind the waiting item.
  * <p>
  * <b>Sessions.</b> When the bridge's session changes ({@link Bridge#sessionId()}: the first handshake, or the peer
  * restarted), the keys this forwarder holds are sent again, in rising key id order per source (a retired one followed
@@ -88,7 +90,8 @@ public final class ChannelForwarder implements AutoCloseable
         this.bridge = bridge;
         this.sender = bridge.sender();
         this.counters = counters;
-        this.maxFrameLength = sender.maxFrameLength();
+        // Frames travel in DATA_BATCH entries, each behind its length.
+        this.maxFrameLength = sender.maxFrameLength() - BridgeDescriptor.BATCH_ENTRY_LENGTH_FIELD;
         final int record = BitUtil.align(ExpandableRingBuffer.HEADER_LENGTH + FRAME_OFFSET + maxFrameLength,
             ExpandableRingBuffer.HEADER_ALIGNMENT);
         final int initial = BitUtil.findNextPositivePowerOfTwo(2 * POLL_LIMIT * record);
@@ -165,6 +168,20 @@ public final class ChannelForwarder implements AutoCloseable
             }
             counters.queueBytes().setRelease(queue.size());
         }
+        // What this cycle gathered leaves now, in as few datagrams as fit it: one AEAD for several frames. Refused
+        // (back pressure, no session), the batch waits in the sender for the next cycle and nothing is lost.
+        if (sender.pendingFrames() > 0)
+        {
+            final long flushed = sender.flush();
+            if (flushed < 0)
+            {
+                onRefused(flushed);
+            }
+            else
+            {
+                work++;
+            }
+        }
         return work;
     }
 
@@ -220,7 +237,7 @@ public final class ChannelForwarder implements AutoCloseable
         final int offset = frame.offset();
         if (queue.isEmpty() && bridge.sessionId() == session)
         {
-            final long result = sender.offer(buffer, offset, length);
+            final long result = sender.append(buffer, offset, length);
             if (result > 0)
             {
                 forwarded(length);
@@ -334,7 +351,7 @@ public final class ChannelForwarder implements AutoCloseable
         if (ITEM_FRAME == type)
         {
             final int frameLength = length - FRAME_OFFSET;
-            result = sender.offer(buffer, offset + FRAME_OFFSET, frameLength);
+            result = sender.append(buffer, offset + FRAME_OFFSET, frameLength);
             if (result > 0)
             {
                 forwarded(frameLength);

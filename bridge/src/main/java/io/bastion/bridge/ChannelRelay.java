@@ -5,6 +5,7 @@ import io.bastion.channel.ChannelStatus;
 import io.bastion.channel.control.HandshakeException;
 import io.bastion.client.ClientContext;
 import io.bastion.client.RelayPublisherClient;
+import io.bastion.codec.FrameDescriptor;
 import io.bastion.codec.FrameReader;
 import io.bastion.codec.FrameValidator;
 import io.bastion.codec.RejectReason;
@@ -41,9 +42,10 @@ import java.util.List;
  * the ring); REVOKED at once; SOURCE_REMOVED closes the relay, after every frame of it that came before.
  * <p>
  * <b>Back pressure.</b> A frame the ring refuses for now (back pressured, no subscriber yet, admin action, or its
- * key unconfirmed) is copied into a one-frame pending slot, and the bridge's receiver is not polled until it went
- * out: the driver's receive window fills and Aeron's flow control holds the sending bridge, which stops reading the
- * origin's rings. So nothing is lost; a relayed channel with no local subscriber holds the whole bridge until one
+ * key unconfirmed) is copied, with every frame after it from the same datagram (a DATA_BATCH carries several),
+ * into a pending queue that holds one datagram's frames, and the bridge's receiver is not polled until they went
+ * out, in order: the driver's receive window fills and Aeron's flow control holds the sending bridge, which stops
+ * reading the origin's rings. So nothing is lost; a relayed channel with no local subscriber holds the whole bridge until one
  * comes. A frame the relay's checks refuse ({@link ChannelStatus#REFUSED}) is counted by reason
  * ({@code refused <REASON>}) and dropped; so is one whose relay has ended ({@code dropped relay closed}).
  * <p>
@@ -64,9 +66,13 @@ public final class ChannelRelay implements ChannelKeyHandler, BridgeFrameHandler
     private final List<Source> sourceList = new ArrayList<>();
     private final FrameReader reader = new FrameReader(FrameValidator.strict());
     private final UnsafeBuffer pending;
-    private Source pendingSource;
-    private int pendingLength;
-    private int pendingKeyId;
+    private final Source[] pendingSources;
+    private final int[] pendingOffsets;
+    private final int[] pendingLengths;
+    private final int[] pendingKeyIds;
+    private int pendingHead;
+    private int pendingCount;
+    private int pendingBytes;
 
     /**
      * A relay of the given channels.
@@ -84,7 +90,13 @@ public final class ChannelRelay implements ChannelKeyHandler, BridgeFrameHandler
     {
         this.context = context;
         this.counters = counters;
+        // One datagram's frames fit in its body, and no frame is shorter than the frame header.
         this.pending = new UnsafeBuffer(new byte[maxFrameLength]);
+        final int most = maxFrameLength / FrameDescriptor.MIN_FRAME_LENGTH + 1;
+        this.pendingSources = new Source[most];
+        this.pendingOffsets = new int[most];
+        this.pendingLengths = new int[most];
+        this.pendingKeyIds = new int[most];
         for (final String channel : channels)
         {
             final String previous = this.channels.put(ChannelIds.of(channel), channel);
@@ -110,7 +122,7 @@ public final class ChannelRelay implements ChannelKeyHandler, BridgeFrameHandler
     public int doWork(final BridgeReceiver receiver)
     {
         int work = doRelayWork();
-        if (0 != pendingLength)
+        if (hasPending())
         {
             return work;
         }
@@ -122,7 +134,7 @@ public final class ChannelRelay implements ChannelKeyHandler, BridgeFrameHandler
                 break;
             }
             work += fragments;
-            if (0 != pendingLength)
+            if (hasPending())
             {
                 break;
             }
@@ -145,16 +157,20 @@ public final class ChannelRelay implements ChannelKeyHandler, BridgeFrameHandler
             work += source.relay.doWork();
             work += progressKeys(source);
         }
-        if (0 != pendingLength)
+        while (pendingHead < pendingCount)
         {
-            if (!republish(pendingSource, pending, 0, pendingLength, pendingKeyId))
+            final Source source = pendingSources[pendingHead];
+            if (null != source &&
+                !republish(source, pending, pendingOffsets[pendingHead], pendingLengths[pendingHead],
+                pendingKeyIds[pendingHead]))
             {
                 return work;
             }
-            pendingLength = 0;
-            pendingSource = null;
+            pendingSources[pendingHead] = null;
+            pendingHead++;
             work++;
         }
+        clearPending();
         return work;
     }
 
@@ -175,7 +191,7 @@ public final class ChannelRelay implements ChannelKeyHandler, BridgeFrameHandler
      */
     public boolean hasPending()
     {
-        return 0 != pendingLength;
+        return pendingHead < pendingCount;
     }
 
     @Override
@@ -197,17 +213,21 @@ public final class ChannelRelay implements ChannelKeyHandler, BridgeFrameHandler
             return;
         }
         final int keyId = reader.keyId();
-        if (!republish(source, buffer, offset, length, keyId))
+        // Behind a frame that waits, the rest of its datagram waits too, in order.
+        if (hasPending() || !republish(source, buffer, offset, length, keyId))
         {
-            if (length > pending.capacity())
+            if (length > pending.capacity() - pendingBytes || pendingCount == pendingSources.length)
             {
                 ForwardingCounters.bump(counters.droppedRelayClosed(), 1);
                 return;
             }
-            pending.putBytes(0, buffer, offset, length);
-            pendingLength = length;
-            pendingSource = source;
-            pendingKeyId = keyId;
+            pending.putBytes(pendingBytes, buffer, offset, length);
+            pendingSources[pendingCount] = source;
+            pendingOffsets[pendingCount] = pendingBytes;
+            pendingLengths[pendingCount] = length;
+            pendingKeyIds[pendingCount] = keyId;
+            pendingCount++;
+            pendingBytes += length;
             ForwardingCounters.bump(counters.republishHeld(), 1);
         }
     }
@@ -454,10 +474,12 @@ public final class ChannelRelay implements ChannelKeyHandler, BridgeFrameHandler
     {
         sources.remove(sourceKey(source.relay.channelId(), source.relay.producerId()));
         sourceList.remove(source);
-        if (pendingSource == source)
+        for (int i = pendingHead; i < pendingCount; i++)
         {
-            pendingLength = 0;
-            pendingSource = null;
+            if (pendingSources[i] == source)
+            {
+                pendingSources[i] = null;
+            }
         }
         source.close();
         ForwardingCounters.bump(counters.relaysClosed(), 1);
@@ -481,8 +503,15 @@ public final class ChannelRelay implements ChannelKeyHandler, BridgeFrameHandler
         }
         sourceList.clear();
         sources.clear();
-        pendingLength = 0;
-        pendingSource = null;
+        clearPending();
+    }
+
+    private void clearPending()
+    {
+        Arrays.fill(pendingSources, null);
+        pendingHead = 0;
+        pendingCount = 0;
+        pendingBytes = 0;
     }
 
     private static final class KeyToAdd
