@@ -45,8 +45,8 @@ import java.util.List;
  * key unconfirmed) is copied, with every frame after it from the same datagram (a DATA_BATCH carries several),
  * into a pending queue that holds one datagram's frames, and the bridge's receiver is not polled until they went
  * out, in order: the driver's receive window fills and Aeron's flow control holds the sending bridge, which stops
- * reading the origin's rings. So nothing is lost; a relayed channel with no local subscriber holds the whole bridge until one
- * comes. A frame the relay's checks refuse ({@link ChannelStatus#REFUSED}) is counted by reason
+ * reading the origin's rings. So nothing is lost; a relayed channel with no local subscriber holds the whole bridge
+ * until one comes. A frame the relay's checks refuse ({@link ChannelStatus#REFUSED}) is counted by reason
  * ({@code refused <REASON>}) and dropped; so is one whose relay has ended ({@code dropped relay closed}).
  * <p>
  * <b>Hot path.</b> Republishing a frame allocates nothing, throws nothing, takes no lock and logs nothing. Key bytes
