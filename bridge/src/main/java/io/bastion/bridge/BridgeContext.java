@@ -72,6 +72,13 @@ public final class BridgeContext
     private boolean concluded;
 
     /**
+     * A context with every setting at its default: set what you need, then {@link Bridge#launch}.
+     */
+    public BridgeContext()
+    {
+    }
+
+    /**
      * Validate and fill defaults. Idempotent.
      *
      * @return this.

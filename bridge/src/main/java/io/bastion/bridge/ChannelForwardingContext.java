@@ -46,6 +46,13 @@ public final class ChannelForwardingContext
     private boolean concluded;
 
     /**
+     * A context with nothing set: give it at least a bridge context and the channels to forward or relay.
+     */
+    public ChannelForwardingContext()
+    {
+    }
+
+    /**
      * Validate and fill the bridge context from the broker settings. Idempotent.
      *
      * @return this.
