@@ -2,6 +2,7 @@ package io.bastion.tools;
 
 import io.bastion.tools.audit.AuditCommand;
 import io.bastion.tools.bench.BenchCommand;
+import io.bastion.tools.bridge.BridgeCommand;
 import io.bastion.tools.broker.BrokerCommand;
 import io.bastion.tools.cli.ExitCodes;
 import io.bastion.tools.demo.DemoCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
     versionProvider = BastionVersion.class,
     synopsisSubcommandLabel = "COMMAND",
     description = "Secure shared-memory messaging on one machine: see it work ('bastion demo'), run a broker, " +
+        "bridge its channels to another host ('bastion bridge'), " +
         "publish and subscribe, watch the counters, check ring files, keys, capability tokens and audit logs, and " +
         "measure round-trip latency beside Agrona and Aeron ('bastion bench').",
     footer = {
@@ -42,6 +44,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         DemoCommand.class,
         BrokerCommand.class,
+        BridgeCommand.class,
         PublishCommand.class,
         SubscribeCommand.class,
         StatCommand.class,

@@ -51,6 +51,12 @@ import java.util.concurrent.Callable;
             "key id, another producer's id, copies of the publisher's frames and truncated frames into its own " +
             "ring, and floods it until the subscriber quarantines it. The good stream must stay intact.",
         "",
+        "With --bridge, the two-host picture on loopback in this process: broker A and broker B in owner-only " +
+            "folders DIR/host-a and DIR/host-b, B declaring " + DemoBridge.CHANNEL + " relayed; two bridges over " +
+            "Aeron UDP on 127.0.0.1 (embedded media drivers), each signing with its broker's identity and pinning " +
+            "the other's; a publisher on A, and a subscriber on B that verifies every frame under the origin's tags. " +
+            "The report gives messages/s, frames forwarded and republished, and rejections.",
+        "",
         "At the end the processes close their clients and the broker stops (the audit log stays in DIR/audit). " +
             "Exits 0 only if every frame verified (by every subscriber) and every ping came back."
     })
@@ -61,6 +67,9 @@ public final class DemoCommand implements Callable<Integer>
 
     /** The most subscriber processes {@code --subscribers} takes. */
     static final int MAX_SUBSCRIBERS = 8;
+
+    /** Frames {@code --bridge} sends unless {@code --messages} says otherwise. */
+    static final long BRIDGE_MESSAGES_DEFAULT = 100_000;
 
     @Spec
     private CommandSpec spec;
@@ -84,6 +93,12 @@ public final class DemoCommand implements Callable<Integer>
 
     @Option(names = "--tamper", description = "Add a hostile process that forges a token and forged frames.")
     private boolean tamper;
+
+    @Option(names = "--bridge",
+        description = "The two-host picture on loopback instead: brokers A and B in folders of their own under DIR, " +
+            "two bridges over Aeron UDP pinning each other's broker identity, a publisher on A and a subscriber on " +
+            "B that verifies every frame; --messages defaults to " + BRIDGE_MESSAGES_DEFAULT + ", no pings.")
+    private boolean bridge;
 
     @Option(names = "--subscribers", paramLabel = "N", defaultValue = "1",
         description = "Subscriber processes on " + DemoSubscriberCommand.DATA_CHANNEL + ", 1 to " + MAX_SUBSCRIBERS +
@@ -110,6 +125,10 @@ public final class DemoCommand implements Callable<Integer>
         final Path brokerDirectory = null == directory ? DefaultFolders.brokerDirectory() : directory;
         final String user = Files.getOwner(Path.of("/proc/self")).getName();
         final PrintWriter out = spec.commandLine().getOut();
+        if (bridge)
+        {
+            return runBridge(brokerDirectory, user, out);
+        }
         // The children run the command this process runs, with a hidden subcommand.
         final String command = spec.root().userObject().getClass().getName();
         final DemoRun run = DemoRun.launch(brokerDirectory, user, command, subscribers);
@@ -146,8 +165,37 @@ public final class DemoCommand implements Callable<Integer>
         return ExitCodes.OK;
     }
 
+    private Integer runBridge(final Path brokerDirectory, final String user, final PrintWriter out)
+            throws IOException, InterruptedException
+    {
+        final long count = spec.commandLine().getParseResult().hasMatchedOption("--messages") ? messages :
+            BRIDGE_MESSAGES_DEFAULT;
+        final List<String> failures = new DemoBridge(brokerDirectory, user, out, count, size).run();
+        out.println("cleaned up  bridges, drivers and brokers stopped; audit logs in " +
+            brokerDirectory.resolve("host-a").resolve("audit") + " and " +
+            brokerDirectory.resolve("host-b").resolve("audit"));
+        out.flush();
+        if (!failures.isEmpty())
+        {
+            throw new CommandFailure("demo failed: " + String.join("; ", failures));
+        }
+        out.println("OK          every frame verified on broker B");
+        out.flush();
+        return ExitCodes.OK;
+    }
+
     private void validate()
     {
+        if (bridge && (tamper || subscribers != 1))
+        {
+            throw new ParameterException(spec.commandLine(), "--bridge runs one publisher and one subscriber: " +
+                "drop --tamper and --subscribers");
+        }
+        if (bridge && size > DemoBridge.MAX_PAYLOAD)
+        {
+            throw new ParameterException(spec.commandLine(), "--size with --bridge must be at most " +
+                DemoBridge.MAX_PAYLOAD + " (a frame crosses in one datagram): " + size);
+        }
         if (messages < 1)
         {
             throw new ParameterException(spec.commandLine(), "--messages must be at least 1: " + messages);

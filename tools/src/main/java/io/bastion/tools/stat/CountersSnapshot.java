@@ -1,5 +1,7 @@
 package io.bastion.tools.stat;
 
+import io.bastion.bridge.BridgeCounters;
+import io.bastion.bridge.ForwardingCounters;
 import io.bastion.channel.ChannelCounters;
 import io.bastion.channel.CountersFile;
 import io.bastion.security.files.OwnerOnlyFiles;
@@ -11,9 +13,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -52,6 +56,49 @@ record CountersSnapshot(Path file, long epochMs, List<Counter> counters)
     record Progress(String endpoint, boolean subscriber, long position, long lagBytes, long evictions)
     {
     }
+
+    /**
+     * Where a bridge stands, from its {@link BridgeCounters} (type {@code 0xB8}) and {@link ForwardingCounters}
+     * (type {@code 0xB9}) under one label prefix, as {@code bastion bridge} keeps them.
+     *
+     * @param endpoint          the label prefix, as written (not yet made printable).
+     * @param datagramsIn       datagrams received.
+     * @param framesOut         frames sent to the peer (several can share a datagram).
+     * @param framesForwarded   local frames sent to the peer.
+     * @param framesRepublished the peer's frames written into local relayed channels.
+     * @param sequenceGaps      sequences skipped by the replay window moving forward.
+     * @param lateArrivals      datagrams that arrived inside the window after a later one.
+     * @param lagBytes          how far the receiver is behind the driver's high-water mark.
+     * @param rejected          datagrams refused, by reason, only the reasons that occurred.
+     * @param refused           frames the relay's checks refused, by reason, only the reasons that occurred.
+     */
+    record BridgeProgress(
+        String endpoint, long datagramsIn, long framesOut, long framesForwarded, long framesRepublished,
+        long sequenceGaps, long lateArrivals, long lagBytes, Map<String, Long> rejected, Map<String, Long> refused)
+    {
+        /**
+         * Datagrams lost so far: sequence gaps less the late arrivals that filled them.
+         *
+         * @return the loss, not negative.
+         */
+        long loss()
+        {
+            return Math.max(0, sequenceGaps - lateArrivals);
+        }
+
+        /**
+         * Duplicated datagrams refused.
+         *
+         * @return the {@code DUPLICATE} rejections.
+         */
+        long duplicates()
+        {
+            return rejected.getOrDefault("DUPLICATE", 0L);
+        }
+    }
+
+    private static final String REJECTED_PREFIX = "rejected ";
+    private static final String REFUSED_PREFIX = "refused ";
 
     /** How a subscriber's endpoint ends: the client names its subscribers {@code <channel>/sub}. */
     private static final String SUBSCRIBER_SUFFIX = "/sub";
@@ -128,6 +175,78 @@ record CountersSnapshot(Path file, long epochMs, List<Counter> counters)
         return progress;
     }
 
+    /**
+     * The bridges the file counts for: each label prefix with {@link BridgeCounters} or {@link ForwardingCounters},
+     * in the order of {@link #endpoints()}.
+     *
+     * @return one entry per bridge.
+     */
+    List<BridgeProgress> bridges()
+    {
+        final List<BridgeProgress> bridges = new ArrayList<>();
+        for (final String endpoint : endpoints())
+        {
+            final String prefix = endpoint + ": ";
+            final Map<String, Long> values = new LinkedHashMap<>();
+            for (final Counter counter : counters)
+            {
+                if ((BridgeCounters.BRIDGE_COUNTER_TYPE_ID == counter.typeId() ||
+                    ForwardingCounters.FORWARDING_COUNTER_TYPE_ID == counter.typeId()) &&
+                    null != counter.label() && counter.label().startsWith(prefix))
+                {
+                    values.put(counter.label().substring(prefix.length()), counter.value());
+                }
+            }
+            if (values.isEmpty())
+            {
+                continue;
+            }
+            final Map<String, Long> rejected = new LinkedHashMap<>();
+            final Map<String, Long> refused = new LinkedHashMap<>();
+            values.forEach((name, value) ->
+            {
+                if (0 != value && name.startsWith(REJECTED_PREFIX))
+                {
+                    rejected.put(name.substring(REJECTED_PREFIX.length()), value);
+                }
+                else if (0 != value && name.startsWith(REFUSED_PREFIX))
+                {
+                    refused.put(name.substring(REFUSED_PREFIX.length()), value);
+                }
+            });
+            bridges.add(new BridgeProgress(endpoint, values.getOrDefault("datagrams in", 0L),
+                values.getOrDefault("frames out", 0L), values.getOrDefault("frames forwarded", 0L),
+                values.getOrDefault("frames republished", 0L), values.getOrDefault("sequence gaps", 0L),
+                values.getOrDefault("late arrivals", 0L), values.getOrDefault("lag bytes", 0L), rejected, refused));
+        }
+        return bridges;
+    }
+
+    private static String byReason(final Map<String, Long> counts)
+    {
+        long total = 0;
+        final StringBuilder reasons = new StringBuilder();
+        for (final Map.Entry<String, Long> entry : counts.entrySet())
+        {
+            total += entry.getValue();
+            reasons.append(reasons.length() == 0 ? " (" : ", ").append(entry.getKey()).append(' ')
+                .append(String.format(Locale.ROOT, "%,d", entry.getValue()));
+        }
+        return String.format(Locale.ROOT, "%,d", total) + (reasons.length() == 0 ? "" : reasons.append(')'));
+    }
+
+    private static void appendCounts(final StringBuilder json, final Map<String, Long> counts)
+    {
+        json.append('{');
+        boolean first = true;
+        for (final Map.Entry<String, Long> entry : counts.entrySet())
+        {
+            json.append(first ? "" : ",").append(Texts.json(entry.getKey())).append(':').append(entry.getValue());
+            first = false;
+        }
+        json.append('}');
+    }
+
     private Counter channelCounter(final String endpoint, final String name)
     {
         final String label = endpoint + ": " + name;
@@ -144,7 +263,8 @@ record CountersSnapshot(Path file, long epochMs, List<Counter> counters)
     /**
      * Print as a table in AeronStat's style, headed by the file and its endpoints, then one line for each endpoint
      * that has them with its position, lag and evictions (a publisher's: the subscribers it evicted): id, value,
-     * label.
+     * label. A bridge's file has a line for the bridge: datagrams in, frames out, frames forwarded and republished,
+     * loss, duplicates, lag, rejections and refusals by reason.
      *
      * @param out where to.
      */
@@ -161,6 +281,15 @@ record CountersSnapshot(Path file, long epochMs, List<Counter> counters)
                 endpoint.position(), endpoint.lagBytes(), endpoint.evictions()) :
                 String.format(Locale.ROOT, ": evictions %,d (subscribers it evicted)", endpoint.evictions())));
         }
+        for (final BridgeProgress bridge : bridges())
+        {
+            out.println(Texts.printable(bridge.endpoint()) + String.format(Locale.ROOT,
+                ": datagrams in %,d, frames out %,d; frames forwarded %,d, republished %,d; loss %,d (gaps %,d, late " +
+                "%,d), duplicates %,d, lag %,d bytes; rejected ", bridge.datagramsIn(), bridge.framesOut(),
+                bridge.framesForwarded(), bridge.framesRepublished(), bridge.loss(), bridge.sequenceGaps(),
+                bridge.lateArrivals(), bridge.duplicates(), bridge.lagBytes()) + byReason(bridge.rejected()) +
+                "; refused " + byReason(bridge.refused()));
+        }
         out.println("======================================================================");
         for (final Counter counter : counters)
         {
@@ -172,7 +301,9 @@ record CountersSnapshot(Path file, long epochMs, List<Counter> counters)
     /**
      * Append as one JSON object: the file, the time, the endpoints, their position, lag and evictions
      * ({@code "progress"}: {@code endpoint}, {@code role}, and {@code position}, {@code lagBytes} and
-     * {@code evictions} for a subscriber, {@code evictions} for a publisher) and the counters.
+     * {@code evictions} for a subscriber, {@code evictions} for a publisher), the counters, then the bridges
+     * ({@code "bridges"}: {@code endpoint}, datagrams in, frames out, frames forwarded and republished, loss, sequence
+     * gaps, late arrivals, duplicates, lag, and the non-zero rejections and refusals by reason).
      *
      * @param json where to.
      */
@@ -211,6 +342,28 @@ record CountersSnapshot(Path file, long epochMs, List<Counter> counters)
                 .append(",\"label\":").append(Texts.json(counter.label()))
                 .append(",\"value\":").append(counter.value())
                 .append('}');
+        }
+        json.append("],\"bridges\":[");
+        final List<BridgeProgress> bridges = bridges();
+        for (int i = 0; i < bridges.size(); i++)
+        {
+            final BridgeProgress bridge = bridges.get(i);
+            json.append(i == 0 ? "" : ",")
+                .append("{\"endpoint\":").append(Texts.json(bridge.endpoint()))
+                .append(",\"datagramsIn\":").append(bridge.datagramsIn())
+                .append(",\"framesOut\":").append(bridge.framesOut())
+                .append(",\"framesForwarded\":").append(bridge.framesForwarded())
+                .append(",\"framesRepublished\":").append(bridge.framesRepublished())
+                .append(",\"loss\":").append(bridge.loss())
+                .append(",\"sequenceGaps\":").append(bridge.sequenceGaps())
+                .append(",\"lateArrivals\":").append(bridge.lateArrivals())
+                .append(",\"duplicates\":").append(bridge.duplicates())
+                .append(",\"lagBytes\":").append(bridge.lagBytes())
+                .append(",\"rejected\":");
+            appendCounts(json, bridge.rejected());
+            json.append(",\"refused\":");
+            appendCounts(json, bridge.refused());
+            json.append('}');
         }
         json.append("]}");
     }

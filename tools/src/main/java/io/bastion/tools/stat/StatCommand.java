@@ -48,7 +48,10 @@ import java.util.stream.Stream;
             "for (channel, role and producer id), read through a read-only mapping after the owner-only checks. " +
             "Under the heading, a line for each subscriber gives its position (ring bytes read), its lag (how far " +
             "its furthest publisher is ahead of it) and its evictions (1 once a fan-out publisher evicted it), and " +
-            "a line for each publisher the subscribers it evicted; --json has them as \"progress\". " +
+            "a line for each publisher the subscribers it evicted; --json has them as \"progress\". A bridge " +
+            "('bastion bridge') keeps DIR/bridge-<pid>" + ClientContext.COUNTERS_FILE_SUFFIX + ": its line gives " +
+            "datagrams in, frames out, frames forwarded and republished, loss (sequence gaps less late arrivals), " +
+            "duplicates, lag, rejections and refusals by reason; --json has them as \"bridges\". " +
             "Exits 1 if there is no counters file."
     })
 public final class StatCommand implements Callable<Integer>

@@ -45,6 +45,38 @@ class DemoCommandTest
     }
 
     @Test
+    void theBridgeDemoForwardsEveryFrameFromBrokerAToBrokerBVerified() throws Exception
+    {
+        final Path folder = dir.resolve("demo");
+
+        final ChildJvm.Result result = BastionProcess.run(dir, "demo", "--bridge", "--dir", folder.toString(),
+            "--messages", "20000");
+
+        assertEquals(ExitCodes.OK, result.exitCode(), result::toString);
+        final String out = result.stdout();
+        assertTrue(out.contains("\nsent        20,000 frames of 64 bytes on broker A\n"), result::toString);
+        assertTrue(out.contains("\nforwarded   20,000 frames by bridge A"), result::toString);
+        assertTrue(out.contains("\nrepublished 20,000 frames by bridge B into demo.bridge on broker B"),
+            result::toString);
+        assertTrue(out.contains("\nverified    20,000 on broker B"), result::toString);
+        assertTrue(out.contains("\nrejected    0 by the subscriber; "), result::toString);
+        assertTrue(out.contains("frames refused by the relay 0; sequence gaps 0\n"), result::toString);
+        assertTrue(out.matches("(?s).*\nthroughput  [0-9,]+ messages/s, [0-9,.]+ MB/s of payload, host A to host B.*"),
+            result::toString);
+        assertTrue(out.contains("\nOK          every frame verified on broker B\n"), result::toString);
+        for (final String host : List.of("host-a", "host-b"))
+        {
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(folder.resolve(host))), host);
+            assertFalse(Files.exists(folder.resolve(host).resolve("broker.sock")), host + ": the broker stopped");
+        }
+        final ChildJvm.Result tamper = BastionProcess.run(dir, "demo", "--bridge", "--tamper", "--dir",
+            folder.toString());
+        assertEquals(ExitCodes.USAGE, tamper.exitCode(), tamper::toString);
+        assertTrue(tamper.stderr().contains("--bridge runs one publisher and one subscriber"), tamper::toString);
+    }
+
+    @Test
     void tamperingIsRefusedAndQuarantinedWhileTheGoodStreamVerifies() throws Exception
     {
         final Path folder = dir.resolve("broker");
