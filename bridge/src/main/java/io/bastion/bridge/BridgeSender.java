@@ -183,18 +183,10 @@ public final class BridgeSender
         {
             return ready;
         }
-        if (sealer.sealedFrames() >= frameLimit)
+        final long rekeyed = rekeyIfDue();
+        if (rekeyed < 0)
         {
-            if (!autoRekey)
-            {
-                BridgeCounters.bump(counters.keyExhausted(), 1);
-                return KEY_EXHAUSTED;
-            }
-            final long rekeyed = rekey();
-            if (rekeyed < 0 && rekeyed != BACK_PRESSURED && rekeyed != ADMIN_ACTION)
-            {
-                return rekeyed;
-            }
+            return rekeyed;
         }
         buffer.getBytes(offset, datagram, BODY_OFFSET, length);
         final long result = sealAndPublish(datagram, datagramBuffer, TYPE_DATA, length);
@@ -273,18 +265,10 @@ public final class BridgeSender
         {
             return ready;
         }
-        if (sealer.sealedFrames() >= frameLimit)
+        final long rekeyed = rekeyIfDue();
+        if (rekeyed < 0)
         {
-            if (!autoRekey)
-            {
-                BridgeCounters.bump(counters.keyExhausted(), 1);
-                return KEY_EXHAUSTED;
-            }
-            final long rekeyed = rekey();
-            if (rekeyed < 0 && rekeyed != BACK_PRESSURED && rekeyed != ADMIN_ACTION)
-            {
-                return rekeyed;
-            }
+            return rekeyed;
         }
         // Sealed in the datagram buffer, not in place: if Aeron refuses it, the batch is still here in the clear, to
         // go again under the next sequence (the refused one is burned, as for offer).
@@ -372,14 +356,10 @@ public final class BridgeSender
         {
             return ready;
         }
-        if (sealer.sealedFrames() >= frameLimit)
+        final long rekeyed = rekeyIfDue();
+        if (rekeyed < 0)
         {
-            if (!autoRekey)
-            {
-                BridgeCounters.bump(counters.keyExhausted(), 1);
-                return KEY_EXHAUSTED;
-            }
-            rekey();
+            return rekeyed;
         }
         try
         {
@@ -459,6 +439,28 @@ public final class BridgeSender
             return BACK_PRESSURED;
         }
         return sealAndPublish(control, controlBuffer, TYPE_REKEY, REKEY_LENGTH);
+    }
+
+    /**
+     * Move to the next key when the current one has sealed its limit, if this sender may ({@code autoRekey}).
+     *
+     * @return 0 to go on sealing; {@link #KEY_EXHAUSTED} when the key is spent and rekeying is off; or the negative
+     *         code of a rekey that could not happen (a back-pressured announcement does not count: the new key is in
+     *         use all the same).
+     */
+    private long rekeyIfDue()
+    {
+        if (sealer.sealedFrames() < frameLimit)
+        {
+            return 0;
+        }
+        if (!autoRekey)
+        {
+            BridgeCounters.bump(counters.keyExhausted(), 1);
+            return KEY_EXHAUSTED;
+        }
+        final long rekeyed = rekey();
+        return rekeyed < 0 && rekeyed != BACK_PRESSURED && rekeyed != ADMIN_ACTION ? rekeyed : 0;
     }
 
     private long ready(final int datagramLength)
