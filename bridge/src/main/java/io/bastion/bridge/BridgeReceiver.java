@@ -244,7 +244,7 @@ public final class BridgeReceiver
         }
         if (delivered < 0)
         {
-            counters.rejected(BridgeRejectReason.values()[(int)(-1 - delivered)]);
+            counters.rejected(REASONS[(int)(-1 - delivered)]);
             return;
         }
         if (delivered > 0)
@@ -331,6 +331,8 @@ public final class BridgeReceiver
         return onSealed(type, sessionId, keyId, sequence, bodyLength, length);
     }
 
+    /** The refusal reasons by ordinal, copied once: {@code values()} clones its array on every call. */
+    private static final BridgeRejectReason[] REASONS = BridgeRejectReason.values();
     private static final int REQUIRED_BODY_ANY = -1;
     private static final int REQUIRED_BODY_UNKNOWN_TYPE = -2;
 
