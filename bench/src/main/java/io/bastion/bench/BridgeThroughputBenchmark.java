@@ -7,6 +7,7 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.logbuffer.FragmentHandler;
 import io.bastion.bench.latency.CoreToCoreProbe;
 import io.bastion.bench.latency.SealedFrames;
+import io.bastion.bench.latency.ThreadAffinity;
 import io.bastion.bench.latency.UdpDriver;
 import io.bastion.bridge.Bridge;
 import io.bastion.bridge.BridgeContext;
@@ -83,6 +84,7 @@ public class BridgeThroughputBenchmark
 
     private static final long CONNECT_TIMEOUT_MS = 30_000;
     private static final long DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+    private static final String NO_PLACEMENT = "none";
 
     /**
      * Which transport: {@code bridge} (one frame a datagram, {@code BridgeSender.offer}), {@code bridge-batched}
@@ -99,6 +101,18 @@ public class BridgeThroughputBenchmark
     /** Media drivers: 1 shared by both sides, or 2, one per side. */
     @Param({"1"})
     public int drivers;
+
+    /**
+     * Where the threads run: {@code none} (the scheduler decides), or {@code D/C}, the CPU of the driver's thread
+     * (of both drivers' with {@code drivers=2}) then the CPU both client threads share, e.g. {@code -p cpus=1/0}: on
+     * a 2-CPU host that gives the driver, which bounds both transports, a core of its own, as a host with a core per
+     * thread would, so what the clients spend above it (the bridge's copies and AEAD) no longer takes its time.
+     */
+    @Param({NO_PLACEMENT})
+    public String cpus;
+
+    private int driverCpu = -1;
+    private int clientCpu = -1;
 
     private boolean batched;
     private Path folder;
@@ -158,12 +172,13 @@ public class BridgeThroughputBenchmark
         {
             throw new IllegalArgumentException("drivers is 1 or 2: " + drivers);
         }
+        parsePlacement();
         CoreToCoreProbe.print("start");
         final Path shm = Path.of("/dev/shm");
         folder = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Path.of(System.getProperty(
             "java.io.tmpdir")), "bastion-bench-bridge-");
-        driverA = UdpDriver.launch(folder.resolve("aeron-a"));
-        driverB = 2 == drivers ? UdpDriver.launch(folder.resolve("aeron-b")) : driverA;
+        driverA = UdpDriver.launch(folder.resolve("aeron-a"), driverCpu);
+        driverB = 2 == drivers ? UdpDriver.launch(folder.resolve("aeron-b"), driverCpu) : driverA;
         try (SealedFrames frames = new SealedFrames(size))
         {
             frameLength = frames.seal(new UnsafeBuffer(new byte[size]), size);
@@ -183,6 +198,49 @@ public class BridgeThroughputBenchmark
         else
         {
             connectAeron(portB);
+        }
+    }
+
+    private void parsePlacement()
+    {
+        if (NO_PLACEMENT.equals(cpus))
+        {
+            return;
+        }
+        final int slash = cpus.indexOf('/');
+        try
+        {
+            driverCpu = Integer.parseInt(cpus.substring(0, slash));
+            clientCpu = Integer.parseInt(cpus.substring(slash + 1));
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new IllegalArgumentException("cpus is none or DRIVER/CLIENTS, e.g. 1/0: " + cpus, ex);
+        }
+        if (driverCpu < 0 || clientCpu < 0)
+        {
+            throw new IllegalArgumentException("cpus is none or DRIVER/CLIENTS, e.g. 1/0: " + cpus);
+        }
+    }
+
+    /**
+     * Pin each client thread, when the benchmark places its threads.
+     */
+    @State(Scope.Thread)
+    public static class ClientPlacement
+    {
+        /**
+         * Pin the calling benchmark thread to the clients' CPU.
+         *
+         * @param benchmark the group's state, set up first.
+         */
+        @Setup(Level.Trial)
+        public void pin(final BridgeThroughputBenchmark benchmark)
+        {
+            if (benchmark.clientCpu >= 0)
+            {
+                ThreadAffinity.pin(benchmark.clientCpu);
+            }
         }
     }
 
@@ -320,12 +378,13 @@ public class BridgeThroughputBenchmark
     /**
      * The publishing thread: one offer per call; it yields when the offer is refused.
      *
+     * @param placement pins this thread first, when asked.
      * @return the offer's result, so the JIT keeps it.
      */
     @Benchmark
     @Group("udp")
     @GroupThreads(1)
-    public long publish()
+    public long publish(final ClientPlacement placement)
     {
         final long result = null == sender ? publication.offer(frame, 0, frameLength) :
             batched ? sender.append(frame, 0, frameLength) : sender.offer(frame, 0, frameLength);
@@ -349,12 +408,13 @@ public class BridgeThroughputBenchmark
      * The subscribing thread: one poll of up to {@value #POLL_LIMIT} fragments per call; it yields when there was
      * nothing to read.
      *
-     * @param counters where frames received are counted.
+     * @param counters  where frames received are counted.
+     * @param placement pins this thread first, when asked.
      */
     @Benchmark
     @Group("udp")
     @GroupThreads(1)
-    public void subscribe(final ConsumerCounters counters)
+    public void subscribe(final ConsumerCounters counters, final ClientPlacement placement)
     {
         final long before = received;
         if (0 == poll())

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,7 +48,30 @@ public final class UdpDriver
      */
     public static MediaDriver launch(final Path directory) throws IOException
     {
+        return launch(directory, -1);
+    }
+
+    /**
+     * As {@link #launch(Path)}, with the driver's one thread pinned to {@code cpu} ({@link ThreadAffinity#pin}) as
+     * its first act, so a benchmark can give the driver a core of its own and its client threads the other.
+     *
+     * @param directory the driver's folder; deleted on start and on close.
+     * @param cpu       the CPU for the driver's thread, or -1 to leave it to the scheduler.
+     * @return the running driver.
+     * @throws IOException if the folder cannot be made owner-only.
+     */
+    public static MediaDriver launch(final Path directory, final int cpu) throws IOException
+    {
+        final ThreadFactory threads = runnable -> new Thread(() ->
+        {
+            if (cpu >= 0)
+            {
+                ThreadAffinity.pin(cpu);
+            }
+            runnable.run();
+        });
         final MediaDriver driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
+            .sharedThreadFactory(threads)
             .aeronDirectoryName(directory.toString())
             .threadingMode(ThreadingMode.SHARED)
             .sharedIdleStrategy(new BackoffIdleStrategy(
