@@ -30,10 +30,11 @@ import java.security.KeyPair;
  * AES-GCM ({@link #aeadAlgorithm(AeadAlgorithm)}), {@link FrameAead#DEFAULT_FRAME_LIMIT} frames per key with
  * automatic rekeying, a replay window of {@value #REPLAY_WINDOW_WORDS_DEFAULT} words (63 x 64 sequences), the strict
  * frame validator, no channel key handler (keys are opened, counted and zeroed), no audit, counters in memory
- * of the bridge's own labelled {@code "bridge"}, an INIT_HELLO resent every {@value #HANDSHAKE_RESEND_MS_DEFAULT} ms,
- * a keepalive after {@value #KEEPALIVE_INTERVAL_MS_DEFAULT} ms without anything sent, and a session dropped after
- * {@value #SESSION_TIMEOUT_MS_DEFAULT} ms without an authenticated datagram from the peer (both driven by
- * {@link BridgeSender#doWork(long)} and {@link Bridge#doWork(long)}).
+ * of the bridge's own labelled {@code "bridge"}, an INIT_HELLO resent every second
+ * ({@link #HANDSHAKE_RESEND_MS_DEFAULT}), a keepalive after 200 ms without anything sent
+ * ({@link #KEEPALIVE_INTERVAL_MS_DEFAULT}), and a session dropped after 2 s without an authenticated datagram from
+ * the peer ({@link #SESSION_TIMEOUT_MS_DEFAULT}); the last two are driven by {@link BridgeSender#doWork(long)} and
+ * {@link Bridge#doWork(long)}.
  * <p>
  * Thread safety: none; configure on one thread, then hand to {@link Bridge#launch}, which owns it from then on.
  */

@@ -85,7 +85,8 @@ import static io.bastion.bridge.BridgeDescriptor.VERSION_OFFSET;
  * <b>Allocation.</b> None of its own for a DATA datagram; the JDK's AEAD allocates when it is initialised per nonce.
  * Handshakes, channel keys and rekeys allocate (control path).
  * <p>
- * Thread safety: none; one receiving thread, which must also be the thread that runs {@link Bridge#connect}.
+ * Thread safety: none; one receiving thread, which must also be the thread that runs {@link Bridge#connect} and
+ * {@link Bridge#doWork(long)}.
  */
 public final class BridgeReceiver
 {
