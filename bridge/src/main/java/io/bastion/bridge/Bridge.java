@@ -6,6 +6,8 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.bastion.security.audit.AuditEventType;
+import io.bastion.security.audit.AuditOutcome;
 import io.bastion.security.files.OwnerOnlyFiles;
 import io.bastion.security.token.IssuerKeys;
 import org.agrona.BitUtil;
@@ -37,9 +39,16 @@ import java.util.concurrent.TimeUnit;
  * replaces the old one on both the receiving and the sending side. A peer whose identity is not pinned, or whose
  * signature fails, gets no session; the refusal is counted and audited.
  * <p>
- * <b>Threads.</b> One receiving thread (which calls {@link #connect} and {@link BridgeReceiver#poll}) and one sending
- * thread (which calls {@link BridgeSender}'s methods); they may be the same. {@link #close()} after both have
- * stopped.
+ * <b>Liveness.</b> Run {@link #doWork(long)} on the receiving thread and {@link BridgeSender#doWork(long)} on the
+ * sending thread (as {@link ChannelForwarding#doWork()} does): the sender sends a sealed KEEPALIVE when it has been
+ * idle for {@link BridgeContext#keepaliveIntervalMs()}, and a session from which no authenticated datagram came for
+ * {@link BridgeContext#sessionTimeoutMs()} is dropped; the initiator then handshakes again by itself, so a restarted
+ * or returning responder is found without a call to {@link #connect(long)}. Without these calls nothing times out.
+ * <p>
+ * <b>Threads.</b> One receiving thread (which calls {@link #connect}, {@link #doWork(long)} and
+ * {@link BridgeReceiver#poll}) and one sending thread (which calls {@link BridgeSender}'s methods); they may be the
+ * same. The session is replaced (or dropped) by the receiving thread through one volatile field, which the sending
+ * thread reads before each datagram. {@link #close()} after both have stopped.
  * <p>
  * <b>Close</b> releases, in order: the session keys, the Aeron client (with its publication and subscription), the
  * embedded driver, and its folder; then the counters.
@@ -59,8 +68,16 @@ public final class Bridge implements AutoCloseable
     private final BridgeHandshake handshake;
     private final BridgeSender sender;
     private final BridgeReceiver receiver;
+    private final long sessionTimeoutNs;
+    private final long handshakeResendNs;
     private volatile BridgeSession session;
     private volatile boolean closed;
+
+    // Receiving thread only: the watchdog and the initiator's hello.
+    private BridgeSession watchedSession;
+    private long lastLiveNs;
+    private boolean helloSent;
+    private long helloSentNs;
 
     private Bridge(final BridgeContext context, final Path driverFolder, final MediaDriver driver, final Aeron aeron)
     {
@@ -68,6 +85,8 @@ public final class Bridge implements AutoCloseable
         this.driverFolder = driverFolder;
         this.driver = driver;
         this.aeron = aeron;
+        this.sessionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(context.sessionTimeoutMs());
+        this.handshakeResendNs = TimeUnit.MILLISECONDS.toNanos(context.handshakeResendMs());
         final String peerChannel = new ChannelUriStringBuilder().media("udp").endpoint(context.peerEndpoint())
             .mtu(context.mtuLength()).termLength(context.termLength()).build();
         final String localChannel = new ChannelUriStringBuilder().media("udp").endpoint(context.localEndpoint())
@@ -146,7 +165,8 @@ public final class Bridge implements AutoCloseable
      * Run the handshake on this thread until a new session is established: the initiator sends INIT_HELLO (again
      * every {@link BridgeContext#handshakeResendMs()} until answered), the responder waits for one. Handshake
      * datagrams are read through the receiver, one fragment at a time; a data frame of an earlier session that
-     * arrives meanwhile is dropped. Call from the receiving thread.
+     * arrives meanwhile is dropped. Call from the receiving thread. {@link #doWork(long)} runs the same handshake
+     * without blocking, from a duty cycle.
      *
      * @param timeoutMs how long to try.
      * @throws BridgeHandshakeException if no session was established in time; {@link
@@ -156,15 +176,18 @@ public final class Bridge implements AutoCloseable
     {
         final BridgeSession before = session;
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        final long resendNs = TimeUnit.MILLISECONDS.toNanos(context.handshakeResendMs());
         final IdleStrategy idle = new BackoffIdleStrategy();
         receiver.takeLastHandshakeRefusal();
         BridgeRejectReason lastRefusal = null;
         final BridgeFrameHandler dropped = (buffer, offset, length, sequence) ->
         {
         };
-        long lastSent = 0;
-        boolean sent = false;
+        if (BridgeRole.INITIATOR == context.role())
+        {
+            // A fresh attempt, whatever an earlier one left behind.
+            handshake.start();
+            helloSent = false;
+        }
         while (session == before)
         {
             final long now = System.nanoTime();
@@ -173,13 +196,9 @@ public final class Bridge implements AutoCloseable
                 throw new BridgeHandshakeException("no bridge session with " + context.peerFingerprint() +
                     " within " + timeoutMs + " ms", lastRefusal);
             }
-            if (BridgeRole.INITIATOR == context.role() && publication.isConnected() &&
-                (!sent || now - lastSent >= resendNs || null == handshake.pendingHello()))
+            if (BridgeRole.INITIATOR == context.role())
             {
-                final byte[] hello = sent && null != handshake.pendingHello() ?
-                    handshake.pendingHello() : handshake.start();
-                sent = sendHandshake(hello, hello.length);
-                lastSent = now;
+                sendHelloIfDue(now, true);
             }
             idle.idle(receiver.poll(dropped, 1));
             final BridgeRejectReason refused = receiver.takeLastHandshakeRefusal();
@@ -188,6 +207,120 @@ public final class Bridge implements AutoCloseable
                 lastRefusal = refused;
             }
         }
+    }
+
+    /**
+     * The receiving thread's duty: the session watchdog, and the initiator's handshake when it has no session. Call
+     * it from the receiving thread (the one that polls {@link BridgeReceiver#poll}), after polling, every duty cycle
+     * or at least several times per {@link BridgeContext#keepaliveIntervalMs()}; {@link ChannelForwarding#doWork()}
+     * does. Never blocks; allocates only when it times a session out or sends a handshake datagram (control path).
+     * <ul>
+     *     <li><b>Watchdog.</b> With a session: if no datagram of it that authenticated and passed the replay window
+     *     (data, key, rekey or keepalive: see {@link BridgeSender#doWork(long)}) came from the peer for
+     *     {@link BridgeContext#sessionTimeoutMs()}, while the receiver kept up with what arrived, the session is
+     *     dropped: counted ({@code session timeouts}), audited ({@code CHANNEL_CLOSED}, {@code FAILURE}), its keys
+     *     zeroed; {@link #isConnected()} is then false and the sender returns {@link BridgeSender#NOT_CONNECTED}, so
+     *     a sender holds its frames rather than sending them to a peer that is gone. A forged or replayed datagram
+     *     does not count as the peer's. Silence is only judged while the receiver keeps up (a poll read less than its
+     *     limit): one held back (a relay waiting for its ring) or not polled at all does not time the session out.
+     *     </li>
+     *     <li><b>Initiator without a session</b> (timed out, or never connected): sends INIT_HELLO, then again every
+     *     {@link BridgeContext#handshakeResendMs()} until a RESP_HELLO arrives through {@link BridgeReceiver#poll},
+     *     which completes the handshake and installs the new session as {@link #connect(long)} does. A peer that
+     *     restarted (a responder with a new process, the same identity and endpoint) is thus found again without
+     *     anyone calling {@link #connect(long)}.</li>
+     *     <li><b>Responder without a session</b>: nothing; the initiator's next INIT_HELLO, which {@link
+     *     BridgeReceiver#poll} answers, brings the next session.</li>
+     * </ul>
+     *
+     * @param nowNs the time now, from {@link System#nanoTime()} (the clock of {@link BridgeSender#doWork(long)}).
+     * @return the work done: 1 for a session timed out, 1 for a handshake datagram sent; 0 when idle.
+     */
+    public int doWork(final long nowNs)
+    {
+        if (closed)
+        {
+            return 0;
+        }
+        int work = 0;
+        final BridgeSession current = session;
+        if (null != current)
+        {
+            if (current != watchedSession)
+            {
+                // A new session: its silence is timed from now.
+                watchedSession = current;
+                receiver.takeLiveness();
+                lastLiveNs = nowNs;
+                return 0;
+            }
+            if (receiver.takeLiveness())
+            {
+                lastLiveNs = nowNs;
+                return 0;
+            }
+            if (nowNs - lastLiveNs <= sessionTimeoutNs)
+            {
+                return 0;
+            }
+            timeOut(current, nowNs);
+            work++;
+        }
+        if (BridgeRole.INITIATOR == context.role())
+        {
+            work += sendHelloIfDue(nowNs, false);
+        }
+        return work;
+    }
+
+    private void timeOut(final BridgeSession expired, final long nowNs)
+    {
+        receiver.dropSession(expired);
+        watchedSession = null;
+        BridgeCounters.bump(counters.sessionTimeouts(), 1);
+        context.auditSink().onEvent(AuditEventType.CHANNEL_CLOSED, AuditOutcome.FAILURE, expired.peerFingerprint(),
+            "session " + Long.toHexString(expired.sessionId()) + " timed out: no authenticated datagram from the " +
+            "peer for " + TimeUnit.NANOSECONDS.toMillis(nowNs - lastLiveNs) + " ms");
+        if (BridgeRole.INITIATOR == context.role())
+        {
+            handshake.start();
+            helloSent = false;
+        }
+    }
+
+    /**
+     * Initiator: send the INIT_HELLO of the attempt in progress (starting one if none is: the last was answered, or
+     * its INIT_FINISH could not go) if it was not sent yet or went {@link BridgeContext#handshakeResendMs()} ago.
+     * The responder answers a resent hello with its stored RESP_HELLO, so a resend never forks the attempt.
+     *
+     * @param nowNs   the time now.
+     * @param patient whether to retry a refused offer for a while ({@link #connect}) or try once ({@link #doWork}).
+     * @return 1 if a hello was sent, else 0.
+     */
+    private int sendHelloIfDue(final long nowNs, final boolean patient)
+    {
+        if (!publication.isConnected())
+        {
+            return 0;
+        }
+        byte[] hello = handshake.pendingHello();
+        if (null == hello)
+        {
+            hello = handshake.start();
+            helloSent = false;
+        }
+        else if (helloSent && nowNs - helloSentNs < handshakeResendNs)
+        {
+            return 0;
+        }
+        helloSent = patient ? sendHandshake(hello, hello.length) : offerOnce(hello);
+        helloSentNs = nowNs;
+        return helloSent ? 1 : 0;
+    }
+
+    private boolean offerOnce(final byte[] datagram)
+    {
+        return publication.offer(new UnsafeBuffer(datagram), 0, datagram.length) > 0;
     }
 
     private boolean sendHandshake(final byte[] datagram, final int length)
@@ -240,9 +373,10 @@ public final class Bridge implements AutoCloseable
     }
 
     /**
-     * Whether a session is established.
+     * Whether a session is established. Thread safe.
      *
-     * @return true once {@link #connect} (or the responder's poll) has completed a handshake.
+     * @return true once {@link #connect}, {@link #doWork(long)} or the responder's poll has completed a handshake,
+     *         until {@link #doWork(long)} times the session out (or the bridge closes).
      */
     public boolean isConnected()
     {
@@ -250,9 +384,9 @@ public final class Bridge implements AutoCloseable
     }
 
     /**
-     * The current session's id.
+     * The current session's id. Thread safe.
      *
-     * @return the id, or 0 if none.
+     * @return the id, or 0 if none (never connected, timed out, or closed).
      */
     public long sessionId()
     {

@@ -29,8 +29,12 @@ import java.security.KeyPair;
  * Stream id {@value #STREAM_ID_DEFAULT}, MTU {@value #MTU_DEFAULT}, term length {@value #TERM_LENGTH_DEFAULT},
  * AES-GCM ({@link #aeadAlgorithm(AeadAlgorithm)}), {@link FrameAead#DEFAULT_FRAME_LIMIT} frames per key with
  * automatic rekeying, a replay window of {@value #REPLAY_WINDOW_WORDS_DEFAULT} words (63 x 64 sequences), the strict
- * frame validator, no channel key handler (keys are opened, counted and zeroed), no audit, and counters in memory
- * of the bridge's own labelled {@code "bridge"}.
+ * frame validator, no channel key handler (keys are opened, counted and zeroed), no audit, counters in memory
+ * of the bridge's own labelled {@code "bridge"}, an INIT_HELLO resent every second
+ * ({@link #HANDSHAKE_RESEND_MS_DEFAULT}), a keepalive after 200 ms without anything sent
+ * ({@link #KEEPALIVE_INTERVAL_MS_DEFAULT}), and a session dropped after 2 s without an authenticated datagram from
+ * the peer ({@link #SESSION_TIMEOUT_MS_DEFAULT}); the last two are driven by {@link BridgeSender#doWork(long)} and
+ * {@link Bridge#doWork(long)}.
  * <p>
  * Thread safety: none; configure on one thread, then hand to {@link Bridge#launch}, which owns it from then on.
  */
@@ -46,6 +50,13 @@ public final class BridgeContext
     public static final int REPLAY_WINDOW_WORDS_DEFAULT = 64;
     /** Default interval between resends of an unanswered INIT_HELLO. */
     public static final long HANDSHAKE_RESEND_MS_DEFAULT = 1_000L;
+    /** Default time without anything sent after which {@link BridgeSender#doWork(long)} sends a KEEPALIVE. */
+    public static final long KEEPALIVE_INTERVAL_MS_DEFAULT = 200L;
+    /**
+     * Default time without an authenticated datagram from the peer after which {@link Bridge#doWork(long)} drops the
+     * session.
+     */
+    public static final long SESSION_TIMEOUT_MS_DEFAULT = 2_000L;
 
     private BridgeRole role;
     private KeyPair identity;
@@ -68,6 +79,8 @@ public final class BridgeContext
     private CountersManager countersManager;
     private String counterLabel = "bridge";
     private long handshakeResendMs = HANDSHAKE_RESEND_MS_DEFAULT;
+    private long keepaliveIntervalMs = KEEPALIVE_INTERVAL_MS_DEFAULT;
+    private long sessionTimeoutMs = SESSION_TIMEOUT_MS_DEFAULT;
     private FilePolicy filePolicy;
     private boolean concluded;
 
@@ -128,6 +141,15 @@ public final class BridgeContext
         if (handshakeResendMs <= 0)
         {
             throw new IllegalArgumentException("handshakeResendMs must be positive");
+        }
+        if (keepaliveIntervalMs <= 0)
+        {
+            throw new IllegalArgumentException("keepaliveIntervalMs must be positive: " + keepaliveIntervalMs);
+        }
+        if (sessionTimeoutMs <= keepaliveIntervalMs)
+        {
+            throw new IllegalArgumentException("sessionTimeoutMs (" + sessionTimeoutMs +
+                ") must be longer than keepaliveIntervalMs (" + keepaliveIntervalMs + ")");
         }
         if (null == directory)
         {
@@ -618,6 +640,55 @@ public final class BridgeContext
     public long handshakeResendMs()
     {
         return handshakeResendMs;
+    }
+
+    /**
+     * Set how long the sender may send nothing before {@link BridgeSender#doWork(long)} sends a KEEPALIVE, so that
+     * the peer's watchdog hears this side in a quiet session. Both sides should agree, with the peer's
+     * {@link #sessionTimeoutMs(long)} several times this (four or more: a keepalive or two may be lost).
+     *
+     * @param intervalMs milliseconds, positive.
+     * @return this.
+     */
+    public BridgeContext keepaliveIntervalMs(final long intervalMs)
+    {
+        this.keepaliveIntervalMs = intervalMs;
+        return this;
+    }
+
+    /**
+     * The keepalive interval.
+     *
+     * @return milliseconds.
+     */
+    public long keepaliveIntervalMs()
+    {
+        return keepaliveIntervalMs;
+    }
+
+    /**
+     * Set how long {@link Bridge#doWork(long)} waits, while the receiver keeps up with what arrives, for an
+     * authenticated datagram of the current session from the peer before it drops the session (counted,
+     * {@code session timeouts}, and audited): the initiator then handshakes again by itself, the responder waits for
+     * the initiator's next INIT_HELLO.
+     *
+     * @param timeoutMs milliseconds, longer than {@link #keepaliveIntervalMs(long)} (four times or more is wise).
+     * @return this.
+     */
+    public BridgeContext sessionTimeoutMs(final long timeoutMs)
+    {
+        this.sessionTimeoutMs = timeoutMs;
+        return this;
+    }
+
+    /**
+     * The session timeout.
+     *
+     * @return milliseconds.
+     */
+    public long sessionTimeoutMs()
+    {
+        return sessionTimeoutMs;
     }
 
     /**

@@ -23,6 +23,10 @@ import org.agrona.concurrent.status.CountersManager;
  *     has not polled yet (refreshed every few polls).</li>
  *     <li>{@code handshakes}, {@code handshakes refused}, {@code rekeys sent}, {@code rekeys received},
  *     {@code channel keys sent}, {@code channel keys received}.</li>
+ *     <li>{@code keepalives sent}, {@code keepalives received}: KEEPALIVE datagrams, sent when the sender had
+ *     nothing else to send for a keepalive interval, and accepted (authentic, not a replay) by the receiver.</li>
+ *     <li>{@code session timeouts}: sessions this bridge dropped because no authenticated datagram of the session
+ *     came from the peer within the session timeout (the peer restarted or vanished, or the path broke).</li>
  *     <li>{@code rejected <REASON>}: one per {@link BridgeRejectReason}; duplicates and replays are
  *     {@code rejected DUPLICATE}.</li>
  * </ul>
@@ -52,6 +56,9 @@ public final class BridgeCounters implements AutoCloseable
     private final AtomicCounter rekeysReceived;
     private final AtomicCounter channelKeysSent;
     private final AtomicCounter channelKeysReceived;
+    private final AtomicCounter keepalivesSent;
+    private final AtomicCounter keepalivesReceived;
+    private final AtomicCounter sessionTimeouts;
     private final AtomicCounter[] rejections;
 
     /**
@@ -80,6 +87,9 @@ public final class BridgeCounters implements AutoCloseable
         rekeysReceived = counter(manager, label, "rekeys received");
         channelKeysSent = counter(manager, label, "channel keys sent");
         channelKeysReceived = counter(manager, label, "channel keys received");
+        keepalivesSent = counter(manager, label, "keepalives sent");
+        keepalivesReceived = counter(manager, label, "keepalives received");
+        sessionTimeouts = counter(manager, label, "session timeouts");
         final BridgeRejectReason[] reasons = BridgeRejectReason.values();
         rejections = new AtomicCounter[reasons.length];
         for (final BridgeRejectReason reason : reasons)
@@ -100,7 +110,7 @@ public final class BridgeCounters implements AutoCloseable
      */
     public static int countersPerBridge()
     {
-        return 18 + BridgeRejectReason.values().length;
+        return 21 + BridgeRejectReason.values().length;
     }
 
     void rejected(final BridgeRejectReason reason)
@@ -325,6 +335,37 @@ public final class BridgeCounters implements AutoCloseable
     }
 
     /**
+     * The keepalives-sent counter (sending thread).
+     *
+     * @return the counter.
+     */
+    public AtomicCounter keepalivesSent()
+    {
+        return keepalivesSent;
+    }
+
+    /**
+     * The keepalives-received counter: KEEPALIVE datagrams that authenticated and passed the replay window.
+     *
+     * @return the counter.
+     */
+    public AtomicCounter keepalivesReceived()
+    {
+        return keepalivesReceived;
+    }
+
+    /**
+     * The session-timeouts counter: sessions dropped for want of an authenticated datagram from the peer
+     * (receiving thread, in {@link Bridge#doWork(long)}).
+     *
+     * @return the counter.
+     */
+    public AtomicCounter sessionTimeouts()
+    {
+        return sessionTimeouts;
+    }
+
+    /**
      * Free every counter.
      */
     @Override
@@ -332,7 +373,8 @@ public final class BridgeCounters implements AutoCloseable
     {
         final AtomicCounter[] fixed = {datagramsIn, bytesIn, framesDelivered, framesOut, bytesOut, backPressure,
             notConnected, keyExhausted, sequencesBurned, sequenceGaps, lateArrivals, lagBytes, handshakes,
-            handshakesRefused, rekeysSent, rekeysReceived, channelKeysSent, channelKeysReceived};
+            handshakesRefused, rekeysSent, rekeysReceived, channelKeysSent, channelKeysReceived, keepalivesSent,
+            keepalivesReceived, sessionTimeouts};
         for (final AtomicCounter counter : fixed)
         {
             counter.close();

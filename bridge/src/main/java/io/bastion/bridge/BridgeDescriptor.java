@@ -32,8 +32,8 @@ import java.nio.ByteOrder;
  *  +---------------------------------------------------------------+
  * </pre>
  * A datagram's length is exactly {@code HEADER_LENGTH + body length}, plus {@link #TAG_LENGTH} for a sealed type
- * ({@link #TYPE_DATA}, {@link #TYPE_DATA_BATCH}, {@link #TYPE_CHANNEL_KEY}, {@link #TYPE_REKEY}); anything else is
- * refused.
+ * ({@link #TYPE_DATA}, {@link #TYPE_DATA_BATCH}, {@link #TYPE_CHANNEL_KEY}, {@link #TYPE_REKEY},
+ * {@link #TYPE_KEEPALIVE}); anything else is refused.
  * <p>
  * Handshake types ({@link #TYPE_INIT_HELLO}, {@link #TYPE_RESP_HELLO}, {@link #TYPE_INIT_FINISH}) travel in the
  * clear with key id 0 and sequence 0; their session id is the one the initiator proposes. Sealed types carry the
@@ -51,6 +51,7 @@ import java.nio.ByteOrder;
  *  CHANNEL_KEY  channel id (4) | producer id (4) | key id (4) | action (4) | key (32, zero but for ADDED)  48
  *  REKEY        new key id (4) | previous key id (4)                                                         8
  *  DATA_BATCH   { length (4) | an inner sealed Bastion frame } one or more times                             n
+ *  KEEPALIVE    (empty: the header and the tag are the message)                                             0
  * </pre>
  */
 public final class BridgeDescriptor
@@ -104,6 +105,12 @@ public final class BridgeDescriptor
     public static final int TYPE_DATA_BATCH = 7;
     /** DATA_BATCH: length of the field (int32) before each inner frame that holds its length. */
     public static final int BATCH_ENTRY_LENGTH_FIELD = 4;
+    /**
+     * Sealed, with an empty body: the sender had nothing else to send for a keepalive interval. Sealed under the
+     * session's direction key with a bridge sequence of its own like every sealed type, so it is authenticated and
+     * replay-checked; the receiver counts it as proof that the peer is alive in this session, and dispatches nothing.
+     */
+    public static final int TYPE_KEEPALIVE = 8;
 
     /** Length of a handshake nonce. */
     public static final int NONCE_LENGTH = 32;
@@ -153,6 +160,9 @@ public final class BridgeDescriptor
     /** Body length of REKEY. */
     public static final int REKEY_LENGTH = 8;
 
+    /** Body length of KEEPALIVE: none. */
+    public static final int KEEPALIVE_LENGTH = 0;
+
     /** The key id of the first direction key of a session; 0 marks the clear handshake types. */
     public static final int FIRST_KEY_ID = 1;
 
@@ -164,11 +174,12 @@ public final class BridgeDescriptor
      * Whether a type is sealed under a direction key (carries a tag and is encrypted).
      *
      * @param type a type read from the wire.
-     * @return true for DATA, CHANNEL_KEY and REKEY.
+     * @return true for DATA, DATA_BATCH, CHANNEL_KEY, REKEY and KEEPALIVE.
      */
     public static boolean isSealed(final int type)
     {
-        return TYPE_DATA == type || TYPE_CHANNEL_KEY == type || TYPE_REKEY == type || TYPE_DATA_BATCH == type;
+        return TYPE_DATA == type || TYPE_CHANNEL_KEY == type || TYPE_REKEY == type || TYPE_DATA_BATCH == type ||
+            TYPE_KEEPALIVE == type;
     }
 
     /**

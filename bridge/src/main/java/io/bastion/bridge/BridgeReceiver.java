@@ -34,6 +34,7 @@ import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_ACTION_OFFSET;
 import static io.bastion.bridge.BridgeDescriptor.HEADER_LENGTH;
 import static io.bastion.bridge.BridgeDescriptor.INIT_FINISH_LENGTH;
 import static io.bastion.bridge.BridgeDescriptor.INIT_HELLO_LENGTH;
+import static io.bastion.bridge.BridgeDescriptor.KEEPALIVE_LENGTH;
 import static io.bastion.bridge.BridgeDescriptor.KEY_ID_OFFSET;
 import static io.bastion.bridge.BridgeDescriptor.REKEY_LENGTH;
 import static io.bastion.bridge.BridgeDescriptor.REKEY_NEW_KEY_ID_OFFSET;
@@ -48,6 +49,7 @@ import static io.bastion.bridge.BridgeDescriptor.TYPE_CHANNEL_KEY;
 import static io.bastion.bridge.BridgeDescriptor.TYPE_DATA;
 import static io.bastion.bridge.BridgeDescriptor.TYPE_INIT_FINISH;
 import static io.bastion.bridge.BridgeDescriptor.TYPE_INIT_HELLO;
+import static io.bastion.bridge.BridgeDescriptor.TYPE_KEEPALIVE;
 import static io.bastion.bridge.BridgeDescriptor.TYPE_OFFSET;
 import static io.bastion.bridge.BridgeDescriptor.TYPE_REKEY;
 import static io.bastion.bridge.BridgeDescriptor.TYPE_DATA_BATCH;
@@ -70,6 +72,12 @@ import static io.bastion.bridge.BridgeDescriptor.VERSION_OFFSET;
  * {@link BridgeRejectReason} and bumps its counter; nothing refused is dispatched, and no datagram, however hostile,
  * makes {@link #poll} throw (an exception thrown by the application's handler does propagate, as Aeron's does).
  * <p>
+ * <b>Liveness.</b> Every datagram of the current session that authenticates and passes the window (any sealed type,
+ * a KEEPALIVE included) tells {@link Bridge#doWork(long)}'s watchdog that the peer is alive; a refused one, forged,
+ * replayed or of another session, tells it nothing. A KEEPALIVE is counted ({@code keepalives received}) and
+ * dispatches nothing. The watchdog only judges silence while this receiver keeps up: a poll that reads fewer
+ * fragments than its limit has read everything the driver held.
+ * <p>
  * <b>Counters</b>: sequences skipped as the window moves ({@code sequence gaps}), accepted datagrams below the
  * highest ({@code late arrivals}, i.e. reordered), duplicates and replays ({@code rejected DUPLICATE}), and the
  * driver's unread bytes ({@code lag bytes}, refreshed every {@value #LAG_REFRESH_POLLS} polls).
@@ -77,7 +85,8 @@ import static io.bastion.bridge.BridgeDescriptor.VERSION_OFFSET;
  * <b>Allocation.</b> None of its own for a DATA datagram; the JDK's AEAD allocates when it is initialised per nonce.
  * Handshakes, channel keys and rekeys allocate (control path).
  * <p>
- * Thread safety: none; one receiving thread, which must also be the thread that runs {@link Bridge#connect}.
+ * Thread safety: none; one receiving thread, which must also be the thread that runs {@link Bridge#connect} and
+ * {@link Bridge#doWork(long)}.
  */
 public final class BridgeReceiver
 {
@@ -111,6 +120,8 @@ public final class BridgeReceiver
     private long acceptedSequence;
     private boolean batchDatagram;
     private BridgeRejectReason lastHandshakeRefusal;
+    private boolean heard;
+    private boolean caughtUp;
 
     BridgeReceiver(
         final Bridge bridge,
@@ -145,6 +156,10 @@ public final class BridgeReceiver
     {
         this.handler = handler;
         final int fragments = subscription.poll(fragmentHandler, fragmentLimit);
+        if (fragments < fragmentLimit)
+        {
+            caughtUp = true;
+        }
         if (++pollCount >= LAG_REFRESH_POLLS)
         {
             pollCount = 0;
@@ -195,6 +210,41 @@ public final class BridgeReceiver
         final BridgeRejectReason reason = lastHandshakeRefusal;
         lastHandshakeRefusal = null;
         return reason;
+    }
+
+    /**
+     * Whether the peer may be alive as far as this receiver can tell since the last call, and start again: true if a
+     * datagram of the current session authenticated since, or if this receiver did not keep up with what arrived at
+     * any poll since (it was not polled, or each poll read its full limit), so that silence cannot be judged.
+     *
+     * @return false only if the receiver read everything the driver held, at least once, and none of it was an
+     *         authentic datagram of the session.
+     */
+    boolean takeLiveness()
+    {
+        final boolean live = heard || !caughtUp;
+        heard = false;
+        caughtUp = false;
+        return live;
+    }
+
+    /**
+     * Drop the current session (the watchdog timed it out): no datagram of it is accepted from now on, its openers
+     * and its secret are zeroed, and the bridge has no session until the next handshake completes.
+     *
+     * @param expired the session to drop; nothing happens if another has replaced it.
+     */
+    void dropSession(final BridgeSession expired)
+    {
+        if (expired != session)
+        {
+            return;
+        }
+        closeOpeners();
+        session = null;
+        bridge.session(null);
+        heard = false;
+        expired.close();
     }
 
     private void accumulateLag(final Image image)
@@ -353,6 +403,8 @@ public final class BridgeReceiver
                 return CHANNEL_KEY_LENGTH;
             case TYPE_REKEY:
                 return REKEY_LENGTH;
+            case TYPE_KEEPALIVE:
+                return KEEPALIVE_LENGTH;
             default:
                 return REQUIRED_BODY_UNKNOWN_TYPE;
         }
@@ -406,6 +458,7 @@ public final class BridgeReceiver
         final long highest = guard.highestAccepted();
         guard.commit(sequence);
         acceptedSequence = sequence;
+        heard = true;
         if (sequence > highest)
         {
             BridgeCounters.bump(counters.sequenceGaps(), sequence - highest - 1);
@@ -442,6 +495,11 @@ public final class BridgeReceiver
         if (TYPE_CHANNEL_KEY == type)
         {
             return onChannelKey();
+        }
+        if (TYPE_KEEPALIVE == type)
+        {
+            BridgeCounters.bump(counters.keepalivesReceived(), 1);
+            return 0;
         }
         return onRekey(keyId);
     }

@@ -12,6 +12,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 import static io.bastion.bridge.BridgeDescriptor.BODY_OFFSET;
 import static io.bastion.bridge.BridgeDescriptor.BYTE_ORDER;
@@ -23,12 +24,14 @@ import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_MATERIAL_OFFSET;
 import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_PRODUCER_ID_OFFSET;
 import static io.bastion.bridge.BridgeDescriptor.CHANNEL_KEY_ACTION_OFFSET;
 import static io.bastion.bridge.BridgeDescriptor.HEADER_LENGTH;
+import static io.bastion.bridge.BridgeDescriptor.KEEPALIVE_LENGTH;
 import static io.bastion.bridge.BridgeDescriptor.REKEY_LENGTH;
 import static io.bastion.bridge.BridgeDescriptor.REKEY_NEW_KEY_ID_OFFSET;
 import static io.bastion.bridge.BridgeDescriptor.REKEY_PREVIOUS_KEY_ID_OFFSET;
 import static io.bastion.bridge.BridgeDescriptor.TAG_LENGTH;
 import static io.bastion.bridge.BridgeDescriptor.TYPE_CHANNEL_KEY;
 import static io.bastion.bridge.BridgeDescriptor.TYPE_DATA;
+import static io.bastion.bridge.BridgeDescriptor.TYPE_KEEPALIVE;
 import static io.bastion.bridge.BridgeDescriptor.TYPE_REKEY;
 import static io.bastion.bridge.BridgeDescriptor.TYPE_DATA_BATCH;
 import static io.bastion.bridge.BridgeDescriptor.BATCH_ENTRY_LENGTH_FIELD;
@@ -55,9 +58,14 @@ import static io.bastion.bridge.BridgeDescriptor.BATCH_ENTRY_LENGTH_FIELD;
  * {@link BridgeContext#autoRekey(boolean) automatic rekeying} (the default) {@link #offer} does this itself when
  * the key's frame limit is reached.
  * <p>
- * <b>Allocation.</b> None of its own on {@link #offer}; the JDK's AES-GCM {@code Cipher} is re-initialised per nonce
- * and allocates while doing so (about 1 KB per frame, see {@code BENCHMARKS.md}), and a new session or a rekey
- * allocates a new key. Aeron's {@code offer} does not allocate.
+ * <b>Keepalives.</b> {@link #doWork(long)}, called from the sending thread's duty cycle, sends a KEEPALIVE datagram
+ * (sealed, empty) when this sender has sent nothing for {@link BridgeContext#keepaliveIntervalMs()}, so the peer's
+ * watchdog ({@link Bridge#doWork(long)}) hears this side even when there is no traffic.
+ * <p>
+ * <b>Allocation.</b> None of its own on {@link #offer}, {@link #append}, {@link #flush} or {@link #doWork}; the
+ * JDK's AES-GCM {@code Cipher} is re-initialised per nonce and allocates while doing so (about 1 KB per datagram, see
+ * {@code BENCHMARKS.md}), and a new session or a rekey allocates a new key. Aeron's {@code offer} does not
+ * allocate.
  * <p>
  * Thread safety: none; one sending thread. It may run beside the receiving thread: they share only the Aeron
  * publication (thread safe) and the session, published through a volatile field.
@@ -89,6 +97,7 @@ public final class BridgeSender
     private final AeadAlgorithm algorithm;
     private final long frameLimit;
     private final boolean autoRekey;
+    private final long keepaliveIntervalNs;
     private final int maxFrameLength;
     private final byte[] datagram;
     private final UnsafeBuffer datagramBuffer;
@@ -104,6 +113,9 @@ public final class BridgeSender
     private int batchLength;
     private int batchFrames;
     private BridgeSession batchSession;
+    private boolean sentSinceCheck;
+    private boolean keepaliveClockStarted;
+    private long lastSendNs;
 
     BridgeSender(final Bridge bridge, final Publication publication, final BridgeContext context,
         final BridgeCounters counters)
@@ -115,6 +127,7 @@ public final class BridgeSender
         this.algorithm = context.aeadAlgorithm();
         this.frameLimit = context.keyFrameLimit();
         this.autoRekey = context.autoRekey();
+        this.keepaliveIntervalNs = TimeUnit.MILLISECONDS.toNanos(context.keepaliveIntervalMs());
         final int maxDatagram = publication.maxPayloadLength();
         this.maxFrameLength = maxDatagram - HEADER_LENGTH - TAG_LENGTH;
         this.datagram = new byte[maxDatagram];
@@ -391,6 +404,68 @@ public final class BridgeSender
     }
 
     /**
+     * The sending thread's duty: send a KEEPALIVE datagram if this sender has sent nothing (no data, batch, key,
+     * rekey or keepalive) for {@link BridgeContext#keepaliveIntervalMs()}, so that the peer's watchdog
+     * ({@link Bridge#doWork(long)}) hears this side in a quiet session. Call it from the sending thread, every duty
+     * cycle or at least several times per keepalive interval; {@link ChannelForwarding#doWork()} does. Without a
+     * session it sends nothing; a keepalive the publication refuses (back pressure, no subscriber) is not retried
+     * before the next interval (a back-pressured peer is behind, and its watchdog does not judge while it is).
+     * Allocates nothing of its own.
+     *
+     * @param nowNs the time now, from {@link System#nanoTime()} (the clock the bridge's {@link Bridge#doWork(long)}
+     *              uses too).
+     * @return 1 if a keepalive was sent, else 0.
+     */
+    public int doWork(final long nowNs)
+    {
+        if (sentSinceCheck || !keepaliveClockStarted)
+        {
+            sentSinceCheck = false;
+            keepaliveClockStarted = true;
+            lastSendNs = nowNs;
+            return 0;
+        }
+        if (nowNs - lastSendNs < keepaliveIntervalNs)
+        {
+            return 0;
+        }
+        lastSendNs = nowNs;
+        if (null == bridge.session())
+        {
+            return 0;
+        }
+        final long result = offerKeepalive();
+        sentSinceCheck = false;
+        return result > 0 ? 1 : 0;
+    }
+
+    /**
+     * Send one KEEPALIVE datagram now: sealed under the session like data, with a sequence of its own, and an empty
+     * body. {@link #doWork(long)} calls this when the sender has been idle.
+     *
+     * @return the new stream position, or a negative code as {@link #offer}.
+     */
+    long offerKeepalive()
+    {
+        final long ready = ready(BridgeDescriptor.datagramLength(TYPE_KEEPALIVE, KEEPALIVE_LENGTH));
+        if (ready < 0)
+        {
+            return ready;
+        }
+        final long rekeyed = rekeyIfDue();
+        if (rekeyed < 0)
+        {
+            return rekeyed;
+        }
+        final long result = sealAndPublish(control, controlBuffer, TYPE_KEEPALIVE, KEEPALIVE_LENGTH);
+        if (result > 0)
+        {
+            BridgeCounters.bump(counters.keepalivesSent(), 1);
+        }
+        return result;
+    }
+
+    /**
      * Move to the next key id: derive its key from the session secret, seal with it from now on, and announce it
      * with a REKEY datagram sealed under the new key. The receiver also accepts data under the next key id, so a
      * REKEY that does not get through loses nothing.
@@ -468,6 +543,11 @@ public final class BridgeSender
         final BridgeSession current = bridge.session();
         if (null == current)
         {
+            if (null != session)
+            {
+                // The session was dropped (timed out, or closed): its key goes now, not at the next session.
+                release();
+            }
             BridgeCounters.bump(counters.notConnected(), 1);
             return bridge.isClosed() ? CLOSED : NOT_CONNECTED;
         }
@@ -497,6 +577,16 @@ public final class BridgeSender
             return BACK_PRESSURED;
         }
         return 0;
+    }
+
+    private void release()
+    {
+        if (null != sealer)
+        {
+            sealer.close();
+            sealer = null;
+        }
+        session = null;
     }
 
     private void adopt(final BridgeSession current)
@@ -542,6 +632,7 @@ public final class BridgeSender
             final long result = publication.offer(buffer, 0, length);
             if (result > 0)
             {
+                sentSinceCheck = true;
                 return result;
             }
             if ((BACK_PRESSURED == result || ADMIN_ACTION == result) && attempt < MAX_PUBLISH_ATTEMPTS)

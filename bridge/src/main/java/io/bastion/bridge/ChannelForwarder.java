@@ -41,7 +41,9 @@ import java.util.List;
  * restarted), the keys this forwarder holds are sent again, in rising key id order per source (a retired one followed
  * by its RETIRED), before any other item, so the peer's relays can verify what follows. To do that it keeps a copy of
  * each source's keys until the key is revoked, the source leaves, or it is the third newest retired key of its source;
- * every copy is zeroed when dropped and on {@link #close()}.
+ * every copy is zeroed when dropped and on {@link #close()}. While the bridge has no session (none yet, or its
+ * watchdog dropped a silent one: {@link Bridge#doWork(long)}) every item waits in the queue, the appended batch in
+ * the sender, and the subscribers are not polled: once the session is dropped nothing more is sent into it.
  * <p>
  * <b>Hot path.</b> Forwarding a frame allocates nothing, throws nothing, takes no lock and logs nothing: with an
  * empty queue it is offered straight from the subscriber's verified copy; otherwise it is copied into the queue,

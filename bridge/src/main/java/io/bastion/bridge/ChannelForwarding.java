@@ -11,9 +11,11 @@ import java.util.List;
  * A bridge joined to the local broker's channels, end to end: a {@link Bridge} to the peer host, a
  * {@link ChannelForwarder} that subscribes to the local channels to forward and sends their frames and keys over it,
  * and a {@link ChannelRelay} that republishes what the peer forwards into the local relayed channels. Embeddable in
- * the style of Aeron's media driver: {@link #launch(ChannelForwardingContext)}, {@link #connect(long)} (the
- * initiator must; the responder accepts handshakes in its duty cycle too), then {@link #doWork()} on one thread, or
- * run it as an Agrona {@link Agent} ({@code AgentRunner}).
+ * the style of Aeron's media driver: {@link #launch(ChannelForwardingContext)}, optionally {@link #connect(long)}
+ * (blocking; without it the initiator's duty cycle handshakes by itself, and the responder accepts handshakes in its
+ * duty cycle), then {@link #doWork()} on one thread, or run it as an Agrona {@link Agent} ({@code AgentRunner}). The
+ * duty cycle also keeps the session alive with keepalives and drops it when the peer falls silent, handshaking again
+ * (initiator) or waiting for the initiator (responder): see {@link Bridge#doWork(long)}.
  * <pre>
  * try (ChannelForwarding forwarding = ChannelForwarding.launch(new ChannelForwardingContext()
  *     .bridgeContext(new BridgeContext().role(BridgeRole.INITIATOR).localEndpoint(...).peerEndpoint(...))
@@ -88,6 +90,7 @@ public final class ChannelForwarding implements Agent, AutoCloseable
 
     /**
      * Run the bridge's handshake on this thread until a session is established ({@link Bridge#connect(long)}).
+     * Optional for the initiator, whose {@link #doWork()} handshakes by itself when it has no session.
      *
      * @param timeoutMs how long to try.
      * @throws BridgeHandshakeException if no session came in time.
@@ -98,18 +101,26 @@ public final class ChannelForwarding implements Agent, AutoCloseable
     }
 
     /**
-     * The duty cycle: the relays and the bridge's receiver (which also answers handshakes), then the forwarder.
+     * The duty cycle: the relays and the bridge's receiver (which also answers handshakes); the bridge's watchdog
+     * and, for the initiator without a session, its handshake ({@link Bridge#doWork(long)}); the forwarder; then a
+     * keepalive if the sender was idle ({@link BridgeSender#doWork(long)}). So a peer that restarts or vanishes is
+     * noticed: the session is dropped after {@link BridgeContext#sessionTimeoutMs()} of silence, the forwarder holds
+     * its frames meanwhile, and the initiator handshakes again by itself; the forwarder re-sends its keys to the new
+     * session. Reads {@link System#nanoTime()} once.
      *
      * @return the work done, 0 when idle.
      */
     @Override
     public int doWork()
     {
+        final long nowNs = System.nanoTime();
         int work = relay.doWork(bridge.receiver());
+        work += bridge.doWork(nowNs);
         if (null != forwarder)
         {
             work += forwarder.doWork();
         }
+        work += bridge.sender().doWork(nowNs);
         return work;
     }
 

@@ -79,8 +79,16 @@ final class ForwardingRig
         final Path temp, final Bastion local, final PublicKey peerBroker, final BridgeRole role, final int localPort,
         final int peerPort) throws IOException
     {
+        return sendingNode(temp, "bridge-a", local, peerBroker, role, localPort, peerPort);
+    }
+
+    /** The sending host, its bridge's driver under {@code folder} (a restarted one needs a folder of its own). */
+    static ChannelForwardingContext sendingNode(
+        final Path temp, final String folder, final Bastion local, final PublicKey peerBroker, final BridgeRole role,
+        final int localPort, final int peerPort) throws IOException
+    {
         return new ChannelForwardingContext()
-            .bridgeContext(bridge(temp, "bridge-a", role, localPort, peerPort))
+            .bridgeContext(bridge(temp, folder, role, localPort, peerPort))
             .broker(local.broker())
             .peerBrokerKey(peerBroker)
             .forwardContext(client(local, Right.SUBSCRIBE))
@@ -109,6 +117,13 @@ final class ForwardingRig
             .localEndpoint(BridgeRig.endpoint(localPort))
             .peerEndpoint(BridgeRig.endpoint(peerPort))
             .directory(TestFolders.ownerOnly(temp, folder));
+    }
+
+    /** Short watchdog settings (keepalive 50 ms, session timeout 500 ms), for a test that restarts a bridge. */
+    static ChannelForwardingContext watched(final ChannelForwardingContext context)
+    {
+        context.bridgeContext().keepaliveIntervalMs(50).sessionTimeoutMs(500).handshakeResendMs(200);
+        return context;
     }
 
     static void await(final String what, final BooleanSupplier condition)

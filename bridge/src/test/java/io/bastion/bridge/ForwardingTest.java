@@ -22,6 +22,7 @@ import static io.bastion.bridge.ForwardingRig.originBroker;
 import static io.bastion.bridge.ForwardingRig.receivingNode;
 import static io.bastion.bridge.ForwardingRig.relayBroker;
 import static io.bastion.bridge.ForwardingRig.sendingNode;
+import static io.bastion.bridge.ForwardingRig.watched;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -167,6 +168,106 @@ class ForwardingTest
                 // Frames the sending bridge handed to Aeron before it saw the outage are gone with the old session.
                 System.out.println("bridge restart: " + destination.gaps() + " of " + frames +
                     " frames lost in the outage, none twice");
+                assertEquals(frames, origin.sent());
+            }
+        }
+    }
+
+    @Test
+    void aRestartedSendingResponderIsNoticedByTheReceivingInitiatorAndFramesFlowAgainWithoutReplay() throws Exception
+    {
+        final long frames = 60_000;
+        final int portA = BridgeRig.freePort();
+        final int portB = BridgeRig.freePort();
+        try (Bastion brokerA = originBroker(temp);
+            Bastion brokerB = relayBroker(temp, "broker-b");
+            ForwardingRig.Destination destination = new ForwardingRig.Destination(client(brokerB, Right.SUBSCRIBE),
+                true);
+            ForwardingRig.Node receiving = new ForwardingRig.Node(watched(receivingNode(temp, "bridge-b", brokerB,
+                brokerA.identityPublicKey(), BridgeRole.INITIATOR, portB, portA)), true);
+            ForwardingRig.Node first = new ForwardingRig.Node(watched(sendingNode(temp, brokerA,
+                brokerB.identityPublicKey(), BridgeRole.RESPONDER, portA, portB)), false);
+            ForwardingRig.Origin origin = new ForwardingRig.Origin(client(brokerA, Right.PUBLISH), frames, (n) -> { }))
+        {
+            await("a third of the frames at B", () ->
+            {
+                receiving.check();
+                return destination.received() >= frames / 3 || !destination.errors.isEmpty();
+            });
+            final Bridge initiator = receiving.forwarding.bridge();
+            final long session = initiator.sessionId();
+            // The sending host's bridge goes (its subscription on broker A too) while the origin keeps publishing,
+            // and comes back: a new process, the same broker identity and endpoint. Nobody calls connect on B.
+            first.close();
+            try (ForwardingRig.Node second = new ForwardingRig.Node(watched(sendingNode(temp, "bridge-a2", brokerA,
+                brokerB.identityPublicKey(), BridgeRole.RESPONDER, portA, portB)), false))
+            {
+                await("the last frame at B", () ->
+                {
+                    receiving.check();
+                    second.check();
+                    return destination.last() >= frames || !destination.errors.isEmpty() || destination.isClosed();
+                });
+                assertEquals(List.of(), new ArrayList<>(destination.errors), "no frame twice, none out of order");
+                assertEquals(frames, destination.last());
+                assertEquals(frames, destination.received() + destination.gaps());
+                assertEquals(0, destination.rejections());
+                assertEquals(1, initiator.counters().sessionTimeouts().get(), "B noticed the silence, once");
+                assertEquals(2, initiator.counters().handshakes().get(), "and handshook again by itself");
+                assertTrue(initiator.sessionId() != session && initiator.sessionId() == second.forwarding.bridge()
+                    .sessionId());
+                assertTrue(second.forwarding.counters().keysForwarded().get() >= 1, "the keys went to B again");
+                assertEquals(1, receiving.forwarding.counters().relaysOpened().get(), "B's relay carried on");
+                System.out.println("sending bridge restart: " + destination.gaps() + " of " + frames +
+                    " frames lost in the outage, none twice");
+                assertEquals(frames, origin.sent());
+            }
+        }
+    }
+
+    @Test
+    void aRestartedReceivingResponderIsNoticedByTheSendingInitiatorWhichResendsItsKeys() throws Exception
+    {
+        final long frames = 60_000;
+        final int portA = BridgeRig.freePort();
+        final int portB = BridgeRig.freePort();
+        try (Bastion brokerA = originBroker(temp);
+            Bastion brokerB = relayBroker(temp, "broker-b");
+            ForwardingRig.Destination destination = new ForwardingRig.Destination(client(brokerB, Right.SUBSCRIBE),
+                true);
+            ForwardingRig.Node sending = new ForwardingRig.Node(watched(sendingNode(temp, brokerA,
+                brokerB.identityPublicKey(), BridgeRole.INITIATOR, portA, portB)), true);
+            ForwardingRig.Node first = new ForwardingRig.Node(watched(receivingNode(temp, "bridge-b", brokerB,
+                brokerA.identityPublicKey(), BridgeRole.RESPONDER, portB, portA)), false);
+            ForwardingRig.Origin origin = new ForwardingRig.Origin(client(brokerA, Right.PUBLISH), frames, (n) -> { }))
+        {
+            await("a third of the frames at B", () ->
+            {
+                sending.check();
+                return destination.received() >= frames / 3 || !destination.errors.isEmpty();
+            });
+            final Bridge initiator = sending.forwarding.bridge();
+            first.close();
+            try (ForwardingRig.Node second = new ForwardingRig.Node(watched(receivingNode(temp, "bridge-b2", brokerB,
+                brokerA.identityPublicKey(), BridgeRole.RESPONDER, portB, portA)), false))
+            {
+                await("the last frame at B", () ->
+                {
+                    sending.check();
+                    second.check();
+                    return destination.last() >= frames || !destination.errors.isEmpty() || destination.isClosed();
+                });
+                assertEquals(List.of(), new ArrayList<>(destination.errors), "no frame twice, none out of order");
+                assertEquals(frames, destination.last());
+                assertEquals(frames, destination.received() + destination.gaps());
+                assertEquals(0, destination.rejections());
+                assertEquals(1, initiator.counters().sessionTimeouts().get(), "A noticed the silence, once");
+                final ForwardingCounters sent = sending.forwarding.counters();
+                assertEquals(2, sent.sessions().get(), "the sending bridge moved to the new session");
+                assertTrue(sent.keysResent().get() >= 1, "and re-sent the keys it held");
+                assertEquals(1, second.forwarding.counters().relaysOpened().get());
+                System.out.println("receiving bridge restart, noticed by the watchdog: " + destination.gaps() +
+                    " of " + frames + " frames lost in the outage, none twice");
                 assertEquals(frames, origin.sent());
             }
         }

@@ -12,6 +12,7 @@ import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static io.bastion.bridge.BridgeDescriptor.BODY_OFFSET;
 import static io.bastion.bridge.BridgeDescriptor.BYTE_ORDER;
@@ -20,6 +21,7 @@ import static io.bastion.bridge.BridgeDescriptor.SEQUENCE_OFFSET;
 import static io.bastion.bridge.BridgeDescriptor.SESSION_ID_OFFSET;
 import static io.bastion.bridge.BridgeDescriptor.TYPE_DATA;
 import static io.bastion.bridge.BridgeDescriptor.TYPE_INIT_FINISH;
+import static io.bastion.bridge.BridgeDescriptor.TYPE_KEEPALIVE;
 import static io.bastion.bridge.BridgeDescriptor.TYPE_OFFSET;
 import static io.bastion.bridge.BridgeDescriptor.VERSION_OFFSET;
 import static io.bastion.bridge.BridgeRig.await;
@@ -28,6 +30,7 @@ import static io.bastion.bridge.BridgeRig.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A network attacker between two bridges. A relay on the path records every datagram (as a tap on the wire would)
@@ -156,6 +159,74 @@ class HostileDatagramTest
             assertEquals(3, b.counters().rejections(BridgeRejectReason.DUPLICATE));
             assertEquals(1, b.counters().rejections(BridgeRejectReason.TOO_OLD));
             assertEquals(1, b.counters().handshakesRefused().get());
+        }
+    }
+
+    @Test
+    void aReplayedOrForgedKeepaliveDoesNotKeepADeadSessionAlive() throws Exception
+    {
+        final int portA = freePort();
+        final int portB = freePort();
+        final long timeoutMs = 500;
+        final long stepNs = TimeUnit.MILLISECONDS.toNanos(100);
+        try (UdpRelay relay = new UdpRelay(portB);
+            Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA,
+                relay.port()).keepaliveIntervalMs(50).sessionTimeoutMs(timeoutMs));
+            Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)
+                .keepaliveIntervalMs(50).sessionTimeoutMs(timeoutMs));
+            AeronInjector attacker = new AeronInjector(portB, BridgeContext.STREAM_ID_DEFAULT))
+        {
+            BridgeRig.connect(a, b);
+            final Recorder recorder = new Recorder(SealedFrames.verifying());
+            // The watchdog runs on a clock of the test's own: the verdicts depend on what arrived, not on scheduling.
+            long now = 0;
+            assertEquals(0, b.doWork(now), "a new session is timed from now");
+
+            // Genuine keepalives keep the session alive well past the timeout.
+            for (int i = 1; i <= 3; i++)
+            {
+                final long sent = i;
+                await("keepalive " + i + " sent", () -> a.sender().offerKeepalive() > 0, () -> { });
+                await("keepalive " + i + " received", () -> b.counters().keepalivesReceived().get() == sent,
+                    () -> b.receiver().poll(recorder, 10));
+                now += 3 * stepNs;
+                assertEquals(0, b.doWork(now));
+                assertTrue(b.isConnected());
+            }
+            final byte[] keepalive = relay.captured(TYPE_KEEPALIVE, 0);
+            assertNotNull(keepalive);
+            assertEquals(BridgeDescriptor.datagramLength(TYPE_KEEPALIVE, 0), keepalive.length);
+
+            // The initiator falls silent; the attacker replays its keepalive and forges others, over and over.
+            relay.cut();
+            attacker.setup();
+            final Probe probe = new Probe(b, recorder, attacker);
+            int steps = 0;
+            while (b.isConnected())
+            {
+                probe.refused(keepalive, BridgeRejectReason.DUPLICATE);
+                // The captured one moved to a fresh sequence (the header is the associated data), and one forged
+                // from nothing at another.
+                probe.refused(withLong(keepalive, SEQUENCE_OFFSET, 1_000 + steps),
+                    BridgeRejectReason.AUTHENTICATION_FAILED);
+                final byte[] forged = withLong(keepalive, SEQUENCE_OFFSET, 2_000 + steps);
+                Arrays.fill(forged, BODY_OFFSET, forged.length, (byte)0x33);
+                probe.refused(forged, BridgeRejectReason.AUTHENTICATION_FAILED);
+                now += stepNs;
+                b.doWork(now);
+                steps++;
+                assertTrue(steps <= 10, "the replays kept the session alive");
+            }
+            assertEquals(6, steps, "timed out at the first check past 500 ms of silence, as if nothing had come");
+            assertEquals(3, b.counters().keepalivesReceived().get(), "no replayed or forged keepalive counted");
+            assertEquals(1, b.counters().sessionTimeouts().get());
+            assertEquals(0, b.sessionId());
+            assertEquals(6, b.counters().rejections(BridgeRejectReason.DUPLICATE));
+            assertEquals(12, b.counters().rejections(BridgeRejectReason.AUTHENTICATION_FAILED));
+
+            // Once the session is gone, the same replay is not even of a known session.
+            probe.refused(keepalive, BridgeRejectReason.UNKNOWN_SESSION);
+            assertEquals(List.of(), recorder.sequences);
         }
     }
 
