@@ -95,6 +95,7 @@ class CrossProcessUnpinnedPeerTest
             {
                 assertTrue(System.nanoTime() - deadline < 0, "timed out: " + audit.events + " " +
                     attacker.describe());
+                assertFalse(victim.isConnected(), "the victim accepted the attacker: " + audit.events);
                 sealedAll = sealedAll || attacker.pollLineQuietly("sealed " + SEALED_FRAMES);
                 victim.receiver().poll(handler, 10);
                 Thread.yield();
