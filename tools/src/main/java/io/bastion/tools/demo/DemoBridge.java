@@ -150,8 +150,8 @@ final class DemoBridge
             if (!await(() -> a.forwarding.bridge().isConnected() && b.forwarding.bridge().isConnected(),
                 CONNECT_MS, a, b))
             {
-                failures.add((stopped ? "stopped (SIGINT or SIGTERM) before " : "") +
-                    "the bridges did not establish a session" + sending.failureText() + receiving.failureText());
+                failures.add((stopped ? "stopped (SIGINT or SIGTERM) before the bridges established a session" :
+                    "the bridges did not establish a session") + sending.failureText() + receiving.failureText());
                 return failures;
             }
             out.println("session     up: " + Long.toHexString(receiving.forwarding.bridge().sessionId()) +
