@@ -1,5 +1,6 @@
 package io.bastion.tools.bridge;
 
+import io.aeron.exceptions.AeronException;
 import io.bastion.bridge.BridgeContext;
 import io.bastion.bridge.BridgeCounters;
 import io.bastion.bridge.BridgeHandshakeException;
@@ -8,13 +9,12 @@ import io.bastion.bridge.ChannelForwarding;
 import io.bastion.bridge.ChannelForwardingContext;
 import io.bastion.bridge.ForwardingCounters;
 import io.bastion.broker.BrokerContext;
-import io.bastion.channel.CountersFile;
 import io.bastion.channel.control.HandshakeException;
 import io.bastion.client.ClientContext;
-import io.bastion.security.files.FilePolicy;
-import io.bastion.security.files.OwnerOnlyFiles;
 import io.bastion.security.files.SecureFileException;
 import io.bastion.security.token.ChannelPattern;
+import io.bastion.security.token.IssuerKeys;
+import io.bastion.security.token.Right;
 import io.bastion.tools.cli.CommandFailure;
 import io.bastion.tools.cli.DefaultFolders;
 import io.bastion.tools.cli.ExitCodes;
@@ -24,7 +24,6 @@ import io.bastion.tools.cli.TokenText;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.status.CountersManager;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,6 +32,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -47,8 +47,14 @@ import java.util.concurrent.TimeUnit;
  * {@code bastion bridge}: runs a {@link ChannelForwarding} beside a broker, in the foreground until SIGINT or
  * SIGTERM: the broker's channels named by {@code --forward} go to the peer host over Aeron UDP, and what the peer
  * forwards is republished into the relayed channels named by {@code --relay}. Its counters ({@link BridgeCounters},
- * {@link ForwardingCounters}) are in an owner-only counters file in the broker folder, which {@code bastion stat}
- * shows.
+ * {@link ForwardingCounters}) are in an owner-only counters file in the broker folder ({@link BridgeCountersFile}),
+ * which {@code bastion stat} shows.
+ * <p>
+ * Before anything starts, each token file is read and its claims checked for the channels it must serve
+ * ({@code BridgeTokenCheck}: well-formed, for the local broker, valid now, for this user, its channel pattern covering
+ * every channel, SUBSCRIBE for {@code --forward}, RELAY for {@code --relay}); a refusal is a usage error naming the
+ * file and the reason. That check is early and friendly only: the broker remains the authority, and verifies the
+ * issuer's signature and the revocation list at connect. With {@code --aeron-dir}, a driver must be running there.
  */
 @Command(
     name = "bridge",
@@ -63,22 +69,22 @@ import java.util.concurrent.TimeUnit;
         "--forward channels are subscribed to on the local broker with --forward-token (SUBSCRIBE on them) and " +
             "each frame is sent to the peer exactly as sealed; --relay channels (declared relayed by the local " +
             "broker: 'bastion broker --relayed') take the peer's frames with --relay-token (RELAY on them), where " +
-            "local subscribers verify the origin's tags.",
+            "local subscribers verify the origin's tags. Each token is read and checked before anything starts " +
+            "(well-formed, for this broker, valid now, for you, covering every channel, with the right): a refusal " +
+            "exits 2 naming the file. This is an early check only: the broker still verifies each token " +
+            "(signature, revocation) when the bridge connects.",
         "",
         "The Aeron media driver runs embedded, its folder owner-only inside DIR and deleted on close, unless " +
-            "--aeron-dir names an external driver's. The counters are in DIR/bridge-<pid>" +
+            "--aeron-dir names an external driver's folder (the driver must be running there; the bridge leaves " +
+            "it and its folder as they are). The counters are in DIR/bridge-<pid>" +
             ClientContext.COUNTERS_FILE_SUFFIX + " while it runs ('bastion stat'). A status line is printed when a " +
             "session with the peer is up and on each new session."
     })
 public final class BridgeCommand implements Callable<Integer>
 {
-    /** How counters files of bridges are named in the broker folder: this, the process id, the suffix. */
-    public static final String COUNTERS_FILE_PREFIX = "bridge-";
-
-    /** The label prefix of the bridge's and the forwarding's counters. */
-    static final String COUNTER_LABEL = "bridge";
-
     private static final long CONNECT_ATTEMPT_MS = 1_000;
+    /** How long an external driver's heartbeat may be silent before it is taken as gone (Aeron's default). */
+    private static final long DRIVER_CHECK_MS = io.aeron.CommonContext.DEFAULT_DRIVER_TIMEOUT_MS;
     private static final long CLOSE_WAIT_MS = 30_000;
     private static final int MAX_PORT = 65_535;
 
@@ -129,7 +135,8 @@ public final class BridgeCommand implements Callable<Integer>
     private Path relayToken;
 
     @Option(names = "--aeron-dir", paramLabel = "DIR",
-        description = "Use the external Aeron media driver of this folder instead of an embedded one.")
+        description = "Use the external Aeron media driver of this folder instead of an embedded one; it must be " +
+            "running. The bridge leaves the driver running and its folder in place when it stops.")
     private Path aeronDirectory;
 
     @Option(names = "--mtu", paramLabel = "BYTES",
@@ -152,23 +159,30 @@ public final class BridgeCommand implements Callable<Integer>
     {
         validate();
         final Path dir = null == directory ? DefaultFolders.brokerDirectory() : directory;
+        // The early token check: a usage error before anything starts. The broker remains the authority.
+        final ClientContext forwardClient = forward.isEmpty() ? null :
+            checkedClient(dir, "--forward-token", forwardToken, Right.SUBSCRIBE, "--forward", forward);
+        final ClientContext relayClient = relay.isEmpty() ? null :
+            checkedClient(dir, "--relay-token", relayToken, Right.RELAY, "--relay", relay);
         final Path socket = dir.resolve(BrokerContext.SOCKET_FILE_NAME);
         if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS))
         {
             throw new CommandFailure("no broker on " + dir + " (no " + socket.getFileName() +
                 "): start one with 'bastion broker'");
         }
+        if (null != aeronDirectory)
+        {
+            checkDriver();
+        }
         final String peerFingerprint = peerFingerprint();
         final ChannelForwardingContext context = new ChannelForwardingContext()
-            .brokerIdentityKeyFile(identity)
-            .counterLabel(COUNTER_LABEL);
+            .brokerIdentityKeyFile(identity);
         final BridgeContext bridgeContext = new BridgeContext()
             .role(role)
             .localEndpoint(local)
             .peerEndpoint(remote)
             .peerFingerprint(peerFingerprint)
-            .directory(dir)
-            .counterLabel(COUNTER_LABEL);
+            .directory(dir);
         if (null != aeronDirectory)
         {
             bridgeContext.aeronDirectoryName(aeronDirectory.toString());
@@ -178,22 +192,17 @@ public final class BridgeCommand implements Callable<Integer>
             bridgeContext.mtuLength(mtu);
         }
         context.bridgeContext(bridgeContext);
-        if (!forward.isEmpty())
+        if (null != forwardClient)
         {
-            context.forwardContext(clientContext(dir, forwardToken)).forwardChannels(forward.toArray(new String[0]));
+            context.forwardContext(forwardClient).forwardChannels(forward.toArray(new String[0]));
         }
-        if (!relay.isEmpty())
+        if (null != relayClient)
         {
-            context.relayContext(clientContext(dir, relayToken)).relayChannels(relay.toArray(new String[0]));
+            context.relayContext(relayClient).relayChannels(relay.toArray(new String[0]));
         }
 
-        final OwnerOnlyFiles files = new OwnerOnlyFiles(FilePolicy.ownerOnly());
-        final Path countersPath = dir.resolve(COUNTERS_FILE_PREFIX + ProcessHandle.current().pid() +
-            ClientContext.COUNTERS_FILE_SUFFIX);
-        final CountersFile countersFile = CountersFile.create(files, countersPath,
-            BridgeCounters.countersPerBridge() + ForwardingCounters.countersPerBridge());
         // SIGINT or SIGTERM: the hook stops the duty cycle and waits until everything is closed and the counters
-        // file is gone.
+        // file is gone. Installed first, so that a signal never leaves the counters file behind.
         final CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
@@ -207,22 +216,25 @@ public final class BridgeCommand implements Callable<Integer>
                 Thread.currentThread().interrupt();
             }
         }, "bastion-bridge-shutdown"));
+        BridgeCountersFile counters = null;
         try
         {
-            // One manager for both sets: two managers over one file would hand out the same ids.
-            final CountersManager manager = countersFile.manager();
-            bridgeContext.countersManager(manager);
-            context.countersManager(manager);
-            try (ChannelForwarding forwarding = launch(context))
+            counters = BridgeCountersFile.create(dir);
+            try (ChannelForwarding forwarding = launch(counters.attach(context)))
             {
-                run(forwarding, countersPath, peerFingerprint);
+                run(forwarding, counters.path(), peerFingerprint);
             }
         }
         finally
         {
-            CloseHelper.quietClose(countersFile);
-            Files.deleteIfExists(countersPath);
-            closed.countDown();
+            try
+            {
+                CloseHelper.close(counters);
+            }
+            finally
+            {
+                closed.countDown();
+            }
         }
         return ExitCodes.OK;
     }
@@ -246,9 +258,37 @@ public final class BridgeCommand implements Callable<Integer>
             throw new CommandFailure((ex.refusedByPeer() ? "the broker refused the subscription to " :
                 "could not subscribe to ") + String.join(",", forward) + ": " + ex.reason());
         }
+        catch (final AeronException ex)
+        {
+            throw new CommandFailure("the bridge did not start: Aeron" +
+                (null == aeronDirectory ? "" : " (the driver on " + aeronDirectory + ")") + ": " + ex.getMessage());
+        }
         catch (final IllegalArgumentException | IllegalStateException ex)
         {
             throw new CommandFailure("the bridge did not start: " + ex.getMessage());
+        }
+    }
+
+    /**
+     * An external driver must be running on {@code --aeron-dir}: else Aeron's client would wait for it and fail with
+     * a driver timeout.
+     */
+    private void checkDriver()
+    {
+        final boolean active;
+        try
+        {
+            active = io.aeron.CommonContext.isDriverActive(aeronDirectory.toFile(), DRIVER_CHECK_MS, (message) -> { });
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new CommandFailure("--aeron-dir " + aeronDirectory + ": not a running Aeron media driver's folder (" +
+                ex.getMessage() + ")");
+        }
+        if (!active)
+        {
+            throw new CommandFailure("no Aeron media driver on " + aeronDirectory + " (no cnc.dat, or its heartbeat " +
+                "stopped): start one there, or drop --aeron-dir for an embedded one");
         }
     }
 
@@ -263,6 +303,8 @@ public final class BridgeCommand implements Callable<Integer>
             out.println("peer     " + peerFingerprint + " (pinned)");
             out.println("forward  " + (forward.isEmpty() ? "-" : String.join(", ", forward)));
             out.println("relay    " + (relay.isEmpty() ? "-" : String.join(", ", relay)));
+            out.println("driver   " + (null == aeronDirectory ? "embedded, " : "external, ") +
+                forwarding.bridge().aeronDirectoryName());
             out.println("counters " + countersPath + " ('bastion stat')");
             out.println("Press Ctrl-C to stop.");
             out.flush();
@@ -401,16 +443,83 @@ public final class BridgeCommand implements Callable<Integer>
         return peer.startsWith("SHA256:") ? peer : KeyFiles.fingerprint(KeyFiles.readPublic(Path.of(peer)));
     }
 
-    private static ClientContext clientContext(final Path dir, final Path tokenFile) throws IOException
+    /**
+     * Read a token file once, check its claims for these channels ({@link BridgeTokenCheck}) and make the client
+     * context that presents it; the bytes read are zeroed. Any refusal is a usage error naming the file.
+     */
+    private ClientContext checkedClient(
+        final Path dir, final String tokenOption, final Path tokenFile, final Right right, final String option,
+        final List<String> channels)
     {
-        final byte[] token = TokenText.readFile(tokenFile);
+        final String where = tokenOption + " " + tokenFile + ": ";
+        if (!Files.isRegularFile(tokenFile, LinkOption.NOFOLLOW_LINKS))
+        {
+            throw usage(where + (Files.exists(tokenFile, LinkOption.NOFOLLOW_LINKS) ?
+                "not a regular file (a token file is read without following links)" : "no such token file"));
+        }
+        byte[] token = null;
         try
         {
+            try
+            {
+                token = TokenText.readFile(tokenFile);
+            }
+            catch (final CommandFailure ex)
+            {
+                throw usage(where + "not a capability token (" + ex.getMessage() + ")");
+            }
+            catch (final IOException ex)
+            {
+                throw usage(where + "cannot be read (" +
+                    (ex instanceof AccessDeniedException ? "permission denied" : ex.getMessage()) + ")");
+            }
+            final String refusal = BridgeTokenCheck.refusal(token, right, option, channels, localBrokerKey(),
+                currentUser(), System.currentTimeMillis());
+            if (null != refusal)
+            {
+                throw usage(where + refusal);
+            }
             return new ClientContext().directory(dir).token(token);
         }
         finally
         {
-            Arrays.fill(token, (byte)0);
+            if (null != token)
+            {
+                Arrays.fill(token, (byte)0);
+            }
+        }
+    }
+
+    /**
+     * The local broker's identity public key from {@code --identity}, or null if it cannot be read here: then the
+     * bridge's launch reports the file's problem (with the owner-only checks), and the token's broker is left to the
+     * broker to check.
+     */
+    private byte[] localBrokerKey()
+    {
+        try
+        {
+            return IssuerKeys.rawPublic(KeyFiles.readPublic(identity));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return null;
+        }
+    }
+
+    /**
+     * The user this process runs as, as the broker sees it (the owner of {@code /proc/self}, the name of the
+     * effective uid), or null if it cannot be told.
+     */
+    private static String currentUser()
+    {
+        try
+        {
+            return Files.getOwner(Path.of("/proc/self")).getName();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return null;
         }
     }
 

@@ -20,6 +20,7 @@ import io.bastion.codec.RejectReason;
 import io.bastion.security.files.FilePolicy;
 import io.bastion.security.files.OwnerOnlyFiles;
 import io.bastion.security.token.Right;
+import io.bastion.tools.bridge.BridgeCountersFile;
 import io.bastion.tools.cli.KeyFiles;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -31,11 +32,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -47,6 +50,10 @@ import java.util.function.BooleanSupplier;
  * <p>
  * Each of the four runs on a thread of its own, so the demo measures the whole path: ring, bridge, AES-GCM, Aeron,
  * bridge, ring.
+ * <p>
+ * Each bridge keeps its counters where {@code bastion stat} finds them, as {@code bastion bridge} does
+ * ({@link BridgeCountersFile}): {@code DIR/host-a/bridge-<pid>.counters} and {@code DIR/host-b/bridge-<pid>.counters},
+ * deleted when its bridge closes. SIGINT or SIGTERM stops the demo and closes everything before the process ends.
  */
 final class DemoBridge
 {
@@ -59,12 +66,14 @@ final class DemoBridge
     private static final long TOKEN_VALIDITY_MS = TimeUnit.HOURS.toMillis(1);
     private static final long CONNECT_MS = 60_000;
     private static final long STALL_MS = 60_000;
+    private static final long CLOSE_WAIT_MS = 30_000;
 
     private final Path directory;
     private final String user;
     private final PrintWriter out;
     private final long messages;
     private final int size;
+    private volatile boolean stopped;
 
     /**
      * The run's settings.
@@ -104,6 +113,8 @@ final class DemoBridge
         Worker receiving = null;
         Destination destination = null;
         Origin origin = null;
+        final CountDownLatch closed = new CountDownLatch(1);
+        final Thread hook = stopOnSignal(closed);
         try
         {
             brokerA = Bastion.launchEmbedded(new BrokerContext().directory(folderA));
@@ -122,23 +133,25 @@ final class DemoBridge
                 .broker(brokerA.broker())
                 .peerBrokerKey(brokerB.identityPublicKey())
                 .forwardContext(client(brokerA, Right.SUBSCRIBE))
-                .forwardChannels(CHANNEL), false, "bastion-demo-bridge-a");
+                .forwardChannels(CHANNEL), folderA, false, "bastion-demo-bridge-a");
             receiving = Worker.launch(new ChannelForwardingContext()
                 .bridgeContext(bridge(BridgeRole.INITIATOR, folderB, portB, portA))
                 .broker(brokerB.broker())
                 .peerBrokerKey(brokerA.identityPublicKey())
                 .relayContext(client(brokerB, Right.RELAY))
-                .relayChannels(CHANNEL), true, "bastion-demo-bridge-b");
+                .relayChannels(CHANNEL), folderB, true, "bastion-demo-bridge-b");
             final Worker a = sending;
             final Worker b = receiving;
             out.println("bridges     A (responder) on 127.0.0.1:" + portA + " and B (initiator) on 127.0.0.1:" + portB +
                 " over Aeron UDP, each signing with its broker's identity and pinning the other's");
+            out.println("counters    " + a.counters.path() + " and " + b.counters.path() + " while the bridges run " +
+                "('bastion stat --dir " + folderA + "')");
             out.flush();
             if (!await(() -> a.forwarding.bridge().isConnected() && b.forwarding.bridge().isConnected(),
                 CONNECT_MS, a, b))
             {
-                failures.add("the bridges did not establish a session" + sending.failureText() +
-                    receiving.failureText());
+                failures.add((stopped ? "stopped (SIGINT or SIGTERM) before the bridges established a session" :
+                    "the bridges did not establish a session") + sending.failureText() + receiving.failureText());
                 return failures;
             }
             out.println("session     up: " + Long.toHexString(receiving.forwarding.bridge().sessionId()) +
@@ -173,7 +186,48 @@ final class DemoBridge
             {
                 origin.stop();
             }
-            CloseHelper.quietCloseAll(origin, destination, receiving, sending, brokerB, brokerA);
+            try
+            {
+                CloseHelper.quietCloseAll(origin, destination, receiving, sending, brokerB, brokerA);
+            }
+            finally
+            {
+                closed.countDown();
+                removeHook(hook);
+            }
+        }
+    }
+
+    /**
+     * SIGINT or SIGTERM: the hook stops the run and waits until everything is closed (the counters files gone).
+     */
+    private Thread stopOnSignal(final CountDownLatch closed)
+    {
+        final Thread hook = new Thread(() ->
+        {
+            stopped = true;
+            try
+            {
+                closed.await(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, "bastion-demo-bridge-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    private static void removeHook(final Thread hook)
+    {
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        catch (final IllegalStateException ex)
+        {
+            // Shutting down already: the hook runs, and finds the run closed.
         }
     }
 
@@ -186,6 +240,11 @@ final class DemoBridge
         while (dest.verified < messages && dest.errors.isEmpty() && null == orig.failure && null == a.failure &&
             null == b.failure)
         {
+            if (stopped)
+            {
+                failures.add("stopped (SIGINT or SIGTERM) at " + dest.verified + " of " + messages);
+                return;
+            }
             final long seen = dest.verified;
             if (seen != lastSeen)
             {
@@ -255,14 +314,14 @@ final class DemoBridge
         }
     }
 
-    private static boolean await(
+    private boolean await(
         final BooleanSupplier condition, final long timeoutMs, final Worker first,
         final Worker second) throws InterruptedException
     {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (!condition.getAsBoolean())
         {
-            if (System.nanoTime() - deadline > 0 || null != first.failure || null != second.failure)
+            if (System.nanoTime() - deadline > 0 || null != first.failure || null != second.failure || stopped)
             {
                 return false;
             }
@@ -276,30 +335,45 @@ final class DemoBridge
         return String.format(Locale.ROOT, "%,d", value);
     }
 
-    /** One bridge's duty cycle on a thread of its own (the initiator connects first); closes it on stop. */
+    /**
+     * One bridge's duty cycle on a thread of its own (the initiator connects first), its counters in a counters file
+     * in its broker's folder; on stop the thread closes the bridge, then the counters file.
+     */
     private static final class Worker implements AutoCloseable
     {
         private final ChannelForwarding forwarding;
+        private final BridgeCountersFile counters;
         private final Thread thread;
         private volatile boolean running = true;
         private volatile Throwable failure;
 
-        static Worker launch(final ChannelForwardingContext context, final boolean initiator, final String name)
+        static Worker launch(
+            final ChannelForwardingContext context, final Path brokerFolder, final boolean initiator, final String name)
                 throws IOException
         {
+            final BridgeCountersFile counters = BridgeCountersFile.create(brokerFolder);
             try
             {
-                return new Worker(ChannelForwarding.launch(context), initiator, name);
+                return new Worker(ChannelForwarding.launch(counters.attach(context)), counters, initiator, name);
             }
             catch (final HandshakeException ex)
             {
+                counters.close();
                 throw new IOException("the local broker refused the bridge's subscription: " + ex.reason(), ex);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                counters.close();
+                throw ex;
             }
         }
 
-        private Worker(final ChannelForwarding forwarding, final boolean initiator, final String name)
+        private Worker(
+            final ChannelForwarding forwarding, final BridgeCountersFile counters, final boolean initiator,
+            final String name)
         {
             this.forwarding = forwarding;
+            this.counters = counters;
             thread = new Thread(() ->
             {
                 final IdleStrategy idle = new BackoffIdleStrategy(1, 10, 1_000, 100_000);
@@ -320,7 +394,15 @@ final class DemoBridge
                 }
                 finally
                 {
-                    forwarding.close();
+                    // The bridge writes its counters until it is closed: unmap and delete the file only then.
+                    try
+                    {
+                        forwarding.close();
+                    }
+                    finally
+                    {
+                        counters.close();
+                    }
                 }
             }, name);
             thread.setDaemon(true);
@@ -334,10 +416,15 @@ final class DemoBridge
         }
 
         @Override
-        public void close() throws InterruptedException
+        public void close() throws InterruptedException, IOException
         {
             running = false;
             thread.join(CONNECT_MS);
+            if (thread.isAlive())
+            {
+                // Stuck: leave its mapping alone (unmapping under a writer would crash the process), remove the name.
+                Files.deleteIfExists(counters.path());
+            }
         }
     }
 

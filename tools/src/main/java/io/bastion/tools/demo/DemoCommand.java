@@ -55,7 +55,9 @@ import java.util.concurrent.Callable;
             "folders DIR/host-a and DIR/host-b, B declaring " + DemoBridge.CHANNEL + " relayed; two bridges over " +
             "Aeron UDP on 127.0.0.1 (embedded media drivers), each signing with its broker's identity and pinning " +
             "the other's; a publisher on A, and a subscriber on B that verifies every frame under the origin's tags. " +
-            "The report gives messages/s, frames forwarded and republished, and rejections.",
+            "The report gives messages/s, frames forwarded and republished, and rejections. While it runs, each " +
+            "bridge's counters are in DIR/host-a/bridge-<pid>.counters and DIR/host-b/bridge-<pid>.counters " +
+            "('bastion stat --dir DIR/host-a'), removed when it stops (also on Ctrl-C or SIGTERM).",
         "",
         "At the end the processes close their clients and the broker stops (the audit log stays in DIR/audit). " +
             "Exits 0 only if every frame verified (by every subscriber) and every ping came back."
@@ -171,7 +173,7 @@ public final class DemoCommand implements Callable<Integer>
         final long count = spec.commandLine().getParseResult().hasMatchedOption("--messages") ? messages :
             BRIDGE_MESSAGES_DEFAULT;
         final List<String> failures = new DemoBridge(brokerDirectory, user, out, count, size).run();
-        out.println("cleaned up  bridges, drivers and brokers stopped; audit logs in " +
+        out.println("cleaned up  bridges, drivers and brokers stopped, counters files removed; audit logs in " +
             brokerDirectory.resolve("host-a").resolve("audit") + " and " +
             brokerDirectory.resolve("host-b").resolve("audit"));
         out.flush();

@@ -1,17 +1,24 @@
 package io.bastion.tools.demo;
 
+import io.bastion.client.ClientContext;
 import io.bastion.test.ChildJvm;
 import io.bastion.tools.BastionProcess;
+import io.bastion.tools.bridge.BridgeCountersFile;
 import io.bastion.tools.cli.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static io.bastion.tools.BastionProcess.TIMEOUT_MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,11 +76,79 @@ class DemoCommandTest
             assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(folder.resolve(host))), host);
             assertFalse(Files.exists(folder.resolve(host).resolve("broker.sock")), host + ": the broker stopped");
+            assertEquals(List.of(), bridgeCountersFiles(folder.resolve(host)), host + ": no counters file left");
         }
         final ChildJvm.Result tamper = BastionProcess.run(dir, "demo", "--bridge", "--tamper", "--dir",
             folder.toString());
         assertEquals(ExitCodes.USAGE, tamper.exitCode(), tamper::toString);
         assertTrue(tamper.stderr().contains("--bridge runs one publisher and one subscriber"), tamper::toString);
+    }
+
+    @Test
+    void whileTheBridgeDemoRunsStatShowsBothBridgesAndNoCountersFileOutlivesIt() throws Exception
+    {
+        final Path folder = dir.resolve("demo");
+        final Path hostA = folder.resolve("host-a");
+        final Path hostB = folder.resolve("host-b");
+
+        // Far more frames than the test waits for: it stops the demo with SIGTERM once stat saw both bridges at work.
+        try (ChildJvm demo = BastionProcess.start(dir, "demo", "--bridge", "--dir", folder.toString(),
+            "--messages", "1000000000"))
+        {
+            final String counters = demo.awaitLine("counters    ", TIMEOUT_MS);
+            assertTrue(counters.contains(hostA.resolve("bridge-").toString()) &&
+                counters.contains(hostB.resolve("bridge-").toString()), counters);
+            demo.awaitLine("session     up: ", TIMEOUT_MS);
+
+            assertTrue(awaitBridgeCount(hostA, "framesForwarded") > 0);
+            assertTrue(awaitBridgeCount(hostB, "framesRepublished") > 0);
+            for (final Path host : List.of(hostA, hostB))
+            {
+                final List<Path> files = bridgeCountersFiles(host);
+                assertEquals(1, files.size(), host + ": " + files);
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(files.get(0))),
+                    "owner-only: " + files);
+            }
+
+            assertEquals(143, demo.terminate(TIMEOUT_MS), "SIGTERM: everything closed, then 128 + 15");
+        }
+        for (final Path host : List.of(hostA, hostB))
+        {
+            assertEquals(List.of(), bridgeCountersFiles(host), host + ": the counters files go with the bridges");
+            assertFalse(Files.exists(host.resolve("broker.sock")), host + ": the broker stopped");
+        }
+    }
+
+    /** Run {@code bastion stat --json} on a host's folder until its bridge's count is above zero; returns it. */
+    private long awaitBridgeCount(final Path host, final String field) throws Exception
+    {
+        final Pattern count = Pattern.compile("\"bridges\":\\[\\{\"endpoint\":\"bridge\",[^}]*\"" + field +
+            "\":([0-9]+)");
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+        String last = "";
+        while (System.nanoTime() - deadline < 0)
+        {
+            final ChildJvm.Result stat = BastionProcess.run(dir, "stat", "--dir", host.toString(), "--json");
+            assertEquals(ExitCodes.OK, stat.exitCode(), stat::toString);
+            last = stat.stdout();
+            final Matcher matcher = count.matcher(last);
+            if (matcher.find() && Long.parseLong(matcher.group(1)) > 0)
+            {
+                return Long.parseLong(matcher.group(1));
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(host + ": no bridge with " + field + " above 0 in " + last);
+    }
+
+    private static List<Path> bridgeCountersFiles(final Path host) throws Exception
+    {
+        try (Stream<Path> files = Files.list(host))
+        {
+            return files.filter((file) -> file.getFileName().toString().startsWith(BridgeCountersFile.FILE_PREFIX) &&
+                file.getFileName().toString().endsWith(ClientContext.COUNTERS_FILE_SUFFIX)).sorted()
+                .collect(Collectors.toList());
+        }
     }
 
     @Test
