@@ -395,6 +395,18 @@ public final class Bridge implements AutoCloseable
     }
 
     /**
+     * Whether the Aeron client under this bridge has closed: the bridge was closed, or the media driver stopped or
+     * timed the client out (an external driver that went away). Nothing is sent or received after that; close and
+     * launch again. Thread safe.
+     *
+     * @return true once the Aeron client is closed.
+     */
+    public boolean isTransportClosed()
+    {
+        return closed || aeron.isClosed();
+    }
+
+    /**
      * This bridge's identity fingerprint, for the peer to pin.
      *
      * @return {@code SHA256:...}.

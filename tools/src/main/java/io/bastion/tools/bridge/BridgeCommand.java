@@ -144,6 +144,17 @@ public final class BridgeCommand implements Callable<Integer>
             BridgeContext.MTU_DEFAULT + "); a frame travels in one datagram, so it bounds the frame length.")
     private Integer mtu;
 
+    @Option(names = "--keepalive-ms", paramLabel = "MS",
+        description = "Send a sealed keepalive after this long with nothing sent (default: " +
+            BridgeContext.KEEPALIVE_INTERVAL_MS_DEFAULT + "); below --session-timeout-ms on both sides.")
+    private Long keepaliveMs;
+
+    @Option(names = "--session-timeout-ms", paramLabel = "MS",
+        description = "Drop the session after this long without an authenticated datagram from the peer; an " +
+            "initiator then handshakes again (default: " + BridgeContext.SESSION_TIMEOUT_MS_DEFAULT + "). Use the " +
+            "same value on both sides.")
+    private Long sessionTimeoutMs;
+
     private volatile boolean running = true;
 
     private BridgeCommand()
@@ -190,6 +201,14 @@ public final class BridgeCommand implements Callable<Integer>
         if (null != mtu)
         {
             bridgeContext.mtuLength(mtu);
+        }
+        if (null != keepaliveMs)
+        {
+            bridgeContext.keepaliveIntervalMs(keepaliveMs);
+        }
+        if (null != sessionTimeoutMs)
+        {
+            bridgeContext.sessionTimeoutMs(sessionTimeoutMs);
         }
         context.bridgeContext(bridgeContext);
         if (null != forwardClient)
@@ -345,6 +364,7 @@ public final class BridgeCommand implements Callable<Integer>
     {
         final IdleStrategy idle = new BackoffIdleStrategy(1, 10, 1_000, 1_000_000);
         long session = 0;
+        boolean everUp = false;
         int cycles = 0;
         while (running)
         {
@@ -352,17 +372,34 @@ public final class BridgeCommand implements Callable<Integer>
             final long current = forwarding.bridge().sessionId();
             if (current != session)
             {
-                out.println((0 == session ? "session  up: " : "session  new (the peer restarted): ") +
-                    Long.toHexString(current) + " with " + forwarding.bridge().counters().handshakes().get() +
-                    " handshake(s) so far");
+                final long handshakes = forwarding.bridge().counters().handshakes().get();
+                if (0 == current)
+                {
+                    out.println("session  lost: no word from the peer within the session timeout (" +
+                        forwarding.bridge().counters().sessionTimeouts().get() + " timeout(s) so far); " +
+                        (BridgeRole.INITIATOR == role ? "handshaking again" : "waiting for the peer's handshake"));
+                }
+                else
+                {
+                    out.println((everUp ? "session  new: " : "session  up: ") + Long.toHexString(current) +
+                        " with " + handshakes + " handshake(s) so far");
+                    everUp = true;
+                }
                 out.flush();
                 session = current;
             }
-            if (0 == (++cycles & 1023) && null != forwarding.forwarder() &&
-                forwarding.forwarder().isAnySubscriberClosed())
+            if (0 == (++cycles & 1023))
             {
-                throw new CommandFailure("a forwarded channel's subscription ended (the broker stopped, or the " +
-                    "token expired): relaunch the bridge");
+                if (null != forwarding.forwarder() && forwarding.forwarder().isAnySubscriberClosed())
+                {
+                    throw new CommandFailure("a forwarded channel's subscription ended (the broker stopped, or the " +
+                        "token expired): relaunch the bridge");
+                }
+                if (forwarding.bridge().isTransportClosed())
+                {
+                    throw new CommandFailure("the Aeron client closed (the media driver stopped or timed it out): " +
+                        "relaunch the bridge");
+                }
             }
         }
     }
@@ -396,6 +433,13 @@ public final class BridgeCommand implements Callable<Integer>
         if (null != mtu && (mtu < 256 || mtu > 65_504 || 0 != (mtu & 31)))
         {
             throw usage("--mtu must be a multiple of 32 from 256 to 65504: " + mtu);
+        }
+        final long keepalive = null == keepaliveMs ? BridgeContext.KEEPALIVE_INTERVAL_MS_DEFAULT : keepaliveMs;
+        final long timeout = null == sessionTimeoutMs ? BridgeContext.SESSION_TIMEOUT_MS_DEFAULT : sessionTimeoutMs;
+        if (keepalive <= 0 || timeout <= keepalive)
+        {
+            throw usage("--keepalive-ms must be positive and below --session-timeout-ms: " + keepalive + " and " +
+                timeout);
         }
         if (!peer.startsWith("SHA256:") && !Files.isRegularFile(Path.of(peer)))
         {

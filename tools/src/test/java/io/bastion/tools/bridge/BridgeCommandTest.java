@@ -87,6 +87,9 @@ class BridgeCommandTest
             "--forward-token", token.toString()), common, "is not a channel name");
         assertUsage(List.of("--local", "127.0.0.1:1", "--remote", "127.0.0.1:2", "--forward", CHANNEL,
             "--forward-token", token.toString(), "--mtu", "1000"), common, "--mtu must be a multiple of 32");
+        assertUsage(List.of("--local", "127.0.0.1:1", "--remote", "127.0.0.1:2", "--forward", CHANNEL,
+            "--forward-token", token.toString(), "--keepalive-ms", "500", "--session-timeout-ms", "500"), common,
+            "--keepalive-ms must be positive and below --session-timeout-ms: 500 and 500");
         final ChildJvm.Result role = BastionProcess.run(dir, "bridge", "--identity", "x", "--peer", "SHA256:a",
             "--role", "sideways", "--local", "127.0.0.1:1", "--remote", "127.0.0.1:2", "--forward", CHANNEL);
         assertEquals(ExitCodes.USAGE, role.exitCode(), role::toString);
