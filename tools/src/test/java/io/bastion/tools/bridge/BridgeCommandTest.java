@@ -256,6 +256,73 @@ class BridgeCommandTest
         assertFalse(Files.exists(aeronB));
     }
 
+    /**
+     * The watchdog across real processes: the responding bridge on A is killed (SIGKILL, so it sends nothing on its
+     * way out); the initiating bridge on B reports the session lost once the timeout passes, and when A's bridge is
+     * launched again it handshakes with it by itself and frames flow again, every one verified at B.
+     */
+    @Test
+    void aKilledPeerBridgeIsNoticedAndARelaunchedOneIsFoundAgain() throws Exception
+    {
+        final Path hostA = dir.resolve("a");
+        final Path hostB = dir.resolve("b");
+        final List<String> watchdog = List.of("--keepalive-ms", "50", "--session-timeout-ms", "500");
+        try (RunningBroker brokerA = RunningBroker.start(hostA);
+            RunningBroker brokerB = RunningBroker.start(hostB, "--relayed", CHANNEL))
+        {
+            final Path forwardToken = brokerA.token("forward.token", CHANNEL, "subscribe");
+            final Path relayToken = brokerB.token("relay.token", CHANNEL, "relay");
+            final Path publishToken = brokerA.token("publish.token", CHANNEL, "publish");
+            final Path subscribeToken = brokerB.token("subscribe.token", CHANNEL, "subscribe");
+            final int portA = freePort();
+            final int portB = freePort();
+            final String fingerprintA = KeyFiles.fingerprint(KeyFiles.readPublic(hostA.resolve("keys/identity.pub")));
+            final List<String> argsA = new ArrayList<>(List.of("bridge", "--dir", brokerA.folder().toString(),
+                "--identity", hostA.resolve("keys/identity.key").toString(),
+                "--peer", hostB.resolve("keys/identity.pub").toString(), "--role", "responder",
+                "--local", "127.0.0.1:" + portA, "--remote", "127.0.0.1:" + portB,
+                "--forward", CHANNEL, "--forward-token", forwardToken.toString()));
+            argsA.addAll(watchdog);
+            final List<String> argsB = new ArrayList<>(List.of("bridge", "--dir", brokerB.folder().toString(),
+                "--identity", hostB.resolve("keys/identity.key").toString(), "--peer", fingerprintA,
+                "--role", "initiator", "--local", "127.0.0.1:" + portB, "--remote", "127.0.0.1:" + portA,
+                "--relay", CHANNEL, "--relay-token", relayToken.toString()));
+            argsB.addAll(watchdog);
+
+            final Queue<String> errors = new ConcurrentLinkedQueue<>();
+            try (SubscriberClient subscriber = SubscriberClient.connect(client(brokerB.folder(), subscribeToken),
+                CHANNEL, RejectionHandler.NONE);
+                ChildJvm bridgeB = BastionProcess.start(hostB, argsB.toArray(new String[0])))
+            {
+                try (ChildJvm bridgeA = BastionProcess.start(hostA, argsA.toArray(new String[0])))
+                {
+                    bridgeA.awaitLineContaining("session  up: ", TIMEOUT_MS);
+                    bridgeB.awaitLineContaining("session  up: ", TIMEOUT_MS);
+                    final long[] received = new long[1];
+                    exchange(client(brokerA.folder(), publishToken), subscriber, errors, received);
+                    assertEquals(List.of(), List.copyOf(errors));
+                    assertEquals(FRAMES, received[0], "every frame verified at B before the kill");
+                    bridgeA.kill();
+                }
+                final String lost = bridgeB.awaitLineContaining("session  lost: ", TIMEOUT_MS);
+                assertTrue(lost.contains("1 timeout(s) so far") && lost.contains("handshaking again"), lost);
+
+                try (ChildJvm relaunched = BastionProcess.start(hostA, argsA.toArray(new String[0])))
+                {
+                    relaunched.awaitLineContaining("session  up: ", TIMEOUT_MS);
+                    final String again = bridgeB.awaitLineContaining("session  new: ", TIMEOUT_MS);
+                    assertTrue(again.contains("2 handshake(s) so far"), again);
+                    final long[] received = new long[1];
+                    exchange(client(brokerA.folder(), publishToken), subscriber, errors, received);
+                    assertEquals(List.of(), List.copyOf(errors));
+                    assertEquals(FRAMES, received[0], "every frame verified at B through the relaunched bridge");
+                    assertEquals(143, relaunched.terminate(TIMEOUT_MS));
+                }
+                assertEquals(143, bridgeB.terminate(TIMEOUT_MS));
+            }
+        }
+    }
+
     /** What a test checks while both bridges run, after every frame was verified at B. */
     @FunctionalInterface
     private interface WhileForwarding
