@@ -280,13 +280,13 @@ class BridgeLoopbackTest
             assertEquals(0, b.counters().totalRejections());
             assertEquals(0, a.counters().sequencesBurned().get());
             assertEquals(0, b.counters().sequenceGaps().get());
-            // 332-byte frames, 336-byte entries: 48 to a 16 KiB batch, one seal and one open for them all, carried
-            // in 12 full-sized Aeron fragments where one datagram per batch held 3 (raw Aeron's count too).
-            assertEquals(332, frameLength);
+            // 340-byte frames, 344-byte entries: 47 to a 16 KiB batch, one seal and one open for them all, carried
+            // in 12 full-sized Aeron fragments, where a batch of one datagram held 3 (raw Aeron's count too).
+            assertEquals(340, frameLength);
             final long datagrams = b.counters().datagramsIn().get();
             assertTrue(datagrams * 40 <= frames, datagrams + " bridge datagrams for " + frames + " frames");
             assertTrue(fragments[0] * 3 < frames, fragments[0] + " Aeron fragments for " + frames + " frames");
-            assertTrue(fragments[0] * 4 <= frames + frames / 20, fragments[0] + " fragments: not filled");
+            assertTrue(fragments[0] * 4 <= frames + frames / 10, fragments[0] + " fragments: not filled");
         }
     }
 
