@@ -73,11 +73,11 @@ import static io.bastion.bridge.BridgeDescriptor.VERSION_OFFSET;
  * counted, once per message. A reassembled message of any other type is {@link BridgeRejectReason#FRAGMENTED}.
  * <p>
  * <b>Checks</b>, per whole message (one unfragmented Aeron frame, or a reassembled DATA_BATCH), in order: at most the
- * receive buffer; then the datagram is copied into private memory and every header field is read once from the copy: version, reserved
- * fields, exact length for the type; the session id is the established one; the key id is the current, previous or
- * next key; the sequence passes a pure check of the {@link SlidingWindowReplayGuard} (so forged datagrams never move
- * it); the AEAD opens (header as associated data); only then is the sequence committed to the window, and a DATA body
- * must pass the codec's {@link FrameValidator} before it is dispatched. Each refusal has a
+ * receive buffer; then the datagram is copied into private memory and every header field is read once from the copy:
+ * version, reserved fields, exact length for the type; the session id is the established one; the key id is the
+ * current, previous or next key; the sequence passes a pure check of the {@link SlidingWindowReplayGuard} (so forged
+ * datagrams never move it); the AEAD opens (header as associated data); only then is the sequence committed to the
+ * window, and a DATA body must pass the codec's {@link FrameValidator} before it is dispatched. Each refusal has a
  * {@link BridgeRejectReason} and bumps its counter; nothing refused is dispatched, and no datagram, however hostile,
  * makes {@link #poll} throw (an exception thrown by the application's handler does propagate, as Aeron's does).
  * <p>
@@ -91,8 +91,8 @@ import static io.bastion.bridge.BridgeDescriptor.VERSION_OFFSET;
  * highest ({@code late arrivals}, i.e. reordered), duplicates and replays ({@code rejected DUPLICATE}), and the
  * driver's unread bytes ({@code lag bytes}, refreshed every {@value #LAG_REFRESH_POLLS} polls).
  * <p>
- * <b>Allocation.</b> None of its own for a DATA or DATA_BATCH datagram, reassembled or not; the JDK's AEAD allocates when it is initialised per nonce.
- * Handshakes, channel keys and rekeys allocate (control path).
+ * <b>Allocation.</b> None of its own for a DATA or DATA_BATCH datagram, reassembled or not; the JDK's AEAD allocates
+ * when it is initialised per nonce. Handshakes, channel keys and rekeys allocate (control path).
  * <p>
  * Thread safety: none; one receiving thread, which must also be the thread that runs {@link Bridge#connect} and
  * {@link Bridge#doWork(long)}.

@@ -239,12 +239,11 @@ public final class BridgeSender
      * frames it holds (the JDK's AES-GCM costs some hundreds of nanoseconds and a cipher initialisation per datagram,
      * the bridge's main cost per frame otherwise). A batch holds up to {@link #maxBatchLength()} bytes of entries;
      * beyond one datagram it leaves as one Aeron message that Aeron fragments over full datagrams, still under one
-     * tag. The batch leaves when the next frame does not fit in it (this call sends it first), on {@link #flush()}, or before anything sent with {@link #offer},
-     * {@link #offerChannelKey} or {@link #offerChannelKeyAction} in the session it was begun in, so the peer sees
-     * everything in the order it was given (after a new session the keys go first: the peer learns them again before
-     * the frames that waited).
-     * Call {@link #flush()} when there is nothing more at hand (at the end of each duty cycle), or frames wait. The
-     * bytes are copied before this returns.
+     * tag. The batch leaves when the next frame does not fit in it (this call sends it first), on {@link #flush()}, or
+     * before anything sent with {@link #offer}, {@link #offerChannelKey} or {@link #offerChannelKeyAction} in the
+     * session it was begun in, so the peer sees everything in the order it was given (after a new session the keys go
+     * first: the peer learns them again before the frames that waited). Call {@link #flush()} when there is nothing
+     * more at hand (at the end of each duty cycle), or frames wait. The bytes are copied before this returns.
      *
      * @param buffer holds the frame.
      * @param offset where it starts.

@@ -46,10 +46,11 @@ import java.util.List;
  * into a pending queue that holds one batch's frames (up to {@link BridgeContext#maxBatchLength()} bytes, which may
  * span several Aeron fragments), and the bridge's receiver is not polled until they went out, in order. The receiver
  * is polled one Aeron fragment at a time, and a message (a batch reassembled from its fragments) is delivered by the
- * poll that reads its last fragment, so at most one batch arrives per poll and none after a frame is held: the driver's receive window fills and Aeron's flow control holds the sending bridge, which stops
- * reading the origin's rings. So nothing is lost; a relayed channel with no local subscriber holds the whole bridge
- * until one comes. A frame the relay's checks refuse ({@link ChannelStatus#REFUSED}) is counted by reason
- * ({@code refused <REASON>}) and dropped; so is one whose relay has ended ({@code dropped relay closed}).
+ * poll that reads its last fragment, so at most one batch arrives per poll and none after a frame is held: the driver's
+ * receive window fills and Aeron's flow control holds the sending bridge, which stops reading the origin's rings. So
+ * nothing is lost; a relayed channel with no local subscriber holds the whole bridge until one comes. A frame the
+ * relay's checks refuse ({@link ChannelStatus#REFUSED}) is counted by reason ({@code refused <REASON>}) and dropped; so
+ * is one whose relay has ended ({@code dropped relay closed}).
  * <p>
  * <b>Hot path.</b> Republishing a frame allocates nothing, throws nothing, takes no lock and logs nothing. Key bytes
  * are zeroed as soon as the relay has its copy, and never logged.

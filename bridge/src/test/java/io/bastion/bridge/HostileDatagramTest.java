@@ -114,23 +114,7 @@ class HostileDatagramTest
 
             probe.refused(Arrays.copyOf(d20, 20), BridgeRejectReason.TRUNCATED);
             probe.refused(Arrays.copyOf(d20, d20.length - 5), BridgeRejectReason.TRUNCATED);
-            // Fragments. A lone middle or end fragment: no message of this image was begun.
-            probe.refused(Arrays.copyOf(d20, 100), (short)0, BridgeRejectReason.FRAGMENT_OUT_OF_ORDER);
-            probe.refused(Arrays.copyOf(d20, 100), DataHeaderFlyweight.END_FLAG,
-                BridgeRejectReason.FRAGMENT_OUT_OF_ORDER);
-            // An authentic DATA in two fragments: reassembled, but only a DATA_BATCH may span fragments.
-            probe.refusedFragments(fragments(d20, 100), BridgeRejectReason.FRAGMENTED);
-            // A DATA_BATCH forged from nothing, 3,000 bytes in three fragments: reassembled, then the tag fails.
-            final byte[] forgedBatch = forgedBatch(d20, 3_000, 21);
-            probe.refusedFragments(fragments(forgedBatch, FULL_FRAGMENT), BridgeRejectReason.AUTHENTICATION_FAILED);
-            // Longer than the reassembly buffer (16 KiB of entries, the header and the tag): refused once, the rest
-            // of its fragments dropped unread.
-            probe.refusedFragments(fragments(forgedBatch(d20, 13 * FULL_FRAGMENT, 21), FULL_FRAGMENT),
-                BridgeRejectReason.FRAGMENT_TOO_LONG);
-            // A message cut short by a new begin of the same image: the partial one refused, the new one judged.
-            attacker.inject(Arrays.copyOf(forgedBatch, FULL_FRAGMENT), DataHeaderFlyweight.BEGIN_FLAG);
-            probe.refusedFragments(fragments(forgedBatch, FULL_FRAGMENT), BridgeRejectReason.FRAGMENT_OUT_OF_ORDER,
-                BridgeRejectReason.AUTHENTICATION_FAILED);
+            refuseHostileFragments(probe, attacker, d20);
             probe.refused(withByte(d20, VERSION_OFFSET, 2), BridgeRejectReason.MALFORMED_HEADER);
             probe.refused(withByte(d20, TYPE_OFFSET, 99), BridgeRejectReason.UNEXPECTED_TYPE);
             probe.refused(withLong(d20, SESSION_ID_OFFSET, b.sessionId() + 1), BridgeRejectReason.UNKNOWN_SESSION);
@@ -324,6 +308,29 @@ class HostileDatagramTest
             probe.refused(keepalive, BridgeRejectReason.UNKNOWN_SESSION);
             assertEquals(List.of(), recorder.sequences);
         }
+    }
+
+    /** Fragments: refusals by reason, 7 in all (3 out of order, 2 forged, 1 too long, 1 fragmented). */
+    private static void refuseHostileFragments(final Probe probe, final AeronInjector attacker, final byte[] d20)
+            throws Exception
+    {
+        // Fragments. A lone middle or end fragment: no message of this image was begun.
+        probe.refused(Arrays.copyOf(d20, 100), (short)0, BridgeRejectReason.FRAGMENT_OUT_OF_ORDER);
+        probe.refused(Arrays.copyOf(d20, 100), DataHeaderFlyweight.END_FLAG,
+            BridgeRejectReason.FRAGMENT_OUT_OF_ORDER);
+        // An authentic DATA in two fragments: reassembled, but only a DATA_BATCH may span fragments.
+        probe.refusedFragments(fragments(d20, 100), BridgeRejectReason.FRAGMENTED);
+        // A DATA_BATCH forged from nothing, 3,000 bytes in three fragments: reassembled, then the tag fails.
+        final byte[] forgedBatch = forgedBatch(d20, 3_000, 21);
+        probe.refusedFragments(fragments(forgedBatch, FULL_FRAGMENT), BridgeRejectReason.AUTHENTICATION_FAILED);
+        // Longer than the reassembly buffer (16 KiB of entries, the header and the tag): refused once, the rest
+        // of its fragments dropped unread.
+        probe.refusedFragments(fragments(forgedBatch(d20, 13 * FULL_FRAGMENT, 21), FULL_FRAGMENT),
+            BridgeRejectReason.FRAGMENT_TOO_LONG);
+        // A message cut short by a new begin of the same image: the partial one refused, the new one judged.
+        attacker.inject(Arrays.copyOf(forgedBatch, FULL_FRAGMENT), DataHeaderFlyweight.BEGIN_FLAG);
+        probe.refusedFragments(fragments(forgedBatch, FULL_FRAGMENT), BridgeRejectReason.FRAGMENT_OUT_OF_ORDER,
+            BridgeRejectReason.AUTHENTICATION_FAILED);
     }
 
     /** Injects one datagram and waits until the receiver has judged it. */
