@@ -1,5 +1,7 @@
 package io.bastion.bridge;
 
+import io.aeron.logbuffer.FrameDescriptor;
+import io.aeron.protocol.DataHeaderFlyweight;
 import io.bastion.channel.CommonContext;
 import io.bastion.codec.FrameValidator;
 import io.bastion.security.aead.AeadAlgorithm;
@@ -27,6 +29,7 @@ import java.security.KeyPair;
  * {@link #directory(Path)} (default {@code CommonContext.defaultDirectory()}), run with the shared threading mode
  * so that a bridge costs one driver thread; or an external driver if {@link #aeronDirectoryName(String)} is set.
  * Stream id {@value #STREAM_ID_DEFAULT}, MTU {@value #MTU_DEFAULT}, term length {@value #TERM_LENGTH_DEFAULT},
+ * DATA_BATCH up to {@value #MAX_BATCH_LENGTH_DEFAULT} bytes ({@link #maxBatchLength(int)}),
  * AES-GCM ({@link #aeadAlgorithm(AeadAlgorithm)}), {@link FrameAead#DEFAULT_FRAME_LIMIT} frames per key with
  * automatic rekeying, a replay window of {@value #REPLAY_WINDOW_WORDS_DEFAULT} words (63 x 64 sequences), the strict
  * frame validator, no channel key handler (keys are opened, counted and zeroed), no audit, counters in memory
@@ -46,6 +49,12 @@ public final class BridgeContext
     public static final int MTU_DEFAULT = 1408;
     /** Default term length of the Aeron publication. */
     public static final int TERM_LENGTH_DEFAULT = 1 << 20;
+    /**
+     * Default most bytes of frame entries in one DATA_BATCH ({@link #maxBatchLength(int)}), when the term length allows
+     * it (an eighth of the term, Aeron's largest message, less the bridge's header and tag) and it is not below one
+     * MTU's batch.
+     */
+    public static final int MAX_BATCH_LENGTH_DEFAULT = 16 * 1024;
     /** Default size of the replay window's bitmap, in 64-bit words. */
     public static final int REPLAY_WINDOW_WORDS_DEFAULT = 64;
     /** Default interval between resends of an unanswered INIT_HELLO. */
@@ -67,6 +76,7 @@ public final class BridgeContext
     private int streamId = STREAM_ID_DEFAULT;
     private int mtuLength = MTU_DEFAULT;
     private int termLength = TERM_LENGTH_DEFAULT;
+    private int maxBatchLength;
     private String aeronDirectoryName;
     private Path directory;
     private AeadAlgorithm aeadAlgorithm = AeadAlgorithm.AES_GCM;
@@ -129,6 +139,12 @@ public final class BridgeContext
         if (termLength < 65536 || Integer.bitCount(termLength) != 1)
         {
             throw new IllegalArgumentException("termLength must be a power of two of at least 64 KiB: " + termLength);
+        }
+        if (0 != maxBatchLength &&
+            (maxBatchLength < singleDatagramBatchLength() || maxBatchLength > largestBatchLength()))
+        {
+            throw new IllegalArgumentException("maxBatchLength must be in [" + singleDatagramBatchLength() + ", " +
+                largestBatchLength() + "] for this MTU and term length: " + maxBatchLength);
         }
         if (keyFrameLimit < (autoRekey ? 2 : 1))
         {
@@ -341,6 +357,55 @@ public final class BridgeContext
     public int mtuLength()
     {
         return mtuLength;
+    }
+
+    /**
+     * Set the most bytes of frame entries (each a 4-byte length and a frame) one DATA_BATCH carries. A batch longer
+     * than one MTU's datagram is sent as one Aeron message that Aeron fragments over several full datagrams, still
+     * under one AEAD tag; the receiver reassembles it, per Aeron image, into a buffer of this length (plus the
+     * bridge's header and tag) before it checks and opens it, and refuses a longer one
+     * ({@link BridgeRejectReason#FRAGMENT_TOO_LONG}). Both sides must agree (the receiver's at least the sender's).
+     * Larger batches fill every datagram and spread the cipher's cost over more frames; a single frame still has
+     * to fit one datagram ({@link BridgeSender#maxFrameLength()}).
+     *
+     * @param maxBatchLength at least one MTU's batch (the MTU less Aeron's 32-byte header, the bridge's header and
+     *                       tag), at most Aeron's largest message (an eighth of the term length) less the bridge's
+     *                       header and tag; 0 for the default ({@link #MAX_BATCH_LENGTH_DEFAULT} within those
+     *                       bounds).
+     * @return this.
+     */
+    public BridgeContext maxBatchLength(final int maxBatchLength)
+    {
+        this.maxBatchLength = maxBatchLength;
+        return this;
+    }
+
+    /**
+     * The most bytes of frame entries one DATA_BATCH carries: the value set, or the default for the MTU and term
+     * length ({@link #MAX_BATCH_LENGTH_DEFAULT}, lowered to an eighth of the term less the bridge's header and tag,
+     * raised to one MTU's batch).
+     *
+     * @return the length in bytes.
+     */
+    public int maxBatchLength()
+    {
+        if (0 != maxBatchLength)
+        {
+            return maxBatchLength;
+        }
+        return Math.max(singleDatagramBatchLength(), Math.min(MAX_BATCH_LENGTH_DEFAULT, largestBatchLength()));
+    }
+
+    private int singleDatagramBatchLength()
+    {
+        return mtuLength - DataHeaderFlyweight.HEADER_LENGTH - BridgeDescriptor.HEADER_LENGTH -
+            BridgeDescriptor.TAG_LENGTH;
+    }
+
+    private int largestBatchLength()
+    {
+        return FrameDescriptor.computeMaxMessageLength(termLength) - BridgeDescriptor.HEADER_LENGTH -
+            BridgeDescriptor.TAG_LENGTH;
     }
 
     /**

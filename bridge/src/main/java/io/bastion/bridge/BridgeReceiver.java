@@ -63,12 +63,21 @@ import static io.bastion.bridge.BridgeDescriptor.VERSION_OFFSET;
  * a {@link BridgeFrameHandler}. It also runs this side's part of every handshake (handshake datagrams arrive on the
  * same subscription), installs the sessions they establish, and follows the peer's rekeys.
  * <p>
- * <b>Checks</b>, per Aeron fragment, in order: one unfragmented Aeron message; at most the receive buffer; then the
- * datagram is copied into private memory and every header field is read once from the copy: version, reserved
- * fields, exact length for the type; the session id is the established one; the key id is the current, previous or
- * next key; the sequence passes a pure check of the {@link SlidingWindowReplayGuard} (so forged datagrams never move
- * it); the AEAD opens (header as associated data); only then is the sequence committed to the window, and a DATA body
- * must pass the codec's {@link FrameValidator} before it is dispatched. Each refusal has a
+ * <b>Reassembly.</b> Only a DATA_BATCH may be longer than one Aeron frame ({@link BridgeContext#maxBatchLength()}):
+ * Aeron fragments it and this receiver puts the fragments together again, per Aeron image (keyed by its session id,
+ * since fragments of several images, an attacker's among them, interleave), in at most
+ * {@value #MAX_PARTIAL_MESSAGES} buffers preallocated at launch, each {@code maxBatchLength} plus the bridge's header
+ * and tag. A message longer than that ({@link BridgeRejectReason#FRAGMENT_TOO_LONG}), a middle or end fragment with
+ * no begin, or a message cut short by a new begin of its image ({@link BridgeRejectReason#FRAGMENT_OUT_OF_ORDER}),
+ * and a partial message evicted for another image's ({@link BridgeRejectReason#FRAGMENT_EVICTED}) are refused and
+ * counted, once per message. A reassembled message of any other type is {@link BridgeRejectReason#FRAGMENTED}.
+ * <p>
+ * <b>Checks</b>, per whole message (one unfragmented Aeron frame, or a reassembled DATA_BATCH), in order: at most the
+ * receive buffer; then the datagram is copied into private memory and every header field is read once from the copy:
+ * version, reserved fields, exact length for the type; the session id is the established one; the key id is the
+ * current, previous or next key; the sequence passes a pure check of the {@link SlidingWindowReplayGuard} (so forged
+ * datagrams never move it); the AEAD opens (header as associated data); only then is the sequence committed to the
+ * window, and a DATA body must pass the codec's {@link FrameValidator} before it is dispatched. Each refusal has a
  * {@link BridgeRejectReason} and bumps its counter; nothing refused is dispatched, and no datagram, however hostile,
  * makes {@link #poll} throw (an exception thrown by the application's handler does propagate, as Aeron's does).
  * <p>
@@ -82,8 +91,8 @@ import static io.bastion.bridge.BridgeDescriptor.VERSION_OFFSET;
  * highest ({@code late arrivals}, i.e. reordered), duplicates and replays ({@code rejected DUPLICATE}), and the
  * driver's unread bytes ({@code lag bytes}, refreshed every {@value #LAG_REFRESH_POLLS} polls).
  * <p>
- * <b>Allocation.</b> None of its own for a DATA datagram; the JDK's AEAD allocates when it is initialised per nonce.
- * Handshakes, channel keys and rekeys allocate (control path).
+ * <b>Allocation.</b> None of its own for a DATA or DATA_BATCH datagram, reassembled or not; the JDK's AEAD allocates
+ * when it is initialised per nonce. Handshakes, channel keys and rekeys allocate (control path).
  * <p>
  * Thread safety: none; one receiving thread, which must also be the thread that runs {@link Bridge#connect} and
  * {@link Bridge#doWork(long)}.
@@ -92,6 +101,12 @@ public final class BridgeReceiver
 {
     /** How many polls pass between refreshes of the lag counter. */
     public static final int LAG_REFRESH_POLLS = 1024;
+    /**
+     * The most fragmented messages reassembled at once, one per Aeron image (session id): a begin fragment of
+     * another image when all are taken evicts the one least recently added to
+     * ({@link BridgeRejectReason#FRAGMENT_EVICTED}).
+     */
+    public static final int MAX_PARTIAL_MESSAGES = 4;
 
     private final Bridge bridge;
     private final Subscription subscription;
@@ -105,6 +120,7 @@ public final class BridgeReceiver
     private final int replayWindowWords;
     private final byte[] copy;
     private final UnsafeBuffer copyBuffer;
+    private final Reassembly[] reassemblies = new Reassembly[MAX_PARTIAL_MESSAGES];
     private final FragmentHandler fragmentHandler = this::onFragment;
     private final Consumer<Image> lagAccumulator = this::accumulateLag;
 
@@ -122,6 +138,7 @@ public final class BridgeReceiver
     private BridgeRejectReason lastHandshakeRefusal;
     private boolean heard;
     private boolean caughtUp;
+    private long fragmentClock;
 
     BridgeReceiver(
         final Bridge bridge,
@@ -141,8 +158,14 @@ public final class BridgeReceiver
         this.validator = context.frameValidator();
         this.algorithm = context.aeadAlgorithm();
         this.replayWindowWords = context.replayWindowWords();
-        this.copy = new byte[context.mtuLength() - DataHeaderFlyweight.HEADER_LENGTH];
+        final int maxMessage = Math.max(context.mtuLength() - DataHeaderFlyweight.HEADER_LENGTH,
+            HEADER_LENGTH + context.maxBatchLength() + TAG_LENGTH);
+        this.copy = new byte[maxMessage];
         this.copyBuffer = new UnsafeBuffer(copy);
+        for (int i = 0; i < MAX_PARTIAL_MESSAGES; i++)
+        {
+            reassemblies[i] = new Reassembly(maxMessage);
+        }
     }
 
     /**
@@ -280,12 +303,154 @@ public final class BridgeReceiver
     private static final int STREAM_COUNTER_SESSION_ID_OFFSET = 8;
     private static final int STREAM_COUNTER_STREAM_ID_OFFSET = 12;
 
+    /**
+     * One message being reassembled from an Aeron image's fragments, in a buffer preallocated at launch.
+     */
+    private static final class Reassembly
+    {
+        static final int FREE = 0;
+        static final int ASSEMBLING = 1;
+        static final int SKIPPING = 2;
+
+        final UnsafeBuffer buffer;
+        int state = FREE;
+        int sessionId;
+        int length;
+        long touched;
+
+        Reassembly(final int capacity)
+        {
+            buffer = new UnsafeBuffer(new byte[capacity]);
+        }
+
+        void free()
+        {
+            state = FREE;
+            length = 0;
+        }
+    }
+
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final byte flags = header.flags();
+        final int sessionId = header.sessionId();
+        final Reassembly partial = reassemblyOf(sessionId);
+        if ((flags & DataHeaderFlyweight.BEGIN_FLAG) != 0)
+        {
+            if (null != partial)
+            {
+                // A begin while a message of the same image is in progress: the partial message is refused.
+                if (Reassembly.ASSEMBLING == partial.state)
+                {
+                    counters.rejected(BridgeRejectReason.FRAGMENT_OUT_OF_ORDER);
+                }
+                partial.free();
+            }
+            if ((flags & DataHeaderFlyweight.END_FLAG) != 0)
+            {
+                judge(buffer, offset, length, false);
+                return;
+            }
+            begin(sessionId, buffer, offset, length);
+            return;
+        }
+        if (null == partial)
+        {
+            counters.rejected(BridgeRejectReason.FRAGMENT_OUT_OF_ORDER);
+            return;
+        }
+        final boolean end = (flags & DataHeaderFlyweight.END_FLAG) != 0;
+        if (Reassembly.SKIPPING == partial.state)
+        {
+            if (end)
+            {
+                partial.free();
+            }
+            return;
+        }
+        partial.touched = ++fragmentClock;
+        final UnsafeBuffer assembled = partial.buffer;
+        if (length > assembled.capacity() - partial.length)
+        {
+            counters.rejected(BridgeRejectReason.FRAGMENT_TOO_LONG);
+            if (end)
+            {
+                partial.free();
+            }
+            else
+            {
+                partial.state = Reassembly.SKIPPING;
+            }
+            return;
+        }
+        assembled.putBytes(partial.length, buffer, offset, length);
+        partial.length += length;
+        if (end)
+        {
+            final int messageLength = partial.length;
+            partial.free();
+            // The reassembly buffer stays untouched until the next begin, and judge copies it first.
+            judge(assembled, 0, messageLength, true);
+        }
+    }
+
+    /** The reassembly in progress (or being skipped) for an image, or null. */
+    private Reassembly reassemblyOf(final int sessionId)
+    {
+        final Reassembly[] reassemblies = this.reassemblies;
+        for (final Reassembly reassembly : reassemblies)
+        {
+            if (Reassembly.FREE != reassembly.state && sessionId == reassembly.sessionId)
+            {
+                return reassembly;
+            }
+        }
+        return null;
+    }
+
+    private void begin(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        Reassembly slot = null;
+        for (final Reassembly reassembly : reassemblies)
+        {
+            if (Reassembly.FREE == reassembly.state)
+            {
+                slot = reassembly;
+                break;
+            }
+            if (null == slot || reassembly.touched < slot.touched)
+            {
+                slot = reassembly;
+            }
+        }
+        if (Reassembly.FREE != slot.state)
+        {
+            if (Reassembly.ASSEMBLING == slot.state)
+            {
+                counters.rejected(BridgeRejectReason.FRAGMENT_EVICTED);
+            }
+            slot.free();
+        }
+        slot.sessionId = sessionId;
+        slot.touched = ++fragmentClock;
+        if (length > slot.buffer.capacity())
+        {
+            counters.rejected(BridgeRejectReason.FRAGMENT_TOO_LONG);
+            slot.state = Reassembly.SKIPPING;
+            return;
+        }
+        slot.buffer.putBytes(0, buffer, offset, length);
+        slot.length = length;
+        slot.state = Reassembly.ASSEMBLING;
+    }
+
+    /** Check one whole message (one unfragmented Aeron frame, or a reassembled one) and dispatch what it carries. */
+    private void judge(final DirectBuffer buffer, final int offset, final int length, final boolean reassembled)
     {
         long delivered;
         try
         {
-            delivered = ingest(buffer, offset, length, header.flags());
+            delivered = ingest(buffer, offset, length, reassembled);
         }
         catch (final RuntimeException ex)
         {
@@ -328,12 +493,8 @@ public final class BridgeReceiver
      * @return a negative {@link #refusal}, 0 if accepted with nothing to dispatch, or 1 + the inner frame's length
      * if a DATA frame waits in {@link #copy} at {@link BridgeDescriptor#BODY_OFFSET}.
      */
-    private long ingest(final DirectBuffer buffer, final int offset, final int length, final byte flags)
+    private long ingest(final DirectBuffer buffer, final int offset, final int length, final boolean reassembled)
     {
-        if ((flags & DataHeaderFlyweight.BEGIN_AND_END_FLAGS) != DataHeaderFlyweight.BEGIN_AND_END_FLAGS)
-        {
-            return refusal(BridgeRejectReason.FRAGMENTED);
-        }
         if (length > copy.length)
         {
             return refusal(BridgeRejectReason.TOO_LONG);
@@ -352,6 +513,10 @@ public final class BridgeReceiver
         final int keyId = copyBuffer.getInt(KEY_ID_OFFSET, BYTE_ORDER);
         final int reservedInt = copyBuffer.getInt(RESERVED_INT_OFFSET, BYTE_ORDER);
         final long sequence = copyBuffer.getLong(SEQUENCE_OFFSET, BYTE_ORDER);
+        if (reassembled && TYPE_DATA_BATCH != type)
+        {
+            return refusal(BridgeRejectReason.FRAGMENTED);
+        }
         if (VERSION != version || 0 != reservedShort || 0 != reservedInt || bodyLength < 0)
         {
             return refusal(BridgeRejectReason.MALFORMED_HEADER);
@@ -674,6 +839,11 @@ public final class BridgeReceiver
     {
         closeOpeners();
         Arrays.fill(copy, (byte)0);
+        for (final Reassembly reassembly : reassemblies)
+        {
+            reassembly.free();
+            reassembly.buffer.setMemory(0, reassembly.buffer.capacity(), (byte)0);
+        }
         if (null != session)
         {
             session.close();

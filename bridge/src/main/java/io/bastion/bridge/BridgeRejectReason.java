@@ -4,8 +4,10 @@ package io.bastion.bridge;
  * Why a {@link BridgeReceiver} refused a datagram. Each reason has its own counter
  * ({@code "<label>: rejected <REASON>"}); nothing refused is ever handed to a handler.
  * <p>
- * The datagram checks run in this order, the first failing one deciding: {@link #FRAGMENTED}, {@link #TOO_LONG},
- * {@link #TRUNCATED}, {@link #MALFORMED_HEADER}, {@link #UNEXPECTED_TYPE}; then for sealed types
+ * Reassembly of fragmented Aeron messages (only a DATA_BATCH may be one) refuses {@link #FRAGMENT_TOO_LONG},
+ * {@link #FRAGMENT_OUT_OF_ORDER} and {@link #FRAGMENT_EVICTED}. The datagram (or reassembled message) checks then run
+ * in this order, the first failing one deciding: {@link #TOO_LONG}, {@link #TRUNCATED},
+ * {@link #FRAGMENTED}, {@link #MALFORMED_HEADER}, {@link #UNEXPECTED_TYPE}; then for sealed types
  * {@link #UNKNOWN_SESSION}, {@link #UNKNOWN_KEY}, {@link #INVALID_SEQUENCE}, {@link #DUPLICATE}, {@link #TOO_OLD}
  * (a pure check: a forged datagram cannot move the window), {@link #AUTHENTICATION_FAILED}, and after the window has
  * recorded the sequence {@link #MALFORMED_FRAME} or {@link #MALFORMED_CONTROL}; handshake types end in one of the
@@ -13,7 +15,10 @@ package io.bastion.bridge;
  */
 public enum BridgeRejectReason
 {
-    /** The Aeron message was not a single unfragmented frame (longer than the MTU allows, or a lone fragment). */
+    /**
+     * A reassembled (fragmented) Aeron message of a type other than DATA_BATCH: handshake, DATA, CHANNEL_KEY, REKEY
+     * and KEEPALIVE datagrams always fit one Aeron frame.
+     */
     FRAGMENTED,
     /** Longer than the receiver's datagram buffer. */
     TOO_LONG,
@@ -39,6 +44,21 @@ public enum BridgeRejectReason
     MALFORMED_FRAME,
     /** Authentic, but a CHANNEL_KEY or REKEY body is inconsistent (a reserved field, or a key id that is not next). */
     MALFORMED_CONTROL,
+    /**
+     * A fragmented Aeron message longer than the reassembly buffer ({@link BridgeContext#maxBatchLength()} plus the
+     * bridge's header and tag): counted once, the rest of its fragments dropped.
+     */
+    FRAGMENT_TOO_LONG,
+    /**
+     * A middle or end fragment of an Aeron image with no message begun, or a partial message cut off by a new begin
+     * of the same image (the partial message is refused).
+     */
+    FRAGMENT_OUT_OF_ORDER,
+    /**
+     * A partial message dropped to make room for another image's: the receiver reassembles at most
+     * {@link BridgeReceiver#MAX_PARTIAL_MESSAGES} messages at once and evicts the one least recently added to.
+     */
+    FRAGMENT_EVICTED,
     /** A handshake message whose identity key does not match the pinned fingerprint. */
     HANDSHAKE_UNPINNED,
     /** A handshake message whose signature does not verify over this side's transcript. */

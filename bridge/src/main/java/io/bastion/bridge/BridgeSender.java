@@ -99,6 +99,8 @@ public final class BridgeSender
     private final boolean autoRekey;
     private final long keepaliveIntervalNs;
     private final int maxFrameLength;
+    private final int maxBatchLength;
+    private final int maxPayloadLength;
     private final byte[] datagram;
     private final UnsafeBuffer datagramBuffer;
     private final byte[] batch;
@@ -129,10 +131,18 @@ public final class BridgeSender
         this.autoRekey = context.autoRekey();
         this.keepaliveIntervalNs = TimeUnit.MILLISECONDS.toNanos(context.keepaliveIntervalMs());
         final int maxDatagram = publication.maxPayloadLength();
+        this.maxPayloadLength = maxDatagram;
         this.maxFrameLength = maxDatagram - HEADER_LENGTH - TAG_LENGTH;
-        this.datagram = new byte[maxDatagram];
+        this.maxBatchLength = Math.max(maxFrameLength, context.maxBatchLength());
+        final int maxMessage = HEADER_LENGTH + maxBatchLength + TAG_LENGTH;
+        if (maxMessage > publication.maxMessageLength())
+        {
+            throw new IllegalArgumentException("maxBatchLength " + maxBatchLength +
+                " exceeds the publication's largest message " + publication.maxMessageLength());
+        }
+        this.datagram = new byte[maxMessage];
         this.datagramBuffer = new UnsafeBuffer(datagram);
-        this.batch = new byte[maxDatagram];
+        this.batch = new byte[maxMessage];
         this.batchBuffer = new UnsafeBuffer(batch);
     }
 
@@ -145,6 +155,18 @@ public final class BridgeSender
     public int maxFrameLength()
     {
         return maxFrameLength;
+    }
+
+    /**
+     * The most bytes of entries (each a 4-byte length and a frame) one DATA_BATCH carries
+     * ({@link BridgeContext#maxBatchLength()}); a batch longer than {@link #maxFrameLength()} leaves as one Aeron
+     * message fragmented over several datagrams.
+     *
+     * @return the length in bytes.
+     */
+    public int maxBatchLength()
+    {
+        return maxBatchLength;
     }
 
     /**
@@ -215,13 +237,13 @@ public final class BridgeSender
      * Add one inner sealed frame, byte-exact, to the batch this sender is filling: frames appended together leave in
      * one DATA_BATCH datagram under one AEAD tag, which costs one seal here and one open at the receiver however many
      * frames it holds (the JDK's AES-GCM costs some hundreds of nanoseconds and a cipher initialisation per datagram,
-     * the bridge's main cost per frame otherwise). The batch leaves when the next frame does not fit in a datagram
-     * (this call sends it first), on {@link #flush()}, or before anything sent with {@link #offer},
-     * {@link #offerChannelKey} or {@link #offerChannelKeyAction} in the session it was begun in, so the peer sees
-     * everything in the order it was given (after a new session the keys go first: the peer learns them again before
-     * the frames that waited).
-     * Call {@link #flush()} when there is nothing more at hand (at the end of each duty cycle), or frames wait. The
-     * bytes are copied before this returns.
+     * the bridge's main cost per frame otherwise). A batch holds up to {@link #maxBatchLength()} bytes of entries;
+     * beyond one datagram it leaves as one Aeron message that Aeron fragments over full datagrams, still under one
+     * tag. The batch leaves when the next frame does not fit in it (this call sends it first), on {@link #flush()}, or
+     * before anything sent with {@link #offer}, {@link #offerChannelKey} or {@link #offerChannelKeyAction} in the
+     * session it was begun in, so the peer sees everything in the order it was given (after a new session the keys go
+     * first: the peer learns them again before the frames that waited). Call {@link #flush()} when there is nothing
+     * more at hand (at the end of each duty cycle), or frames wait. The bytes are copied before this returns.
      *
      * @param buffer holds the frame.
      * @param offset where it starts.
@@ -242,7 +264,7 @@ public final class BridgeSender
         {
             return TOO_LONG;
         }
-        if (batchLength + entry > maxFrameLength)
+        if (batchLength + entry > maxBatchLength)
         {
             final long flushed = flush();
             if (flushed < 0)
@@ -262,7 +284,8 @@ public final class BridgeSender
     }
 
     /**
-     * Send the frames {@link #append} gathered, if any, in one sealed DATA_BATCH datagram.
+     * Send the frames {@link #append} gathered, if any, in one sealed DATA_BATCH datagram (one Aeron message, which
+     * Aeron fragments if it is longer than one datagram's payload).
      *
      * @return 0 when there was nothing to send, the new stream position when sent, or a negative code as for
      *         {@link #offer}: the batch then stays whole, to be sent by a later call.
@@ -569,14 +592,33 @@ public final class BridgeSender
             BridgeCounters.bump(counters.notConnected(), 1);
             return NOT_CONNECTED;
         }
-        final int needed = BitUtil.align(datagramLength + DataHeaderFlyweight.HEADER_LENGTH,
-            FrameDescriptor.FRAME_ALIGNMENT);
-        if (publication.availableWindow() < needed)
+        if (publication.availableWindow() < framedLength(datagramLength, maxPayloadLength))
         {
             BridgeCounters.bump(counters.backPressure(), 1);
             return BACK_PRESSURED;
         }
         return 0;
+    }
+
+    /**
+     * The term space an Aeron message of this length takes, as Aeron's term appenders compute it: every full
+     * fragment of {@code maxPayloadLength} with its data header, and the last one with its header, aligned.
+     *
+     * @param messageLength    the message's length.
+     * @param maxPayloadLength the publication's largest payload in one frame.
+     * @return the length in bytes.
+     */
+    static int framedLength(final int messageLength, final int maxPayloadLength)
+    {
+        if (messageLength <= maxPayloadLength)
+        {
+            return BitUtil.align(messageLength + DataHeaderFlyweight.HEADER_LENGTH, FrameDescriptor.FRAME_ALIGNMENT);
+        }
+        final int fullFragments = messageLength / maxPayloadLength;
+        final int remaining = messageLength - fullFragments * maxPayloadLength;
+        final int last = 0 == remaining ? 0 :
+            BitUtil.align(remaining + DataHeaderFlyweight.HEADER_LENGTH, FrameDescriptor.FRAME_ALIGNMENT);
+        return fullFragments * (maxPayloadLength + DataHeaderFlyweight.HEADER_LENGTH) + last;
     }
 
     private void release()
@@ -660,5 +702,6 @@ public final class BridgeSender
             sealer = null;
         }
         Arrays.fill(datagram, (byte)0);
+        Arrays.fill(batch, (byte)0);
     }
 }

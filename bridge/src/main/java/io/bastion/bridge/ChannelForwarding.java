@@ -72,8 +72,9 @@ public final class ChannelForwarding implements Agent, AutoCloseable
         Bridge bridge = null;
         try
         {
-            relay = new ChannelRelay(context.relayContext(), context.relayChannels(), bridgeContext.mtuLength(),
-                counters);
+            // The relay holds a whole batch's frames behind one that waits: a DATA_BATCH may span several datagrams.
+            relay = new ChannelRelay(context.relayContext(), context.relayChannels(),
+                Math.max(bridgeContext.mtuLength(), bridgeContext.maxBatchLength()), counters);
             bridgeContext.channelKeyHandler(relay);
             bridge = Bridge.launch(bridgeContext);
             final List<String> forwardChannels = context.forwardChannels();

@@ -43,11 +43,14 @@ import java.util.List;
  * <p>
  * <b>Back pressure.</b> A frame the ring refuses for now (back pressured, no subscriber yet, admin action, or its
  * key unconfirmed) is copied, with every frame after it from the same datagram (a DATA_BATCH carries several),
- * into a pending queue that holds one datagram's frames, and the bridge's receiver is not polled until they went
- * out, in order: the driver's receive window fills and Aeron's flow control holds the sending bridge, which stops
- * reading the origin's rings. So nothing is lost; a relayed channel with no local subscriber holds the whole bridge
- * until one comes. A frame the relay's checks refuse ({@link ChannelStatus#REFUSED}) is counted by reason
- * ({@code refused <REASON>}) and dropped; so is one whose relay has ended ({@code dropped relay closed}).
+ * into a pending queue that holds one batch's frames (up to {@link BridgeContext#maxBatchLength()} bytes, which may
+ * span several Aeron fragments), and the bridge's receiver is not polled until they went out, in order. The receiver
+ * is polled one Aeron fragment at a time, and a message (a batch reassembled from its fragments) is delivered by the
+ * poll that reads its last fragment, so at most one batch arrives per poll and none after a frame is held: the driver's
+ * receive window fills and Aeron's flow control holds the sending bridge, which stops reading the origin's rings. So
+ * nothing is lost; a relayed channel with no local subscriber holds the whole bridge until one comes. A frame the
+ * relay's checks refuse ({@link ChannelStatus#REFUSED}) is counted by reason ({@code refused <REASON>}) and dropped; so
+ * is one whose relay has ended ({@code dropped relay closed}).
  * <p>
  * <b>Hot path.</b> Republishing a frame allocates nothing, throws nothing, takes no lock and logs nothing. Key bytes
  * are zeroed as soon as the relay has its copy, and never logged.
@@ -80,7 +83,8 @@ public final class ChannelRelay implements ChannelKeyHandler, BridgeFrameHandler
      * @param context        the local broker's client settings, whose token grants RELAY on every channel; reused
      *                       for each relay session, on this thread. May be null if {@code channels} is empty.
      * @param channels       the relayed channels of the local broker this bridge republishes into.
-     * @param maxFrameLength the longest frame the bridge delivers (its MTU is enough).
+     * @param maxFrameLength the most frame bytes one bridge datagram delivers: its MTU, or the bridge's
+     *                       {@link BridgeContext#maxBatchLength()} if that is larger.
      * @param counters       where to count.
      * @throws IllegalArgumentException if two channel names have the same channel id.
      */
@@ -90,7 +94,8 @@ public final class ChannelRelay implements ChannelKeyHandler, BridgeFrameHandler
     {
         this.context = context;
         this.counters = counters;
-        // One datagram's frames fit in its body, and no frame is shorter than the frame header.
+        // One datagram's (or reassembled batch's) frames fit in its body, and no frame is shorter than the frame
+        // header.
         this.pending = new UnsafeBuffer(new byte[maxFrameLength]);
         final int most = maxFrameLength / FrameDescriptor.MIN_FRAME_LENGTH + 1;
         this.pendingSources = new Source[most];

@@ -226,6 +226,71 @@ class BridgeLoopbackTest
     }
 
     @Test
+    void batchesLongerThanOneDatagramAreFragmentedReassembledAndFillEveryDatagram() throws Exception
+    {
+        final int portA = freePort();
+        final int portB = freePort();
+        final int frames = 120_000;
+        final int payload = 256;
+        final int maxBatch = 16 * 1024;
+        final SealedFrames producer = SealedFrames.sealing(SealedFrames.channelKey(), payload);
+        final SealedFrames consumer = SealedFrames.verifying(payload);
+        consumer.install(SealedFrames.CHANNEL_ID, SealedFrames.PRODUCER_ID, SealedFrames.KEY_ID,
+            SealedFrames.channelKey());
+        try (Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA, portB)
+                .maxBatchLength(maxBatch));
+            Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)
+                .maxBatchLength(maxBatch)))
+        {
+            BridgeRig.connect(a, b);
+            assertEquals(maxBatch, a.sender().maxBatchLength());
+            final Checker checker = new Checker(consumer);
+            checker.batched = true;
+            // Every Aeron fragment b reads from here on is one UDP datagram of the session's data.
+            final long[] fragments = new long[1];
+            final Runnable poll = () -> fragments[0] += b.receiver().poll(checker, 64);
+            final long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000L;
+            int frameLength = 0;
+            for (long i = 0; i < frames; i++)
+            {
+                frameLength = producer.build(i);
+                long result;
+                while ((result = a.sender().append(producer.buffer(), 0, frameLength)) < 0)
+                {
+                    assertTrue(BridgeSender.BACK_PRESSURED == result || BridgeSender.ADMIN_ACTION == result,
+                        "append: " + result);
+                    poll.run();
+                    assertTrue(System.nanoTime() - deadline < 0, "timed out sending");
+                }
+                // A duty cycle's worth (as the forwarder flushes at the end of each), then flushed.
+                if (i % 128 == 127)
+                {
+                    await("flushed", () -> a.sender().flush() >= 0, poll);
+                    poll.run();
+                }
+            }
+            await("flushed", () -> a.sender().flush() >= 0, poll);
+            assertEquals(0, a.sender().pendingFrames());
+            await("every frame received", () -> checker.received == frames || null != checker.error, poll);
+
+            assertNull(checker.error);
+            assertEquals(frames, checker.received);
+            assertEquals(frames, b.counters().framesDelivered().get());
+            assertEquals(frames, a.counters().framesOut().get());
+            assertEquals(0, b.counters().totalRejections());
+            assertEquals(0, a.counters().sequencesBurned().get());
+            assertEquals(0, b.counters().sequenceGaps().get());
+            // 340-byte frames, 344-byte entries: 47 to a 16 KiB batch, one seal and one open for them all, carried
+            // in 12 full-sized Aeron fragments, where a batch of one datagram held 3 (raw Aeron's count too).
+            assertEquals(340, frameLength);
+            final long datagrams = b.counters().datagramsIn().get();
+            assertTrue(datagrams * 40 <= frames, datagrams + " bridge datagrams for " + frames + " frames");
+            assertTrue(fragments[0] * 3 < frames, fragments[0] + " Aeron fragments for " + frames + " frames");
+            assertTrue(fragments[0] * 4 <= frames + frames / 10, fragments[0] + " fragments: not filled");
+        }
+    }
+
+    @Test
     void aBatchWithOneBadEntryIsRefusedWholeAndAFrameOfferedAfterAnAppendKeepsItsPlace() throws Exception
     {
         final int portA = freePort();

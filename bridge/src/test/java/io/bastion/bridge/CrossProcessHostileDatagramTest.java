@@ -32,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * records every datagram of it (a tap on the wire) and then cuts the path, so that sealed datagrams exist which the
  * victim (the receiving bridge, here) has never seen. The recording, and nothing secret, goes to a child JVM
  * ({@link HostileDatagramAttackerMain}) through a file; from its own raw UDP socket and Aeron session it sends the
- * victim truncated, fragmented, altered, forged, replayed, duplicated, reordered and too-old datagrams, one at a
- * time, saying what it sent.
+ * victim truncated, out-of-order fragment, altered, forged, replayed, duplicated, reordered and too-old datagrams, one
+ * at a time, saying what it sent.
  * <p>
  * What must hold, for each datagram: a refused one is counted once, under its own reason and no other, and nothing
  * reaches the handler; a reordered datagram that is fresh (inside the replay window and never accepted) is accepted
@@ -80,7 +80,7 @@ class CrossProcessHostileDatagramTest
         return List.of(
             Expected.refused("truncated-header", BridgeRejectReason.TRUNCATED),
             Expected.refused("truncated-tag", BridgeRejectReason.TRUNCATED),
-            Expected.refused("fragmented", BridgeRejectReason.FRAGMENTED),
+            Expected.refused("lone-middle-fragment", BridgeRejectReason.FRAGMENT_OUT_OF_ORDER),
             Expected.refused("altered-version", BridgeRejectReason.MALFORMED_HEADER),
             Expected.refused("altered-type", BridgeRejectReason.UNEXPECTED_TYPE),
             Expected.refused("altered-session", BridgeRejectReason.UNKNOWN_SESSION),

@@ -31,9 +31,10 @@ import static io.bastion.bridge.BridgeDescriptor.VERSION_OFFSET;
  * the wire gives and nothing more: the bridge datagrams of a real session, captured in clear (headers) and sealed
  * (bodies and tags) form, and the victim's UDP endpoint. It holds no key of any kind. From its own raw UDP socket,
  * with an Aeron session of its own ({@link AeronInjector}), it sends one hostile datagram at a time: truncated,
- * fragmented, altered (header fields, a bit of the header that is associated data, of the ciphertext, of the tag),
- * forged from random bytes under a header copied from the wire, replayed (a datagram the victim already delivered,
- * re-framed; the handshake's last message), reordered but never seen, duplicated, and too old for the window.
+ * a lone middle fragment, altered (header fields, a bit of the header that is associated data, of the ciphertext, of
+ * the tag), forged from random bytes under a header copied from the wire, replayed (a datagram the victim already
+ * delivered, re-framed; the handshake's last message), reordered but never seen, duplicated, and too old for the
+ * window.
  * <p>
  * Arguments: the capture file (one datagram a line: {@code <type> <sequence> <hex>}), the victim's UDP port, the
  * Aeron stream id, and the first sequence the victim has not received (the attacker cut the path there). After
@@ -130,7 +131,7 @@ public final class HostileDatagramAttackerMain
 
         attacks.add(new Attack("truncated-header", Arrays.copyOf(unseen, BridgeDescriptor.HEADER_LENGTH - 12), whole));
         attacks.add(new Attack("truncated-tag", Arrays.copyOf(unseen, unseen.length - 5), whole));
-        attacks.add(new Attack("fragmented", unseen, DataHeaderFlyweight.BEGIN_FLAG));
+        attacks.add(new Attack("lone-middle-fragment", unseen, (short)0));
         attacks.add(new Attack("altered-version", flipBit(unseen, VERSION_OFFSET, 1), whole));
         attacks.add(new Attack("altered-type", withByte(unseen, TYPE_OFFSET, 99), whole));
         attacks.add(new Attack("altered-session", flipBit(unseen, SESSION_ID_OFFSET + 3, 0), whole));

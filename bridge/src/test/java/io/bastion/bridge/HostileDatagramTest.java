@@ -114,7 +114,7 @@ class HostileDatagramTest
 
             probe.refused(Arrays.copyOf(d20, 20), BridgeRejectReason.TRUNCATED);
             probe.refused(Arrays.copyOf(d20, d20.length - 5), BridgeRejectReason.TRUNCATED);
-            probe.refused(d20, DataHeaderFlyweight.BEGIN_FLAG, BridgeRejectReason.FRAGMENTED);
+            refuseHostileFragments(probe, attacker, d20);
             probe.refused(withByte(d20, VERSION_OFFSET, 2), BridgeRejectReason.MALFORMED_HEADER);
             probe.refused(withByte(d20, TYPE_OFFSET, 99), BridgeRejectReason.UNEXPECTED_TYPE);
             probe.refused(withLong(d20, SESSION_ID_OFFSET, b.sessionId() + 1), BridgeRejectReason.UNKNOWN_SESSION);
@@ -153,12 +153,92 @@ class HostileDatagramTest
             assertNull(recorder.error);
             assertEquals(List.of(24L, 22L, 23L, 20L, 219L, 200L), recorder.sequences.subList(20, 26));
             assertEquals(26, b.counters().framesDelivered().get());
-            assertEquals(16, b.counters().totalRejections());
+            assertEquals(22, b.counters().totalRejections());
             assertEquals(2, b.counters().rejections(BridgeRejectReason.TRUNCATED));
-            assertEquals(3, b.counters().rejections(BridgeRejectReason.AUTHENTICATION_FAILED));
+            assertEquals(5, b.counters().rejections(BridgeRejectReason.AUTHENTICATION_FAILED));
+            assertEquals(3, b.counters().rejections(BridgeRejectReason.FRAGMENT_OUT_OF_ORDER));
+            assertEquals(1, b.counters().rejections(BridgeRejectReason.FRAGMENT_TOO_LONG));
+            assertEquals(1, b.counters().rejections(BridgeRejectReason.FRAGMENTED));
             assertEquals(3, b.counters().rejections(BridgeRejectReason.DUPLICATE));
             assertEquals(1, b.counters().rejections(BridgeRejectReason.TOO_OLD));
             assertEquals(1, b.counters().handshakesRefused().get());
+        }
+    }
+
+    @Test
+    void fragmentsOfEachImageAreReassembledApartAndPartialMessagesAreBounded() throws Exception
+    {
+        final int portA = freePort();
+        final int portB = freePort();
+        final int payload = 256;
+        final int perBatch = 40;
+        final SealedFrames producer = SealedFrames.sealing(SealedFrames.channelKey(), payload);
+        final SealedFrames consumer = SealedFrames.verifying(payload);
+        consumer.install(SealedFrames.CHANNEL_ID, SealedFrames.PRODUCER_ID, SealedFrames.KEY_ID,
+            SealedFrames.channelKey());
+        final AeronInjector[] attackers = new AeronInjector[BridgeReceiver.MAX_PARTIAL_MESSAGES + 1];
+        try (Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA, portB));
+            Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)))
+        {
+            BridgeRig.connect(a, b);
+            for (int i = 0; i < attackers.length; i++)
+            {
+                attackers[i] = new AeronInjector(portB, BridgeContext.STREAM_ID_DEFAULT);
+                attackers[i].setup();
+            }
+            final List<String> errors = new ArrayList<>();
+            final long[] received = new long[1];
+            final BridgeFrameHandler check = (buffer, offset, length, sequence) ->
+            {
+                final String problem = consumer.check(buffer, offset, length, received[0]++);
+                if (null != problem)
+                {
+                    errors.add(problem);
+                }
+            };
+            final BridgeCounters counters = b.counters();
+            final byte[] forgedBatch = forgedBatch(new byte[BODY_OFFSET], 3_000, 7);
+            new UnsafeBuffer(forgedBatch).putLong(SESSION_ID_OFFSET, b.sessionId(), BYTE_ORDER);
+            new UnsafeBuffer(forgedBatch).putInt(KEY_ID_OFFSET, BridgeDescriptor.FIRST_KEY_ID, BYTE_ORDER);
+            final List<Fragment> pieces = fragments(forgedBatch, FULL_FRAGMENT);
+
+            // The attacker begins a message; the bridge's own batch (several fragments) arrives whole meanwhile,
+            // and the attacker's partial message is still there to end after it, in its own image.
+            attackers[0].inject(pieces.get(0).bytes, pieces.get(0).flags);
+            attackers[0].inject(pieces.get(1).bytes, pieces.get(1).flags);
+            sendBatch(a, producer, 0, perBatch);
+            await("a batch delivered", () -> perBatch == received[0], () -> b.receiver().poll(check, 1));
+            assertEquals(0, counters.totalRejections());
+            attackers[0].inject(pieces.get(2).bytes, pieces.get(2).flags);
+            await("the attacker's message judged",
+                () -> 1 == counters.rejections(BridgeRejectReason.AUTHENTICATION_FAILED),
+                () -> b.receiver().poll(check, 1));
+
+            // One partial message per image, at most MAX_PARTIAL_MESSAGES of them: one more evicts the oldest.
+            for (final AeronInjector attacker : attackers)
+            {
+                attacker.inject(pieces.get(0).bytes, pieces.get(0).flags);
+            }
+            await("one evicted", () -> 1 == counters.rejections(BridgeRejectReason.FRAGMENT_EVICTED),
+                () -> b.receiver().poll(check, 10));
+            // The bridge's next batch needs a place too, and takes the least recently used.
+            sendBatch(a, producer, perBatch, perBatch);
+            await("the next batch delivered", () -> 2 * perBatch == received[0], () -> b.receiver().poll(check, 10));
+            assertEquals(2, counters.rejections(BridgeRejectReason.FRAGMENT_EVICTED));
+            assertEquals(3, counters.totalRejections());
+            assertEquals(List.of(), errors);
+            assertEquals(2 * perBatch, counters.framesDelivered().get());
+            assertEquals(2, counters.datagramsIn().get());
+        }
+        finally
+        {
+            for (final AeronInjector attacker : attackers)
+            {
+                if (null != attacker)
+                {
+                    attacker.close();
+                }
+            }
         }
     }
 
@@ -230,6 +310,29 @@ class HostileDatagramTest
         }
     }
 
+    /** Fragments: refusals by reason, 7 in all (3 out of order, 2 forged, 1 too long, 1 fragmented). */
+    private static void refuseHostileFragments(final Probe probe, final AeronInjector attacker, final byte[] d20)
+            throws Exception
+    {
+        // Fragments. A lone middle or end fragment: no message of this image was begun.
+        probe.refused(Arrays.copyOf(d20, 100), (short)0, BridgeRejectReason.FRAGMENT_OUT_OF_ORDER);
+        probe.refused(Arrays.copyOf(d20, 100), DataHeaderFlyweight.END_FLAG,
+            BridgeRejectReason.FRAGMENT_OUT_OF_ORDER);
+        // An authentic DATA in two fragments: reassembled, but only a DATA_BATCH may span fragments.
+        probe.refusedFragments(fragments(d20, 100), BridgeRejectReason.FRAGMENTED);
+        // A DATA_BATCH forged from nothing, 3,000 bytes in three fragments: reassembled, then the tag fails.
+        final byte[] forgedBatch = forgedBatch(d20, 3_000, 21);
+        probe.refusedFragments(fragments(forgedBatch, FULL_FRAGMENT), BridgeRejectReason.AUTHENTICATION_FAILED);
+        // Longer than the reassembly buffer (16 KiB of entries, the header and the tag): refused once, the rest
+        // of its fragments dropped unread.
+        probe.refusedFragments(fragments(forgedBatch(d20, 13 * FULL_FRAGMENT, 21), FULL_FRAGMENT),
+            BridgeRejectReason.FRAGMENT_TOO_LONG);
+        // A message cut short by a new begin of the same image: the partial one refused, the new one judged.
+        attacker.inject(Arrays.copyOf(forgedBatch, FULL_FRAGMENT), DataHeaderFlyweight.BEGIN_FLAG);
+        probe.refusedFragments(fragments(forgedBatch, FULL_FRAGMENT), BridgeRejectReason.FRAGMENT_OUT_OF_ORDER,
+            BridgeRejectReason.AUTHENTICATION_FAILED);
+    }
+
     /** Injects one datagram and waits until the receiver has judged it. */
     private static final class Probe
     {
@@ -262,6 +365,36 @@ class HostileDatagramTest
             assertEquals(delivered, recorder.sequences.size(), "nothing dispatched for " + reason);
         }
 
+        void refusedFragments(final List<Fragment> fragments, final BridgeRejectReason... reasons) throws Exception
+        {
+            final BridgeCounters counters = receiver.counters();
+            final long[] expected = new long[BridgeRejectReason.values().length];
+            for (final BridgeRejectReason reason : reasons)
+            {
+                expected[reason.ordinal()]++;
+            }
+            final long[] before = new long[expected.length];
+            for (final BridgeRejectReason reason : BridgeRejectReason.values())
+            {
+                before[reason.ordinal()] = counters.rejections(reason);
+            }
+            final long total = counters.totalRejections();
+            final int delivered = recorder.sequences.size();
+            for (final Fragment fragment : fragments)
+            {
+                attacker.inject(fragment.bytes, fragment.flags);
+            }
+            for (final BridgeRejectReason reason : reasons)
+            {
+                final long want = before[reason.ordinal()] + expected[reason.ordinal()];
+                await(reason + " counted", () -> counters.rejections(reason) == want,
+                    () -> receiver.receiver().poll(recorder, 10));
+            }
+            assertEquals(total + reasons.length, counters.totalRejections(),
+                "refused for these reasons only: " + Arrays.toString(reasons));
+            assertEquals(delivered, recorder.sequences.size(), "nothing dispatched");
+        }
+
         void accepted(final byte[] datagram) throws Exception
         {
             final long total = receiver.counters().totalRejections();
@@ -271,6 +404,72 @@ class HostileDatagramTest
                 () -> receiver.receiver().poll(recorder, 10));
             assertEquals(total, receiver.counters().totalRejections());
         }
+    }
+
+    /** The payload of a full Aeron fragment at the default MTU. */
+    private static final int FULL_FRAGMENT = BridgeContext.MTU_DEFAULT - DataHeaderFlyweight.HEADER_LENGTH;
+
+    /** One Aeron fragment to inject: its bytes and flags. */
+    private static final class Fragment
+    {
+        final byte[] bytes;
+        final short flags;
+
+        Fragment(final byte[] bytes, final short flags)
+        {
+            this.bytes = bytes;
+            this.flags = flags;
+        }
+    }
+
+    /** A message cut into fragments of {@code piece} bytes (the last shorter), flagged as Aeron flags them. */
+    private static List<Fragment> fragments(final byte[] message, final int piece)
+    {
+        final List<Fragment> fragments = new ArrayList<>();
+        for (int from = 0; from < message.length; from += piece)
+        {
+            final int to = Math.min(message.length, from + piece);
+            short flags = 0;
+            if (0 == from)
+            {
+                flags |= DataHeaderFlyweight.BEGIN_FLAG;
+            }
+            if (to == message.length)
+            {
+                flags |= DataHeaderFlyweight.END_FLAG;
+            }
+            fragments.add(new Fragment(Arrays.copyOfRange(message, from, to), flags));
+        }
+        return fragments;
+    }
+
+    /**
+     * A DATA_BATCH of {@code length} bytes forged from nothing: the header of {@code model} (its session and key
+     * id), the type, body length and sequence set, the body and tag filled with 0x33.
+     */
+    private static byte[] forgedBatch(final byte[] model, final int length, final long sequence)
+    {
+        final byte[] batch = new byte[length];
+        System.arraycopy(model, 0, batch, 0, BODY_OFFSET);
+        Arrays.fill(batch, BODY_OFFSET, length, (byte)0x33);
+        final UnsafeBuffer buffer = new UnsafeBuffer(batch);
+        buffer.putByte(VERSION_OFFSET, (byte)BridgeDescriptor.VERSION);
+        buffer.putByte(TYPE_OFFSET, (byte)BridgeDescriptor.TYPE_DATA_BATCH);
+        buffer.putInt(BridgeDescriptor.BODY_LENGTH_OFFSET, length - BODY_OFFSET - BridgeDescriptor.TAG_LENGTH,
+            BYTE_ORDER);
+        buffer.putLong(SEQUENCE_OFFSET, sequence, BYTE_ORDER);
+        return batch;
+    }
+
+    /** Append {@code count} frames to one batch and flush it. */
+    private static void sendBatch(final Bridge a, final SealedFrames producer, final long from, final int count)
+    {
+        for (long i = from; i < from + count; i++)
+        {
+            final int length = producer.build(i);
+            assertTrue(a.sender().append(producer.buffer(), 0, length) > 0, "appended " + i);
+        }
+        await("batch sent", () -> a.sender().flush() > 0, () -> { });
     }
 
     private static void sendFrames(final Bridge a, final SealedFrames producer, final long from, final int count)

@@ -27,14 +27,28 @@ final class SealedFrames implements AutoCloseable
     private final FrameWriter writer = new FrameWriter();
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[512]);
     private final UnsafeBuffer expected = new UnsafeBuffer(new byte[512]);
+    private final int payloadLength;
     private int frameLength;
+
+    private SealedFrames(final int payloadLength)
+    {
+        this.payloadLength = payloadLength;
+    }
 
     /**
      * A producer's side: frames sealed under {@code key}.
      */
     static SealedFrames sealing(final byte[] key)
     {
-        final SealedFrames frames = new SealedFrames();
+        return sealing(key, PAYLOAD_LENGTH);
+    }
+
+    /**
+     * A producer's side: frames of {@code payloadLength} payload bytes (at most 400) sealed under {@code key}.
+     */
+    static SealedFrames sealing(final byte[] key, final int payloadLength)
+    {
+        final SealedFrames frames = new SealedFrames(payloadLength);
         frames.keys.rotate(KEY_ID, key, 0);
         return frames;
     }
@@ -44,7 +58,15 @@ final class SealedFrames implements AutoCloseable
      */
     static SealedFrames verifying()
     {
-        return new SealedFrames();
+        return verifying(PAYLOAD_LENGTH);
+    }
+
+    /**
+     * A receiver's side for frames of {@code payloadLength} payload bytes.
+     */
+    static SealedFrames verifying(final int payloadLength)
+    {
+        return new SealedFrames(payloadLength);
     }
 
     static byte[] channelKey()
@@ -91,11 +113,11 @@ final class SealedFrames implements AutoCloseable
 
     private int write(final UnsafeBuffer target, final long index)
     {
-        final int length = writer.wrap(target, 0, target.capacity(), PAYLOAD_LENGTH);
+        final int length = writer.wrap(target, 0, target.capacity(), payloadLength);
         writer.channelId(CHANNEL_ID).producerId(PRODUCER_ID).keyId(KEY_ID).sequence(index).timestamp(index)
             .messageTypeId(1);
         final int payload = writer.payloadOffset();
-        for (int i = 0; i < PAYLOAD_LENGTH; i++)
+        for (int i = 0; i < payloadLength; i++)
         {
             target.putByte(payload + i, (byte)(index * 13 + i));
         }
