@@ -4,7 +4,6 @@ import io.aeron.AeronCounters;
 import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
-import io.aeron.logbuffer.Header;
 import io.aeron.protocol.DataHeaderFlyweight;
 import io.bastion.codec.FrameValidator;
 import io.bastion.codec.RejectReason;
@@ -120,8 +119,8 @@ public final class BridgeReceiver
     private final int replayWindowWords;
     private final byte[] copy;
     private final UnsafeBuffer copyBuffer;
-    private final Reassembly[] reassemblies = new Reassembly[MAX_PARTIAL_MESSAGES];
-    private final FragmentHandler fragmentHandler = this::onFragment;
+    private final FragmentReassembler reassembler;
+    private final FragmentHandler fragmentHandler;
     private final Consumer<Image> lagAccumulator = this::accumulateLag;
 
     private BridgeFrameHandler handler;
@@ -138,7 +137,6 @@ public final class BridgeReceiver
     private BridgeRejectReason lastHandshakeRefusal;
     private boolean heard;
     private boolean caughtUp;
-    private long fragmentClock;
 
     BridgeReceiver(
         final Bridge bridge,
@@ -162,10 +160,8 @@ public final class BridgeReceiver
             HEADER_LENGTH + context.maxBatchLength() + TAG_LENGTH);
         this.copy = new byte[maxMessage];
         this.copyBuffer = new UnsafeBuffer(copy);
-        for (int i = 0; i < MAX_PARTIAL_MESSAGES; i++)
-        {
-            reassemblies[i] = new Reassembly(maxMessage);
-        }
+        this.reassembler = new FragmentReassembler(MAX_PARTIAL_MESSAGES, maxMessage, counters, this::judge);
+        this.fragmentHandler = reassembler::onFragment;
     }
 
     /**
@@ -302,147 +298,6 @@ public final class BridgeReceiver
     private static final int STREAM_COUNTER_REGISTRATION_ID_OFFSET = 0;
     private static final int STREAM_COUNTER_SESSION_ID_OFFSET = 8;
     private static final int STREAM_COUNTER_STREAM_ID_OFFSET = 12;
-
-    /**
-     * One message being reassembled from an Aeron image's fragments, in a buffer preallocated at launch.
-     */
-    private static final class Reassembly
-    {
-        static final int FREE = 0;
-        static final int ASSEMBLING = 1;
-        static final int SKIPPING = 2;
-
-        final UnsafeBuffer buffer;
-        int state = FREE;
-        int sessionId;
-        int length;
-        long touched;
-
-        Reassembly(final int capacity)
-        {
-            buffer = new UnsafeBuffer(new byte[capacity]);
-        }
-
-        void free()
-        {
-            state = FREE;
-            length = 0;
-        }
-    }
-
-    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
-    {
-        final byte flags = header.flags();
-        final int sessionId = header.sessionId();
-        final Reassembly partial = reassemblyOf(sessionId);
-        if ((flags & DataHeaderFlyweight.BEGIN_FLAG) != 0)
-        {
-            if (null != partial)
-            {
-                // A begin while a message of the same image is in progress: the partial message is refused.
-                if (Reassembly.ASSEMBLING == partial.state)
-                {
-                    counters.rejected(BridgeRejectReason.FRAGMENT_OUT_OF_ORDER);
-                }
-                partial.free();
-            }
-            if ((flags & DataHeaderFlyweight.END_FLAG) != 0)
-            {
-                judge(buffer, offset, length, false);
-                return;
-            }
-            begin(sessionId, buffer, offset, length);
-            return;
-        }
-        if (null == partial)
-        {
-            counters.rejected(BridgeRejectReason.FRAGMENT_OUT_OF_ORDER);
-            return;
-        }
-        final boolean end = (flags & DataHeaderFlyweight.END_FLAG) != 0;
-        if (Reassembly.SKIPPING == partial.state)
-        {
-            if (end)
-            {
-                partial.free();
-            }
-            return;
-        }
-        partial.touched = ++fragmentClock;
-        final UnsafeBuffer assembled = partial.buffer;
-        if (length > assembled.capacity() - partial.length)
-        {
-            counters.rejected(BridgeRejectReason.FRAGMENT_TOO_LONG);
-            if (end)
-            {
-                partial.free();
-            }
-            else
-            {
-                partial.state = Reassembly.SKIPPING;
-            }
-            return;
-        }
-        assembled.putBytes(partial.length, buffer, offset, length);
-        partial.length += length;
-        if (end)
-        {
-            final int messageLength = partial.length;
-            partial.free();
-            // The reassembly buffer stays untouched until the next begin, and judge copies it first.
-            judge(assembled, 0, messageLength, true);
-        }
-    }
-
-    /** The reassembly in progress (or being skipped) for an image, or null. */
-    private Reassembly reassemblyOf(final int sessionId)
-    {
-        final Reassembly[] reassemblies = this.reassemblies;
-        for (final Reassembly reassembly : reassemblies)
-        {
-            if (Reassembly.FREE != reassembly.state && sessionId == reassembly.sessionId)
-            {
-                return reassembly;
-            }
-        }
-        return null;
-    }
-
-    private void begin(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
-    {
-        Reassembly slot = null;
-        for (final Reassembly reassembly : reassemblies)
-        {
-            if (Reassembly.FREE == reassembly.state)
-            {
-                slot = reassembly;
-                break;
-            }
-            if (null == slot || reassembly.touched < slot.touched)
-            {
-                slot = reassembly;
-            }
-        }
-        if (Reassembly.FREE != slot.state)
-        {
-            if (Reassembly.ASSEMBLING == slot.state)
-            {
-                counters.rejected(BridgeRejectReason.FRAGMENT_EVICTED);
-            }
-            slot.free();
-        }
-        slot.sessionId = sessionId;
-        slot.touched = ++fragmentClock;
-        if (length > slot.buffer.capacity())
-        {
-            counters.rejected(BridgeRejectReason.FRAGMENT_TOO_LONG);
-            slot.state = Reassembly.SKIPPING;
-            return;
-        }
-        slot.buffer.putBytes(0, buffer, offset, length);
-        slot.length = length;
-        slot.state = Reassembly.ASSEMBLING;
-    }
 
     /** Check one whole message (one unfragmented Aeron frame, or a reassembled one) and dispatch what it carries. */
     private void judge(final DirectBuffer buffer, final int offset, final int length, final boolean reassembled)
@@ -839,11 +694,7 @@ public final class BridgeReceiver
     {
         closeOpeners();
         Arrays.fill(copy, (byte)0);
-        for (final Reassembly reassembly : reassemblies)
-        {
-            reassembly.free();
-            reassembly.buffer.setMemory(0, reassembly.buffer.capacity(), (byte)0);
-        }
+        reassembler.close();
         if (null != session)
         {
             session.close();
