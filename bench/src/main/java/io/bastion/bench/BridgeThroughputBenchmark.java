@@ -128,12 +128,15 @@ public class BridgeThroughputBenchmark
     private BridgeReceiver receiver;
     private UnsafeBuffer frame;
     private int frameLength;
-    /** Frames offered successfully; the publishing thread's alone. */
-    private long published;
+    /**
+     * Frames offered successfully; the publishing thread's alone. Padded, as is {@link #received}: each count beside
+     * the references in this state would share a cache line with what the other thread reads on every call.
+     */
+    private final PaddedLong published = new PaddedLong();
     /** Frames the handler received; the subscribing thread's alone. */
-    private long received;
-    private final BridgeFrameHandler bridgeHandler = (buffer, offset, length, sequence) -> received++;
-    private final FragmentHandler fragmentHandler = (buffer, offset, length, header) -> received++;
+    private final PaddedLong received = new PaddedLong();
+    private final BridgeFrameHandler bridgeHandler = (buffer, offset, length, sequence) -> received.value++;
+    private final FragmentHandler fragmentHandler = (buffer, offset, length, header) -> received.value++;
 
     /**
      * Frames the subscriber received: the score to compare.
@@ -328,16 +331,16 @@ public class BridgeThroughputBenchmark
             {
                 poll();
             }
-            while (received < published && System.nanoTime() - deadlineNs < 0)
+            while (received.value < published.value && System.nanoTime() - deadlineNs < 0)
             {
                 if (0 == poll())
                 {
                     Thread.yield();
                 }
             }
-            if (received != published)
+            if (received.value != published.value)
             {
-                throw new IllegalStateException(impl + ": " + published + " frames published, " + received +
+                throw new IllegalStateException(impl + ": " + published.value + " frames published, " + received.value +
                     " received");
             }
             if (null != bridgeB)
@@ -390,7 +393,7 @@ public class BridgeThroughputBenchmark
             batched ? sender.append(frame, 0, frameLength) : sender.offer(frame, 0, frameLength);
         if (result > 0)
         {
-            published++;
+            published.value++;
         }
         else if (BridgeSender.BACK_PRESSURED == result || BridgeSender.NOT_CONNECTED == result ||
             BridgeSender.ADMIN_ACTION == result)
@@ -416,12 +419,12 @@ public class BridgeThroughputBenchmark
     @GroupThreads(1)
     public void subscribe(final ConsumerCounters counters, final ClientPlacement placement)
     {
-        final long before = received;
+        final long before = received.value;
         if (0 == poll())
         {
             Thread.yield();
         }
-        counters.consumed += received - before;
+        counters.consumed += received.value - before;
     }
 
     private int poll()

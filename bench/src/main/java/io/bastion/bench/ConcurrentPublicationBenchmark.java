@@ -112,9 +112,9 @@ public class ConcurrentPublicationBenchmark
     private File aeronDirectory;
     private UnsafeBuffer payload;
     /** Messages the handler received; the subscribing thread's alone. */
-    private long dispatched;
-    private final FrameHandler handler = (buffer, offset, length, frame) -> dispatched++;
-    private final FragmentHandler fragments = (buffer, offset, length, header) -> dispatched++;
+    private final PaddedLong dispatched = new PaddedLong();
+    private final FrameHandler handler = (buffer, offset, length, frame) -> dispatched.value++;
+    private final FragmentHandler fragments = (buffer, offset, length, header) -> dispatched.value++;
 
     /**
      * Messages the subscriber dispatched: the score to compare.
@@ -311,7 +311,7 @@ public class ConcurrentPublicationBenchmark
 
     private void poll(final ConsumerCounters counters)
     {
-        final long before = dispatched;
+        final long before = dispatched.value;
         final Subscriber subscriber = this.subscriber;
         if (null == subscriber)
         {
@@ -326,6 +326,6 @@ public class ConcurrentPublicationBenchmark
             }
             subscriber.poll(handler, FRAGMENTS);
         }
-        counters.consumed += dispatched - before;
+        counters.consumed += dispatched.value - before;
     }
 }

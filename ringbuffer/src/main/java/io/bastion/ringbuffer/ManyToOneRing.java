@@ -177,6 +177,7 @@ public final class ManyToOneRing extends ManyToOneProducerSide implements Record
         int stamp = ManyToOneRecordDescriptor.stamp(head, capacity);
         int index = headIndex;
         int count = 0;
+        long early = 0;
         try
         {
             while (count < limit)
@@ -193,7 +194,8 @@ public final class ManyToOneRing extends ManyToOneProducerSide implements Record
                     index = 0;
                     continue;
                 }
-                final long state = buffer.getLongVolatile(index);
+                final long state = 0 != early ? early : buffer.getLongVolatile(index);
+                early = 0;
                 final int lengthField = ManyToOneRecordDescriptor.lengthField(state);
                 if (ManyToOneRecordDescriptor.stampOf(state) != stamp || lengthField <= 0)
                 {
@@ -220,6 +222,10 @@ public final class ManyToOneRing extends ManyToOneProducerSide implements Record
                 final int recordIndex = index;
                 index += RecordDescriptor.align(length);
                 count++;
+                if (index < end && count < limit)
+                {
+                    early = committedOrZero(buffer.getLongVolatile(index));
+                }
                 handler.onRecord(typeId, buffer, recordIndex + HEADER_LENGTH, length - HEADER_LENGTH);
             }
         }
@@ -254,11 +260,13 @@ public final class ManyToOneRing extends ManyToOneProducerSide implements Record
         int index = headIndex;
         long published = head;
         int count = 0;
+        long early = 0;
         try
         {
             while (count < limit && index < capacity)
             {
-                final long state = buffer.getLongVolatile(index);
+                final long state = 0 != early ? early : buffer.getLongVolatile(index);
+                early = 0;
                 final int lengthField = ManyToOneRecordDescriptor.lengthField(state);
                 if (ManyToOneRecordDescriptor.stampOf(state) != stamp || lengthField <= 0)
                 {
@@ -285,6 +293,10 @@ public final class ManyToOneRing extends ManyToOneProducerSide implements Record
                 final int recordIndex = index;
                 index += RecordDescriptor.align(length);
                 count++;
+                if (index < capacity && count < limit)
+                {
+                    early = committedOrZero(buffer.getLongVolatile(index));
+                }
                 handler.onRecord(typeId, buffer, recordIndex + HEADER_LENGTH, length - HEADER_LENGTH);
                 if (segmentStart + index - published >= HEAD_PUBLICATION_BYTES)
                 {
@@ -554,6 +566,16 @@ public final class ManyToOneRing extends ManyToOneProducerSide implements Record
      * back before the commit store lands and costs the producer another transfer; one spin-wait hint spaces the
      * reads ({@code BENCHMARKS.md}, "Many-to-one design choices").
      */
+    /**
+     * The next record's header word, read before the current record's handler runs so that its cache miss overlaps
+     * the handler's work: kept when it holds a positive length (the loop's checks then judge it as if read after the
+     * handler, and it is not read again), else 0, so the loop reads the word afresh.
+     */
+    private static long committedOrZero(final long state)
+    {
+        return ManyToOneRecordDescriptor.lengthField(state) > 0 ? state : 0;
+    }
+
     private static void pauseIfClaimed(final int lengthField)
     {
         if (lengthField < 0)

@@ -130,10 +130,12 @@ public final class OneToOneRingConsumer implements RecordConsumer
         int consumed = 0;
         try
         {
+            long early = 0;
             while (count < limit)
             {
                 final int index = (int)(head + consumed) & mask;
-                final long header = buffer.getLongAcquire(index);
+                final long header = 0 != early ? early : buffer.getLongAcquire(index);
+                early = 0;
                 if (0 == header)
                 {
                     break;
@@ -148,6 +150,13 @@ public final class OneToOneRingConsumer implements RecordConsumer
                 if (PADDING_TYPE_ID != typeId)
                 {
                     count++;
+                    if (count < limit)
+                    {
+                        // The next header, read before the handler runs so that its cache miss overlaps the
+                        // handler's work. Published, it is used as read here (still read once); zero, it is read
+                        // again after the handler.
+                        early = buffer.getLongAcquire((int)(head + consumed) & mask);
+                    }
                     handler.onRecord(typeId, buffer, index + HEADER_LENGTH, recordLength - HEADER_LENGTH);
                 }
             }

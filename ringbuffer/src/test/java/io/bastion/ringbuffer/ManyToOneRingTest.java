@@ -32,6 +32,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ManyToOneRingTest extends ManyToOneRingFixture
 {
     @Test
+    void aClaimCommittedWhileTheHandlerRunsIsReadInTheSameRead()
+    {
+        // The read looks at the next header before the handler runs (to overlap its cache miss): a record still
+        // claimed at that moment and committed by the handler must be read again, not taken for the end.
+        write(1, 7, 16);
+        assertTrue(ring.tryClaim(8, 16, claim) > 0);
+        claim.buffer().putLong(claim.offset(), 42);
+        final List<Integer> types = new ArrayList<>();
+        final RecordHandler handler = (typeId, buffer, offset, length) ->
+        {
+            types.add(typeId);
+            if (1 == types.size())
+            {
+                assertTrue(claim.commit());
+                assertTrue(write(3, 9, 16) > 0);
+            }
+        };
+        assertEquals(3, ring.read(handler, 10));
+        assertEquals(List.of(7, 8, 9), types);
+        assertEquals(tailWord(), headWord());
+    }
+
+    @Test
     void roundTripKeepsTypeContentAndOrder()
     {
         assertEquals(0, ring.read(recorder, 10));

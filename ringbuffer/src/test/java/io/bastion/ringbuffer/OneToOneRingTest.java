@@ -67,6 +67,28 @@ class OneToOneRingTest
     }
 
     @Test
+    void aRecordPublishedWhileTheHandlerRunsIsReadInTheSameRead()
+    {
+        // The read looks at the next header before the handler runs (to overlap its cache miss): a record not yet
+        // published at that moment and published by the handler must be read again, not taken for the end.
+        write(1, 5, 16);
+        final List<Integer> types = new ArrayList<>();
+        final RecordHandler handler = (typeId, buffer, offset, length) ->
+        {
+            types.add(typeId);
+            if (1 == types.size())
+            {
+                assertTrue(write(2, 6, 16) > 0);
+                assertTrue(producer.tryClaim(7, 16, claim) > 0);
+                assertTrue(claim.commit());
+            }
+        };
+        assertEquals(3, consumer.read(handler, 10));
+        assertEquals(List.of(5, 6, 7), types);
+        assertEquals(tailWord(), headWord());
+    }
+
+    @Test
     void roundTripKeepsTypeContentAndOrder()
     {
         assertEquals(0, consumer.read(recorder, 10));
