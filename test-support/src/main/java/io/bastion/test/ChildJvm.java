@@ -288,6 +288,7 @@ public final class ChildJvm implements AutoCloseable
          */
         public ChildJvm start() throws IOException
         {
+            // createTempFile makes the file 0600 on POSIX, and a redirect to an existing file keeps its mode.
             final Path err = Files.createTempFile(logDir, name + "-", ".stderr");
             final ProcessBuilder builder = new ProcessBuilder(command()).redirectError(err.toFile());
             prepare(builder);
@@ -306,6 +307,7 @@ public final class ChildJvm implements AutoCloseable
          */
         public Result run(final String input, final long timeoutMs) throws IOException, InterruptedException
         {
+            // Each is created 0600 (createTempFile on POSIX); writing and redirecting keep that mode.
             final Path in = Files.createTempFile(logDir, name + "-", ".stdin");
             final Path out = Files.createTempFile(logDir, name + "-", ".stdout");
             final Path err = Files.createTempFile(logDir, name + "-", ".stderr");
