@@ -2,25 +2,15 @@ package io.bastion.bridge;
 
 import io.bastion.codec.FrameReader;
 import io.bastion.codec.RejectReason;
-import io.bastion.security.token.IssuerKeys;
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static io.bastion.bridge.BridgeRig.TIMEOUT_MS;
 import static io.bastion.bridge.BridgeRig.await;
@@ -34,61 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Two bridges, each with its own embedded media driver, on 127.0.0.1 in one JVM.
+ * Two bridges, each with its own embedded media driver, on 127.0.0.1 in one JVM: the data path, keys and lag.
  */
-class BridgeLoopbackTest
+class BridgeLoopbackTest extends BridgeLoopbackFixture
 {
     private static final int MILLION = 1_000_000;
-    private static final long KEEPALIVE_MS = 50;
-    private static final long SESSION_TIMEOUT_MS = 1_500;
-
-    @TempDir
-    Path temp;
-
-    private final KeyPair hostA = IssuerKeys.generate();
-    private final KeyPair hostB = IssuerKeys.generate();
-
-    /**
-     * Receives frames and checks each against the frame the producer sealed at that index (the first at
-     * {@code firstIndex}). Written by one thread; the counts may be read from another.
-     */
-    private static final class Checker implements BridgeFrameHandler
-    {
-        private final SealedFrames frames;
-        private final long firstIndex;
-        /** Frames of one DATA_BATCH datagram share its bridge sequence. */
-        boolean batched;
-        volatile long received;
-        long lastSequence = -1;
-        volatile String error;
-
-        Checker(final SealedFrames frames)
-        {
-            this(frames, 0);
-        }
-
-        Checker(final SealedFrames frames, final long firstIndex)
-        {
-            this.frames = frames;
-            this.firstIndex = firstIndex;
-        }
-
-        @Override
-        public void onFrame(final DirectBuffer buffer, final int offset, final int length, final long sequence)
-        {
-            final String problem = frames.check(buffer, offset, length, firstIndex + received);
-            if (null != problem && null == error)
-            {
-                error = problem;
-            }
-            if ((batched ? sequence < lastSequence : sequence <= lastSequence) && null == error)
-            {
-                error = "bridge sequence went back: " + sequence + " after " + lastSequence;
-            }
-            lastSequence = sequence;
-            received++;
-        }
-    }
 
     @Test
     void embeddedDriverFolderIsOwnerOnlyAndRemovedOnClose() throws Exception
@@ -149,32 +89,6 @@ class BridgeLoopbackTest
         }
     }
 
-    /** Send {@code count} frames from a to b, polling b in between and at the end until all have arrived. */
-    private static void send(
-        final Bridge a, final Bridge b, final SealedFrames producer, final Checker checker, final long count)
-    {
-        final long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000L;
-        final long start = checker.received;
-        for (long i = start; i < start + count; i++)
-        {
-            final int length = producer.build(i);
-            long result;
-            while ((result = a.sender().offer(producer.buffer(), 0, length)) < 0)
-            {
-                assertTrue(BridgeSender.BACK_PRESSURED == result || BridgeSender.ADMIN_ACTION == result,
-                    "offer: " + result);
-                if (0 == b.receiver().poll(checker, 64))
-                {
-                    Thread.yield();
-                }
-                assertTrue(System.nanoTime() - deadline < 0, "timed out sending");
-            }
-            b.receiver().poll(checker, 16);
-        }
-        await("every frame received", () -> checker.received == start + count || null != checker.error,
-            () -> b.receiver().poll(checker, 256));
-    }
-
     @Test
     void appendedFramesShareDatagramsAndEveryOneArrivesVerified() throws Exception
     {
@@ -182,9 +96,7 @@ class BridgeLoopbackTest
         final int portB = freePort();
         final int frames = 200_000;
         final SealedFrames producer = SealedFrames.sealing(SealedFrames.channelKey());
-        final SealedFrames consumer = SealedFrames.verifying();
-        consumer.install(SealedFrames.CHANNEL_ID, SealedFrames.PRODUCER_ID, SealedFrames.KEY_ID,
-            SealedFrames.channelKey());
+        final SealedFrames consumer = SealedFrames.verifyingWithChannelKey();
         try (Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA, portB));
             Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)))
         {
@@ -386,9 +298,7 @@ class BridgeLoopbackTest
         final int portA = freePort();
         final int portB = freePort();
         final SealedFrames producer = SealedFrames.sealing(SealedFrames.channelKey());
-        final SealedFrames consumer = SealedFrames.verifying();
-        consumer.install(SealedFrames.CHANNEL_ID, SealedFrames.PRODUCER_ID, SealedFrames.KEY_ID,
-            SealedFrames.channelKey());
+        final SealedFrames consumer = SealedFrames.verifyingWithChannelKey();
         try (Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA, portB)
                 .keyFrameLimit(1_000));
             Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)))
@@ -414,9 +324,7 @@ class BridgeLoopbackTest
         final int portA = freePort();
         final int portB = freePort();
         final SealedFrames producer = SealedFrames.sealing(SealedFrames.channelKey());
-        final SealedFrames consumer = SealedFrames.verifying();
-        consumer.install(SealedFrames.CHANNEL_ID, SealedFrames.PRODUCER_ID, SealedFrames.KEY_ID,
-            SealedFrames.channelKey());
+        final SealedFrames consumer = SealedFrames.verifyingWithChannelKey();
         try (Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA, portB));
             Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)))
         {
@@ -436,54 +344,12 @@ class BridgeLoopbackTest
     }
 
     @Test
-    void aRestartedInitiatorGetsANewSessionAndTheResponderFollowsIt() throws Exception
-    {
-        final int portA = freePort();
-        final int portB = freePort();
-        final SealedFrames producer = SealedFrames.sealing(SealedFrames.channelKey());
-        final SealedFrames consumer = SealedFrames.verifying();
-        consumer.install(SealedFrames.CHANNEL_ID, SealedFrames.PRODUCER_ID, SealedFrames.KEY_ID,
-            SealedFrames.channelKey());
-        try (Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)))
-        {
-            final long first;
-            try (Bridge a = Bridge.launch(
-                context(temp.resolve("a1"), BridgeRole.INITIATOR, hostA, hostB, portA, portB)))
-            {
-                BridgeRig.connect(a, b);
-                first = a.sessionId();
-                send(a, b, producer, new Checker(consumer), 1_000);
-            }
-            try (Bridge a = Bridge.launch(
-                context(temp.resolve("a2"), BridgeRole.INITIATOR, hostA, hostB, portA, portB)))
-            {
-                // The responder keeps polling; the restarted initiator's handshake arrives there.
-                final Checker checker = new Checker(consumer);
-                final Thread poller = new Thread(() -> await("new session", () -> b.sessionId() != first,
-                    () -> b.receiver().poll(checker, 10)));
-                poller.start();
-                a.connect(TIMEOUT_MS);
-                poller.join(TIMEOUT_MS);
-                assertNotEquals(first, a.sessionId());
-                assertEquals(a.sessionId(), b.sessionId());
-                assertEquals(2, b.counters().handshakes().get());
-                send(a, b, producer, checker, 1_000);
-                assertNull(checker.error);
-                assertEquals(1_000, checker.received);
-                assertEquals(0, b.counters().totalRejections());
-            }
-        }
-    }
-
-    @Test
     void keyAtItsFrameLimitIsRefusedUntilRekeyed() throws Exception
     {
         final int portA = freePort();
         final int portB = freePort();
         final SealedFrames producer = SealedFrames.sealing(SealedFrames.channelKey());
-        final SealedFrames consumer = SealedFrames.verifying();
-        consumer.install(SealedFrames.CHANNEL_ID, SealedFrames.PRODUCER_ID, SealedFrames.KEY_ID,
-            SealedFrames.channelKey());
+        final SealedFrames consumer = SealedFrames.verifyingWithChannelKey();
         try (Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA, portB)
                 .keyFrameLimit(5).autoRekey(false));
             Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)))
@@ -531,327 +397,6 @@ class BridgeLoopbackTest
                 () -> b.receiver().poll((buffer, offset, length, sequence) -> delivered[0]++, 10));
             assertEquals(0, delivered[0]);
             assertEquals(1, b.counters().datagramsIn().get());
-        }
-    }
-
-    @Test
-    void aResponderRefusesAnInitiatorWhoseIdentityIsNotPinned() throws Exception
-    {
-        final int portA = freePort();
-        final int portB = freePort();
-        final KeyPair stranger = IssuerKeys.generate();
-        final BridgeRig.RecordingAudit auditB = new BridgeRig.RecordingAudit();
-        try (Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, stranger, hostB, portA, portB)
-                .handshakeResendMs(200));
-            Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB, portA)
-                .auditSink(auditB)))
-        {
-            final Throwable[] responderOutcome = new Throwable[1];
-            final Thread responder = new Thread(() ->
-            {
-                try
-                {
-                    b.connect(3_000);
-                }
-                catch (final Throwable ex)
-                {
-                    responderOutcome[0] = ex;
-                }
-            });
-            responder.start();
-            final BridgeHandshakeException refused = assertThrows(BridgeHandshakeException.class,
-                () -> a.connect(3_000));
-            responder.join(TIMEOUT_MS);
-            assertTrue(responderOutcome[0] instanceof BridgeHandshakeException, "responder: " + responderOutcome[0]);
-            assertNull(refused.lastRefusal(), "the stranger got no answer at all");
-            assertFalse(a.isConnected());
-            assertFalse(b.isConnected());
-            assertEquals(0, a.counters().rejections(BridgeRejectReason.HANDSHAKE_UNPINNED));
-            assertTrue(b.counters().rejections(BridgeRejectReason.HANDSHAKE_UNPINNED) >= 1);
-            assertTrue(b.counters().handshakesRefused().get() >= 1);
-            assertTrue(auditB.contains("HANDSHAKE REFUSED " + BridgeRig.fingerprint(stranger) +
-                " HANDSHAKE_UNPINNED"));
-        }
-    }
-
-    @Test
-    void anInitiatorRefusesAResponderWhoseIdentityIsNotPinned() throws Exception
-    {
-        final int portA = freePort();
-        final int portB = freePort();
-        final KeyPair impostor = IssuerKeys.generate();
-        final BridgeRig.RecordingAudit auditA = new BridgeRig.RecordingAudit();
-        try (Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA, portB)
-                .auditSink(auditA).handshakeResendMs(200));
-            Bridge b = Bridge.launch(context(temp.resolve("b"), BridgeRole.RESPONDER, impostor, hostA, portB, portA)))
-        {
-            final Throwable[] responderOutcome = new Throwable[1];
-            final Thread responder = new Thread(() ->
-            {
-                try
-                {
-                    b.connect(3_000);
-                }
-                catch (final Throwable ex)
-                {
-                    responderOutcome[0] = ex;
-                }
-            });
-            responder.start();
-            final BridgeHandshakeException refused = assertThrows(BridgeHandshakeException.class,
-                () -> a.connect(3_000));
-            responder.join(TIMEOUT_MS);
-            assertTrue(responderOutcome[0] instanceof BridgeHandshakeException, "responder: " + responderOutcome[0]);
-            assertEquals(BridgeRejectReason.HANDSHAKE_UNPINNED, refused.lastRefusal());
-            assertFalse(a.isConnected());
-            assertFalse(b.isConnected(), "the impostor never gets the initiator's signature");
-            assertTrue(auditA.contains("HANDSHAKE REFUSED " + BridgeRig.fingerprint(impostor)));
-        }
-    }
-
-    /** Short watchdog settings, so that a test sees several timeouts' worth quickly. */
-    private static BridgeContext watched(final BridgeContext context)
-    {
-        return context.keepaliveIntervalMs(KEEPALIVE_MS).sessionTimeoutMs(SESSION_TIMEOUT_MS).handshakeResendMs(200);
-    }
-
-    @Test
-    void aRestartedResponderIsNoticedAndTheInitiatorHandshakesAgainByItself() throws Exception
-    {
-        final int portA = freePort();
-        final int portB = freePort();
-        final SealedFrames producer = SealedFrames.sealing(SealedFrames.channelKey());
-        final SealedFrames consumer = SealedFrames.verifying();
-        consumer.install(SealedFrames.CHANNEL_ID, SealedFrames.PRODUCER_ID, SealedFrames.KEY_ID,
-            SealedFrames.channelKey());
-        final BridgeRig.RecordingAudit auditA = new BridgeRig.RecordingAudit();
-        try (Bridge a = Bridge.launch(watched(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA,
-                portB)).auditSink(auditA));
-            Duty dutyA = new Duty(a, IGNORE, producer))
-        {
-            final long first;
-            final Checker before = new Checker(consumer);
-            try (Bridge b = Bridge.launch(watched(context(temp.resolve("b1"), BridgeRole.RESPONDER, hostB, hostA,
-                    portB, portA)));
-                Duty dutyB = new Duty(b, before, null))
-            {
-                BridgeRig.connect(a, b);
-                first = a.sessionId();
-                dutyA.start();
-                dutyB.start();
-                dutyA.send(1_000);
-                await("1,000 frames at the first responder", () -> before.received == 1_000 || null != before.error,
-                    () -> pause(dutyA, dutyB));
-            }
-            assertNull(before.error);
-
-            // The responder's host restarts it: a new process, the same identity and endpoint. Nobody calls connect.
-            final Checker after = new Checker(consumer, 1_000);
-            try (Bridge b = Bridge.launch(watched(context(temp.resolve("b2"), BridgeRole.RESPONDER, hostB, hostA,
-                    portB, portA)));
-                Duty dutyB = new Duty(b, after, null))
-            {
-                dutyB.start();
-                await("a new session, found by the initiator's duty cycle", () -> a.isConnected() &&
-                    a.sessionId() != first && a.sessionId() == b.sessionId(), () -> pause(dutyA, dutyB));
-                assertTrue(a.counters().sessionTimeouts().get() >= 1, "the old session timed out");
-                assertTrue(a.counters().handshakes().get() >= 2);
-                assertTrue(auditA.contains("CHANNEL_CLOSED FAILURE " + b.fingerprint() + " session " +
-                    Long.toHexString(first) + " timed out"), auditA.events::toString);
-
-                dutyA.send(1_000);
-                await("1,000 more frames at the restarted responder", () -> after.received == 1_000 ||
-                    null != after.error, () -> pause(dutyA, dutyB));
-                assertNull(after.error);
-                assertEquals(1_000, b.counters().framesDelivered().get());
-                assertEquals(0, b.counters().sessionTimeouts().get());
-            }
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(BridgeRole.class)
-    void aVanishedPeerTimesTheSessionOutAndTheSenderHoldsItsFrames(final BridgeRole vanishing) throws Exception
-    {
-        final int portA = freePort();
-        final int portB = freePort();
-        final BridgeRig.RecordingAudit audit = new BridgeRig.RecordingAudit();
-        try (Bridge a = Bridge.launch(watched(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA,
-                portB)).auditSink(audit));
-            Bridge b = Bridge.launch(watched(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB,
-                portA)).auditSink(audit)))
-        {
-            BridgeRig.connect(a, b);
-            final long session = a.sessionId();
-            final Bridge gone = BridgeRole.INITIATOR == vanishing ? a : b;
-            final Bridge survivor = gone == a ? b : a;
-            try (Duty goneDuty = new Duty(gone, IGNORE, null);
-                Duty survivorDuty = new Duty(survivor, IGNORE, null))
-            {
-                goneDuty.start();
-                survivorDuty.start();
-                await("keepalives both ways", () -> a.counters().keepalivesReceived().get() > 0 &&
-                    b.counters().keepalivesReceived().get() > 0, () -> pause(goneDuty, survivorDuty));
-                goneDuty.close();
-                gone.close();
-                await("the survivor drops the session", () -> !survivor.isConnected(), () -> pause(survivorDuty));
-            }
-            assertEquals(0, survivor.sessionId());
-            assertTrue(survivor.counters().sessionTimeouts().get() >= 1);
-            assertTrue(audit.contains("session " + Long.toHexString(session) + " timed out"), audit.events::toString);
-            // Nothing goes into the void: the sender refuses, so a forwarder holds its frames.
-            final UnsafeBuffer frame = new UnsafeBuffer(new byte[100]);
-            assertEquals(BridgeSender.NOT_CONNECTED, survivor.sender().offer(frame, 0, 100));
-            assertTrue(survivor.sender().append(frame, 0, 100) > 0);
-            assertEquals(BridgeSender.NOT_CONNECTED, survivor.sender().flush());
-            assertEquals(1, survivor.sender().pendingFrames(), "the batch waits for the next session");
-            assertEquals(1, survivor.counters().handshakes().get(), "no session with nobody");
-        }
-    }
-
-    @Test
-    void anIdleSessionIsKeptAliveByKeepalives() throws Exception
-    {
-        final int portA = freePort();
-        final int portB = freePort();
-        // Keepalives leave at most one per interval: this many received span two session timeouts.
-        final long keepalives = 2 * SESSION_TIMEOUT_MS / KEEPALIVE_MS;
-        try (Bridge a = Bridge.launch(watched(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA,
-                portB)));
-            Bridge b = Bridge.launch(watched(context(temp.resolve("b"), BridgeRole.RESPONDER, hostB, hostA, portB,
-                portA)));
-            Duty dutyA = new Duty(a, IGNORE, null);
-            Duty dutyB = new Duty(b, IGNORE, null))
-        {
-            BridgeRig.connect(a, b);
-            final long session = a.sessionId();
-            dutyA.start();
-            dutyB.start();
-            await(keepalives + " keepalives each way", () -> a.counters().keepalivesReceived().get() >= keepalives &&
-                b.counters().keepalivesReceived().get() >= keepalives, () -> pause(dutyA, dutyB));
-            assertEquals(session, a.sessionId());
-            assertEquals(session, b.sessionId());
-            assertTrue(a.isConnected() && b.isConnected());
-            assertEquals(0, a.counters().sessionTimeouts().get());
-            assertEquals(0, b.counters().sessionTimeouts().get());
-            assertEquals(1, a.counters().handshakes().get());
-            assertEquals(1, b.counters().handshakes().get());
-            assertTrue(a.counters().keepalivesSent().get() >= keepalives);
-            assertEquals(0, a.counters().totalRejections());
-            assertEquals(0, b.counters().totalRejections());
-            assertEquals(0, b.counters().framesDelivered().get(), "a keepalive dispatches nothing");
-        }
-    }
-
-    @Test
-    void theWatchdogSettingsAreChecked()
-    {
-        assertThrows(IllegalArgumentException.class, () -> context(temp.resolve("a"), BridgeRole.INITIATOR, hostA,
-            hostB, 1, 2).keepaliveIntervalMs(0).conclude());
-        assertThrows(IllegalArgumentException.class, () -> context(temp.resolve("a"), BridgeRole.INITIATOR, hostA,
-            hostB, 1, 2).keepaliveIntervalMs(500).sessionTimeoutMs(500).conclude());
-    }
-
-    private static final BridgeFrameHandler IGNORE = (buffer, offset, length, sequence) ->
-    {
-    };
-
-    /** Between checks of a condition the duty threads make true: a failed duty ends the wait; then park a while. */
-    private static void pause(final Duty... duties)
-    {
-        for (final Duty duty : duties)
-        {
-            duty.check();
-        }
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-    }
-
-    /**
-     * One bridge's duty cycle on a thread of its own, as a host runs it: poll the receiver, the watchdog
-     * ({@link Bridge#doWork(long)}), frames to send if any, then a keepalive if the sender was idle
-     * ({@link BridgeSender#doWork(long)}). Start it once the bridges have connected (connect polls the receivers);
-     * close it before the bridge.
-     */
-    private static final class Duty implements AutoCloseable
-    {
-        private final Bridge bridge;
-        private final BridgeFrameHandler handler;
-        private final SealedFrames producer;
-        private final Thread thread;
-        private volatile boolean running = true;
-        private volatile long target;
-        private volatile Throwable failure;
-        private long next;
-
-        Duty(final Bridge bridge, final BridgeFrameHandler handler, final SealedFrames producer)
-        {
-            this.bridge = bridge;
-            this.handler = handler;
-            this.producer = producer;
-            this.thread = new Thread(this::run, "duty-" + bridge.fingerprint());
-        }
-
-        void start()
-        {
-            thread.start();
-        }
-
-        /** Send {@code count} more frames, in index order, from the duty thread (each one retried until taken). */
-        void send(final long count)
-        {
-            target += count;
-        }
-
-        private void run()
-        {
-            final IdleStrategy idle = new BackoffIdleStrategy(1, 10, 1_000, 100_000);
-            try
-            {
-                while (running)
-                {
-                    final long now = System.nanoTime();
-                    int work = bridge.receiver().poll(handler, 16);
-                    work += bridge.doWork(now);
-                    while (next < target && work < 64)
-                    {
-                        final int length = producer.build(next);
-                        final long result = bridge.sender().offer(producer.buffer(), 0, length);
-                        if (result < 0)
-                        {
-                            assertTrue(BridgeSender.NOT_CONNECTED == result || BridgeSender.BACK_PRESSURED == result ||
-                                BridgeSender.ADMIN_ACTION == result, "offer: " + result);
-                            break;
-                        }
-                        next++;
-                        work++;
-                    }
-                    work += bridge.sender().doWork(now);
-                    idle.idle(work);
-                }
-            }
-            catch (final Throwable ex)
-            {
-                failure = ex;
-            }
-        }
-
-        void check()
-        {
-            if (null != failure)
-            {
-                throw new AssertionError("duty cycle failed", failure);
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException
-        {
-            running = false;
-            if (thread.isAlive())
-            {
-                thread.join(TIMEOUT_MS);
-            }
-            check();
         }
     }
 }

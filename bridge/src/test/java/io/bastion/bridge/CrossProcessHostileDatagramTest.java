@@ -140,9 +140,7 @@ class CrossProcessHostileDatagramTest
         final int portA = freePort();
         final int portB = freePort();
         final SealedFrames producer = SealedFrames.sealing(SealedFrames.channelKey());
-        final SealedFrames consumer = SealedFrames.verifying();
-        consumer.install(SealedFrames.CHANNEL_ID, SealedFrames.PRODUCER_ID, SealedFrames.KEY_ID,
-            SealedFrames.channelKey());
+        final SealedFrames consumer = SealedFrames.verifyingWithChannelKey();
         try (UdpRelay relay = new UdpRelay(portB);
             Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA,
                 relay.port()));

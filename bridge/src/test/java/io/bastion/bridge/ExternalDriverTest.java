@@ -4,15 +4,11 @@ import io.aeron.CncFileDescriptor;
 import io.aeron.CommonContext;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
-import io.bastion.security.token.IssuerKeys;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 
 import static io.bastion.bridge.BridgeRig.TIMEOUT_MS;
 import static io.bastion.bridge.BridgeRig.await;
@@ -30,16 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * folders) at the end. Sealed frames cross and verify with the channel key the bridge carried; a closed bridge leaves
  * its driver running and the driver's folder in place, and a new bridge on that driver takes up the session again.
  */
-class ExternalDriverTest
+class ExternalDriverTest extends BridgeLoopbackFixture
 {
     private static final int FRAMES = 20_000;
     private static final long DRIVER_TIMEOUT_MS = 10_000;
-
-    @TempDir
-    Path temp;
-
-    private final KeyPair hostA = IssuerKeys.generate();
-    private final KeyPair hostB = IssuerKeys.generate();
 
     @Test
     void framesCrossBetweenTwoExternalDriversAndAClosedBridgeLeavesItsDriverRunning() throws Exception
@@ -120,9 +110,7 @@ class ExternalDriverTest
         final int portB = freePort();
         final Path aeron = temp.resolve("driver");
         final SealedFrames producer = SealedFrames.sealing(SealedFrames.channelKey());
-        final SealedFrames consumer = SealedFrames.verifying();
-        consumer.install(SealedFrames.CHANNEL_ID, SealedFrames.PRODUCER_ID, SealedFrames.KEY_ID,
-            SealedFrames.channelKey());
+        final SealedFrames consumer = SealedFrames.verifyingWithChannelKey();
         try (MediaDriver driver = launchDriver(aeron))
         {
             try (Bridge a = Bridge.launch(context(temp.resolve("a"), BridgeRole.INITIATOR, hostA, hostB, portA, portB)
@@ -164,55 +152,5 @@ class ExternalDriverTest
             folder + ": the driver's folder stays");
         assertTrue(CommonContext.isDriverActive(folder.toFile(), DRIVER_TIMEOUT_MS, (message) -> { }),
             folder + ": the driver keeps running");
-    }
-
-    /** Send {@code count} frames from a to b, polling b in between and at the end until all have arrived. */
-    private static void send(
-        final Bridge a, final Bridge b, final SealedFrames producer, final Checker checker, final long count)
-    {
-        final long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000L;
-        final long start = checker.received;
-        for (long i = start; i < start + count; i++)
-        {
-            final int length = producer.build(i);
-            long result;
-            while ((result = a.sender().offer(producer.buffer(), 0, length)) < 0)
-            {
-                assertTrue(BridgeSender.BACK_PRESSURED == result || BridgeSender.ADMIN_ACTION == result,
-                    "offer: " + result);
-                if (0 == b.receiver().poll(checker, 64))
-                {
-                    Thread.yield();
-                }
-                assertTrue(System.nanoTime() - deadline < 0, "timed out sending");
-            }
-            b.receiver().poll(checker, 16);
-        }
-        await("every frame received", () -> checker.received == start + count || null != checker.error,
-            () -> b.receiver().poll(checker, 256));
-    }
-
-    /** Receives frames and checks each against the frame the producer sealed at that index, in order. */
-    private static final class Checker implements BridgeFrameHandler
-    {
-        private final SealedFrames frames;
-        long received;
-        String error;
-
-        Checker(final SealedFrames frames)
-        {
-            this.frames = frames;
-        }
-
-        @Override
-        public void onFrame(final DirectBuffer buffer, final int offset, final int length, final long sequence)
-        {
-            final String problem = frames.check(buffer, offset, length, received);
-            if (null != problem && null == error)
-            {
-                error = problem;
-            }
-            received++;
-        }
     }
 }

@@ -69,6 +69,16 @@ final class SealedFrames implements AutoCloseable
         return new SealedFrames(payloadLength);
     }
 
+    /**
+     * A receiver's side that already holds {@link #channelKey()} under this class's channel, producer and key id.
+     */
+    static SealedFrames verifyingWithChannelKey()
+    {
+        final SealedFrames frames = verifying();
+        frames.install(CHANNEL_ID, PRODUCER_ID, KEY_ID, channelKey());
+        return frames;
+    }
+
     static byte[] channelKey()
     {
         final byte[] key = new byte[32];
