@@ -561,12 +561,6 @@ public final class ManyToOneRing extends ManyToOneProducerSide implements Record
     }
 
     /**
-     * A claimed word at the head means a producer is between its claim and its commit, most likely copying its
-     * payload into that very line. Reading the line again at once (the next poll of a spinning consumer) takes it
-     * back before the commit store lands and costs the producer another transfer; one spin-wait hint spaces the
-     * reads ({@code BENCHMARKS.md}, "Many-to-one design choices").
-     */
-    /**
      * The next record's header word, read before the current record's handler runs so that its cache miss overlaps
      * the handler's work: kept when it holds a positive length (the loop's checks then judge it as if read after the
      * handler, and it is not read again), else 0, so the loop reads the word afresh.
@@ -576,6 +570,12 @@ public final class ManyToOneRing extends ManyToOneProducerSide implements Record
         return ManyToOneRecordDescriptor.lengthField(state) > 0 ? state : 0;
     }
 
+    /**
+     * A claimed word at the head means a producer is between its claim and its commit, most likely copying its
+     * payload into that very line. Reading the line again at once (the next poll of a spinning consumer) takes it
+     * back before the commit store lands and costs the producer another transfer; one spin-wait hint spaces the
+     * reads ({@code BENCHMARKS.md}, "Many-to-one design choices").
+     */
     private static void pauseIfClaimed(final int lengthField)
     {
         if (lengthField < 0)
