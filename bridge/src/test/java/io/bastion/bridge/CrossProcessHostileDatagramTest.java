@@ -2,7 +2,6 @@ package io.bastion.bridge;
 
 import io.bastion.security.token.IssuerKeys;
 import io.bastion.test.ChildJvm;
-import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,31 +108,6 @@ class CrossProcessHostileDatagramTest
             Expected.refused("duplicated", BridgeRejectReason.DUPLICATE));
     }
 
-    /** Records the sequences delivered and checks each frame's bytes and inner tag. */
-    private static final class Recorder implements BridgeFrameHandler
-    {
-        private final SealedFrames frames;
-        final List<Long> sequences = new ArrayList<>();
-        String error;
-
-        Recorder(final SealedFrames frames)
-        {
-            this.frames = frames;
-        }
-
-        @Override
-        public void onFrame(final DirectBuffer buffer, final int offset, final int length, final long sequence)
-        {
-            // No channel key or rekey travels here, so the bridge sequence is the frame's index.
-            final String problem = frames.check(buffer, offset, length, sequence);
-            if (null != problem && null == error)
-            {
-                error = problem;
-            }
-            sequences.add(sequence);
-        }
-    }
-
     @Test
     void everyHostileDatagramFromAnotherProcessIsRefusedByItsReasonAndOnlyFreshOnesAreDelivered() throws Exception
     {
@@ -149,7 +123,7 @@ class CrossProcessHostileDatagramTest
         {
             BridgeRig.connect(a, victim);
             final long session = victim.sessionId();
-            final Recorder recorder = new Recorder(consumer);
+            final SequenceRecorder recorder = new SequenceRecorder(consumer);
             sendFrames(a, producer, 0, DELIVERED);
             await("delivered", () -> DELIVERED == recorder.sequences.size(),
                 () -> victim.receiver().poll(recorder, 10));
@@ -228,7 +202,7 @@ class CrossProcessHostileDatagramTest
         }
     }
 
-    private static void judgeRefused(final Bridge victim, final Recorder recorder, final Expected expected)
+    private static void judgeRefused(final Bridge victim, final SequenceRecorder recorder, final Expected expected)
     {
         final BridgeCounters counters = victim.counters();
         final BridgeRejectReason reason = expected.reason();
@@ -241,7 +215,7 @@ class CrossProcessHostileDatagramTest
         assertEquals(total + 1, counters.totalRejections(), expected.attack() + " refused for one reason only");
     }
 
-    private static void judgeAccepted(final Bridge victim, final Recorder recorder, final Expected expected)
+    private static void judgeAccepted(final Bridge victim, final SequenceRecorder recorder, final Expected expected)
     {
         final long total = victim.counters().totalRejections();
         final int delivered = recorder.sequences.size();
@@ -252,7 +226,7 @@ class CrossProcessHostileDatagramTest
     }
 
     /** Poll the victim until it has refused or delivered something: the attacker's one datagram in flight. */
-    private static void awaitJudged(final Bridge victim, final Recorder recorder, final Expected expected)
+    private static void awaitJudged(final Bridge victim, final SequenceRecorder recorder, final Expected expected)
     {
         final long total = victim.counters().totalRejections();
         final int delivered = recorder.sequences.size();

@@ -159,16 +159,7 @@ class ForwardingTest
                 await("the new session", () -> sending.forwarding.counters().sessions().get() >= 2 &&
                     second.forwarding.bridge().isConnected());
                 origin.release();
-                await("the last frame at B", () ->
-                {
-                    sending.check();
-                    second.check();
-                    return destination.last() >= frames || !destination.errors.isEmpty() || destination.isClosed();
-                });
-                assertEquals(List.of(), new ArrayList<>(destination.errors), "no frame twice, none out of order");
-                assertEquals(frames, destination.last());
-                assertEquals(frames, destination.received() + destination.gaps());
-                assertEquals(0, destination.rejections());
+                awaitEveryFrameOnceInOrder(destination, frames, sending, second);
                 final ForwardingCounters sent = sending.forwarding.counters();
                 assertTrue(sent.sessions().get() >= 2, "the sending bridge followed the new session");
                 assertTrue(sent.keysResent().get() >= 1, "and re-sent the keys it held");
@@ -214,16 +205,7 @@ class ForwardingTest
                 await("the new session", () -> initiator.counters().handshakes().get() >= 2 &&
                     second.forwarding.bridge().isConnected());
                 origin.release();
-                await("the last frame at B", () ->
-                {
-                    receiving.check();
-                    second.check();
-                    return destination.last() >= frames || !destination.errors.isEmpty() || destination.isClosed();
-                });
-                assertEquals(List.of(), new ArrayList<>(destination.errors), "no frame twice, none out of order");
-                assertEquals(frames, destination.last());
-                assertEquals(frames, destination.received() + destination.gaps());
-                assertEquals(0, destination.rejections());
+                awaitEveryFrameOnceInOrder(destination, frames, receiving, second);
                 assertTrue(initiator.counters().sessionTimeouts().get() >= 1, "B noticed the silence");
                 assertTrue(initiator.counters().handshakes().get() >= 2, "and handshook again by itself");
                 assertTrue(initiator.sessionId() != session && initiator.sessionId() == second.forwarding.bridge()
@@ -267,16 +249,7 @@ class ForwardingTest
                 await("the new session", () -> sending.forwarding.counters().sessions().get() >= 2 &&
                     second.forwarding.bridge().isConnected());
                 origin.release();
-                await("the last frame at B", () ->
-                {
-                    sending.check();
-                    second.check();
-                    return destination.last() >= frames || !destination.errors.isEmpty() || destination.isClosed();
-                });
-                assertEquals(List.of(), new ArrayList<>(destination.errors), "no frame twice, none out of order");
-                assertEquals(frames, destination.last());
-                assertEquals(frames, destination.received() + destination.gaps());
-                assertEquals(0, destination.rejections());
+                awaitEveryFrameOnceInOrder(destination, frames, sending, second);
                 assertTrue(initiator.counters().sessionTimeouts().get() >= 1, "A noticed the silence");
                 final ForwardingCounters sent = sending.forwarding.counters();
                 assertTrue(sent.sessions().get() >= 2, "the sending bridge moved to the new session");
@@ -408,6 +381,28 @@ class ForwardingTest
             assertEquals(1, sent.droppedTooLong().get(), "above the bridge's MTU: dropped, counted");
             assertEquals(2, sent.framesForwarded().get());
         }
+    }
+
+    /**
+     * Wait, checking both nodes, until B has the last of {@code frames}; then every frame came at most once and in
+     * order, the outage's losses are counted as gaps, and nothing was refused.
+     */
+    private static void awaitEveryFrameOnceInOrder(
+        final ForwardingRig.Destination destination,
+        final long frames,
+        final ForwardingRig.Node one,
+        final ForwardingRig.Node two)
+    {
+        await("the last frame at B", () ->
+        {
+            one.check();
+            two.check();
+            return destination.last() >= frames || !destination.errors.isEmpty() || destination.isClosed();
+        });
+        assertEquals(List.of(), new ArrayList<>(destination.errors), "no frame twice, none out of order");
+        assertEquals(frames, destination.last());
+        assertEquals(frames, destination.received() + destination.gaps());
+        assertEquals(0, destination.rejections());
     }
 
     private static void offer(final PublisherClient publisher, final UnsafeBuffer payload)

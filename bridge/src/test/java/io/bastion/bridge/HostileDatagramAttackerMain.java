@@ -1,6 +1,7 @@
 package io.bastion.bridge;
 
 import io.aeron.protocol.DataHeaderFlyweight;
+import io.bastion.test.ChildDeadline;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.BufferedReader;
@@ -70,22 +71,7 @@ public final class HostileDatagramAttackerMain
      */
     public static void main(final String[] args) throws Exception
     {
-        final Thread watchdog = new Thread(() ->
-        {
-            try
-            {
-                Thread.sleep(DEADLINE_MS);
-            }
-            catch (final InterruptedException ex)
-            {
-                return;
-            }
-            System.out.println("deadline");
-            System.out.flush();
-            Runtime.getRuntime().halt(3);
-        }, "attacker-deadline");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        ChildDeadline.start(DEADLINE_MS);
 
         final Map<String, byte[]> wire = readCapture(Path.of(args[0]));
         final int port = Integer.parseInt(args[1]);

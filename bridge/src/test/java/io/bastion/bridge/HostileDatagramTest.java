@@ -2,7 +2,6 @@ package io.bastion.bridge;
 
 import io.aeron.protocol.DataHeaderFlyweight;
 import io.bastion.security.token.IssuerKeys;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,31 +50,6 @@ class HostileDatagramTest
     private final KeyPair hostA = IssuerKeys.generate();
     private final KeyPair hostB = IssuerKeys.generate();
 
-    /** Records the sequences delivered and checks each frame's bytes and tag. */
-    private static final class Recorder implements BridgeFrameHandler
-    {
-        private final SealedFrames frames;
-        final List<Long> sequences = new ArrayList<>();
-        String error;
-
-        Recorder(final SealedFrames frames)
-        {
-            this.frames = frames;
-        }
-
-        @Override
-        public void onFrame(final DirectBuffer buffer, final int offset, final int length, final long sequence)
-        {
-            // No channel key or rekey travels in this test, so the bridge sequence is the frame's index.
-            final String problem = frames.check(buffer, offset, length, sequence);
-            if (null != problem && null == error)
-            {
-                error = problem;
-            }
-            sequences.add(sequence);
-        }
-    }
-
     @Test
     void everyHostileDatagramIsRefusedByItsReasonAndNothingRefusedIsDispatched() throws Exception
     {
@@ -91,7 +65,7 @@ class HostileDatagramTest
             AeronInjector attacker = new AeronInjector(portB, BridgeContext.STREAM_ID_DEFAULT))
         {
             BridgeRig.connect(a, b);
-            final Recorder recorder = new Recorder(consumer);
+            final SequenceRecorder recorder = new SequenceRecorder(consumer);
             sendFrames(a, producer, 0, 20);
             await("20 delivered", () -> 20 == recorder.sequences.size(), () -> b.receiver().poll(recorder, 10));
 
@@ -255,7 +229,7 @@ class HostileDatagramTest
             AeronInjector attacker = new AeronInjector(portB, BridgeContext.STREAM_ID_DEFAULT))
         {
             BridgeRig.connect(a, b);
-            final Recorder recorder = new Recorder(SealedFrames.verifying());
+            final SequenceRecorder recorder = new SequenceRecorder(SealedFrames.verifying());
             // The watchdog runs on a clock of the test's own: the verdicts depend on what arrived, not on scheduling.
             long now = 0;
             assertEquals(0, b.doWork(now), "a new session is timed from now");
@@ -335,10 +309,10 @@ class HostileDatagramTest
     private static final class Probe
     {
         private final Bridge receiver;
-        private final Recorder recorder;
+        private final SequenceRecorder recorder;
         private final AeronInjector attacker;
 
-        Probe(final Bridge receiver, final Recorder recorder, final AeronInjector attacker)
+        Probe(final Bridge receiver, final SequenceRecorder recorder, final AeronInjector attacker)
         {
             this.receiver = receiver;
             this.recorder = recorder;

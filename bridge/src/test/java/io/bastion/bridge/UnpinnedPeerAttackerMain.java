@@ -1,6 +1,7 @@
 package io.bastion.bridge;
 
 import io.bastion.security.token.IssuerKeys;
+import io.bastion.test.ChildDeadline;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.BufferedReader;
@@ -59,7 +60,7 @@ public final class UnpinnedPeerAttackerMain
      */
     public static void main(final String[] args) throws Exception
     {
-        startWatchdog();
+        ChildDeadline.start(DEADLINE_MS);
         final BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
         final BridgeRole role = BridgeRole.valueOf(args[1]);
         final KeyPair own = IssuerKeys.generate();
@@ -164,25 +165,5 @@ public final class UnpinnedPeerAttackerMain
             // the parent is gone: stop
         }
         stop = true;
-    }
-
-    private static void startWatchdog()
-    {
-        final Thread watchdog = new Thread(() ->
-        {
-            try
-            {
-                Thread.sleep(DEADLINE_MS);
-            }
-            catch (final InterruptedException ex)
-            {
-                return;
-            }
-            System.out.println("deadline");
-            System.out.flush();
-            Runtime.getRuntime().halt(3);
-        }, "attacker-deadline");
-        watchdog.setDaemon(true);
-        watchdog.start();
     }
 }

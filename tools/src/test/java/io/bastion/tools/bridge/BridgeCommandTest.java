@@ -270,10 +270,60 @@ class BridgeCommandTest
         try (RunningBroker brokerA = RunningBroker.start(hostA);
             RunningBroker brokerB = RunningBroker.start(hostB, "--relayed", CHANNEL))
         {
+            final BridgePair pair = BridgePair.over(hostA, hostB, brokerA, brokerB, watchdog, watchdog);
+
+            final Queue<String> errors = new ConcurrentLinkedQueue<>();
+            try (SubscriberClient subscriber = SubscriberClient.connect(client(brokerB.folder(), pair.subscribeToken()),
+                CHANNEL, RejectionHandler.NONE);
+                ChildJvm bridgeB = BastionProcess.start(hostB, pair.argsB()))
+            {
+                try (ChildJvm bridgeA = BastionProcess.start(hostA, pair.argsA()))
+                {
+                    bridgeA.awaitLineContaining("session  up: ", TIMEOUT_MS);
+                    bridgeB.awaitLineContaining("session  up: ", TIMEOUT_MS);
+                    final long[] received = new long[1];
+                    exchange(client(brokerA.folder(), pair.publishToken()), subscriber, errors, received);
+                    assertEquals(List.of(), List.copyOf(errors));
+                    assertEquals(FRAMES, received[0], "every frame verified at B before the kill");
+                    bridgeA.kill();
+                }
+                final String lost = bridgeB.awaitLineContaining("session  lost: ", TIMEOUT_MS);
+                assertTrue(lost.contains("1 timeout(s) so far") && lost.contains("handshaking again"), lost);
+
+                try (ChildJvm relaunched = BastionProcess.start(hostA, pair.argsA()))
+                {
+                    relaunched.awaitLineContaining("session  up: ", TIMEOUT_MS);
+                    final String again = bridgeB.awaitLineContaining("session  new: ", TIMEOUT_MS);
+                    assertTrue(again.contains("2 handshake(s) so far"), again);
+                    final long[] received = new long[1];
+                    exchange(client(brokerA.folder(), pair.publishToken()), subscriber, errors, received);
+                    assertEquals(List.of(), List.copyOf(errors));
+                    assertEquals(FRAMES, received[0], "every frame verified at B through the relaunched bridge");
+                    assertEquals(143, relaunched.terminate(TIMEOUT_MS));
+                }
+                assertEquals(143, bridgeB.terminate(TIMEOUT_MS));
+            }
+        }
+    }
+
+    /**
+     * The command lines of two bridges over two running brokers, and the tokens of the clients at either end: A
+     * responds and forwards {@link #CHANNEL} with a subscribe token of broker A, B initiates and relays it with a relay
+     * token of broker B and pins A by its fingerprint, each on a free local port.
+     */
+    private record BridgePair(
+        String[] argsA, String[] argsB, String fingerprintA, Path publishToken, Path subscribeToken)
+    {
+        static BridgePair over(
+            final Path hostA,
+            final Path hostB,
+            final RunningBroker brokerA,
+            final RunningBroker brokerB,
+            final List<String> moreA,
+            final List<String> moreB) throws Exception
+        {
             final Path forwardToken = brokerA.token("forward.token", CHANNEL, "subscribe");
             final Path relayToken = brokerB.token("relay.token", CHANNEL, "relay");
-            final Path publishToken = brokerA.token("publish.token", CHANNEL, "publish");
-            final Path subscribeToken = brokerB.token("subscribe.token", CHANNEL, "subscribe");
             final int portA = freePort();
             final int portB = freePort();
             final String fingerprintA = KeyFiles.fingerprint(KeyFiles.readPublic(hostA.resolve("keys/identity.pub")));
@@ -282,44 +332,15 @@ class BridgeCommandTest
                 "--peer", hostB.resolve("keys/identity.pub").toString(), "--role", "responder",
                 "--local", "127.0.0.1:" + portA, "--remote", "127.0.0.1:" + portB,
                 "--forward", CHANNEL, "--forward-token", forwardToken.toString()));
-            argsA.addAll(watchdog);
+            argsA.addAll(moreA);
             final List<String> argsB = new ArrayList<>(List.of("bridge", "--dir", brokerB.folder().toString(),
                 "--identity", hostB.resolve("keys/identity.key").toString(), "--peer", fingerprintA,
                 "--role", "initiator", "--local", "127.0.0.1:" + portB, "--remote", "127.0.0.1:" + portA,
                 "--relay", CHANNEL, "--relay-token", relayToken.toString()));
-            argsB.addAll(watchdog);
-
-            final Queue<String> errors = new ConcurrentLinkedQueue<>();
-            try (SubscriberClient subscriber = SubscriberClient.connect(client(brokerB.folder(), subscribeToken),
-                CHANNEL, RejectionHandler.NONE);
-                ChildJvm bridgeB = BastionProcess.start(hostB, argsB.toArray(new String[0])))
-            {
-                try (ChildJvm bridgeA = BastionProcess.start(hostA, argsA.toArray(new String[0])))
-                {
-                    bridgeA.awaitLineContaining("session  up: ", TIMEOUT_MS);
-                    bridgeB.awaitLineContaining("session  up: ", TIMEOUT_MS);
-                    final long[] received = new long[1];
-                    exchange(client(brokerA.folder(), publishToken), subscriber, errors, received);
-                    assertEquals(List.of(), List.copyOf(errors));
-                    assertEquals(FRAMES, received[0], "every frame verified at B before the kill");
-                    bridgeA.kill();
-                }
-                final String lost = bridgeB.awaitLineContaining("session  lost: ", TIMEOUT_MS);
-                assertTrue(lost.contains("1 timeout(s) so far") && lost.contains("handshaking again"), lost);
-
-                try (ChildJvm relaunched = BastionProcess.start(hostA, argsA.toArray(new String[0])))
-                {
-                    relaunched.awaitLineContaining("session  up: ", TIMEOUT_MS);
-                    final String again = bridgeB.awaitLineContaining("session  new: ", TIMEOUT_MS);
-                    assertTrue(again.contains("2 handshake(s) so far"), again);
-                    final long[] received = new long[1];
-                    exchange(client(brokerA.folder(), publishToken), subscriber, errors, received);
-                    assertEquals(List.of(), List.copyOf(errors));
-                    assertEquals(FRAMES, received[0], "every frame verified at B through the relaunched bridge");
-                    assertEquals(143, relaunched.terminate(TIMEOUT_MS));
-                }
-                assertEquals(143, bridgeB.terminate(TIMEOUT_MS));
-            }
+            argsB.addAll(moreB);
+            return new BridgePair(argsA.toArray(new String[0]), argsB.toArray(new String[0]), fingerprintA,
+                brokerA.token("publish.token", CHANNEL, "publish"),
+                brokerB.token("subscribe.token", CHANNEL, "subscribe"));
         }
     }
 
@@ -345,40 +366,23 @@ class BridgeCommandTest
         try (RunningBroker brokerA = RunningBroker.start(hostA);
             RunningBroker brokerB = RunningBroker.start(hostB, "--relayed", CHANNEL))
         {
-            final Path forwardToken = brokerA.token("forward.token", CHANNEL, "subscribe");
-            final Path relayToken = brokerB.token("relay.token", CHANNEL, "relay");
-            final Path publishToken = brokerA.token("publish.token", CHANNEL, "publish");
-            final Path subscribeToken = brokerB.token("subscribe.token", CHANNEL, "subscribe");
-            final int portA = freePort();
-            final int portB = freePort();
-            final String fingerprintA = KeyFiles.fingerprint(KeyFiles.readPublic(hostA.resolve("keys/identity.pub")));
-            final List<String> argsA = new ArrayList<>(List.of("bridge", "--dir", brokerA.folder().toString(),
-                "--identity", hostA.resolve("keys/identity.key").toString(),
-                "--peer", hostB.resolve("keys/identity.pub").toString(), "--role", "responder",
-                "--local", "127.0.0.1:" + portA, "--remote", "127.0.0.1:" + portB,
-                "--forward", CHANNEL, "--forward-token", forwardToken.toString()));
-            argsA.addAll(moreA);
-            final List<String> argsB = new ArrayList<>(List.of("bridge", "--dir", brokerB.folder().toString(),
-                "--identity", hostB.resolve("keys/identity.key").toString(), "--peer", fingerprintA,
-                "--role", "initiator", "--local", "127.0.0.1:" + portB, "--remote", "127.0.0.1:" + portA,
-                "--relay", CHANNEL, "--relay-token", relayToken.toString()));
-            argsB.addAll(moreB);
+            final BridgePair pair = BridgePair.over(hostA, hostB, brokerA, brokerB, moreA, moreB);
 
             final Queue<String> errors = new ConcurrentLinkedQueue<>();
             final long[] received = new long[1];
-            try (SubscriberClient subscriber = SubscriberClient.connect(client(brokerB.folder(), subscribeToken),
+            try (SubscriberClient subscriber = SubscriberClient.connect(client(brokerB.folder(), pair.subscribeToken()),
                 CHANNEL, RejectionHandler.NONE);
-                ChildJvm bridgeA = BastionProcess.start(hostA, argsA.toArray(new String[0]));
-                ChildJvm bridgeB = BastionProcess.start(hostB, argsB.toArray(new String[0])))
+                ChildJvm bridgeA = BastionProcess.start(hostA, pair.argsA());
+                ChildJvm bridgeB = BastionProcess.start(hostB, pair.argsB()))
             {
-                assertTrue(bridgeB.awaitLineContaining("peer     ", TIMEOUT_MS).contains(fingerprintA));
+                assertTrue(bridgeB.awaitLineContaining("peer     ", TIMEOUT_MS).contains(pair.fingerprintA()));
                 bridgeA.awaitLineContaining("session  up: ", TIMEOUT_MS);
                 bridgeB.awaitLineContaining("session  up: ", TIMEOUT_MS);
                 final Path countersA = countersFile(brokerA.folder());
                 assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
                     Files.getPosixFilePermissions(countersA), "the counters file is owner-only");
 
-                exchange(client(brokerA.folder(), publishToken), subscriber, errors, received);
+                exchange(client(brokerA.folder(), pair.publishToken()), subscriber, errors, received);
                 assertEquals(List.of(), List.copyOf(errors));
                 assertEquals(FRAMES, received[0], "every frame verified at B");
 
