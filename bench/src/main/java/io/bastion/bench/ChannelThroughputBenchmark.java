@@ -93,7 +93,15 @@ public class ChannelThroughputBenchmark
     @Param({CorePlacement.NONE})
     public String cpus;
 
+    /**
+     * What the subscribing thread does after a poll: {@code none}, {@code spin} or {@code batch} (see
+     * {@link ConsumerIdle}). {@code mac-only} has no poll and ignores it.
+     */
+    @Param({"none"})
+    public String idle;
+
     private CorePlacement placement;
+    private ConsumerIdle consumerIdle;
 
     private ShmFiles files;
     private Publisher publisher;
@@ -175,6 +183,7 @@ public class ChannelThroughputBenchmark
                 "unknown mode '" + mode + "': sealed, plain, mac-only, batch-sealed or encrypted");
         }
         placement = CorePlacement.parse(cpus);
+        consumerIdle = ConsumerIdle.parse(idle);
         payload = new UnsafeBuffer(new byte[size]);
         final int frameLength = FrameDescriptor.frameLength(size);
         if ("mac-only".equals(mode))
@@ -285,7 +294,7 @@ public class ChannelThroughputBenchmark
             counters.consumed++;
             return;
         }
-        subscriber.poll(counters.handler, 64);
+        consumerIdle.afterPoll(subscriber.poll(counters.handler, 64));
     }
 
     private static FrameSealer sealer(final boolean sealed, final boolean encrypted, final KeyRing keys)

@@ -60,8 +60,9 @@ public class RingThroughputBenchmark
     public int size;
 
     /**
-     * What the consumer does after a poll that found nothing: {@code none} polls again at once; {@code spin} calls
-     * {@link Thread#onSpinWait()} first, as an agent with Agrona's {@code BusySpinIdleStrategy} does.
+     * What the consumer does after a poll: {@code none} polls again at once; {@code spin} calls
+     * {@link Thread#onSpinWait()} after an empty poll, as an agent with Agrona's {@code BusySpinIdleStrategy} does;
+     * {@code batch} waits after a short poll so that records gather (see {@link ConsumerIdle}).
      */
     @Param({"none"})
     public String idle;
@@ -76,7 +77,7 @@ public class RingThroughputBenchmark
     private CorePlacement placement;
 
     private ShmFiles files;
-    private boolean spinWhenIdle;
+    private ConsumerIdle consumerIdle;
     private BenchRing ring;
     private UnsafeBuffer payload;
 
@@ -152,17 +153,7 @@ public class RingThroughputBenchmark
         files = new ShmFiles();
         ring = BenchRing.create(impl, CAPACITY, files);
         payload = BenchRing.payload(size);
-        switch (idle)
-        {
-            case "none":
-                spinWhenIdle = false;
-                break;
-            case "spin":
-                spinWhenIdle = true;
-                break;
-            default:
-                throw new IllegalArgumentException("unknown idle strategy: " + idle);
-        }
+        consumerIdle = ConsumerIdle.parse(idle);
         CoreToCoreProbe.print("start", placement);
     }
 
@@ -207,9 +198,6 @@ public class RingThroughputBenchmark
         {
             counters.consumed += read;
         }
-        else if (spinWhenIdle)
-        {
-            Thread.onSpinWait();
-        }
+        consumerIdle.afterPoll(read);
     }
 }
