@@ -13,8 +13,8 @@ package io.bastion.bench;
  * </ul>
  * On a host where the two cores are far apart a bare loop makes a two-thread ring bistable (a consumer that keeps up
  * reads each line while the producer fills it, and both slow down; one that falls behind reads whole batches and
- * both run faster), so one implementation can land in either mode from fork to fork. {@code batch} holds every fork in
- * the second mode, which makes A/B runs far less noisy ({@code BENCHMARKS.md}).
+ * both run faster), so one implementation can land in either mode from fork to fork. {@code batch} keeps forks in the
+ * second mode, which makes A/B runs far steadier there (the runs are in {@code BENCHMARKS.md}).
  * <p>
  * Thread safety: immutable; each consuming thread calls {@link #afterPoll(int)} on its own. Allocates nothing.
  */
