@@ -81,12 +81,32 @@ public final class CoreToCoreProbe
      */
     public static double[] sampleRoundTripNanos() throws InterruptedException
     {
-        final double[] samples = new double[SAMPLES];
-        for (int i = 0; i < SAMPLES; i++)
+        return sampleRoundTripNanos(CorePlacement.UNPINNED, SAMPLES);
+    }
+
+    /**
+     * As {@link #sampleRoundTripNanos()}, with the pinging thread where {@code placement} puts a producer and the
+     * echoing thread where it puts a consumer, and as many samples as asked for.
+     *
+     * @param placement where the two probe threads run.
+     * @param samples   how many samples, at least 1.
+     * @return the samples, in nanoseconds per round trip, in the order taken.
+     * @throws IllegalArgumentException if {@code samples} is less than 1.
+     * @throws InterruptedException     if interrupted while waiting for the probe's threads.
+     */
+    public static double[] sampleRoundTripNanos(final CorePlacement placement, final int samples)
+            throws InterruptedException
+    {
+        if (samples < 1)
         {
-            samples[i] = sample(CorePlacement.UNPINNED);
+            throw new IllegalArgumentException("at least one sample: " + samples);
         }
-        return samples;
+        final double[] result = new double[samples];
+        for (int i = 0; i < samples; i++)
+        {
+            result[i] = sample(placement);
+        }
+        return result;
     }
 
     /**

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +20,11 @@ import java.util.concurrent.locks.LockSupport;
  * The cross-process round-trip latency suite. For each case it sets the transport up in this process (the pinger),
  * starts a ponger process on the same class path that echoes every message, and runs every message size at every
  * offered rate: warm-up round trips first (discarded), then the measured ones ({@link PingLoop}), each recorded from
- * its intended send time in an HdrHistogram. The report ({@link ReportWriter}) holds every histogram, a JSON summary
- * with the machine's facts and one chart.
+ * its intended send time in an HdrHistogram. Each case runs between two core-to-core probes ({@link CoreToCore}),
+ * taken while its ponger is not running, and the whole list of cases can run several rounds, every other one in
+ * reverse order ({@link SuiteConfig#rounds()}): on a VM whose vCPUs the host moves, the placement can change from one
+ * case to the next, and only cases that ran with the same placement compare. The report ({@link ReportWriter}) holds
+ * every histogram, a JSON summary with the machine's facts and each case's probes, and one chart.
  * <p>
  * {@code java --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED
  * --add-opens=java.base/sun.security.provider=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -cp CP
@@ -137,29 +141,48 @@ public final class LatencySuite
         }
         progress.flush();
         final LatencySuite suite = new LatencySuite(config, progress);
-        try (SharedFolder shared = SharedFolder.create())
+        for (int round = 1; round <= config.rounds(); round++)
         {
-            for (final LatencyCase latencyCase : config.cases())
+            final List<LatencyCase> cases = new ArrayList<>(config.cases());
+            if (0 == round % 2)
             {
-                suite.runCase(latencyCase, shared, null == pinning);
+                Collections.reverse(cases);
+            }
+            if (config.rounds() > 1)
+            {
+                progress.printf(Locale.ROOT, "round %d/%d%n", round, config.rounds());
+            }
+            // A folder per round: a case's files keep their names from one round to the next.
+            try (SharedFolder shared = SharedFolder.create())
+            {
+                for (final LatencyCase latencyCase : cases)
+                {
+                    suite.runCase(latencyCase, round, shared, null == pinning);
+                }
             }
         }
         writer.write(config, facts, suite.results);
         return new Report(writer.folder(), facts, List.copyOf(suite.results), ReportWriter.table(facts, suite.results));
     }
 
-    private void runCase(final LatencyCase latencyCase, final SharedFolder shared, final boolean pin) throws Exception
+    private void runCase(final LatencyCase latencyCase, final int round, final SharedFolder shared, final boolean pin)
+            throws Exception
     {
         final int[] cpus = pin && null != config.pinCpus() ? config.pinCpus() : null;
         final int pingerCpu = null == cpus ? MeasuringThread.NO_CPU : cpus[0];
         final int pongerCpu = null == cpus ? MeasuringThread.NO_CPU : cpus[1];
-        final long sent;
+        // Probed while nothing of the case runs: the ponger busy-spins on its CPU from its start to its stop.
+        final CorePlacement placement = null == cpus || cpus[0] == cpus[1] ?
+            CorePlacement.UNPINNED : CorePlacement.parse(cpus[0] + "/" + cpus[1]);
+        final double beforeNs = CoreToCore.probeNanos(placement);
+        final List<Run> runs;
         try (CaseTransport transport = latencyCase.open(shared);
             PongerProcess ponger = PongerProcess.start(
                 latencyCase, shared, transport, config.idle(), pongerCpu, READY_TIMEOUT_MS))
         {
             awaitConnected(latencyCase, transport.pinger(), ponger);
-            sent = MeasuringThread.call(PINGER_THREAD, pingerCpu, () -> measure(latencyCase, transport.pinger()));
+            runs = MeasuringThread.call(PINGER_THREAD, pingerCpu, () -> measure(latencyCase, transport.pinger()));
+            final long sent = runs.stream().mapToLong(Run::sent).sum();
             final long echoed = ponger.stop();
             if (echoed != sent)
             {
@@ -167,6 +190,26 @@ public final class LatencySuite
                     "echoed " + echoed);
             }
         }
+        final CoreToCore coreToCore = new CoreToCore(beforeNs, CoreToCore.probeNanos(placement));
+        progress.printf(Locale.ROOT, "  core-to-core round trip %.0f ns before %s, %.0f ns after%n",
+            coreToCore.beforeNs(), latencyCase.label(), coreToCore.afterNs());
+        progress.flush();
+        for (final Run run : runs)
+        {
+            results.add(new RunResult(latencyCase, run.size(), run.rate(), round, coreToCore, run.histogram()));
+        }
+    }
+
+    /**
+     * One run's measurements, before the case's placement is known.
+     *
+     * @param size      bytes of each message.
+     * @param rate      offered messages per second, or {@link SuiteConfig#FLAT_OUT}.
+     * @param histogram the recorded round trips.
+     * @param sent      round trips sent, warm-up included.
+     */
+    private record Run(int size, long rate, Histogram histogram, long sent)
+    {
     }
 
     private static void awaitConnected(final LatencyCase latencyCase, final Duplex pinger, final PongerProcess ponger)
@@ -190,15 +233,15 @@ public final class LatencySuite
     /**
      * Every size at every rate over one transport, on the measuring thread.
      *
-     * @return round trips run, warm-up included.
+     * @return every run, in the order run.
      */
-    private long measure(final LatencyCase latencyCase, final Duplex pinger)
+    private List<Run> measure(final LatencyCase latencyCase, final Duplex pinger)
     {
-        final int totalRuns = config.cases().size() * config.sizes().length * config.rates().length;
+        final int totalRuns = config.rounds() * config.cases().size() * config.sizes().length * config.rates().length;
         final int maxSize = maxOf(config.sizes());
         final IdleStrategy idle = IdleStrategies.of(config.idle());
         final PingLoop loop = new PingLoop(pinger, SystemNanoClock.INSTANCE, idle, maxSize, STALL_TIMEOUT_NS);
-        long sent = 0;
+        final List<Run> runs = new ArrayList<>();
         for (final int size : config.sizes())
         {
             for (final long rate : config.rates())
@@ -210,20 +253,19 @@ public final class LatencySuite
                 // Both allocated before the loops run: the measured loop allocates nothing.
                 final Histogram histogram = PingLoop.newHistogram();
                 final long intervalNs = SuiteConfig.FLAT_OUT == rate ? 0 : TimeUnit.SECONDS.toNanos(1) / rate;
-                sent += loop.run(size, config.warmup(), 0, 0, null);
+                final long warmedUp = loop.run(size, config.warmup(), 0, 0, null);
                 final long rounds = config.roundsAt(rate);
                 final long recorded = loop.run(size, rounds, intervalNs, config.timeLimitNs(rate), histogram);
-                sent += recorded;
                 if (SuiteConfig.FLAT_OUT != rate && recorded < rounds)
                 {
                     progress.printf(Locale.ROOT, "  stopped after %d of %d round trips: the run fell behind its " +
                         "schedule (is something else busy on this machine?)%n", recorded, rounds);
                     progress.flush();
                 }
-                results.add(new RunResult(latencyCase, size, rate, histogram));
+                runs.add(new Run(size, rate, histogram, warmedUp + recorded));
             }
         }
-        return sent;
+        return runs;
     }
 
     private static int maxOf(final int[] values)

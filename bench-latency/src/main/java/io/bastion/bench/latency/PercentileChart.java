@@ -10,8 +10,8 @@ import java.util.Locale;
  * One self-contained SVG of every run's percentile curve, drawn as HdrHistogram's plotter draws them: the x axis is
  * the percentile on a log scale of {@code 1/(1-p)} (so 90%, 99%, 99.9%... are evenly spaced), the y axis the round
  * trip in microseconds on a log scale. One panel per message size (rows) and offered rate (columns), one curve per
- * case in each, coloured by case, all panels on the same axes. Each curve is a {@code <path class="curve">} with
- * {@code data-case}, {@code data-size} and {@code data-rate} attributes.
+ * case and round in each, coloured by case, all panels on the same axes. Each curve is a {@code <path class="curve">}
+ * with {@code data-case}, {@code data-size}, {@code data-rate} and {@code data-round} attributes.
  */
 final class PercentileChart
 {
@@ -153,8 +153,8 @@ final class PercentileChart
         final double lastDecades = Math.min(X_DECADES, Math.log10(Math.max(1, result.histogram().getTotalCount())));
         points.add(format("%.1f %.1f", x0 + PANEL_WIDTH * lastDecades / X_DECADES, y(y0, result.maxMicros())));
         svg.append(format("<path class=\"curve\" data-case=\"%s\" data-size=\"%d\" data-rate=\"%s\" " +
-            "fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" d=\"M %s\"><title>%s</title></path>%n",
-            result.latencyCase().label(), result.size(), result.rateLabel(),
+            "data-round=\"%d\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" d=\"M %s\"><title>%s</title></path>%n",
+            result.latencyCase().label(), result.size(), result.rateLabel(), result.round(),
             colour(cases.indexOf(result.latencyCase())), String.join(" L ", points), escape(result.name())));
     }
 

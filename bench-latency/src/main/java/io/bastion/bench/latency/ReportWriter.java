@@ -145,6 +145,9 @@ final class ReportWriter
                 .number("sizeBytes", result.size())
                 .string("rate", result.rateLabel())
                 .number("ratePerSecond", result.rate())
+                .number("round", result.round())
+                .number("coreToCoreBeforeNs", Math.round(result.coreToCore().beforeNs() * 10) / 10.0)
+                .number("coreToCoreAfterNs", Math.round(result.coreToCore().afterNs() * 10) / 10.0)
                 .number("count", result.histogram().getTotalCount())
                 .number("p50Us", result.micros(50))
                 .number("p90Us", result.micros(90))
@@ -168,6 +171,7 @@ final class ReportWriter
             .number("warmup", config.warmup())
             .string("idle", config.idle())
             .string("pinCpus", null == config.pinCpus() ? null : config.pinCpus()[0] + "," + config.pinCpus()[1])
+            .number("rounds", config.rounds())
             .string("latencyFrom", "intended send time (start + i * interval at a fixed rate; send time flat out)")
             .string("units", "microseconds");
         json.beginArray("cases");
@@ -201,15 +205,20 @@ final class ReportWriter
         text.append(String.format(Locale.ROOT, "machine  %s, %d CPUs, %s; core-to-core round trip %.0f ns " +
             "(median of %d)%n", facts.cpuModel(), facts.cpus(), facts.jdk(), facts.coreToCoreMedian(),
             facts.coreToCoreNanos().length));
-        text.append(String.format(Locale.ROOT, "%-15s %6s %10s %9s %9s %9s %9s %9s %9s %9s%n", "case", "bytes",
-            "rate", "count", "p50 us", "p90 us", "p99 us", "p99.9 us", "p99.99 us", "max us"));
+        final boolean rounds = results.stream().anyMatch(result -> result.round() > 1);
+        text.append(String.format(Locale.ROOT, "%s%-15s %6s %10s %9s %9s %9s %9s %9s %9s %9s %9s%n",
+            rounds ? "round " : "", "case", "bytes", "rate", "count", "p50 us", "p90 us", "p99 us", "p99.9 us",
+            "p99.99 us", "max us", "c2c ns"));
         for (final RunResult result : results)
         {
-            text.append(String.format(Locale.ROOT, "%-15s %6d %10s %9d %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f%n",
+            text.append(String.format(Locale.ROOT, "%s%-15s %6d %10s %9d %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9s%n",
+                rounds ? String.format(Locale.ROOT, "%5d ", result.round()) : "",
                 result.latencyCase().label(), result.size(), result.rateLabel(), result.histogram().getTotalCount(),
                 result.micros(50), result.micros(90), result.micros(99), result.micros(99.9), result.micros(99.99),
-                result.maxMicros()));
+                result.maxMicros(), result.coreToCore().describe()));
         }
+        text.append("c2c ns: the core-to-core round trip just before and just after the case, with the case's " +
+            "placement").append(System.lineSeparator());
         return text.toString();
     }
 }

@@ -3,14 +3,19 @@ package io.bastion.bench.latency;
 import org.HdrHistogram.Histogram;
 
 /**
- * What one run measured: the case, the message size, the offered rate and the round trips in nanoseconds.
+ * What one run measured: the case, the message size, the offered rate, the round of the suite it ran in, the
+ * core-to-core round trip around its case, and the round trips in nanoseconds.
  *
  * @param latencyCase the case.
  * @param size        bytes of each message.
  * @param rate        offered messages per second, or {@link SuiteConfig#FLAT_OUT}.
+ * @param round       the suite's round, from 1 ({@link SuiteConfig#rounds()}).
+ * @param coreToCore  the core-to-core round trip just before and just after the case (every size and rate of a case
+ *                    runs between the same two probes).
  * @param histogram   the round trips, in nanoseconds from each intended send time.
  */
-public record RunResult(LatencyCase latencyCase, int size, long rate, Histogram histogram)
+public record RunResult(LatencyCase latencyCase, int size, long rate, int round, CoreToCore coreToCore,
+    Histogram histogram)
 {
     /** The percentiles the suite reports, besides the maximum. */
     public static final double[] PERCENTILES = {50, 90, 99, 99.9, 99.99};
@@ -37,13 +42,14 @@ public record RunResult(LatencyCase latencyCase, int size, long rate, Histogram 
     }
 
     /**
-     * The run's name, usable as a file name.
+     * The run's name, usable as a file name; a run of a round after the first ends in {@code -r<round>}.
      *
-     * @return e.g. {@code agrona-64B-flat-out} or {@code aeron-ipc-1024B-10000-per-s}.
+     * @return e.g. {@code agrona-64B-flat-out}, {@code aeron-ipc-1024B-10000-per-s} or {@code agrona-64B-flat-out-r2}.
      */
     public String name()
     {
-        return latencyCase.label() + "-" + size + "B-" + rateLabel().replace("/s", "-per-s");
+        return latencyCase.label() + "-" + size + "B-" + rateLabel().replace("/s", "-per-s") +
+            (round > 1 ? "-r" + round : "");
     }
 
     /**

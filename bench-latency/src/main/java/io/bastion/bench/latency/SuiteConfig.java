@@ -25,6 +25,7 @@ public final class SuiteConfig
     private final Path report;
     private final int[] pinCpus;
     private final boolean shortSuite;
+    private final int rounds;
 
     private SuiteConfig(final Builder builder)
     {
@@ -38,6 +39,7 @@ public final class SuiteConfig
         this.report = builder.report;
         this.pinCpus = null == builder.pinCpus ? null : builder.pinCpus.clone();
         this.shortSuite = builder.shortSuite;
+        this.rounds = builder.rounds;
     }
 
     /**
@@ -142,6 +144,18 @@ public final class SuiteConfig
     }
 
     /**
+     * How many times the whole list of cases runs, each case between two core-to-core probes ({@link CoreToCore}):
+     * every round after the first runs the cases in the opposite order to the one before, so that a placement the
+     * host changes during the suite falls on every case in turn, and two cases are compared within one round.
+     *
+     * @return at least 1.
+     */
+    public int rounds()
+    {
+        return rounds;
+    }
+
+    /**
      * Round trips one run records at a rate, or {@link Long#MAX_VALUE} for a run that only time ends.
      *
      * @param rate messages per second, or {@link #FLAT_OUT}.
@@ -186,7 +200,7 @@ public final class SuiteConfig
     {
         return "cases=" + cases + " sizes=" + Arrays.toString(sizes) + " rates=" + Arrays.toString(rates) +
             " messages=" + messages + " durationNs=" + durationNs + " warmup=" + warmup + " idle=" + idle +
-            " pinCpus=" + Arrays.toString(pinCpus) + " short=" + shortSuite;
+            " pinCpus=" + Arrays.toString(pinCpus) + " short=" + shortSuite + " rounds=" + rounds;
     }
 
     /**
@@ -204,6 +218,7 @@ public final class SuiteConfig
         private Path report;
         private int[] pinCpus;
         private boolean shortSuite;
+        private int rounds = 1;
 
         /**
          * The full suite's settings: every case that runs by default ({@link LatencyCase#defaults()}), 64, 256 and
@@ -379,6 +394,22 @@ public final class SuiteConfig
                 throw new IllegalArgumentException("--pin-cpus takes two CPU numbers, e.g. 0,1");
             }
             this.pinCpus = null == pinCpus ? null : pinCpus.clone();
+            return this;
+        }
+
+        /**
+         * Run the whole list of cases this many times ({@link SuiteConfig#rounds()}).
+         *
+         * @param rounds at least 1.
+         * @return this.
+         */
+        public Builder rounds(final int rounds)
+        {
+            if (rounds < 1)
+            {
+                throw new IllegalArgumentException("rounds must be at least 1: " + rounds);
+            }
+            this.rounds = rounds;
             return this;
         }
 

@@ -14,7 +14,8 @@ public final class SuiteOptions
     /** What {@code --help} prints. */
     public static final String USAGE = String.join(System.lineSeparator(),
         "usage: LatencySuite [--short] [--cases LIST] [--sizes LIST] [--rates LIST] [--duration TIME | --messages N]",
-        "                    [--warmup N] [--idle busy-spin|yield|backoff] [--pin-cpus A,B] [--report DIR]",
+        "                    [--warmup N] [--idle busy-spin|yield|backoff] [--pin-cpus A,B] [--rounds N]",
+        "                    [--report DIR]",
         "  --short        the short suite: every default case, size and rate, 0.5 s a run after 10,000 warm-up",
         "                 round trips (the full suite: 10 s a run after 100,000)",
         "  --cases LIST   of " + LatencyCase.labels(),
@@ -29,6 +30,8 @@ public final class SuiteOptions
         "  --pin-cpus A,B pin the pinger's measuring thread to CPU A and the ponger's to CPU B",
         "                 (sched_setaffinity; two hyperthreads of one core for the near placement, two cores for",
         "                 the far one); ignored on a machine with one CPU",
+        "  --rounds N     run the list of cases N times, every other round in reverse order (default: 1); each",
+        "                 case is reported with the core-to-core round trip before and after it",
         "  --report DIR   report folder, created 0700 (default: ./bench-report-<UTC time>)");
 
     private SuiteOptions()
@@ -136,6 +139,9 @@ public final class SuiteOptions
                 break;
             case "--pin-cpus":
                 builder.pinCpus(list(value).stream().mapToInt(SuiteOptions::integer).toArray());
+                break;
+            case "--rounds":
+                builder.rounds(integer(value));
                 break;
             case "--report":
                 builder.report(Path.of(value));

@@ -87,6 +87,9 @@ class LatencySuiteTest
                 previous = value;
             }
             checkHgrm(folder.resolve((String)run.get("hgrm")));
+            assertEquals(1.0, run.get("round"), run.toString());
+            assertTrue((Double)run.get("coreToCoreBeforeNs") > 0, run.toString());
+            assertTrue((Double)run.get("coreToCoreAfterNs") > 0, run.toString());
         }
         for (final LatencyCase latencyCase : LatencyCase.values())
         {
@@ -107,6 +110,51 @@ class LatencySuiteTest
         {
             assertTrue(table.contains(latencyCase.label()), latencyCase.label() + " missing from " + table);
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void roundsRunTheCasesAgainInTurnEachBetweenTwoProbes() throws Exception
+    {
+        final Path folder = temp.resolve("rounds");
+        final SuiteConfig config = SuiteOptions.parse("--cases", "bastion-plain,agrona", "--sizes", "64",
+            "--rates", "flat", "--messages", Integer.toString(MESSAGES), "--warmup", "200",
+            "--idle", IdleStrategies.YIELD, "--rounds", "2", "--report", folder.toString());
+        final StringWriter progressText = new StringWriter();
+        final LatencySuite.Report report = LatencySuite.run(config, new PrintWriter(progressText));
+        final String progress = progressText.toString();
+
+        // The second round runs the cases in the opposite order, so the last case of one round is the first of the
+        // next and neither case always runs first.
+        final List<String> order = report.results().stream()
+            .map(result -> result.round() + " " + result.latencyCase().label()).toList();
+        assertEquals(List.of("1 bastion-plain", "1 agrona", "2 agrona", "2 bastion-plain"), order);
+        assertTrue(progress.contains("round 2/2"), progress);
+        assertTrue(progress.contains("case 4/4 bastion-plain 64 B flat-out ..."), progress);
+        assertEquals(4, count(progress, "  core-to-core round trip "), progress);
+        for (final RunResult result : report.results())
+        {
+            assertTrue(result.coreToCore().beforeNs() > 0 && result.coreToCore().afterNs() > 0, result.toString());
+            assertEquals(MESSAGES, result.histogram().getTotalCount());
+        }
+
+        final Map<String, Object> summary = (Map<String, Object>)MiniJson.parse(
+            Files.readString(folder.resolve(ReportWriter.SUMMARY_JSON), StandardCharsets.UTF_8));
+        assertEquals(2.0, ((Map<String, Object>)summary.get("settings")).get("rounds"));
+        final List<Object> runs = (List<Object>)summary.get("runs");
+        assertEquals(4, runs.size());
+        for (final Object item : runs)
+        {
+            final Map<String, Object> run = (Map<String, Object>)item;
+            final String hgrm = (String)run.get("hgrm");
+            assertEquals(2.0 == (Double)run.get("round"), hgrm.endsWith("-r2.hgrm"), hgrm);
+            checkHgrm(folder.resolve(hgrm));
+        }
+        final String svg = Files.readString(folder.resolve(ReportWriter.CHART), StandardCharsets.UTF_8);
+        assertEquals(2, count(svg, "data-round=\"2\""));
+        final String table = Files.readString(folder.resolve(ReportWriter.SUMMARY_TEXT));
+        assertTrue(table.contains("round case"), table);
+        assertEquals(report.table(), table);
     }
 
     private static void checkHgrm(final Path file) throws IOException

@@ -32,6 +32,7 @@ class SuiteOptionsTest
         assertEquals(IdleStrategies.BUSY_SPIN, config.idle());
         assertNull(config.pinCpus());
         assertNull(config.report());
+        assertEquals(1, config.rounds());
     }
 
     @Test
@@ -39,8 +40,9 @@ class SuiteOptionsTest
     {
         final SuiteConfig config = SuiteOptions.parse("--short", "--cases=agrona,aeron-ipc", "--sizes", "128",
             "--rates=flat,2k", "--messages", "1_000", "--warmup=5", "--idle", "yield", "--pin-cpus=0,1",
-            "--report", "out");
+            "--rounds=3", "--report", "out");
         assertTrue(config.isShortSuite());
+        assertEquals(3, config.rounds());
         assertEquals(List.of(LatencyCase.AGRONA, LatencyCase.AERON_IPC), config.cases());
         assertArrayEquals(new int[]{128}, config.sizes());
         assertArrayEquals(new long[]{0, 2_000}, config.rates());
@@ -78,6 +80,8 @@ class SuiteOptionsTest
         assertThrows(IllegalArgumentException.class, () -> SuiteOptions.parse("--cases", "zeromq"));
         assertThrows(IllegalArgumentException.class, () -> SuiteOptions.parse("--sizes", "4"));
         assertThrows(IllegalArgumentException.class, () -> SuiteOptions.parse("--rates", "-5"));
+        assertThrows(IllegalArgumentException.class, () -> SuiteOptions.parse("--rounds", "0"));
+        assertThrows(IllegalArgumentException.class, () -> SuiteOptions.parse("--rounds", "two"));
         assertThrows(IllegalArgumentException.class, () -> SuiteOptions.parse("--duration", "10"));
         assertThrows(IllegalArgumentException.class, () -> SuiteOptions.parse("--idle", "sleep"));
         assertThrows(IllegalArgumentException.class, () -> SuiteOptions.parse("--pin-cpus", "0"));
