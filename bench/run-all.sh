@@ -6,7 +6,8 @@
 # Usage: bench/run-all.sh [OUT_DIR] [extra latency suite options...]
 #   OUT_DIR defaults to bench/target/results/all-<UTC time>; it gets jmh.json, jmh.txt and latency/ (the suite's
 #   report: summary.json, one .hgrm per run, latency.svg), and is created 0700.
-#   e.g. bench/run-all.sh /tmp/run --pin-cpus 0,1
+#   e.g. bench/run-all.sh /tmp/run --pin-cpus 0,1 --rounds 2 (each case between two core-to-core probes; rounds
+#   repeat the cases, every other one reversed, so cases that ran with the same placement can be compared)
 # Needs bench/target/benchmarks.jar (mvn -B package -DskipTests -pl bench -am), which holds the suite too.
 set -euo pipefail
 cd "$(dirname "$0")"
