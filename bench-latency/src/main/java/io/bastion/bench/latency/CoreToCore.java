@@ -4,10 +4,10 @@ import java.util.Locale;
 
 /**
  * Where one case ran, as far as a latency figure depends on it: the core-to-core round trip ({@link CoreToCoreProbe},
- * the median of a few samples, with the two probe threads placed as the case's two measuring threads) taken just
- * before the case's ponger started and just after it stopped. On a VM whose host moves its vCPUs, the two CPUs can be
- * close (sharing a cache) for one case and far apart for the next; two figures that differ a lot say the placement
- * changed during the case, so its percentiles mix the two.
+ * the median of a few samples, with the two probe threads pinned as the case's two measuring threads when they are on
+ * two CPUs) taken just before the case's ponger started and just after it stopped. On a VM whose host moves its vCPUs,
+ * the two CPUs can be close (sharing a cache) for one case and far apart for the next; two figures that differ a lot
+ * say the placement changed during the case, so its percentiles mix the two.
  *
  * @param beforeNs nanoseconds per round trip before the case.
  * @param afterNs  nanoseconds per round trip after it.

@@ -171,7 +171,9 @@ public final class LatencySuite
         final int[] cpus = pin && null != config.pinCpus() ? config.pinCpus() : null;
         final int pingerCpu = null == cpus ? MeasuringThread.NO_CPU : cpus[0];
         final int pongerCpu = null == cpus ? MeasuringThread.NO_CPU : cpus[1];
-        // Probed while nothing of the case runs: the ponger busy-spins on its CPU from its start to its stop.
+        // Probed while nothing of the case runs: the ponger busy-spins on its CPU from its start to its stop. With
+        // both measuring threads on one CPU the probe is left unpinned: two spinning threads on one CPU would measure
+        // the scheduler.
         final CorePlacement placement = null == cpus || cpus[0] == cpus[1] ?
             CorePlacement.UNPINNED : CorePlacement.parse(cpus[0] + "/" + cpus[1]);
         final double beforeNs = CoreToCore.probeNanos(placement);
